@@ -1,0 +1,25 @@
+// Shared pieces of the pybind11 module gluonlite._core.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "../core/tensor.h"
+
+namespace py = pybind11;
+
+namespace gl::bind {
+
+// Python numbers (int, float, bool, numpy scalars) usable as a scalar operand.
+bool as_scalar(py::handle obj, double* out);
+Shape to_shape(py::handle obj);  // int or sequence of ints
+py::tuple shape_tuple(const Shape& shape);
+DType parse_dtype(py::handle obj);  // str, numpy dtype or type, None -> float32
+Device make_device(int device_type, int device_id);
+py::array to_numpy(const Tensor& t);
+
+void bind_tensor(py::module_& m);
+void bind_ops(py::module_& m);
+void bind_autograd(py::module_& m);
+
+}  // namespace gl::bind

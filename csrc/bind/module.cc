@@ -1,0 +1,126 @@
+// gluonlite._core: the module, error translation and the small conversions every binding
+// uses. The bindings stay thin: convert arguments, call one op, convert the result.
+#include <cstring>
+
+#include "../autograd/autograd.h"
+#include "../cuda/runtime.h"
+#include "../ops/ops.h"
+#include "bind.h"
+
+namespace gl::bind {
+
+bool as_scalar(py::handle obj, double* out) {
+  PyObject* o = obj.ptr();
+  if (PyFloat_Check(o)) {
+    *out = PyFloat_AS_DOUBLE(o);
+    return true;
+  }
+  if (PyLong_Check(o)) {  // includes bool
+    *out = PyLong_AsDouble(o);
+    return true;
+  }
+  // numpy scalars (np.float32(2), np.int64(3)) and 0-d numpy arrays
+  if (py::isinstance<py::array>(obj) || PyObject_HasAttrString(o, "dtype")) {
+    if (!PyObject_HasAttrString(o, "__float__") || PyObject_HasAttrString(o, "asnumpy"))
+      return false;
+    py::object shape = obj.attr("shape");
+    if (py::len(shape) != 0) return false;
+    *out = PyFloat_AsDouble(o);
+    if (*out == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    return true;
+  }
+  return false;
+}
+
+Shape to_shape(py::handle obj) {
+  if (PyLong_Check(obj.ptr())) return {py::cast<int64_t>(obj)};
+  Shape s;
+  for (py::handle d : obj) s.push_back(py::cast<int64_t>(d));
+  return s;
+}
+
+py::tuple shape_tuple(const Shape& shape) {
+  py::tuple t(shape.size());
+  for (size_t i = 0; i < shape.size(); ++i) t[i] = py::int_(shape[i]);
+  return t;
+}
+
+DType parse_dtype(py::handle obj) {
+  if (obj.is_none()) return DType::Float32;
+  std::string name;
+  if (py::isinstance<py::str>(obj)) {
+    name = py::cast<std::string>(obj);
+  } else {
+    // numpy dtype objects and scalar types (np.float32) both normalise through np.dtype
+    static py::object np_dtype = py::module_::import("numpy").attr("dtype");
+    name = py::cast<std::string>(np_dtype(obj).attr("name"));
+  }
+  DType t;
+  if (!dtype_from_name(name, &t)) {
+    GL_THROW(ErrorKind::Type, "unsupported dtype '", name,
+             "'; gluonlite supports float32, float64, float16, uint8, int8, int32, int64 and bool");
+  }
+  return t;
+}
+
+Device make_device(int device_type, int device_id) {
+  GL_CHECK(device_type == 1 || device_type == 2, "unknown device type ", device_type);
+  Device d{static_cast<DeviceType>(device_type), device_id};
+  if (d.is_gpu()) cuda::require_device(device_id, "gpu context");
+  return d;
+}
+
+py::array to_numpy(const Tensor& t) {
+  std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
+  py::array arr(py::dtype(dtype_name(t.dtype())), shape);
+  auto storage = wrap_external_storage(arr.mutable_data(), t.nbytes(), cpu_device(), [] {});
+  Tensor host = Tensor::from_storage(storage, t.shape(), contiguous_strides(t.shape()), t.dtype());
+  ops::copy_(host, t);
+  return arr;
+}
+
+}  // namespace gl::bind
+
+PYBIND11_MODULE(_core, m) {
+  using namespace gl;
+  m.doc() = "gluonlite's C++ tensor, autograd and operator core";
+
+  // One C++ error type; its kind picks the Python class MXNet raises in that situation.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const Error& e) {
+      switch (e.kind()) {
+        case ErrorKind::Value: PyErr_SetString(PyExc_ValueError, e.what()); return;
+        case ErrorKind::Type: PyErr_SetString(PyExc_TypeError, e.what()); return;
+        case ErrorKind::Index: PyErr_SetString(PyExc_IndexError, e.what()); return;
+        case ErrorKind::NotImplemented:
+          PyErr_SetString(PyExc_NotImplementedError, e.what());
+          return;
+        case ErrorKind::MXNet: {
+          static py::object* cls = new py::object(
+              py::module_::import("gluonlite.base").attr("MXNetError"));
+          PyErr_SetString(cls->ptr(), e.what());
+          return;
+        }
+      }
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_MemoryError, "out of memory in gluonlite's core");
+    }
+  });
+
+  bind::bind_tensor(m);
+  bind::bind_ops(m);
+  bind::bind_autograd(m);
+
+  m.def("num_gpus", &cuda::device_count);
+  m.def("compiled_with_cuda", &cuda::compiled_with_cuda);
+  m.def("synchronize", &cuda::synchronize);
+  m.def("live_tensor_count", &live_tensor_count);
+  m.def("live_node_count", &live_node_count);
+  m.def("cpu_allocator_stats", [] {
+    AllocatorStats s = cpu_allocator_stats();
+    return py::make_tuple(s.live_buffers, s.live_bytes, s.cached_bytes);
+  });
+  m.def("cpu_allocator_empty_cache", &cpu_allocator_empty_cache);
+}

@@ -1,0 +1,160 @@
+// Module-level operator functions (_core.relu, _core.add, ...). gluonlite/ndarray/ wraps
+// them with MXNet's Python signatures.
+#include "../autograd/autograd.h"
+#include "../ops/ops.h"
+#include "bind.h"
+
+namespace gl::bind {
+
+namespace {
+
+using ops::BinaryOp;
+using ops::UnaryOp;
+
+// nd.maximum(x, 2), nd.maximum(2, x), nd.maximum(x, y)
+Tensor binary_any(BinaryOp op, const char* name, py::handle a, py::handle b) {
+  bool a_t = py::isinstance<Tensor>(a), b_t = py::isinstance<Tensor>(b);
+  double s;
+  if (a_t && b_t) return ops::binary(op, py::cast<const Tensor&>(a), py::cast<const Tensor&>(b));
+  if (a_t && as_scalar(b, &s)) return ops::binary_scalar(op, py::cast<const Tensor&>(a), s, false);
+  if (b_t && as_scalar(a, &s)) return ops::binary_scalar(op, py::cast<const Tensor&>(b), s, true);
+  GL_THROW(ErrorKind::Type, name, ": operands must be NDArrays or numbers, got ",
+           py::str(py::type::of(a)).cast<std::string>(), " and ",
+           py::str(py::type::of(b)).cast<std::string>());
+}
+
+std::vector<int> to_axes(py::handle obj) {
+  std::vector<int> axes;
+  if (obj.is_none()) return axes;
+  if (PyLong_Check(obj.ptr())) return {py::cast<int>(obj)};
+  for (py::handle a : obj) axes.push_back(py::cast<int>(a));
+  return axes;
+}
+
+}  // namespace
+
+void bind_ops(py::module_& m) {
+  // ---- creation, copies ------------------------------------------------------------------
+  m.def("empty", [](py::handle shape, py::handle dtype, int dt, int di) {
+    return ops::empty(to_shape(shape), parse_dtype(dtype), make_device(dt, di));
+  });
+  m.def("full", [](py::handle shape, double value, py::handle dtype, int dt, int di) {
+    return ops::full(to_shape(shape), value, parse_dtype(dtype), make_device(dt, di));
+  });
+  m.def("arange", [](double start, double stop, double step, int64_t repeat, py::handle dtype,
+                     int dt, int di) {
+    return ops::arange(start, stop, step, repeat, parse_dtype(dtype), make_device(dt, di));
+  });
+  // `arr` must be a C-contiguous numpy array of a supported dtype (checked by the caller).
+  m.def("from_numpy", [](py::array arr, int dt, int di) {
+    DType dtype = parse_dtype(arr.dtype());
+    Shape shape(arr.shape(), arr.shape() + arr.ndim());
+    auto view_storage = wrap_external_storage(const_cast<void*>(arr.data()), arr.nbytes(),
+                                              cpu_device(), [] {});
+    Tensor host = Tensor::from_storage(view_storage, shape, contiguous_strides(shape), dtype);
+    Tensor out = ops::empty(shape, dtype, make_device(dt, di));
+    ops::copy_(out, host);
+    return out;
+  });
+  m.def("copy_", [](const Tensor& dst, const Tensor& src) {
+    GL_CHECK(!(is_recording() && dst.requires_grad()),
+             "in-place assignment (x[...] = y) is not supported on an array that is part of a "
+             "recorded graph while autograd is recording; build a new array instead");
+    ops::copy_(dst, src);
+  });
+  m.def("fill_", [](const Tensor& dst, double v) {
+    GL_CHECK(!(is_recording() && dst.requires_grad()),
+             "in-place assignment (x[...] = v) is not supported on an array that is part of a "
+             "recorded graph while autograd is recording; build a new array instead");
+    ops::fill_(dst, v);
+  });
+  m.def("clone", &ops::clone);
+  m.def("astype", [](const Tensor& x, py::handle dtype) { return ops::astype(x, parse_dtype(dtype)); });
+  m.def("to_device", [](const Tensor& x, int dt, int di) { return ops::to_device(x, make_device(dt, di)); });
+
+  // ---- elementwise -----------------------------------------------------------------------
+  static const std::pair<const char*, UnaryOp> unary_table[] = {
+      {"negative", UnaryOp::Neg}, {"abs", UnaryOp::Abs}, {"sign", UnaryOp::Sign},
+      {"exp", UnaryOp::Exp}, {"log", UnaryOp::Log}, {"sqrt", UnaryOp::Sqrt},
+      {"rsqrt", UnaryOp::Rsqrt}, {"square", UnaryOp::Square}, {"sigmoid", UnaryOp::Sigmoid},
+      {"tanh", UnaryOp::Tanh}, {"relu", UnaryOp::Relu}, {"softrelu", UnaryOp::Softrelu},
+      {"softsign", UnaryOp::Softsign}, {"sin", UnaryOp::Sin}, {"cos", UnaryOp::Cos},
+      {"floor", UnaryOp::Floor}, {"ceil", UnaryOp::Ceil}, {"round", UnaryOp::Round},
+      {"reciprocal", UnaryOp::Reciprocal}, {"logical_not", UnaryOp::LogicalNot},
+  };
+  for (const auto& [name, op] : unary_table) {
+    UnaryOp o = op;
+    m.def(name, [o](const Tensor& x) { return ops::unary(o, x); });
+  }
+  static const std::pair<const char*, BinaryOp> binary_table[] = {
+      {"add", BinaryOp::Add}, {"subtract", BinaryOp::Sub}, {"multiply", BinaryOp::Mul},
+      {"divide", BinaryOp::Div}, {"power", BinaryOp::Pow}, {"maximum", BinaryOp::Maximum},
+      {"minimum", BinaryOp::Minimum}, {"modulo", BinaryOp::Mod}, {"equal", BinaryOp::Equal},
+      {"not_equal", BinaryOp::NotEqual}, {"greater", BinaryOp::Greater},
+      {"greater_equal", BinaryOp::GreaterEqual}, {"lesser", BinaryOp::Less},
+      {"lesser_equal", BinaryOp::LessEqual},
+  };
+  for (const auto& [name, op] : binary_table) {
+    BinaryOp o = op;
+    const char* n = name;
+    m.def(name, [o, n](py::handle a, py::handle b) { return binary_any(o, n, a, b); });
+  }
+  m.def("clip", &ops::clip);
+
+  // ---- reductions, softmax ----------------------------------------------------------------
+  m.def("reduce", [](int op, const Tensor& x, py::handle axis, bool keepdims, bool exclude) {
+    return ops::reduce(static_cast<ops::ReduceOp>(op), x, to_axes(axis), keepdims, exclude);
+  });
+  m.def("argmax", [](const Tensor& x, std::optional<int> axis, bool keepdims) {
+    return ops::argmax(x, axis, keepdims);
+  });
+  m.def("argmin", [](const Tensor& x, std::optional<int> axis, bool keepdims) {
+    return ops::argmin(x, axis, keepdims);
+  });
+  m.def("broadcast_to", [](const Tensor& x, py::handle shape) {
+    return ops::broadcast_to(x, to_shape(shape));
+  });
+  m.def("softmax", &ops::softmax);
+  m.def("log_softmax", &ops::log_softmax);
+
+  // ---- shape and indexing -------------------------------------------------------------------
+  m.def("reshape", [](const Tensor& x, py::handle shape, bool reverse) {
+    return ops::reshape(x, to_shape(shape), reverse);
+  });
+  m.def("transpose", [](const Tensor& x, py::handle axes) { return ops::transpose(x, to_axes(axes)); });
+  m.def("swapaxes", &ops::swapaxes);
+  m.def("expand_dims", &ops::expand_dims);
+  m.def("squeeze", [](const Tensor& x, py::handle axes) { return ops::squeeze(x, to_axes(axes)); });
+  m.def("flatten", &ops::flatten);
+  m.def("concat", &ops::concat);
+  m.def("stack", &ops::stack);
+  m.def("split", &ops::split);
+  m.def("slice_axis", &ops::slice_axis);
+  // spec: list of (kind, start, stop, step) with kind 0 = index, 1 = range, 2 = newaxis,
+  // already normalised by the Python indexing code.
+  m.def("slice_view", [](const Tensor& x, const std::vector<std::tuple<int, int64_t, int64_t, int64_t>>& spec) {
+    std::vector<ops::SliceSpec> s;
+    s.reserve(spec.size());
+    for (const auto& [kind, start, stop, step] : spec)
+      s.push_back(ops::SliceSpec{static_cast<ops::SliceSpec::Kind>(kind), start, stop, step});
+    return ops::slice_view(x, s);
+  });
+
+  // ---- linear algebra ------------------------------------------------------------------------
+  m.def("dot", &ops::dot);
+  m.def("batch_dot", &ops::batch_dot);
+  m.def("fully_connected", [](const Tensor& x, const Tensor& w, std::optional<Tensor> b,
+                              int64_t num_hidden, bool flatten) {
+    return ops::fully_connected(x, w, b ? &*b : nullptr, num_hidden, flatten);
+  });
+
+  // ---- random ---------------------------------------------------------------------------------
+  m.def("seed", &ops::seed);
+  m.def("uniform_", &ops::uniform_);
+  m.def("normal_", &ops::normal_);
+  m.def("randint_", &ops::randint_);
+  m.def("shuffle", &ops::shuffle);
+  m.def("dropout", &ops::dropout);
+}
+
+}  // namespace gl::bind

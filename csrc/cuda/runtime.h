@@ -1,0 +1,30 @@
+// The CUDA runtime as the rest of the core sees it. Plain C++ (no CUDA headers), so ops can
+// call it from .cc files; a CPU-only build links runtime_stub.cc, whose functions report
+// that no GPU is available.
+#pragma once
+#include <cstddef>
+
+namespace gl::cuda {
+
+bool compiled_with_cuda();
+int device_count();  // 0 when built without CUDA or when no GPU/driver is present
+// Throws MXNetError naming `what` unless gpu(device_id) exists.
+void require_device(int device_id, const char* what);
+void copy_host_to_device(void* dst, const void* src, size_t nbytes, int device_id);
+void copy_device_to_host(void* dst, const void* src, size_t nbytes, int device_id);
+void copy_device_to_device(void* dst, int dst_device, const void* src, int src_device,
+                           size_t nbytes);
+void synchronize(int device_id);  // reports asynchronous kernel errors
+// Raises MXNetError naming `op` if the last launch failed.
+void check_launch(const char* op);
+size_t cached_bytes(int device_id);
+void empty_cache(int device_id);
+
+}  // namespace gl::cuda
+
+// Runs a CUDA launcher in a CUDA build; in a CPU-only build reports the missing GPU.
+#ifdef GLUONLITE_WITH_CUDA
+#define GL_CUDA_CALL(OPNAME, ...) __VA_ARGS__
+#else
+#define GL_CUDA_CALL(OPNAME, ...) ::gl::cuda::require_device(0, OPNAME)
+#endif

@@ -1,0 +1,160 @@
+// The one strided/broadcasting loop every elementwise op (unary, binary, copy, where) runs
+// on, for CPU. Operands are described by strides aligned to the output shape (0 where an
+// operand is broadcast); adjacent dims that are contiguous for every operand are merged,
+// so most calls become a single flat loop that the compiler vectorizes.
+#pragma once
+#include <array>
+#include <vector>
+
+#include "../core/parallel.h"
+#include "../core/tensor.h"
+
+namespace gl {
+
+constexpr int kMaxDims = 16;
+
+// Shape plus per-operand strides, after broadcasting and collapsing.
+template <int N>
+struct StridedLayout {
+  int ndim = 0;
+  std::array<int64_t, kMaxDims> shape{};
+  std::array<std::array<int64_t, kMaxDims>, N> strides{};
+
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int i = 0; i < ndim; ++i) n *= shape[i];
+    return n;
+  }
+};
+
+// Strides of `t` viewed with shape `out_shape` (numpy broadcasting, right-aligned).
+inline std::array<int64_t, kMaxDims> broadcast_strides(const Tensor& t, const Shape& out_shape) {
+  std::array<int64_t, kMaxDims> s{};
+  int off = static_cast<int>(out_shape.size()) - t.ndim();
+  for (int i = 0; i < t.ndim(); ++i) s[off + i] = t.shape()[i] == 1 ? 0 : t.strides()[i];
+  return s;
+}
+
+template <int N>
+StridedLayout<N> make_layout(const Shape& out_shape,
+                             const std::array<std::array<int64_t, kMaxDims>, N>& strides) {
+  GL_CHECK(out_shape.size() <= static_cast<size_t>(kMaxDims), "arrays of more than ",
+           kMaxDims, " dimensions are not supported (got ", out_shape.size(), ")");
+  StridedLayout<N> L;
+  // Drop size-1 dims, then merge dims that are contiguous for every operand.
+  for (size_t i = 0; i < out_shape.size(); ++i) {
+    if (out_shape[i] == 1) continue;
+    int d = L.ndim;
+    if (d > 0) {
+      bool mergeable = true;
+      for (int k = 0; k < N; ++k)
+        if (L.strides[k][d - 1] != strides[k][i] * out_shape[i]) mergeable = false;
+      if (mergeable) {
+        L.shape[d - 1] *= out_shape[i];
+        for (int k = 0; k < N; ++k) L.strides[k][d - 1] = strides[k][i];
+        continue;
+      }
+    }
+    L.shape[d] = out_shape[i];
+    for (int k = 0; k < N; ++k) L.strides[k][d] = strides[k][i];
+    ++L.ndim;
+  }
+  if (L.ndim == 0) {  // a single element
+    L.ndim = 1;
+    L.shape[0] = 1;
+    for (int k = 0; k < N; ++k) L.strides[k][0] = 1;
+  }
+  return L;
+}
+
+// Calls body(offsets, len, inner_strides) for runs along the innermost dim, covering
+// every element once; runs are distributed over threads for large layouts.
+template <int N, typename Body>
+void for_each_run(const StridedLayout<N>& L, Body body) {
+  const int nd = L.ndim;
+  const int64_t inner = L.shape[nd - 1];
+  std::array<int64_t, N> inner_strides;
+  for (int k = 0; k < N; ++k) inner_strides[k] = L.strides[k][nd - 1];
+  if (nd == 1) {
+    const int64_t grain = kParallelGrain;
+    parallel_for(inner, grain, [&](int64_t begin, int64_t end) {
+      std::array<int64_t, N> off;
+      for (int k = 0; k < N; ++k) off[k] = begin * inner_strides[k];
+      body(off, end - begin, inner_strides);
+    });
+    return;
+  }
+  int64_t rows = 1;
+  for (int i = 0; i < nd - 1; ++i) rows *= L.shape[i];
+  int64_t grain_rows = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(inner, 1));
+  parallel_for(rows, grain_rows, [&](int64_t begin, int64_t end) {
+    // Decompose the first row index, then step like an odometer.
+    std::array<int64_t, kMaxDims> idx{};
+    std::array<int64_t, N> off{};
+    int64_t r = begin;
+    for (int i = nd - 2; i >= 0; --i) {
+      idx[i] = r % L.shape[i];
+      r /= L.shape[i];
+      for (int k = 0; k < N; ++k) off[k] += idx[i] * L.strides[k][i];
+    }
+    for (int64_t row = begin; row < end; ++row) {
+      body(off, inner, inner_strides);
+      for (int i = nd - 2; i >= 0; --i) {
+        ++idx[i];
+        for (int k = 0; k < N; ++k) off[k] += L.strides[k][i];
+        if (idx[i] < L.shape[i]) break;
+        for (int k = 0; k < N; ++k) off[k] -= L.strides[k][i] * L.shape[i];
+        idx[i] = 0;
+      }
+    }
+  });
+}
+
+// out = f(in...) elementwise over a layout whose operand 0 is the output.
+template <typename Out, typename In, typename F>
+void cpu_map1(const StridedLayout<2>& L, Out* out, const In* in, F f) {
+  for_each_run<2>(L, [&](const std::array<int64_t, 2>& off, int64_t n,
+                         const std::array<int64_t, 2>& st) {
+    Out* o = out + off[0];
+    const In* a = in + off[1];
+    if (st[0] == 1 && st[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * st[0]] = f(a[i * st[1]]);
+    }
+  });
+}
+
+template <typename Out, typename In, typename F>
+void cpu_map2(const StridedLayout<3>& L, Out* out, const In* in0, const In* in1, F f) {
+  for_each_run<3>(L, [&](const std::array<int64_t, 3>& off, int64_t n,
+                         const std::array<int64_t, 3>& st) {
+    Out* o = out + off[0];
+    const In* a = in0 + off[1];
+    const In* b = in1 + off[2];
+    if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
+      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+    } else if (st[0] == 1 && st[1] == 1 && st[2] == 0) {
+      const In bv = *b;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], bv);
+    } else if (st[0] == 1 && st[1] == 0 && st[2] == 1) {
+      const In av = *a;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(av, b[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i * st[0]] = f(a[i * st[1]], b[i * st[2]]);
+    }
+  });
+}
+
+// Layout helpers for the common operand arrangements.
+inline StridedLayout<2> layout_unary(const Tensor& out, const Tensor& in) {
+  return make_layout<2>(out.shape(), {broadcast_strides(out, out.shape()),
+                                      broadcast_strides(in, out.shape())});
+}
+inline StridedLayout<3> layout_binary(const Tensor& out, const Tensor& a, const Tensor& b) {
+  return make_layout<3>(out.shape(), {broadcast_strides(out, out.shape()),
+                                      broadcast_strides(a, out.shape()),
+                                      broadcast_strides(b, out.shape())});
+}
+
+}  // namespace gl

@@ -1,0 +1,154 @@
+// Elementwise functors shared by the CPU (.cc) and CUDA (.cu) kernels. Each computes in
+// acc_t<T> (float for half) so float16 is exact to its own rounding.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "../core/dtype.h"
+#include "ops.h"
+
+#ifdef __CUDA_ARCH__
+#define GL_MATH(fn) ::fn
+#else
+#define GL_MATH(fn) std::fn
+#endif
+
+namespace gl {
+
+// Transcendental functions run in float, or in double for 64-bit and 32-bit integer types.
+template <typename T> struct math_type { using type = float; };
+template <> struct math_type<double> { using type = double; };
+template <> struct math_type<int64_t> { using type = double; };
+template <> struct math_type<int32_t> { using type = double; };
+template <typename T> using math_t = typename math_type<T>::type;
+
+#define GL_UNARY_FUNCTOR(NAME, EXPR)                              \
+  struct NAME {                                                    \
+    template <typename T> GL_HD T operator()(T in) const {         \
+      using M = math_t<T>;                                         \
+      M x = static_cast<M>(static_cast<acc_t<T>>(in));             \
+      (void)x;                                                     \
+      return static_cast<T>(EXPR);                                 \
+    }                                                              \
+  };
+
+GL_UNARY_FUNCTOR(NegF, -x)
+GL_UNARY_FUNCTOR(AbsF, x < M(0) ? -x : x)
+GL_UNARY_FUNCTOR(SignF, x > M(0) ? M(1) : (x < M(0) ? M(-1) : M(0)))
+GL_UNARY_FUNCTOR(ExpF, GL_MATH(exp)(x))
+GL_UNARY_FUNCTOR(LogF, GL_MATH(log)(x))
+GL_UNARY_FUNCTOR(SqrtF, GL_MATH(sqrt)(x))
+GL_UNARY_FUNCTOR(RsqrtF, M(1) / GL_MATH(sqrt)(x))
+GL_UNARY_FUNCTOR(SquareF, x * x)
+GL_UNARY_FUNCTOR(SigmoidF, M(1) / (M(1) + GL_MATH(exp)(-x)))
+GL_UNARY_FUNCTOR(TanhF, GL_MATH(tanh)(x))
+GL_UNARY_FUNCTOR(ReluF, x > M(0) ? x : M(0))
+// log(1 + e^x) without overflow for large x
+GL_UNARY_FUNCTOR(SoftreluF, x > M(20) ? x : GL_MATH(log1p)(GL_MATH(exp)(x)))
+GL_UNARY_FUNCTOR(SoftsignF, x / (M(1) + (x < M(0) ? -x : x)))
+GL_UNARY_FUNCTOR(SinF, GL_MATH(sin)(x))
+GL_UNARY_FUNCTOR(CosF, GL_MATH(cos)(x))
+GL_UNARY_FUNCTOR(FloorF, GL_MATH(floor)(x))
+GL_UNARY_FUNCTOR(CeilF, GL_MATH(ceil)(x))
+GL_UNARY_FUNCTOR(RoundF, GL_MATH(round)(x))
+GL_UNARY_FUNCTOR(ReciprocalF, M(1) / x)
+GL_UNARY_FUNCTOR(LogicalNotF, x == M(0) ? M(1) : M(0))
+#undef GL_UNARY_FUNCTOR
+
+template <typename Visitor>
+void visit_unary(ops::UnaryOp op, Visitor&& v) {
+  switch (op) {
+    case ops::UnaryOp::Neg: v(NegF{}); break;
+    case ops::UnaryOp::Abs: v(AbsF{}); break;
+    case ops::UnaryOp::Sign: v(SignF{}); break;
+    case ops::UnaryOp::Exp: v(ExpF{}); break;
+    case ops::UnaryOp::Log: v(LogF{}); break;
+    case ops::UnaryOp::Sqrt: v(SqrtF{}); break;
+    case ops::UnaryOp::Rsqrt: v(RsqrtF{}); break;
+    case ops::UnaryOp::Square: v(SquareF{}); break;
+    case ops::UnaryOp::Sigmoid: v(SigmoidF{}); break;
+    case ops::UnaryOp::Tanh: v(TanhF{}); break;
+    case ops::UnaryOp::Relu: v(ReluF{}); break;
+    case ops::UnaryOp::Softrelu: v(SoftreluF{}); break;
+    case ops::UnaryOp::Softsign: v(SoftsignF{}); break;
+    case ops::UnaryOp::Sin: v(SinF{}); break;
+    case ops::UnaryOp::Cos: v(CosF{}); break;
+    case ops::UnaryOp::Floor: v(FloorF{}); break;
+    case ops::UnaryOp::Ceil: v(CeilF{}); break;
+    case ops::UnaryOp::Round: v(RoundF{}); break;
+    case ops::UnaryOp::Reciprocal: v(ReciprocalF{}); break;
+    case ops::UnaryOp::LogicalNot: v(LogicalNotF{}); break;
+  }
+}
+
+// ---- binary ------------------------------------------------------------------------------
+#define GL_BINARY_FUNCTOR(NAME, EXPR)                                         \
+  struct NAME {                                                               \
+    template <typename T> GL_HD T operator()(T lhs, T rhs) const {            \
+      using A = acc_t<T>;                                                     \
+      A a = static_cast<A>(lhs), b = static_cast<A>(rhs);                     \
+      return static_cast<T>(EXPR);                                            \
+    }                                                                         \
+  };
+
+GL_BINARY_FUNCTOR(AddF, a + b)
+GL_BINARY_FUNCTOR(SubF, a - b)
+GL_BINARY_FUNCTOR(MulF, a * b)
+// Integer division by zero yields 0 instead of a hardware trap.
+GL_BINARY_FUNCTOR(DivF, (std::is_integral<A>::value && b == A(0)) ? A(0) : A(a / b))
+GL_BINARY_FUNCTOR(PowF, static_cast<A>(GL_MATH(pow)(static_cast<math_t<T>>(a),
+                                                    static_cast<math_t<T>>(b))))
+// NaN in either operand propagates, as in numpy.
+GL_BINARY_FUNCTOR(MaximumF, (a != a || a > b) ? a : b)
+GL_BINARY_FUNCTOR(MinimumF, (a != a || a < b) ? a : b)
+// numpy-style modulo: the result takes the divisor's sign.
+GL_BINARY_FUNCTOR(ModF, b == A(0) ? A(0)
+                        : static_cast<A>(static_cast<math_t<T>>(a) -
+                              GL_MATH(floor)(static_cast<math_t<T>>(a) / static_cast<math_t<T>>(b)) *
+                                  static_cast<math_t<T>>(b)))
+GL_BINARY_FUNCTOR(EqualF, a == b ? A(1) : A(0))
+GL_BINARY_FUNCTOR(NotEqualF, a != b ? A(1) : A(0))
+GL_BINARY_FUNCTOR(GreaterF, a > b ? A(1) : A(0))
+GL_BINARY_FUNCTOR(GreaterEqualF, a >= b ? A(1) : A(0))
+GL_BINARY_FUNCTOR(LessF, a < b ? A(1) : A(0))
+GL_BINARY_FUNCTOR(LessEqualF, a <= b ? A(1) : A(0))
+// Gradient helpers: lhs is the forward output y, rhs the incoming gradient g.
+GL_BINARY_FUNCTOR(ReluGradF, a > A(0) ? b : A(0))
+GL_BINARY_FUNCTOR(SigmoidGradF, b * a * (A(1) - a))
+GL_BINARY_FUNCTOR(TanhGradF, b * (A(1) - a * a))
+#undef GL_BINARY_FUNCTOR
+
+template <typename Visitor>
+void visit_binary(ops::BinaryOp op, Visitor&& v) {
+  switch (op) {
+    case ops::BinaryOp::Add: v(AddF{}); break;
+    case ops::BinaryOp::Sub: v(SubF{}); break;
+    case ops::BinaryOp::Mul: v(MulF{}); break;
+    case ops::BinaryOp::Div: v(DivF{}); break;
+    case ops::BinaryOp::Pow: v(PowF{}); break;
+    case ops::BinaryOp::Maximum: v(MaximumF{}); break;
+    case ops::BinaryOp::Minimum: v(MinimumF{}); break;
+    case ops::BinaryOp::Mod: v(ModF{}); break;
+    case ops::BinaryOp::Equal: v(EqualF{}); break;
+    case ops::BinaryOp::NotEqual: v(NotEqualF{}); break;
+    case ops::BinaryOp::Greater: v(GreaterF{}); break;
+    case ops::BinaryOp::GreaterEqual: v(GreaterEqualF{}); break;
+    case ops::BinaryOp::Less: v(LessF{}); break;
+    case ops::BinaryOp::LessEqual: v(LessEqualF{}); break;
+    case ops::BinaryOp::ReluGrad: v(ReluGradF{}); break;
+    case ops::BinaryOp::SigmoidGrad: v(SigmoidGradF{}); break;
+    case ops::BinaryOp::TanhGrad: v(TanhGradF{}); break;
+  }
+}
+
+// A functor with its right (or left) operand fixed to a scalar, for x + 2 and 2 - x.
+template <typename F, typename T>
+struct BindScalar {
+  F f;
+  T scalar;
+  bool scalar_first;
+  GL_HD T operator()(T x) const { return scalar_first ? f(scalar, x) : f(x, scalar); }
+};
+
+}  // namespace gl

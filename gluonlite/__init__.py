@@ -1,0 +1,35 @@
+"""gluonlite: MXNet 1.x's Gluon API on a small C++/CUDA tensor and autograd core.
+
+Port an MXNet script by changing its imports::
+
+    import gluonlite as mx
+    from gluonlite import nd, autograd, gluon, init
+"""
+import sys as _sys
+
+from . import _core  # noqa: F401
+from . import base
+from .base import MXNetError
+from . import context
+from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
+from . import ndarray
+from . import ndarray as nd
+from . import autograd
+from . import random
+
+_sys.modules[__name__ + ".nd"] = ndarray
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Gluon, init and friends are imported on first use: keeps `import gluonlite` fast and
+    # lets the NDArray core stand alone.
+    import importlib
+    aliases = {"init": "initializer", "initializer": "initializer", "gluon": "gluon",
+               "optimizer": "optimizer", "lr_scheduler": "lr_scheduler", "metric": "metric"}
+    if name in aliases:
+        module = importlib.import_module("." + aliases[name], __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'gluonlite' has no attribute {name!r}")

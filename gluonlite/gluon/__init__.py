@@ -1,0 +1,27 @@
+"""Gluon: the imperative neural-network API (``gluonlite.gluon``, as ``mxnet.gluon``)."""
+import importlib as _importlib
+import importlib.util as _importlib_util
+
+from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
+from .block import Block, HybridBlock
+from . import block, nn, parameter, utils
+
+
+def _import_if_present(name: str):
+    """Import an optional submodule only if its file exists (errors inside it propagate)."""
+    spec = _importlib_util.find_spec(__name__ + '.' + name)
+    if spec is None or spec.origin is None:   # absent, or an empty folder (namespace)
+        return None
+    return _importlib.import_module(__name__ + '.' + name)
+
+
+# Written by other parts of the project; bound here when they exist.
+trainer = _import_if_present('trainer')
+if trainer is not None:
+    Trainer = trainer.Trainer
+loss = _import_if_present('loss')
+data = _import_if_present('data')
+for _name in ('trainer', 'loss', 'data'):
+    if globals()[_name] is None:
+        del globals()[_name]
+del _name

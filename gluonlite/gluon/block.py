@@ -1,0 +1,417 @@
+"""``Block`` and ``HybridBlock``: naming, child/parameter registration, hooks, forward.
+
+Names follow MXNet 1.9.1 exactly, since scripts print them: outside any name scope a
+block takes ``<class name lower-cased><n>`` from a per-thread, per-class counter that
+keeps rising across models (``dense0``, ``dense1``...); inside ``with
+parent.name_scope():`` the counter is the parent's own and the parent's prefix is
+prepended (``mlp0_dense0_``).
+
+Differences from MXNet, on purpose: a Parameter assigned as an attribute is part of
+``collect_params()`` (so it gets initialized); ``collect_params(pattern)`` that selects
+nothing warns and suggests ``'.*' + pattern``. ``hybridize()`` is accepted and runs the
+same eager code (identical results).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+import weakref
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+from .. import ndarray as nd
+from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
+from .utils import HookHandle, _indent
+
+__all__ = ['Block', 'HybridBlock']
+
+_name_state = threading.local()   # .counter: hint -> next number, for blocks outside scopes
+
+
+def _next_global_name(hint: str) -> str:
+    counter = getattr(_name_state, 'counter', None)
+    if counter is None:
+        counter = _name_state.counter = {}
+    number = counter.get(hint, 0)
+    counter[hint] = number + 1
+    return '%s%d' % (hint, number)
+
+
+class _BlockScope:
+    """The name scope of one block: children created inside it get its prefix."""
+
+    _current = threading.local()
+
+    def __init__(self, block: 'Block') -> None:
+        self._block = block
+        self._counter: Dict[str, int] = {}
+        self._old_scope: Optional['_BlockScope'] = None
+
+    @staticmethod
+    def create(prefix: Optional[str], params: Optional[ParameterDict],
+               hint: str) -> Tuple[str, ParameterDict]:
+        """Prefix and ParameterDict of a new block, given the scope it is created in."""
+        current = getattr(_BlockScope._current, 'value', None)
+        if current is None:
+            if prefix is None:
+                prefix = _next_global_name(hint) + '_'
+            params = ParameterDict(prefix) if params is None \
+                else ParameterDict(params.prefix, params)
+            return prefix, params
+        if prefix is None:
+            number = current._counter.get(hint, 0)
+            prefix = '%s%d_' % (hint, number)
+            current._counter[hint] = number + 1
+        if params is None:
+            parent = current._block.params
+            params = ParameterDict(parent.prefix + prefix, parent._shared)
+        else:
+            params = ParameterDict(params.prefix, params)
+        return current._block.prefix + prefix, params
+
+    def __enter__(self) -> '_BlockScope':
+        if self._block._empty_prefix:
+            return self
+        self._old_scope = getattr(_BlockScope._current, 'value', None)
+        _BlockScope._current.value = self
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._block._empty_prefix:
+            return
+        _BlockScope._current.value = self._old_scope
+
+
+def _holds_unregistered_block(value: Any, children: List['Block']) -> bool:
+    if isinstance(value, Block):
+        return not any(value is c for c in children)
+    if isinstance(value, (list, tuple)):
+        return any(_holds_unregistered_block(v, children) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_unregistered_block(v, children) for v in value.values())
+    return False
+
+
+class Block:
+    """Base class of all layers and models; subclasses implement ``forward``."""
+
+    def __init__(self, prefix: Optional[str] = None,
+                 params: Optional[ParameterDict] = None) -> None:
+        self._empty_prefix = prefix == ''
+        self._prefix, self._params = _BlockScope.create(prefix, params, self._alias())
+        self._name = self._prefix[:-1] if self._prefix.endswith('_') else self._prefix
+        self._scope = _BlockScope(self)
+        self._children: 'OrderedDict[str, Block]' = OrderedDict()
+        self._reg_params: Dict[str, Parameter] = {}
+        self._forward_hooks: 'OrderedDict[int, Callable]' = OrderedDict()
+        self._forward_pre_hooks: 'OrderedDict[int, Callable]' = OrderedDict()
+
+    def __repr__(self) -> str:
+        modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(block), 2))
+                           for key, block in self.__dict__.items() if isinstance(block, Block))
+        return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Register Block and Parameter attributes (as children / own parameters)."""
+        if hasattr(self, name):
+            existing = getattr(self, name)
+            if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+                raise TypeError('Changing attribute type for {name} from {type1} to {type2}'
+                                'is not allowed.'.format(name=name, type1=type(existing),
+                                                         type2=type(value)))
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            if name in self._reg_params:
+                raise AssertionError(
+                    "Overriding Parameter attribute %s is not allowed. If you want to share "
+                    "parameters between blocks, please set 'params' at Block construction "
+                    "instead." % name)
+            self._reg_params[name] = value
+            if value._owner is None:
+                value._owner = weakref.ref(self)
+        super().__setattr__(name, value)
+
+    def _check_container_with_block(self, stacklevel: int = 3) -> None:
+        children = list(self._children.values())
+        for name, value in self.__dict__.items():
+            if name == '_children' or name.startswith('__'):
+                continue
+            if isinstance(value, (list, tuple, dict)) and \
+                    _holds_unregistered_block(value, children):
+                warnings.warn(
+                    '"{name}" is an unregistered container with Blocks. Note that Blocks '
+                    'inside the list, tuple or dict will not be registered automatically. '
+                    'Make sure to register them using register_child() or switching to '
+                    'nn.Sequential/nn.HybridSequential instead. '.format(
+                        name=self.__class__.__name__ + '.' + name), stacklevel=stacklevel)
+
+    def _alias(self) -> str:
+        return self.__class__.__name__.lower()
+
+    @property
+    def prefix(self) -> str:
+        """Prefix of this block's names (``'dense0_'``)."""
+        return self._prefix
+
+    @property
+    def name(self) -> str:
+        """The prefix without its trailing underscore (``'dense0'``)."""
+        return self._name
+
+    def name_scope(self) -> _BlockScope:
+        """``with self.name_scope():`` children created inside get this block's prefix."""
+        return self._scope
+
+    @property
+    def params(self) -> ParameterDict:
+        """This block's own ParameterDict (children excluded: see ``collect_params``)."""
+        return self._params
+
+    def _own_params(self) -> 'OrderedDict[str, Parameter]':
+        """params, plus Parameters assigned as attributes but not obtained from params."""
+        own = OrderedDict(self._params.items())
+        known = set(id(p) for p in own.values())
+        for param in self._reg_params.values():
+            if id(param) not in known:
+                own[param.name] = param
+                known.add(id(param))
+        return own
+
+    def _collect(self, pattern: Optional['re.Pattern'], out: ParameterDict,
+                 stacklevel: int) -> None:
+        self._check_container_with_block(stacklevel)
+        own = self._own_params()
+        if pattern is None:
+            out.update(own)
+        else:
+            out.update(OrderedDict((k, v) for k, v in own.items() if pattern.match(k)))
+        for child in self._children.values():
+            child._collect(pattern, out, stacklevel + 1)
+
+    def collect_params(self, select: Optional[str] = None) -> ParameterDict:
+        """Parameters of this block and all children, keyed by full name, each once.
+
+        ``select`` is a regex matched with ``re.match`` (anchored at the start of the
+        name): ``'.*weight'`` selects weights, ``'weight'`` selects nothing (and warns).
+        """
+        ret = ParameterDict(self._params.prefix)
+        pattern = re.compile(select) if select else None
+        self._collect(pattern, ret, stacklevel=4)
+        if pattern is not None and not ret._params:
+            everything = ParameterDict(self._params.prefix)
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                self._collect(None, everything, stacklevel=4)
+            if everything._params:
+                hint = '' if select.startswith('.*') else \
+                    " Did you mean '.*%s'? The pattern must match from the start of names " \
+                    "such as '%s'." % (select, next(iter(everything._params)))
+                warnings.warn("collect_params('%s') selected no parameters: patterns are "
+                              "applied with re.match.%s" % (select, hint), stacklevel=2)
+        return ret
+
+    def _collect_params_with_prefix(self, prefix: str = '') -> Dict[str, Parameter]:
+        """Parameters keyed by structural path (``'0.weight'``), used by save/load."""
+        if prefix:
+            prefix += '.'
+        ret = {prefix + key: val for key, val in self._reg_params.items()}
+        for name, child in self._children.items():
+            ret.update(child._collect_params_with_prefix(prefix + name))
+        return ret
+
+    def register_child(self, block: 'Block', name: Optional[str] = None) -> None:
+        """Add ``block`` as a child under ``name`` (default: its position)."""
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = block
+
+    def register_forward_pre_hook(self, hook: Callable) -> HookHandle:
+        """``hook(block, inputs)`` runs before ``forward``; returns a detachable handle."""
+        handle = HookHandle()
+        handle.attach(self._forward_pre_hooks, hook)
+        return handle
+
+    def register_forward_hook(self, hook: Callable) -> HookHandle:
+        """``hook(block, inputs, output)`` runs after ``forward``; returns a detachable handle."""
+        handle = HookHandle()
+        handle.attach(self._forward_hooks, hook)
+        return handle
+
+    def apply(self, fn: Callable[['Block'], Any]) -> 'Block':
+        """Call ``fn`` on every child (recursively, children first), then on self."""
+        for child in self._children.values():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def initialize(self, init: Any = DEFAULT_INIT, ctx: Any = None, verbose: bool = False,
+                   force_reinit: bool = False) -> None:
+        """Initialize all parameters (``collect_params().initialize``); default Uniform(0.07)."""
+        self.collect_params().initialize(init, ctx, verbose, force_reinit)
+
+    def hybridize(self, active: bool = True, **kwargs: Any) -> None:
+        """Accepted for compatibility; children are hybridized too (results are unchanged)."""
+        for child in self._children.values():
+            child.hybridize(active, **kwargs)
+
+    def cast(self, dtype: Any) -> None:
+        """Cast all parameters (and children's) to ``dtype``."""
+        for child in self._children.values():
+            child.cast(dtype)
+        for param in self._own_params().values():
+            param.cast(dtype)
+
+    def save_parameters(self, filename: str, deduplicate: bool = False) -> None:
+        """Save parameters under structural names (``'0.weight'``)."""
+        params = self._collect_params_with_prefix()
+        if deduplicate:  # keep the last alias of a shared parameter, like MXNet
+            by_id = {id(p): name for name, p in params.items()}
+            params = {name: p for name, p in params.items() if by_id[id(p)] == name}
+        nd.save(filename, {key: val._reduce() for key, val in params.items()})
+
+    def load_parameters(self, filename: str, ctx: Any = None, allow_missing: bool = False,
+                        ignore_extra: bool = False, cast_dtype: bool = False,
+                        dtype_source: str = 'current') -> None:
+        """Load parameters saved by ``save_parameters`` (or, legacy, by name)."""
+        loaded = nd.load(filename)
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        if not any('.' in key for key in loaded.keys()):
+            # legacy file keyed by global names (collect_params().save / export)
+            self.collect_params().load_dict(loaded, ctx, allow_missing, ignore_extra,
+                                            self.prefix, filename, cast_dtype, dtype_source)
+            return
+        if not allow_missing:
+            for name in params:
+                if name not in loaded:
+                    raise AssertionError(
+                        "Parameter '%s' is missing in file '%s', which contains parameters: "
+                        "%s. Set allow_missing=True to ignore missing parameters."
+                        % (name, filename, ', '.join("'%s'" % k for k in loaded)))
+        for name, value in loaded.items():
+            if name not in params:
+                if ignore_extra:
+                    continue
+                raise ValueError(
+                    "Parameter '%s' loaded from file '%s' is not present in this block, "
+                    "which contains parameters %s. Set ignore_extra=True to ignore."
+                    % (name, filename, ', '.join("'%s'" % k for k in params)))
+            params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
+                                    dtype_source=dtype_source)
+
+    def __call__(self, *args: Any) -> Any:
+        """Run the pre-hooks, ``forward``, then the hooks."""
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
+        out = self.forward(*args)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, out)
+        return out
+
+    def forward(self, *args: Any) -> Any:
+        """Override to define the computation."""
+        raise NotImplementedError
+
+
+def _first_context(args: Tuple[Any, ...]) -> Any:
+    for arg in args:
+        if isinstance(arg, nd.NDArray):
+            return arg.context
+        if isinstance(arg, (list, tuple)):
+            ctx = _first_context(tuple(arg))
+            if ctx is not None:
+                return ctx
+    return None
+
+
+class HybridBlock(Block):
+    """A Block whose computation is ``hybrid_forward(F, x, *args, **params)`` with ``F = nd``.
+
+    Its own parameters are passed to ``hybrid_forward`` as keyword arguments (by attribute
+    name). Unknown parameter dimensions are filled by ``infer_shape(*inputs)`` at the first
+    forward, then the deferred initialization runs.
+    """
+
+    def __init__(self, prefix: Optional[str] = None,
+                 params: Optional[ParameterDict] = None) -> None:
+        super().__init__(prefix=prefix, params=params)
+        self._active = False
+        self._flags: List[Tuple[str, Any]] = []
+
+    def register_child(self, block: Block, name: Optional[str] = None) -> None:
+        """Add a child; it must be a HybridBlock too."""
+        if not isinstance(block, HybridBlock):
+            raise ValueError(
+                "Children of HybridBlock must also be HybridBlock, but %s has type %s. If you "
+                "are using Sequential, please try HybridSequential instead."
+                % (str(block), str(type(block))))
+        super().register_child(block, name)
+
+    def hybridize(self, active: bool = True, backend: Any = None, clear: bool = True,
+                  static_alloc: bool = False, static_shape: bool = False,
+                  inline_limit: int = 2, forward_bulk_size: Any = None,
+                  backward_bulk_size: Any = None, **kwargs: Any) -> None:
+        """Accepted; gluonlite runs the same eager code whether hybridized or not."""
+        self._active = active
+        self._flags = [('static_alloc', static_alloc), ('static_shape', static_shape),
+                       ('inline_limit', inline_limit)]
+        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                          inline_limit=inline_limit, **kwargs)
+
+    def infer_shape(self, *args: Any) -> None:
+        """Fill the unknown dimensions of this block's parameters from the inputs.
+
+        Layers with deferred parameters (Dense...) override it. gluonlite has no symbolic
+        graph, so a custom HybridBlock with unknown dimensions must override it too.
+        """
+        unknown = [p.name for p in self._own_params().values()
+                   if p.shape is None or 0 in p.shape]
+        if not unknown:
+            return
+        raise DeferredInitializationError(
+            "Cannot infer the unknown dimensions of %s in block '%s' (%s): this block does "
+            "not define infer_shape(self, *inputs). Give the parameters their full shape "
+            "(e.g. an in_units argument) or override infer_shape to set param.shape from "
+            "the inputs." % (', '.join("'%s'" % n for n in unknown), self.name,
+                             type(self).__name__))
+
+    def infer_type(self, *args: Any) -> None:
+        """Parameter dtypes are fixed at creation in gluonlite; nothing to infer."""
+
+    def _deferred_infer_shape(self, *args: Any) -> None:
+        try:
+            self.infer_shape(*args)
+        except DeferredInitializationError:
+            raise
+        except Exception as error:
+            raise ValueError('Deferred initialization failed because shape cannot be '
+                             'inferred. {}'.format(error)) from error
+
+    def _finish_deferred(self, *args: Any) -> None:
+        self._deferred_infer_shape(*args)
+        for param in self._own_params().values():
+            param._finish_deferred_init()
+
+    def forward(self, x: Any, *args: Any) -> Any:
+        """Gather the parameters on the input's context and call ``hybrid_forward``."""
+        ctx = x.context if isinstance(x, nd.NDArray) else _first_context((x,) + args)
+        try:
+            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        except DeferredInitializationError:
+            self._finish_deferred(x, *args)
+            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        return self.hybrid_forward(nd, x, *args, **params)
+
+    def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
+        """Override: the computation, with ``F`` the ``nd`` module and params as kwargs."""
+        raise NotImplementedError
+
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
+        """Not available: gluonlite has no symbolic graph to export."""
+        raise NotImplementedError('gluonlite cannot export a symbol graph; use '
+                                  'save_parameters() to save the weights')

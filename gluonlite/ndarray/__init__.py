@@ -1,0 +1,7 @@
+"""``gluonlite.nd``: MXNet's NDArray API."""
+from .ndarray import *  # noqa: F401,F403
+from .ndarray import NDArray, _install_methods
+from .ops import *  # noqa: F401,F403
+from . import random  # noqa: F401
+
+_install_methods()

@@ -1,0 +1,354 @@
+"""NDArray: MXNet's ``mx.nd.NDArray`` over gluonlite's C++ tensor.
+
+The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound in C++ so
+``x + y`` is one call. This module adds the rest of MXNet's NDArray methods, printing
+(byte-identical to MXNet 1.9.1) and indexing, and the creation functions.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Optional, Sequence, Union
+
+import numpy as np
+
+from .. import _core
+from ..base import MXNetError
+from ..context import Context, _as_context, current_context
+
+__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "zeros_like",
+           "ones_like", "full_like", "waitall", "from_numpy"]
+
+NDArray = _core.NDArray
+NDArray.__module__ = "gluonlite.ndarray.ndarray"
+
+_REDUCE_SUM, _REDUCE_MEAN, _REDUCE_MAX, _REDUCE_MIN, _REDUCE_PROD = range(5)
+
+
+def _ctx_of(arr: NDArray) -> Context:
+    return Context("cpu" if arr._device_type == 1 else "gpu", arr._device_id)
+
+
+def _dtype_name(dtype) -> str:
+    if dtype is None:
+        return "float32"
+    return np.dtype(dtype).name
+
+
+# ---- creation ----------------------------------------------------------------------------
+
+def _shape_tuple(shape) -> tuple:
+    if isinstance(shape, numbers.Integral):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
+
+
+def empty(shape, ctx: Optional[Context] = None, dtype="float32") -> NDArray:
+    """An uninitialized array."""
+    ctx = _as_context(ctx)
+    return _core.empty(_shape_tuple(shape), _dtype_name(dtype), ctx._core_type, ctx.device_id)
+
+
+def full(shape, val, ctx: Optional[Context] = None, dtype="float32", out: Optional[NDArray] = None) -> NDArray:
+    """An array filled with ``val``."""
+    if out is not None:
+        _core.fill_(out, float(val))
+        return out
+    ctx = _as_context(ctx)
+    return _core.full(_shape_tuple(shape), float(val), _dtype_name(dtype), ctx._core_type, ctx.device_id)
+
+
+def zeros(shape, ctx: Optional[Context] = None, dtype="float32", **kwargs) -> NDArray:
+    """An array of zeros."""
+    return full(shape, 0.0, ctx, dtype if dtype is not None else "float32")
+
+
+def ones(shape, ctx: Optional[Context] = None, dtype="float32", **kwargs) -> NDArray:
+    """An array of ones."""
+    return full(shape, 1.0, ctx, dtype if dtype is not None else "float32")
+
+
+def zeros_like(data: NDArray, **kwargs) -> NDArray:
+    """Zeros with the shape, dtype and context of ``data``."""
+    return _core.full(data.shape, 0.0, data._dtype_name, data._device_type, data._device_id)
+
+
+def ones_like(data: NDArray, **kwargs) -> NDArray:
+    """Ones with the shape, dtype and context of ``data``."""
+    return _core.full(data.shape, 1.0, data._dtype_name, data._device_type, data._device_id)
+
+
+def full_like(data: NDArray, fill_value, **kwargs) -> NDArray:
+    """``fill_value`` with the shape, dtype and context of ``data``."""
+    return _core.full(data.shape, float(fill_value), data._dtype_name, data._device_type,
+                      data._device_id)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx: Optional[Context] = None,
+           dtype="float32") -> NDArray:
+    """Evenly spaced values in [start, stop) (MXNet's ``nd.arange``, float32 by default)."""
+    if stop is None:
+        start, stop = 0, start
+    ctx = _as_context(ctx)
+    return _core.arange(float(start), float(stop), float(step), int(repeat), _dtype_name(dtype),
+                        ctx._core_type, ctx.device_id)
+
+
+def array(source_array, ctx: Optional[Context] = None, dtype=None) -> NDArray:
+    """An array from a list, numpy array or NDArray.
+
+    As in MXNet, the dtype is float32 unless given, except that an NDArray source keeps
+    its own dtype.
+    """
+    ctx = _as_context(ctx)
+    if isinstance(source_array, NDArray):
+        target = _dtype_name(dtype) if dtype is not None else source_array._dtype_name
+        out = _core.empty(source_array.shape, target, ctx._core_type, ctx.device_id)
+        _core.copy_(out, source_array)
+        return out
+    target = np.dtype(dtype) if dtype is not None else np.dtype(np.float32)
+    try:
+        host = np.asarray(source_array, dtype=target, order="C")
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"source_array must be array like object, got {type(source_array).__name__}: {err}") from None
+    return _core.from_numpy(host, ctx._core_type, ctx.device_id)
+
+
+def from_numpy(ndarray: np.ndarray, zero_copy: bool = True) -> NDArray:
+    """An NDArray with the numpy array's data and dtype (always a copy in gluonlite)."""
+    host = np.asarray(ndarray, order="C")
+    return _core.from_numpy(host, 1, 0)
+
+
+def waitall() -> None:
+    """Waits for all pending GPU work (CPU work is synchronous)."""
+    for i in range(_core.num_gpus()):
+        _core.synchronize(i)
+
+
+# ---- printing ------------------------------------------------------------------------------
+
+def _repr(self: NDArray) -> str:
+    shape_info = "x".join(str(d) for d in self.shape)
+    return "\n%s\n<%s %s @%s>" % (str(self.asnumpy()), "NDArray", shape_info, _ctx_of(self))
+
+
+# ---- indexing --------------------------------------------------------------------------------
+
+_INDEX, _RANGE, _NEWAXIS = 0, 1, 2
+
+
+def _index_spec(shape: tuple, key):
+    """Normalises a basic index into the core's (kind, start, stop, step) list.
+
+    Returns (spec, int_only) where int_only tells that every axis got an integer.
+    """
+    if not isinstance(key, tuple):
+        key = (key,)
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if n_real > len(shape):
+        raise IndexError(f"too many indices ({n_real}) for an array of shape {shape}")
+    spec = []
+    dim = 0
+    int_only = True
+    for k in key:
+        if k is Ellipsis:
+            for _ in range(len(shape) - n_real):
+                spec.append((_RANGE, 0, shape[dim], 1))
+                dim += 1
+            int_only = False
+        elif k is None:
+            spec.append((_NEWAXIS, 0, 0, 0))
+            int_only = False
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(shape[dim])
+            spec.append((_RANGE, start, stop, step))
+            dim += 1
+            int_only = False
+        elif isinstance(k, (numbers.Integral, np.integer)) and not isinstance(k, bool):
+            i = int(k)
+            n = shape[dim]
+            if i < -n or i >= n:
+                raise IndexError(f"index {i} is out of bounds for axis {dim} with size {n}")
+            spec.append((_INDEX, i + n if i < 0 else i, 0, 0))
+            dim += 1
+        else:
+            raise IndexError(
+                f"NDArray index of type {type(k).__name__} is not supported; use integers, "
+                "slices, None and Ellipsis, or nd.take for integer-array indexing")
+    if dim < len(shape):
+        int_only = False
+    return spec, int_only
+
+
+def _getitem(self: NDArray, key) -> NDArray:
+    if isinstance(key, (numbers.Integral, np.integer)) and not isinstance(key, bool) and self.ndim > 1:
+        n = self.shape[0]
+        i = int(key)
+        if i < -n or i >= n:
+            raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
+        return _core.slice_view(self, [(_INDEX, i + n if i < 0 else i, 0, 0)])
+    if isinstance(key, NDArray) or isinstance(key, (list, np.ndarray)):
+        raise IndexError("integer-array indexing (x[idx_array]) is not supported yet; "
+                         "use nd.take(x, indices) instead")
+    spec, int_only = _index_spec(self.shape, key)
+    out = _core.slice_view(self, spec)
+    if out.ndim == 0:  # MXNet's legacy arrays never become 0-d through indexing
+        out = _core.reshape(out, (1,), False)
+    return out
+
+
+def _setitem(self: NDArray, key, value) -> None:
+    if isinstance(key, slice) and key == slice(None):
+        target = self
+    else:
+        spec, _ = _index_spec(self.shape, key)
+        target = _core.slice_view(self, spec)
+    if isinstance(value, NDArray):
+        _core.copy_(target, value)
+    elif isinstance(value, (numbers.Number, np.generic)):
+        _core.fill_(target, float(value))
+    else:
+        src = array(value, ctx=_ctx_of(self), dtype=self._dtype_name)
+        _core.copy_(target, src)
+
+
+# ---- methods -----------------------------------------------------------------------------------
+
+def _reshape(self: NDArray, *shape, **kwargs) -> NDArray:
+    """Reshapes, with MXNet's special codes 0, -1, -2, -3, -4 and ``reverse=``."""
+    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        shape = shape[0]
+    elif not shape:
+        shape = kwargs.get("shape")
+        if shape is None:
+            raise TypeError("reshape() requires a shape")
+    return _core.reshape(self, tuple(shape), bool(kwargs.get("reverse", False)))
+
+
+def _astype(self: NDArray, dtype, copy: bool = True) -> NDArray:
+    """Casts to ``dtype`` (returns self when unchanged and ``copy=False``)."""
+    if not copy and np.dtype(dtype) == np.dtype(self.dtype):
+        return self
+    return _core.astype(self, _dtype_name(dtype))
+
+
+def _copyto(self: NDArray, other) -> NDArray:
+    """Copies into an NDArray (returned) or onto a Context (a new array)."""
+    if isinstance(other, NDArray):
+        if other is self:
+            import warnings
+            warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
+            return self
+        _core.copy_(other, self)
+        return other
+    if isinstance(other, Context):
+        return _core.to_device(self, other._core_type, other.device_id)
+    raise TypeError(f"copyto does not support type {type(other).__name__}")
+
+
+def _as_in_context(self: NDArray, context: Context) -> NDArray:
+    """This array on ``context``: self when already there, else a copy."""
+    if _ctx_of(self) == context:
+        return self
+    return self.copyto(context)
+
+
+def _asscalar(self: NDArray):
+    """The value of a one-element array as a numpy scalar."""
+    if self.size != 1:
+        raise ValueError(f"The current array is not a scalar (shape {self.shape})")
+    return self.asnumpy().reshape(-1)[0]
+
+
+def _backward(self: NDArray, out_grad: Optional[NDArray] = None, retain_graph: bool = False,
+              train_mode: bool = True) -> None:
+    """Computes gradients of this array w.r.t. every variable it depends on."""
+    prev = _core.set_training(train_mode)
+    try:
+        _core.backward([self], [out_grad], retain_graph, False)
+    finally:
+        _core.set_training(prev)
+
+
+def _bool(self: NDArray) -> bool:
+    if self.size == 0:
+        return False
+    if self.size == 1:
+        return bool(self.asnumpy().reshape(-1)[0])
+    raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+
+def _len(self: NDArray) -> int:
+    if self.ndim == 0:
+        raise TypeError("len() of a 0-d NDArray")
+    return self.shape[0]
+
+
+def _iter(self: NDArray):
+    for i in range(len(self)):
+        yield self[i]
+
+
+def _array_protocol(self: NDArray, dtype=None, copy=None) -> np.ndarray:
+    out = self.asnumpy()
+    return out.astype(dtype, copy=False) if dtype is not None else out
+
+
+def _reduce_method(code):
+    def method(self, axis=None, keepdims=False, exclude=False, **kwargs):
+        return _core.reduce(code, self, axis, keepdims, exclude)
+    return method
+
+
+def _reduce_state(self: NDArray):
+    return (_rebuild, (self.asnumpy(), str(_ctx_of(self))))
+
+
+def _rebuild(data: np.ndarray, ctx_str: str) -> NDArray:
+    kind, dev = ctx_str.rstrip(")").split("(")
+    return array(data, ctx=Context(kind, int(dev)), dtype=data.dtype)
+
+
+def _install_methods() -> None:
+    from . import ops as _ops  # noqa: F401  (nd functions, reused as methods)
+
+    methods = {
+        "__repr__": _repr,
+        "__str__": _repr,
+        "__getitem__": _getitem,
+        "__setitem__": _setitem,
+        "__bool__": _bool,
+        "__len__": _len,
+        "__iter__": _iter,
+        "__array__": _array_protocol,
+        "__reduce__": _reduce_state,
+        "__pos__": lambda self: self,
+        "reshape": _reshape,
+        "astype": _astype,
+        "copyto": _copyto,
+        "copy": lambda self: _core.clone(self),
+        "as_in_context": _as_in_context,
+        "as_in_ctx": _as_in_context,
+        "asscalar": _asscalar,
+        "item": _asscalar,
+        "tolist": lambda self: self.asnumpy().tolist(),
+        "backward": _backward,
+        "wait_to_read": lambda self: _core.synchronize(self._device_id) if self._device_type == 2 else None,
+        "wait_to_write": lambda self: _core.synchronize(self._device_id) if self._device_type == 2 else None,
+        "sum": _reduce_method(_REDUCE_SUM),
+        "mean": _reduce_method(_REDUCE_MEAN),
+        "max": _reduce_method(_REDUCE_MAX),
+        "min": _reduce_method(_REDUCE_MIN),
+        "prod": _reduce_method(_REDUCE_PROD),
+        "tostype": lambda self, stype: self if stype == "default" else (_ for _ in ()).throw(
+            MXNetError(f"tostype: storage type {stype!r} is not supported; gluonlite arrays are dense")),
+    }
+    for name, fn in methods.items():
+        setattr(NDArray, name, fn)
+    NDArray.context = property(_ctx_of, doc="The array's device (a Context).")
+    NDArray.ctx = NDArray.context
+    NDArray.stype = property(lambda self: "default")
+    NDArray.T = property(lambda self: _core.transpose(self, None), doc="Transpose (reversed axes).")
+    NDArray.handle = property(lambda self: self._data_ptr)
+    NDArray.writable = property(lambda self: True)
+    _ops._install_op_methods(NDArray)

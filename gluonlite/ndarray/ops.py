@@ -1,0 +1,309 @@
+"""Operator functions of ``gluonlite.nd`` with MXNet 1.x signatures.
+
+Each function is one call into the C++ core; this file only maps MXNet's keyword
+arguments (``axis``, ``keepdims``, ``out=``, ``name=``) onto it.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .. import _core
+from ..base import MXNetError
+from .ndarray import NDArray, _REDUCE_SUM, _REDUCE_MEAN, _REDUCE_MAX, _REDUCE_MIN, _REDUCE_PROD
+
+__all__ = []
+
+
+def _export(fn):
+    __all__.append(fn.__name__)
+    return fn
+
+
+def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
+    if out is None:
+        return result
+    _core.copy_(out, result)
+    return out
+
+
+# ---- elementwise ---------------------------------------------------------------------------
+
+def _make_unary(name: str, core_fn):
+    def fn(data, out=None, name=None, **kwargs):
+        return _write_out(core_fn(data), out)
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} (MXNet ``nd.{name}``)."
+    return fn
+
+
+_UNARY = ["abs", "sign", "exp", "log", "sqrt", "rsqrt", "square", "sigmoid", "tanh", "relu",
+          "softsign", "sin", "cos", "floor", "ceil", "round", "reciprocal", "negative",
+          "logical_not"]
+for _name in _UNARY:
+    globals()[_name] = _export(_make_unary(_name, getattr(_core, _name)))
+
+
+def _make_binary(name: str, core_fn):
+    def fn(lhs, rhs, out=None, name=None, **kwargs):
+        return _write_out(core_fn(lhs, rhs), out)
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} with broadcasting (MXNet ``nd.{name}``)."
+    return fn
+
+
+_BINARY = {
+    "add": _core.add, "subtract": _core.subtract, "multiply": _core.multiply,
+    "divide": _core.divide, "power": _core.power, "maximum": _core.maximum,
+    "minimum": _core.minimum, "modulo": _core.modulo, "equal": _core.equal,
+    "not_equal": _core.not_equal, "greater": _core.greater, "greater_equal": _core.greater_equal,
+    "lesser": _core.lesser, "lesser_equal": _core.lesser_equal,
+}
+for _name, _fn in _BINARY.items():
+    globals()[_name] = _export(_make_binary(_name, _fn))
+    # MXNet's explicit broadcast_* and elemwise_* names are the same ops here.
+    globals()["broadcast_" + _name] = _export(_make_binary("broadcast_" + _name, _fn))
+for _alias, _target in [("broadcast_sub", "subtract"), ("broadcast_mul", "multiply"),
+                        ("broadcast_div", "divide"), ("broadcast_mod", "modulo"),
+                        ("elemwise_add", "add"), ("elemwise_sub", "subtract"),
+                        ("elemwise_mul", "multiply"), ("elemwise_div", "divide"),
+                        ("true_divide", "divide"), ("pow", "power")]:
+    globals()[_alias] = _export(_make_binary(_alias, _BINARY[_target]))
+
+
+@_export
+def clip(data: NDArray, a_min: float, a_max: float, out=None, **kwargs) -> NDArray:
+    """Clips values to [a_min, a_max]."""
+    return _write_out(_core.clip(data, float(a_min), float(a_max)), out)
+
+
+@_export
+def softrelu(data: NDArray, **kwargs) -> NDArray:
+    """log(1 + exp(x))."""
+    return _core.softrelu(data)
+
+
+@_export
+def Activation(data: NDArray, act_type: str = "relu", out=None, name=None, **kwargs) -> NDArray:
+    """Applies relu, sigmoid, tanh, softrelu or softsign."""
+    fns = {"relu": _core.relu, "sigmoid": _core.sigmoid, "tanh": _core.tanh,
+           "softrelu": _core.softrelu, "softsign": _core.softsign}
+    if act_type not in fns:
+        raise MXNetError(f"Activation: unknown act_type {act_type!r}; expected one of "
+                         f"{', '.join(sorted(fns))}")
+    return _write_out(fns[act_type](data), out)
+
+
+# ---- reductions, softmax ----------------------------------------------------------------------
+
+def _make_reduce(name: str, code: int):
+    def fn(data, axis=None, keepdims=False, exclude=False, out=None, name=None, **kwargs):
+        return _write_out(_core.reduce(code, data, axis, keepdims, exclude), out)
+    fn.__name__ = name
+    fn.__doc__ = f"{name} over ``axis`` (all axes when None), MXNet semantics."
+    return fn
+
+
+for _name, _code in [("sum", _REDUCE_SUM), ("mean", _REDUCE_MEAN), ("max", _REDUCE_MAX),
+                     ("min", _REDUCE_MIN), ("prod", _REDUCE_PROD)]:
+    globals()[_name] = _export(_make_reduce(_name, _code))
+sum_axis = _export(_make_reduce("sum_axis", _REDUCE_SUM))
+max_axis = _export(_make_reduce("max_axis", _REDUCE_MAX))
+min_axis = _export(_make_reduce("min_axis", _REDUCE_MIN))
+
+
+@_export
+def argmax(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
+    """Indices of the maxima (float32, as in MXNet)."""
+    return _write_out(_core.argmax(data, axis, keepdims), out)
+
+
+@_export
+def argmin(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
+    """Indices of the minima (float32, as in MXNet)."""
+    return _write_out(_core.argmin(data, axis, keepdims), out)
+
+
+@_export
+def norm(data: NDArray, ord=2, axis=None, keepdims=False, **kwargs) -> NDArray:
+    """L2 (ord=2) or L1 (ord=1) norm."""
+    if ord == 2:
+        return _core.sqrt(_core.reduce(_REDUCE_SUM, _core.square(data), axis, keepdims, False))
+    if ord == 1:
+        return _core.reduce(_REDUCE_SUM, _core.abs(data), axis, keepdims, False)
+    raise ValueError(f"norm: ord must be 1 or 2, got {ord}")
+
+
+@_export
+def broadcast_to(data: NDArray, shape=None, out=None, **kwargs) -> NDArray:
+    """Broadcasts to ``shape`` (0 keeps the input's dimension)."""
+    shape = tuple(d if d != 0 else data.shape[i] for i, d in enumerate(shape))
+    return _write_out(_core.broadcast_to(data, shape), out)
+
+
+@_export
+def broadcast_like(lhs: NDArray, rhs: NDArray, **kwargs) -> NDArray:
+    """Broadcasts ``lhs`` to the shape of ``rhs``."""
+    return _core.broadcast_to(lhs, rhs.shape)
+
+
+@_export
+def softmax(data: NDArray, axis: int = -1, temperature=None, out=None, **kwargs) -> NDArray:
+    """Softmax along ``axis``."""
+    return _write_out(_core.softmax(data, axis, 1.0 if temperature is None else float(temperature)), out)
+
+
+@_export
+def log_softmax(data: NDArray, axis: int = -1, temperature=None, out=None, **kwargs) -> NDArray:
+    """Log-softmax along ``axis``."""
+    return _write_out(_core.log_softmax(data, axis, 1.0 if temperature is None else float(temperature)), out)
+
+
+# ---- shape -------------------------------------------------------------------------------------
+
+@_export
+def reshape(data: NDArray, shape=None, reverse=False, out=None, **kwargs) -> NDArray:
+    """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
+    return _write_out(_core.reshape(data, tuple(shape), bool(reverse)), out)
+
+
+@_export
+def transpose(data: NDArray, axes=None, out=None, **kwargs) -> NDArray:
+    """Permutes axes (reverses them when ``axes`` is None or empty)."""
+    return _write_out(_core.transpose(data, tuple(axes) if axes else None), out)
+
+
+@_export
+def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, **kwargs) -> NDArray:
+    """Swaps two axes."""
+    return _core.swapaxes(data, dim1, dim2)
+
+
+SwapAxis = swapaxes
+
+
+@_export
+def expand_dims(data: NDArray, axis: int, out=None, **kwargs) -> NDArray:
+    """Inserts a size-1 axis."""
+    return _write_out(_core.expand_dims(data, axis), out)
+
+
+@_export
+def squeeze(data: NDArray, axis=None, out=None, **kwargs) -> NDArray:
+    """Removes size-1 axes."""
+    return _write_out(_core.squeeze(data, axis), out)
+
+
+@_export
+def flatten(data: NDArray, out=None, **kwargs) -> NDArray:
+    """Collapses all axes but the first: (N, a, b) -> (N, a*b)."""
+    return _write_out(_core.flatten(data), out)
+
+
+Flatten = flatten
+
+
+@_export
+def concat(*data: NDArray, dim: int = 1, out=None, **kwargs) -> NDArray:
+    """Concatenates along ``dim`` (MXNet's default is 1)."""
+    if "num_args" in kwargs:
+        kwargs.pop("num_args")
+    return _write_out(_core.concat(list(data), dim), out)
+
+
+Concat = concat
+
+
+@_export
+def stack(*data: NDArray, axis: int = 0, out=None, **kwargs) -> NDArray:
+    """Stacks along a new axis."""
+    kwargs.pop("num_args", None)
+    return _write_out(_core.stack(list(data), axis), out)
+
+
+@_export
+def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False, **kwargs):
+    """Splits into ``num_outputs`` equal parts along ``axis`` (MXNet's default is 1)."""
+    parts = _core.split(data, int(num_outputs), axis, bool(squeeze_axis))
+    return parts[0] if len(parts) == 1 else parts
+
+
+SliceChannel = split
+
+
+@_export
+def slice_axis(data: NDArray, axis: int, begin: int, end: Optional[int], **kwargs) -> NDArray:
+    """Slices [begin, end) along ``axis``."""
+    return _core.slice_axis(data, axis, begin, end)
+
+
+@_export
+def identity(data: NDArray, **kwargs) -> NDArray:
+    """A copy of ``data``."""
+    return _core.clone(data)
+
+
+copy = identity
+
+
+@_export
+def cast(data: NDArray, dtype, **kwargs) -> NDArray:
+    """Casts to ``dtype``."""
+    return data.astype(dtype)
+
+
+Cast = cast
+
+
+# ---- linear algebra, layers --------------------------------------------------------------------
+
+@_export
+def dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool = False,
+        out=None, **kwargs) -> NDArray:
+    """Matrix product with MXNet's ``nd.dot`` semantics."""
+    return _write_out(_core.dot(lhs, rhs, bool(transpose_a), bool(transpose_b)), out)
+
+
+@_export
+def batch_dot(lhs: NDArray, rhs: NDArray, transpose_a: bool = False, transpose_b: bool = False,
+              out=None, **kwargs) -> NDArray:
+    """Batched matrix product of 3-D arrays."""
+    return _write_out(_core.batch_dot(lhs, rhs, bool(transpose_a), bool(transpose_b)), out)
+
+
+@_export
+def FullyConnected(data: NDArray, weight: NDArray, bias: Optional[NDArray] = None,
+                   num_hidden: Optional[int] = None, no_bias: bool = False, flatten: bool = True,
+                   out=None, name=None, **kwargs) -> NDArray:
+    """y = x Wᵀ + b as one GEMM (MXNet's ``FullyConnected``)."""
+    if num_hidden is None:
+        num_hidden = weight.shape[0]
+    if not no_bias and bias is None:
+        raise MXNetError("FullyConnected: bias is required unless no_bias=True")
+    return _write_out(_core.fully_connected(data, weight, None if no_bias else bias,
+                                            int(num_hidden), bool(flatten)), out)
+
+
+@_export
+def Dropout(data: NDArray, p: float = 0.5, mode: str = "training", axes=(), out=None, **kwargs) -> NDArray:
+    """Inverted dropout, active in training mode (``mode='always'`` forces it)."""
+    active = mode == "always" or _core.is_training()
+    if not active or p == 0:
+        return _write_out(data, out) if out is not None else data
+    return _write_out(_core.dropout(data, float(p)), out)
+
+
+# ---- NDArray methods that are the functions above --------------------------------------------
+
+def _install_op_methods(cls) -> None:
+    for name in ["abs", "sign", "exp", "log", "sqrt", "rsqrt", "square", "sigmoid", "tanh",
+                 "relu", "softsign", "sin", "cos", "floor", "ceil", "round", "reciprocal",
+                 "argmax", "argmin", "norm", "softmax", "log_softmax", "transpose", "swapaxes",
+                 "expand_dims", "squeeze", "flatten", "split", "slice_axis", "clip",
+                 "broadcast_to", "broadcast_like"]:
+        setattr(cls, name, globals()[name])
+    cls.zeros_like = lambda self, **kw: _core.full(self.shape, 0.0, self._dtype_name, self._device_type, self._device_id)
+    cls.ones_like = lambda self, **kw: _core.full(self.shape, 1.0, self._dtype_name, self._device_type, self._device_id)
+    cls.__abs__ = lambda self: _core.abs(self)
