@@ -22,7 +22,7 @@ import logging
 import re
 import warnings
 from math import sqrt
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import numpy as np
 
@@ -120,6 +120,8 @@ def describe(init: Any) -> str:
             return repr(init)
     if not isinstance(init, Initializer):
         return repr(init)
+    if hasattr(init, '_describe'):
+        return init._describe()
     parts = []
     for key, value in getattr(init, '_kwargs', {}).items():
         if hasattr(value, 'shape') and not np.isscalar(value):
@@ -312,6 +314,10 @@ class Load(Initializer):
         self.default_init = default_init
         self.verbose = verbose
 
+    def _describe(self) -> str:
+        return 'Load(%d arrays, default_init=%s)' % (len(self.param),
+                                                     describe(self.default_init))
+
     def _load_into(self, name: str, arr: Any) -> None:
         loaded = self.param[name]
         if tuple(arr.shape) != tuple(loaded.shape):
@@ -372,6 +378,10 @@ class Mixed(Initializer):
         super().__init__(patterns=list(patterns), initializers=[i.dumps() for i in inits])
         self.map = list(zip([re.compile(p) for p in patterns], inits))
 
+    def _describe(self) -> str:
+        return 'Mixed(%s)' % ', '.join("'%s' -> %s" % (prog.pattern, describe(init))
+                                        for prog, init in self.map)
+
     def _no_match(self, name: str) -> ValueError:
         return ValueError(
             "Parameter '%s' did not match any pattern of Mixed %s. Consider adding a '.*' "
@@ -388,7 +398,8 @@ class Mixed(Initializer):
         if fallback is None:
             raise self._no_match(desc)
         _apply_as_weight(fallback, desc, arr)
-        desc.attrs['__applied__'] += ' (own init; no Mixed pattern matched)'
+        desc.attrs['__applied__'] += " (the parameter's own init; no Mixed pattern matched)"
+        desc.attrs['__by__'] = 'Mixed'
 
     def _init_weight(self, desc: InitDesc, arr: Any) -> None:
         self._dispatch(desc, arr, None)

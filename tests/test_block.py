@@ -386,6 +386,33 @@ def test_reusing_one_block_sums_gradients():
     assert _np(y)[0, 0] == 9 and _np(lin.weight.grad())[0, 0] == 6
 
 
+def test_params_sharing_sums_gradients_over_both_layers():
+    first = nn.Dense(1, in_units=1, use_bias=False)
+    second = nn.Dense(1, in_units=1, use_bias=False, params=first.params)
+    net = nn.Sequential()
+    net.add(first, second)
+    net.initialize(init.Constant(3))
+    assert second.weight is first.weight
+    with autograd.record():
+        y = net(nd.array([[2.0]]))
+    y.backward()
+    assert _np(y)[0, 0] == 18 and _np(first.weight.grad())[0, 0] == 12   # d(w*w*x)/dw
+
+
+def test_same_seed_gives_the_same_initial_weights():
+    def build():
+        net = nn.Sequential()
+        net.add(nn.Dense(8, activation='relu'), nn.Dense(3))
+        net.initialize(init.Xavier())
+        net(nd.ones((2, 5)))
+        return [_np(p.data()) for p in net.collect_params().values()]
+    mx.random.seed(42)
+    first = build()
+    mx.random.seed(42)
+    second = build()
+    assert all((a == b).all() for a, b in zip(first, second))
+
+
 # ------------------------------------------------------------------ deferred init
 def test_deferred_init_prints_at_first_forward(capsys):
     class PrintInit(init.Initializer):
@@ -452,18 +479,56 @@ def test_custom_hybridblock_with_infer_shape():
         "Parameter %s_weight (shape=(3, 4), dtype=<class 'numpy.float32'>)" % hd.name
 
 
-def test_custom_hybridblock_without_infer_shape_says_what_to_do():
-    class HD(nn.HybridBlock):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.weight = self.params.get('weight', shape=(3, 0), allow_deferred_init=True)
+class _Deferred(nn.HybridBlock):
+    """A custom HybridBlock with one deferred parameter used by ``body(F, x, w)``."""
 
-        def hybrid_forward(self, F, x, weight):
-            return x
-    hd = HD()
-    hd.initialize()
-    with pytest.raises(DeferredInitializationError, match='infer_shape'):
-        hd(nd.ones((2, 4)))
+    def __init__(self, shape, body, **kwargs):
+        super().__init__(**kwargs)
+        self._body = body
+        with self.name_scope():
+            self.w = self.params.get('w', shape=shape, allow_deferred_init=True)
+
+    def hybrid_forward(self, F, x, w):
+        return self._body(F, x, w)
+
+
+def test_custom_hybridblock_infers_through_fully_connected(capsys):
+    seen = []
+
+    def body(F, x, w):
+        seen.append(F.__name__)
+        return F.FullyConnected(x, w, no_bias=True, num_hidden=3)
+    block = _Deferred((3, 0), body)
+    block.initialize(init.One())
+    assert (_np(block(nd.ones((2, 4)))) == 4).all()
+    assert block.w.shape == (3, 4)
+    # like MXNet, hybrid_forward runs once to infer shapes (MXNet: on symbols), then for real
+    assert seen == ['gluonlite.symbol', 'gluonlite.ndarray']
+
+
+def test_custom_hybridblock_infers_through_dot_and_elementwise():
+    block = _Deferred((0, 5), lambda F, x, w: F.dot(x, w))
+    block.initialize(init.One())
+    assert block(nd.ones((2, 4))).shape == (2, 5) and block.w.shape == (4, 5)
+    scale = _Deferred((0,), lambda F, x, w: x * w)
+    scale.initialize(init.Constant(3))
+    assert (_np(scale(nd.ones((2, 6)))) == 3).all() and scale.w.shape == (6,)
+    shift = _Deferred((0,), lambda F, x, w: F.broadcast_add(x, w))
+    shift.initialize(init.One())
+    assert (_np(shift(nd.ones((2, 6)))) == 2).all() and shift.w.shape == (6,)
+
+
+def test_custom_hybridblock_that_cannot_be_inferred_says_what_to_do():
+    block = _Deferred((3, 0), lambda F, x, w: x)   # w unused: nothing to infer from
+    block.initialize()
+    with pytest.raises(DeferredInitializationError, match='infer_shape') as info:
+        block(nd.ones((2, 4)))
+    assert block.w.name in str(info.value)
+    opaque = _Deferred((3, 0), lambda F, x, w: F.concat(x, w))
+    opaque.initialize()
+    with pytest.raises(ValueError, match='Deferred initialization failed because shape cannot '
+                       'be inferred.*F.concat'):
+        opaque(nd.ones((2, 4)))
 
 
 # ------------------------------------------------------------------ Dense forward
@@ -497,7 +562,7 @@ def test_dense_wrong_input_shape_names_block_and_shapes():
     text = str(info.value)
     assert dense.name in text and dense.weight.name in text
     assert '(256, 20)' in text and '(2, 21)' in text
-    assert 'Shape inconsistent, Provided = [256,20], inferred shape=(256, 21)' in text
+    assert 'Shape inconsistent, Provided = [256,20], inferred shape=(256,21)' in text
 
 
 def test_dense_dtype_float64():
@@ -664,3 +729,44 @@ def test_base_blocks_need_forward():
         nn.Block()(nd.ones(2))
     with pytest.raises(NotImplementedError):
         nn.HybridBlock()(nd.ones(2))
+
+
+# ------------------------------------------------------------------ save / load (needs nd.save)
+needs_save = pytest.mark.skipif(not hasattr(nd, 'save'), reason='nd.save / nd.load not built yet')
+
+
+def _stack(n):
+    net = nn.Sequential()
+    net.add(*[nn.Dense(2, in_units=2) for _ in range(n)])
+    net.initialize()
+    return net
+
+
+@needs_save
+def test_save_and_load_parameters_round_trip(tmp_path):
+    src, dst = _stack(2), _stack(2)
+    path = str(tmp_path / 'net.params')
+    src.save_parameters(path)
+    assert sorted(nd.load(path).keys()) == ['0.bias', '0.weight', '1.bias', '1.weight']
+    dst.load_parameters(path)
+    x = nd.ones((1, 2))
+    assert (_np(dst(x)) == _np(src(x))).all()
+
+
+@needs_save
+def test_load_parameters_missing_and_extra_messages(tmp_path):
+    small, big = _stack(1), _stack(2)
+    path = str(tmp_path / 'small.params')
+    small.save_parameters(path)
+    with pytest.raises(AssertionError) as info:
+        big.load_parameters(path)
+    assert str(info.value) == ("Parameter '1.weight' is missing in file '%s', which contains "
+                               "parameters: '0.weight', '0.bias'. Set allow_missing=True to "
+                               "ignore missing parameters." % path)
+    big_path = str(tmp_path / 'big.params')
+    big.save_parameters(big_path)
+    with pytest.raises(ValueError) as info:
+        small.load_parameters(big_path)
+    assert "Parameter '1.weight' loaded from file" in str(info.value)
+    assert "'0.weight', '0.bias'" in str(info.value)   # MXNet printed an empty list here
+    small.load_parameters(big_path, ignore_extra=True)

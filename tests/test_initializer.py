@@ -333,7 +333,7 @@ def test_orthogonal_is_reproducible_with_the_seed():
 
 def test_bilinear_kernel_matches_mxnet_exactly():
     kernel = _fill(init.Bilinear(), (1, 1, 4, 4))
-    row = np.array([0.0625, 0.1875, 0.1875, 0.0625])
+    row = np.array([0.25, 0.75, 0.75, 0.25])   # the 1-D tent of width 4
     expected = np.array([[0.0625, 0.1875, 0.1875, 0.0625],
                          [0.1875, 0.5625, 0.5625, 0.1875],
                          [0.1875, 0.5625, 0.5625, 0.1875],
@@ -342,8 +342,15 @@ def test_bilinear_kernel_matches_mxnet_exactly():
     assert (kernel[0, 0] == np.outer(row, row).astype(np.float32)).all()
     many = _fill(init.Bilinear(), (2, 3, 3, 3))
     assert (many[1, 2] == many[0, 0]).all()
-    three = np.array([0.25, 0.75, 0.25], dtype=np.float32)   # f=2, c=0.75
-    assert np.allclose(many[0, 0], np.outer(three, three))
+    # recorded from MXNet 1.9.1 (odd and non-square kernels)
+    assert many[0, 0].tolist() == [[0.0625, 0.1875, 0.1875], [0.1875, 0.5625, 0.5625],
+                                   [0.1875, 0.5625, 0.5625]]
+    wide = _fill(init.Bilinear(), (1, 1, 2, 5))
+    assert wide[0, 0].tolist() == [
+        [0.1111111119389534, 0.2222222238779068, 0.3333333432674408, 0.2222222238779068,
+         0.1111111119389534],
+        [0.2222222238779068, 0.4444444477558136, 0.6666666865348816, 0.4444444477558136,
+         0.2222222238779068]]
 
 
 def test_bilinear_on_a_matrix_names_the_parameter():
@@ -484,3 +491,8 @@ def test_initialize_verbose_shows_mixed_patterns(capsys):
     out = capsys.readouterr().out
     assert "with Constant(value=5) (Mixed pattern '.*bias')" in out
     assert "with One() (Mixed pattern '.*')" in out
+    net = nn.Dense(3, in_units=2)
+    net.initialize(init.Mixed(['.*weight'], [init.One()]), verbose=True)
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "Initialized %s_bias, shape (3,), with Zero() (the parameter's own init; no Mixed "
+        "pattern matched)" % net.name)

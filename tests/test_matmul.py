@@ -282,31 +282,23 @@ def test_fully_connected_float16():
                                rtol=2e-3, atol=2e-2)
 
 
-def test_fully_connected_wrong_input_width_message():
-    with pytest.raises(MXNetError, match=re.escape(
-            "FullyConnected: input has 21 features (shape (2, 21)) but weight expects 20 "
-            "(weight shape (256, 20))")):
-        nd.FullyConnected(nd.ones((2, 21)), nd.ones((256, 20)), nd.ones((256,)), num_hidden=256)
-
-
-def test_fully_connected_wrong_flattened_input_message_shows_flattened_shape():
-    with pytest.raises(MXNetError, match=re.escape(
-            "FullyConnected: input has 12 features (shape (2, 3, 4), flattened to (2, 12)) but "
-            "weight expects 10 (weight shape (5, 10))")):
-        nd.FullyConnected(nd.ones((2, 3, 4)), nd.ones((5, 10)), nd.ones((5,)), num_hidden=5)
-
-
-def test_fully_connected_weight_not_matching_num_hidden():
-    with pytest.raises(MXNetError, match=re.escape(
-            "FullyConnected: weight must have shape (num_hidden, in_units) = (255, in_units), "
-            "got (256, 20)")):
-        nd.FullyConnected(nd.ones((2, 20)), nd.ones((256, 20)), nd.ones((255,)), num_hidden=255)
-
-
-def test_fully_connected_wrong_bias_shape():
-    with pytest.raises(MXNetError, match=re.escape(
-            "FullyConnected: bias must have shape (num_hidden,) = (256,), got (255,)")):
-        nd.FullyConnected(nd.ones((2, 20)), nd.ones((256, 20)), nd.ones((255,)), num_hidden=256)
+@pytest.mark.parametrize("x_shape,w_shape,b_shape,num_hidden,message", [
+    ((2, 21), (256, 20), (256,), 256,
+     "FullyConnected: input has 21 features (shape (2, 21)) but weight expects 20 "
+     "(weight shape (256, 20))"),
+    ((2, 3, 4), (5, 10), (5,), 5,
+     "FullyConnected: input has 12 features (shape (2, 3, 4), flattened to (2, 12)) but "
+     "weight expects 10 (weight shape (5, 10))"),
+    ((2, 20), (256, 20), (255,), 255,
+     "FullyConnected: weight must have shape (num_hidden, in_units) = (255, in_units), "
+     "got (256, 20)"),
+    ((2, 20), (256, 20), (255,), 256,
+     "FullyConnected: bias must have shape (num_hidden,) = (256,), got (255,)"),
+])
+def test_fully_connected_bad_shapes_message(x_shape, w_shape, b_shape, num_hidden, message):
+    with pytest.raises(MXNetError, match=re.escape(message)):
+        nd.FullyConnected(nd.ones(x_shape), nd.ones(w_shape), nd.ones(b_shape),
+                          num_hidden=num_hidden)
 
 
 def test_fully_connected_rejects_integer_dtype_with_type_error():

@@ -1,6 +1,4 @@
 """Parameter, Constant, ParameterDict (strings recorded from MXNet 1.9.1)."""
-import warnings
-
 import numpy as np
 import pytest
 

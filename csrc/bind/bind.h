@@ -21,5 +21,6 @@ py::array to_numpy(const Tensor& t);
 void bind_tensor(py::module_& m);
 void bind_ops(py::module_& m);
 void bind_autograd(py::module_& m);
+void bind_dlpack(py::module_& m);
 
 }  // namespace gl::bind

@@ -112,6 +112,7 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_tensor(m);
   bind::bind_ops(m);
   bind::bind_autograd(m);
+  bind::bind_dlpack(m);
 
   m.def("num_gpus", &cuda::device_count);
   m.def("compiled_with_cuda", &cuda::compiled_with_cuda);

@@ -140,6 +140,16 @@ void bind_ops(py::module_& m) {
     return ops::slice_view(x, s);
   });
 
+  m.def("where", &ops::where);
+  m.def("take", [](const Tensor& x, const Tensor& idx, int axis, const std::string& mode) {
+    GL_CHECK_KIND(mode == "clip" || mode == "wrap", ErrorKind::Value,
+                  "take: mode must be 'clip' or 'wrap', got '", mode, "'");
+    return ops::take(x, idx, axis, mode == "wrap");
+  });
+  m.def("one_hot", [](const Tensor& idx, int64_t depth, double on, double off, py::handle dtype) {
+    return ops::one_hot(idx, depth, on, off, parse_dtype(dtype));
+  });
+
   // ---- linear algebra ------------------------------------------------------------------------
   m.def("dot", &ops::dot);
   m.def("batch_dot", &ops::batch_dot);

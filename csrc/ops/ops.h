@@ -88,7 +88,7 @@ struct SliceSpec {
 };
 Tensor slice_view(const Tensor& x, const std::vector<SliceSpec>& spec);  // recorded view
 Tensor slice_axis(const Tensor& x, int axis, int64_t begin, std::optional<int64_t> end);
-Tensor take(const Tensor& x, const Tensor& indices, int axis);  // integer-array indexing
+Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap);  // gather; clip or wrap
 Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value,
                DType dtype);
 

@@ -217,26 +217,35 @@ typename ReduceTypes<T, R>::Fold fold_run(const T* p, int64_t n, int64_t stride,
   using Lane = typename ReduceTypes<T, R>::Lane;
   using Fold = typename ReduceTypes<T, R>::Fold;
   typename R::F f;
-  if (stride != 1) {
+  constexpr int W = 16;
+  if (stride != 1 || n < 2 * W) {
     for (int64_t i = 0; i < n; ++i)
       acc = f(acc, static_cast<Fold>(static_cast<Lane>(p[i * stride])));
     return acc;
   }
-  // Independent lanes let the compiler vectorize without reassociating a single chain.
-  constexpr int W = 16;
-  constexpr int64_t kBlock = 4096;
-  for (int64_t i = 0; i < n;) {
-    const int64_t end = std::min(n, i + kBlock);
-    Lane lanes[W];
+  // Independent lanes let the compiler vectorize without reassociating one long chain.
+  // Each lane folds a short block in Lane, then into its own Fold lane (double for float
+  // sums), so the rounding error stays near numpy's pairwise summation.
+  constexpr int64_t kBlock = 256;
+  Lane lanes[W];
+  Fold folds[W];
+  for (int j = 0; j < W; ++j) folds[j] = R::template identity<Fold>();
+  const int64_t n_lanes = n - n % W;
+  int64_t i = 0;
+  while (i < n_lanes) {
+    const int64_t end = std::min(n_lanes, i + kBlock);
     for (int j = 0; j < W; ++j) lanes[j] = R::template identity<Lane>();
-    for (; i + W <= end; i += W)
+    for (; i < end; i += W) {
+#pragma omp simd
       for (int j = 0; j < W; ++j) lanes[j] = f(lanes[j], static_cast<Lane>(p[i + j]));
-    for (; i < end; ++i) lanes[0] = f(lanes[0], static_cast<Lane>(p[i]));
-    for (int w = W / 2; w > 0; w /= 2)
-      for (int j = 0; j < w; ++j) lanes[j] = f(lanes[j], lanes[j + w]);
-    acc = f(acc, static_cast<Fold>(lanes[0]));
+    }
+#pragma omp simd
+    for (int j = 0; j < W; ++j) folds[j] = f(folds[j], static_cast<Fold>(lanes[j]));
   }
-  return acc;
+  for (; i < n; ++i) folds[0] = f(folds[0], static_cast<Fold>(static_cast<Lane>(p[i])));
+  for (int w = W / 2; w > 0; w /= 2)
+    for (int j = 0; j < w; ++j) folds[j] = f(folds[j], folds[j + w]);
+  return f(acc, folds[0]);
 }
 
 // Folds reduced positions [r0, r1) of the reduction starting at `base`; the innermost
@@ -304,20 +313,27 @@ void reduce_outer_cpu(const ReducePlan& P, const T* x, T* out, bool mean) {
   const int64_t n_chunks = (len + chunk - 1) / chunk;
   const int64_t n_tasks = (P.n_out / len) * n_chunks;
   // Folds reduced positions [r0, r1) of task `task` into acc; returns the chunk length.
+  // Rows are summed in Lane (vectorizes) and folded into acc every kRowBlock rows.
+  constexpr int64_t kRowBlock = 1024;
   auto run = [&](int64_t task, int64_t r0, int64_t r1, Fold* acc) {
     const int64_t outer = task / n_chunks, c0 = (task % n_chunks) * chunk;
     const int64_t cn = std::min(chunk, len - c0);
     const T* base = x + kept_offset(P, P.nk - 1, outer) + c0 * kstride;
+    Lane lanes[kChunk];
     for (int64_t i = 0; i < cn; ++i) acc[i] = R::template identity<Fold>();
     Odometer red(P.rshape.data(), P.rstride.data(), P.nr, r0);
-    for (int64_t r = r0; r < r1; ++r, red.next()) {
-      const T* p = base + red.off;
-      if (kstride == 1) {
-        for (int64_t i = 0; i < cn; ++i) acc[i] = f(acc[i], static_cast<Fold>(static_cast<Lane>(p[i])));
-      } else {
-        for (int64_t i = 0; i < cn; ++i)
-          acc[i] = f(acc[i], static_cast<Fold>(static_cast<Lane>(p[i * kstride])));
+    for (int64_t b0 = r0; b0 < r1; b0 += kRowBlock) {
+      for (int64_t i = 0; i < cn; ++i) lanes[i] = R::template identity<Lane>();
+      for (int64_t r = b0; r < std::min(r1, b0 + kRowBlock); ++r, red.next()) {
+        const T* p = base + red.off;
+        if (kstride == 1) {
+#pragma omp simd
+          for (int64_t i = 0; i < cn; ++i) lanes[i] = f(lanes[i], static_cast<Lane>(p[i]));
+        } else {
+          for (int64_t i = 0; i < cn; ++i) lanes[i] = f(lanes[i], static_cast<Lane>(p[i * kstride]));
+        }
       }
+      for (int64_t i = 0; i < cn; ++i) acc[i] = f(acc[i], static_cast<Fold>(lanes[i]));
     }
     return cn;
   };

@@ -18,14 +18,15 @@ void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, 
 
 namespace {
 
-// A row of n contiguous elements.
+// A row of n contiguous elements. A NaN anywhere makes the whole row NaN (through the sum).
 template <typename T, bool Log>
 void softmax_row(const T* x, T* y, int64_t n, acc_t<T> inv_t) {
   using A = acc_t<T>;
   A m = -std::numeric_limits<A>::infinity();
+#pragma omp simd reduction(max : m)
   for (int64_t i = 0; i < n; ++i) {
     const A v = static_cast<A>(x[i]);
-    m = (v > m || v != v) ? v : m;  // NaN propagates
+    m = v > m ? v : m;
   }
   A sum = 0;
   if constexpr (!Log && std::is_same<T, A>::value) {  // keep exp(x - m) in y, then scale
@@ -34,13 +35,16 @@ void softmax_row(const T* x, T* y, int64_t n, acc_t<T> inv_t) {
       sum += y[i];
     }
     const A inv_sum = A(1) / sum;
+#pragma omp simd
     for (int64_t i = 0; i < n; ++i) y[i] *= inv_sum;
     return;
   }
   for (int64_t i = 0; i < n; ++i) sum += std::exp((static_cast<A>(x[i]) - m) * inv_t);
   if constexpr (Log) {
     const A log_sum = std::log(sum);
-    for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>((static_cast<A>(x[i]) - m) * inv_t - log_sum);
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = static_cast<T>((static_cast<A>(x[i]) - m) * inv_t - log_sum);
   } else {
     const A inv_sum = A(1) / sum;
     for (int64_t i = 0; i < n; ++i)
@@ -59,20 +63,37 @@ void softmax_columns(const T* x, T* y, int64_t n, int64_t inner, int64_t cols, a
     m[j] = -std::numeric_limits<A>::infinity();
     sum[j] = 0;
   }
-  for (int64_t k = 0; k < n; ++k)
+  for (int64_t k = 0; k < n; ++k) {
+    const T* xk = x + k * inner;
+#pragma omp simd
     for (int64_t j = 0; j < cols; ++j) {
-      const A v = static_cast<A>(x[k * inner + j]);
-      m[j] = (v > m[j] || v != v) ? v : m[j];
+      const A v = static_cast<A>(xk[j]);
+      m[j] = v > m[j] ? v : m[j];
     }
-  for (int64_t k = 0; k < n; ++k)
-    for (int64_t j = 0; j < cols; ++j)
-      sum[j] += std::exp((static_cast<A>(x[k * inner + j]) - m[j]) * inv_t);
+  }
+  constexpr bool keep_exp = !Log && std::is_same<T, A>::value;
+  for (int64_t k = 0; k < n; ++k) {
+    const T* xk = x + k * inner;
+    T* yk = y + k * inner;
+    for (int64_t j = 0; j < cols; ++j) {
+      const A e = std::exp((static_cast<A>(xk[j]) - m[j]) * inv_t);
+      if constexpr (keep_exp) yk[j] = e;
+      sum[j] += e;
+    }
+  }
   for (int64_t j = 0; j < cols; ++j) sum[j] = Log ? std::log(sum[j]) : A(1) / sum[j];
-  for (int64_t k = 0; k < n; ++k)
+  for (int64_t k = 0; k < n; ++k) {
+    const T* xk = x + k * inner;
+    T* yk = y + k * inner;
     for (int64_t j = 0; j < cols; ++j) {
-      const A z = (static_cast<A>(x[k * inner + j]) - m[j]) * inv_t;
-      y[k * inner + j] = static_cast<T>(Log ? z - sum[j] : std::exp(z) * sum[j]);
+      if constexpr (keep_exp) {
+        yk[j] *= sum[j];
+      } else {
+        const A z = (static_cast<A>(xk[j]) - m[j]) * inv_t;
+        yk[j] = static_cast<T>(Log ? z - sum[j] : std::exp(z) * sum[j]);
+      }
     }
+  }
 }
 
 template <typename T, bool Log>

@@ -2,7 +2,8 @@
 import importlib as _importlib
 import importlib.util as _importlib_util
 
-from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
+from .parameter import (Constant, DeferredInitializationError, Parameter, ParameterDict,
+                        tensor_types)
 from .block import Block, HybridBlock
 from . import block, nn, parameter, utils
 

@@ -18,11 +18,13 @@ import threading
 import warnings
 import weakref
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .. import ndarray as nd
-from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
-from .utils import HookHandle, _indent
+from .parameter import (DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict,
+                        _loadable)
+from ..context import current_context
+from .utils import HookHandle, _indent, _infer_by_probing, shape_is_known
 
 __all__ = ['Block', 'HybridBlock']
 
@@ -284,21 +286,8 @@ class Block:
             self.collect_params().load_dict(loaded, ctx, allow_missing, ignore_extra,
                                             self.prefix, filename, cast_dtype, dtype_source)
             return
-        if not allow_missing:
-            for name in params:
-                if name not in loaded:
-                    raise AssertionError(
-                        "Parameter '%s' is missing in file '%s', which contains parameters: "
-                        "%s. Set allow_missing=True to ignore missing parameters."
-                        % (name, filename, ', '.join("'%s'" % k for k in loaded)))
-        for name, value in loaded.items():
-            if name not in params:
-                if ignore_extra:
-                    continue
-                raise ValueError(
-                    "Parameter '%s' loaded from file '%s' is not present in this block, "
-                    "which contains parameters %s. Set ignore_extra=True to ignore."
-                    % (name, filename, ', '.join("'%s'" % k for k in params)))
+        for name, value in _loadable(params, loaded, "file '%s'" % filename, 'this block',
+                                     allow_missing, ignore_extra):
             params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
                                     dtype_source=dtype_source)
 
@@ -366,19 +355,24 @@ class HybridBlock(Block):
     def infer_shape(self, *args: Any) -> None:
         """Fill the unknown dimensions of this block's parameters from the inputs.
 
-        Layers with deferred parameters (Dense...) override it. gluonlite has no symbolic
-        graph, so a custom HybridBlock with unknown dimensions must override it too.
+        Layers such as Dense override it. The default runs ``hybrid_forward`` once with
+        stand-ins for the unknown parameters (MXNet runs it once on symbols instead); ops
+        called through ``F`` (FullyConnected, dot, elementwise ones) read the missing
+        dimensions off their other inputs.
         """
-        unknown = [p.name for p in self._own_params().values()
-                   if p.shape is None or 0 in p.shape]
+        unknown = [p for p in self._reg_params.values() if not shape_is_known(p.shape)]
         if not unknown:
             return
-        raise DeferredInitializationError(
-            "Cannot infer the unknown dimensions of %s in block '%s' (%s): this block does "
-            "not define infer_shape(self, *inputs). Give the parameters their full shape "
-            "(e.g. an in_units argument) or override infer_shape to set param.shape from "
-            "the inputs." % (', '.join("'%s'" % n for n in unknown), self.name,
-                             type(self).__name__))
+        ctx = _first_context(args) or current_context()
+        _infer_by_probing(self, self._reg_params, ctx, args)
+        still = [p.name for p in unknown if not shape_is_known(p.shape)]
+        if still:
+            raise DeferredInitializationError(
+                "Cannot infer the unknown dimensions of %s in block '%s' (%s): hybrid_forward "
+                "did not pass them to an op through F that determines them. Give the "
+                "parameters their full shape (e.g. an in_units argument) or override "
+                "infer_shape(self, *inputs) to set param.shape from the inputs."
+                % (', '.join("'%s'" % n for n in still), self.name, type(self).__name__))
 
     def infer_type(self, *args: Any) -> None:
         """Parameter dtypes are fixed at creation in gluonlite; nothing to infer."""
@@ -397,14 +391,29 @@ class HybridBlock(Block):
         for param in self._own_params().values():
             param._finish_deferred_init()
 
+    def _gather_params(self, x: Any, args: tuple) -> Dict[str, Any]:
+        """Each registered parameter's array on the input's context (by attribute name)."""
+        if isinstance(x, nd.NDArray):
+            # hot path: look the input's device up without building a Context
+            key = (x._device_type, x._device_id)
+            found = {}
+            for name, param in self._reg_params.items():
+                data = param._data
+                idx = param._ctx_map.get(key) if data is not None else None
+                found[name] = data[idx] if idx is not None else param.data(x.context)
+            return found
+        ctx = _first_context((x,) + args)
+        return {name: param.data(ctx) for name, param in self._reg_params.items()}
+
     def forward(self, x: Any, *args: Any) -> Any:
         """Gather the parameters on the input's context and call ``hybrid_forward``."""
-        ctx = x.context if isinstance(x, nd.NDArray) else _first_context((x,) + args)
-        try:
-            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        except DeferredInitializationError:
-            self._finish_deferred(x, *args)
-            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        params = {}
+        if self._reg_params:
+            try:
+                params = self._gather_params(x, args)
+            except DeferredInitializationError:
+                self._finish_deferred(x, *args)
+                params = self._gather_params(x, args)
         return self.hybrid_forward(nd, x, *args, **params)
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:

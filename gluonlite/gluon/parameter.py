@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections import OrderedDict
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -38,12 +38,13 @@ class DeferredInitializationError(MXNetError):
     """A parameter was used before its deferred initialization could run."""
 
 
-def _ctx_key(ctx: Context) -> Tuple[str, int]:
-    """Lookup key of a context; pinned/shared CPU memory counts as the CPU (as in MXNet)."""
-    kind = ctx.device_type
-    if kind in ('cpu_pinned', 'cpu_shared'):
-        kind = 'cpu'
-    return kind, ctx.device_id
+def _ctx_key(ctx: Context) -> Tuple[int, int]:
+    """Lookup key of a context: (1 for CPU memory, 2 for GPU, device id).
+
+    Pinned/shared CPU memory counts as the CPU (as in MXNet). The same key is read off
+    an NDArray as ``(x._device_type, x._device_id)`` on the forward hot path.
+    """
+    return (2 if ctx.device_type == 'gpu' else 1), ctx.device_id
 
 
 class _DefaultInit:
@@ -71,7 +72,7 @@ class Parameter:
         self._data: Optional[List[Any]] = None
         self._grad_attached = False
         self._ctx_list: Optional[List[Context]] = None
-        self._ctx_map: Dict[Tuple[str, int], int] = {}
+        self._ctx_map: Dict[Tuple[int, int], int] = {}
         self._trainer: Any = None
         self._deferred_init: tuple = ()   # (init, ctx_list, default_init, data or None)
         self._differentiable = differentiable
@@ -177,7 +178,10 @@ class Parameter:
         owner = self._owner() if self._owner is not None else None
         if owner is None:
             return ''
-        return " of block '%s' (%s)" % (owner.name, repr(owner).split('\n')[0])
+        text = repr(owner)
+        if '\n' in text:   # containers and custom blocks print several lines
+            text = type(owner).__name__
+        return " of block '%s' (%s)" % (owner.name, text)
 
     def _unknown_dims_text(self) -> Tuple[str, str]:
         """('dimension 1 (in_units)', 'in_units=...') for the unknown dims of the shape."""
@@ -191,7 +195,7 @@ class Parameter:
                 dims.append('dimension %d (%s)' % (i, label) if label else 'dimension %d' % i)
                 if label:
                     fixes.append('%s=...' % label)
-        return ', '.join(dims), (', '.join(fixes) if fixes else 'the full shape')
+        return ', '.join(dims), (', '.join(fixes) if fixes else '')
 
     def _deferred_error(self) -> DeferredInitializationError:
         owner = self._owner() if self._owner is not None else None
@@ -202,6 +206,8 @@ class Parameter:
             dims, _ = self._unknown_dims_text()
             why = 'its shape %s has unknown %s' % (self._shape, dims)
         _, fix = self._unknown_dims_text()
+        fix = 'passing %s when creating the layer' % fix if fix else \
+            'giving the layer its input size (in_units, in_channels, num_features, etc.)'
         plain = ''
         from .block import HybridBlock  # circular at import time only
         if owner is not None and not isinstance(owner, HybridBlock):
@@ -211,8 +217,7 @@ class Parameter:
             "Parameter '%s'%s has not been initialized yet because initialization was "
             "deferred: %s. Actual initialization happens during the first forward pass. "
             "Please pass one batch of data through the network (net(x)) before accessing "
-            "Parameters, or avoid deferred initialization by specifying %s when creating "
-            "the layer (in_units, in_channels, num_features, etc.).%s"
+            "Parameters, or avoid deferred initialization by %s.%s"
             % (self.name, self._owner_text(), why, fix, plain))
 
     def _check_and_get(self, arr_list: Optional[List[Any]], ctx: Any) -> Any:
@@ -280,7 +285,8 @@ class Parameter:
             raise AssertionError(
                 "Cannot initialize Parameter '%s'%s because it has invalid shape: %s (unknown "
                 "%s). Please specify %s (in_units, in_channels, etc for `Block`s)."
-                % (self.name, self._owner_text(), str(self._shape), dims, fix))
+                % (self.name, self._owner_text(), str(self._shape), dims,
+                   fix or 'the full shape'))
         self._deferred_init = ()
         with autograd.pause():
             if data is None:
@@ -374,8 +380,9 @@ class Parameter:
                 getattr(trainer, '_update_on_kvstore', False):
             if self not in getattr(trainer, '_params_to_init', ()):
                 trainer._reset_kvstore()
-        for arr in self._data:
-            arr[:] = data
+        with autograd.pause():   # a new value, not a step of the recorded computation
+            for arr in self._data:
+                arr[:] = data
 
     def data(self, ctx: Optional[Context] = None) -> Any:
         """The value on ``ctx`` (the only copy, or the current context's)."""
@@ -412,8 +419,9 @@ class Parameter:
         grads = self._grad
         if grads is None:
             return
-        for g in grads:
-            g[:] = 0
+        with autograd.pause():
+            for g in grads:
+                g[:] = 0
 
     def reset_ctx(self, ctx: Any) -> None:
         """Move the value (averaged over the current copies) onto ``ctx``."""
@@ -603,10 +611,10 @@ class ParameterDict:
 
         ``verbose=True`` prints which initializer each parameter got.
         """
-        explicit = init is not DEFAULT_INIT
+        explicit = init is not DEFAULT_INIT and init is not None
         init = _resolve_default(init)
-        if verbose:
-            init.set_verbosity(verbose=verbose)
+        if verbose and isinstance(init, initializer.Initializer):
+            init.set_verbosity(verbose=verbose)   # MXNet's logging.info report
         overridden = []
         applied = 0
         for param in self.values():
@@ -688,23 +696,32 @@ class ParameterDict:
         source = "file '%s'" % filename if filename else 'the dict'
         arrays = {restore_prefix + (k[4:] if k.startswith(('arg:', 'aux:')) else k): v
                   for k, v in param_dict.items()}
-        if not allow_missing:
-            for name in self.keys():
-                if name not in arrays:
-                    raise AssertionError(
-                        "Parameter '%s' is missing in %s, which contains parameters: %s. "
-                        "Set allow_missing=True to ignore missing parameters."
-                        % (name, source, ', '.join("'%s'" % k for k in arrays)))
-        for name, value in arrays.items():
-            if name not in self._params:
-                if ignore_extra:
-                    continue
-                raise ValueError(
-                    "Parameter '%s' loaded from %s is not present in ParameterDict, which "
-                    "contains parameters %s. Set ignore_extra=True to ignore."
-                    % (name, source, ', '.join("'%s'" % k for k in self.keys())))
+        for name, value in _loadable(self._params, arrays, source, 'ParameterDict',
+                                     allow_missing, ignore_extra):
             self._params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
                                           dtype_source=dtype_source)
+
+
+def _loadable(params: Dict[str, Any], loaded: Dict[str, Any], source: str, holder: str,
+              allow_missing: bool, ignore_extra: bool) -> List[Tuple[str, Any]]:
+    """The (name, array) pairs to load; a missing or extra name is an error unless allowed."""
+    if not allow_missing:
+        for name in params:
+            if name not in loaded:
+                raise AssertionError(
+                    "Parameter '%s' is missing in %s, which contains parameters: %s. "
+                    "Set allow_missing=True to ignore missing parameters."
+                    % (name, source, ', '.join("'%s'" % k for k in loaded)))
+    pairs = []
+    for name, value in loaded.items():
+        if name in params:
+            pairs.append((name, value))
+        elif not ignore_extra:
+            raise ValueError(
+                "Parameter '%s' loaded from %s is not present in %s, which contains "
+                "parameters %s. Set ignore_extra=True to ignore."
+                % (name, source, holder, ', '.join("'%s'" % k for k in params)))
+    return pairs
 
 
 def _merge_shapes(wanted: Sequence[int], stored: Sequence[int]) -> Optional[Tuple[int, ...]]:

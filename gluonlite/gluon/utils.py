@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
-from typing import Any, Callable, Iterable, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 __all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load']
 
@@ -121,3 +121,150 @@ def split_and_load(data: Any, ctx_list: Iterable[Any], batch_axis: int = 0,
         return [data.as_in_context(ctx_list[0])]
     slices = split_data(data, len(ctx_list), batch_axis, even_split)
     return [s.as_in_context(c) for s, c in zip(slices, ctx_list)]
+
+
+# ---------------------------------------------------------------- deferred shape inference
+# MXNet infers unknown parameter dimensions of a custom HybridBlock by running its
+# hybrid_forward once on symbols. gluonlite has no symbols: it runs hybrid_forward once
+# with a stand-in (_ShapeProbe) for each parameter of unknown shape and an ``F`` that,
+# when an op meets a stand-in, reads the missing dimensions off the op's other inputs.
+
+class _ShapeProbe:
+    """Stands for a parameter of unknown shape during one inference run."""
+
+    def __init__(self, param: Any, ctx: Any) -> None:
+        self.param = param
+        self.ctx = ctx
+
+    @property
+    def shape(self) -> Tuple[int, ...]:
+        return self.param.shape
+
+    def resolve(self, shape: Sequence[int]) -> Any:
+        """Fix the parameter's shape (only its unknown dims may change); zeros stand in."""
+        from .. import ndarray as nd
+        old = self.param.shape
+        if old is not None and len(old) == len(shape):
+            shape = tuple(o if o else n for o, n in zip(old, shape))
+        self.param.shape = tuple(int(d) for d in shape)
+        return nd.zeros(self.param.shape, ctx=self.ctx, dtype=self.param.dtype)
+
+    def _like(self, other: Any) -> Any:
+        """Elementwise use: unknown dims come from the other operand, trailing-aligned."""
+        other_shape = tuple(getattr(other, 'shape', ()))
+        mine = self.param.shape or (0,) * len(other_shape)
+        offset = len(other_shape) - len(mine)
+        guess = tuple(other_shape[offset + i] if offset + i >= 0 else dim
+                      for i, dim in enumerate(mine))
+        return self.resolve(guess)
+
+    def _binary(op: str, reflected: bool = False):  # noqa: N805 (builds methods)
+        def method(self: '_ShapeProbe', other: Any) -> Any:
+            value = self._like(other)
+            return getattr(other, op)(value) if reflected else getattr(value, op)(other)
+        return method
+
+    __add__ = _binary('__add__')
+    __radd__ = _binary('__add__', True)
+    __sub__ = _binary('__sub__')
+    __rsub__ = _binary('__sub__', True)
+    __mul__ = _binary('__mul__')
+    __rmul__ = _binary('__mul__', True)
+    __truediv__ = _binary('__truediv__')
+    __rtruediv__ = _binary('__truediv__', True)
+    del _binary
+
+
+def _features(data: Any, flatten: bool) -> int:
+    if not flatten:
+        return data.shape[-1]
+    count = 1
+    for dim in data.shape[1:]:
+        count *= dim
+    return count
+
+
+def _infer_fully_connected(args: dict) -> None:
+    data, weight, bias = args.get('data'), args.get('weight'), args.get('bias')
+    hidden = args.get('num_hidden')
+    if isinstance(weight, _ShapeProbe):
+        hidden = hidden or (weight.shape[0] if weight.shape else 0)
+        args['weight'] = weight.resolve((hidden, _features(data, args.get('flatten', True))))
+    if isinstance(bias, _ShapeProbe):
+        hidden = hidden or args['weight'].shape[0]
+        args['bias'] = bias.resolve((hidden,))
+
+
+def _infer_dot(args: dict) -> None:
+    lhs, rhs = args.get('lhs'), args.get('rhs')
+    trans_a, trans_b = args.get('transpose_a', False), args.get('transpose_b', False)
+    if isinstance(rhs, _ShapeProbe) and not isinstance(lhs, _ShapeProbe):
+        inner = lhs.shape[0] if trans_a else lhs.shape[-1]
+        known = rhs.shape or (0, 0)
+        args['rhs'] = rhs.resolve((known[0], inner) if trans_b else (inner,) + tuple(known[1:]))
+    elif isinstance(lhs, _ShapeProbe) and not isinstance(rhs, _ShapeProbe):
+        inner = rhs.shape[-1] if trans_b else rhs.shape[0]
+        known = lhs.shape or (0, 0)
+        args['lhs'] = lhs.resolve((inner, known[-1]) if trans_a else tuple(known[:-1]) + (inner,))
+
+
+def _infer_elementwise(args: dict) -> None:
+    lhs, rhs = args.get('lhs'), args.get('rhs')
+    if isinstance(lhs, _ShapeProbe) and not isinstance(rhs, _ShapeProbe):
+        args['lhs'] = lhs._like(rhs)
+    elif isinstance(rhs, _ShapeProbe) and not isinstance(lhs, _ShapeProbe):
+        args['rhs'] = rhs._like(lhs)
+
+
+_INFER_RULES = {'FullyConnected': _infer_fully_connected, 'dot': _infer_dot}
+for _op in ('broadcast_add', 'broadcast_sub', 'broadcast_mul', 'broadcast_div',
+            'elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div', 'add', 'subtract',
+            'multiply', 'divide', 'maximum', 'minimum', 'broadcast_maximum',
+            'broadcast_minimum'):
+    _INFER_RULES[_op] = _infer_elementwise
+
+
+class _InferenceF:
+    """The ``F`` of the inference run: ``nd``, with ops that resolve parameter stand-ins."""
+
+    __name__ = 'gluonlite.symbol'   # MXNet's first, shape-inferring pass sees mxnet.symbol
+
+    def __getattr__(self, name: str) -> Any:
+        import inspect
+        from .. import ndarray as nd
+        fn = getattr(nd, name)
+        if not callable(fn) or isinstance(fn, type):
+            return fn
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not any(isinstance(a, _ShapeProbe) for a in list(args) + list(kwargs.values())):
+                return fn(*args, **kwargs)
+            rule = _INFER_RULES.get(name)
+            if rule is None:
+                names = [a.param.name for a in list(args) + list(kwargs.values())
+                         if isinstance(a, _ShapeProbe)]
+                raise ValueError('cannot infer the unknown dimensions of %s through F.%s; '
+                                 'give the parameter its full shape or override '
+                                 'infer_shape(self, *inputs)' % (', '.join(names), name))
+            bound = inspect.signature(fn).bind(*args, **kwargs)
+            arguments = dict(bound.arguments)
+            rule(arguments)
+            extra = arguments.pop('kwargs', {})
+            return fn(**arguments, **extra)
+        return call
+
+
+def _infer_by_probing(block: Any, params: Dict[str, Any], ctx: Any, inputs: tuple) -> None:
+    """Run ``block.hybrid_forward`` once with stand-ins, filling unknown parameter dims."""
+    from .. import autograd
+    from .. import ndarray as nd
+    values = {}
+    for name, param in params.items():
+        if param._data is not None:
+            values[name] = param.data(ctx)
+        elif shape_is_known(param.shape):
+            values[name] = nd.zeros(param.shape, ctx=ctx, dtype=param.dtype)
+        else:
+            values[name] = _ShapeProbe(param, ctx)
+    with autograd.pause():
+        block.hybrid_forward(_InferenceF(), *inputs, **values)

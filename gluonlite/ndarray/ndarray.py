@@ -187,9 +187,15 @@ def _getitem(self: NDArray, key) -> NDArray:
         if i < -n or i >= n:
             raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
         return _core.slice_view(self, [(_INDEX, i + n if i < 0 else i, 0, 0)])
-    if isinstance(key, NDArray) or isinstance(key, (list, np.ndarray)):
-        raise IndexError("integer-array indexing (x[idx_array]) is not supported yet; "
-                         "use nd.take(x, indices) instead")
+    if isinstance(key, (NDArray, list, np.ndarray)):
+        # Integer-array indexing along the first axis: a gather, as in MXNet.
+        from .ops import take
+        idx = key if isinstance(key, NDArray) else array(key, ctx=_ctx_of(self), dtype="int64")
+        n = self.shape[0]
+        bad = (idx.asnumpy() >= n) | (idx.asnumpy() < -n)
+        if bad.any():
+            raise IndexError(f"index {idx.asnumpy()[bad].reshape(-1)[0]:g} is out of bounds for axis 0 with size {n}")
+        return take(self, idx, axis=0, mode="wrap")
     spec, int_only = _index_spec(self.shape, key)
     out = _core.slice_view(self, spec)
     if out.ndim == 0:  # MXNet's legacy arrays never become 0-d through indexing

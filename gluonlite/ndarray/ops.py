@@ -307,3 +307,58 @@ def _install_op_methods(cls) -> None:
     cls.zeros_like = lambda self, **kw: _core.full(self.shape, 0.0, self._dtype_name, self._device_type, self._device_id)
     cls.ones_like = lambda self, **kw: _core.full(self.shape, 1.0, self._dtype_name, self._device_type, self._device_id)
     cls.__abs__ = lambda self: _core.abs(self)
+
+
+# ---- selection ------------------------------------------------------------------------------
+
+@_export
+def where(condition: NDArray, x: NDArray, y: NDArray, **kwargs) -> NDArray:
+    """Elementwise ``x`` where ``condition`` is non-zero, else ``y``."""
+    return _core.where(condition, x, y)
+
+
+@_export
+def take(a: NDArray, indices, axis: int = 0, mode: str = "clip", out=None, **kwargs) -> NDArray:
+    """Gathers slices of ``a`` along ``axis`` (out-of-range indices clip or wrap)."""
+    if not isinstance(indices, NDArray):
+        from .ndarray import array
+        indices = array(indices, ctx=a.context, dtype="int64")
+    return _write_out(_core.take(a, indices, axis, mode), out)
+
+
+@_export
+def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: float = 0.0,
+            dtype="float32", **kwargs) -> NDArray:
+    """One-hot encoding along a new last axis."""
+    return _core.one_hot(indices, int(depth), float(on_value), float(off_value), dtype)
+
+
+@_export
+def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False, mode: str = "clip",
+         **kwargs) -> NDArray:
+    """Picks one element per row along ``axis`` (``data[i, index[i]]`` for 2-D data)."""
+    depth = data.shape[axis]
+    if mode == "wrap":
+        index = _core.modulo(index, float(depth))
+    mask = _core.one_hot(_core.clip(index, 0.0, float(depth - 1)), depth, 1.0, 0.0, data._dtype_name)
+    if axis not in (-1, data.ndim - 1):
+        mask = _core.swapaxes(mask, -1, axis)
+    return _core.reduce(_REDUCE_SUM, _core.multiply(data, mask), axis, keepdims, False)
+
+
+@_export
+def from_dlpack(dlpack) -> NDArray:
+    """An NDArray sharing memory with a DLPack capsule or ``__dlpack__`` object."""
+    return _core.from_dlpack(dlpack)
+
+
+@_export
+def to_dlpack_for_read(data: NDArray):
+    """A DLPack capsule sharing this array's memory."""
+    return data.__dlpack__()
+
+
+@_export
+def to_dlpack_for_write(data: NDArray):
+    """A DLPack capsule sharing this array's memory (writes are visible to both)."""
+    return data.__dlpack__()

@@ -14,35 +14,6 @@ __all__ = ['Sequential', 'HybridSequential', 'Dense', 'Dropout', 'Flatten', 'Lam
            'HybridLambda']
 
 
-def _children_repr(block: Block) -> str:
-    modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(child), 2))
-                       for key, child in block._children.items())
-    return '{name}(\n{modstr}\n)'.format(name=block.__class__.__name__, modstr=modstr)
-
-
-def _check_addable(container: Block, blocks: tuple) -> None:
-    for block in blocks:
-        if not isinstance(block, Block):
-            raise TypeError('%s.add expects Blocks, but got %r of type %s'
-                            % (type(container).__name__, block, type(block).__name__))
-
-
-def _get_layer(container: Block, key: Union[int, slice]) -> Any:
-    """``net[i]`` or, for a slice, a new container of the same type holding those layers."""
-    layers = list(container._children.values())
-    if isinstance(key, slice):
-        net = type(container)(prefix=container._prefix)
-        with net.name_scope():
-            net.add(*layers[key])
-        return net
-    try:
-        return layers[key]
-    except IndexError:
-        raise IndexError('index %s is out of range for %s %r, which has %d layers'
-                         % (key, type(container).__name__, container.name, len(layers))) \
-            from None
-
-
 def _run_in_sequence(blocks: Any, x: Any, args: tuple) -> Any:
     """Feed the output of each block to the next (tuples are unpacked as in MXNet)."""
     for block in blocks:
@@ -56,29 +27,51 @@ def _run_in_sequence(blocks: Any, x: Any, args: tuple) -> Any:
     return x
 
 
-class Sequential(Block):
+class _Container:
+    """What Sequential and HybridSequential share: add, indexing, len, repr."""
+
+    _children: Any
+
+    def add(self, *blocks: Block) -> None:
+        """Append the blocks, in order."""
+        for block in blocks:
+            if not isinstance(block, Block):
+                raise TypeError('%s.add expects Blocks, but got %r of type %s'
+                                % (type(self).__name__, block, type(block).__name__))
+        for block in blocks:
+            self.register_child(block)
+
+    def __getitem__(self, key: Union[int, slice]) -> Any:
+        """``net[i]``, or for a slice a new container of the same type with those layers."""
+        layers = list(self._children.values())
+        if isinstance(key, slice):
+            net = type(self)(prefix=self._prefix)
+            with net.name_scope():
+                net.add(*layers[key])
+            return net
+        try:
+            return layers[key]
+        except IndexError:
+            raise IndexError('index %s is out of range for %s %r, which has %d layers'
+                             % (key, type(self).__name__, self.name, len(layers))) from None
+
+    def __len__(self) -> int:
+        return len(self._children)
+
+    def __repr__(self) -> str:
+        modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(child), 2))
+                           for key, child in self._children.items())
+        return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
+
+
+class Sequential(_Container, Block):
     """Stack Blocks one after the other."""
 
     def __init__(self, prefix: Optional[str] = None, params: Any = None) -> None:
         super().__init__(prefix=prefix, params=params)
 
-    def add(self, *blocks: Block) -> None:
-        """Append the blocks, in order."""
-        _check_addable(self, blocks)
-        for block in blocks:
-            self.register_child(block)
-
     def forward(self, x: Any, *args: Any) -> Any:
         return _run_in_sequence(self._children.values(), x, args)
-
-    def __repr__(self) -> str:
-        return _children_repr(self)
-
-    def __getitem__(self, key: Union[int, slice]) -> Any:
-        return _get_layer(self, key)
-
-    def __len__(self) -> int:
-        return len(self._children)
 
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize the children (a HybridSequential would be the better container)."""
@@ -89,29 +82,14 @@ class Sequential(Block):
         super().hybridize(active, **kwargs)
 
 
-class HybridSequential(HybridBlock):
+class HybridSequential(_Container, HybridBlock):
     """Stack HybridBlocks one after the other."""
 
     def __init__(self, prefix: Optional[str] = None, params: Any = None) -> None:
         super().__init__(prefix=prefix, params=params)
 
-    def add(self, *blocks: HybridBlock) -> None:
-        """Append the blocks, in order."""
-        _check_addable(self, blocks)
-        for block in blocks:
-            self.register_child(block)
-
     def hybrid_forward(self, F: Any, x: Any, *args: Any) -> Any:
         return _run_in_sequence(self._children.values(), x, args)
-
-    def __repr__(self) -> str:
-        return _children_repr(self)
-
-    def __getitem__(self, key: Union[int, slice]) -> Any:
-        return _get_layer(self, key)
-
-    def __len__(self) -> int:
-        return len(self._children)
 
 
 class Dense(HybridBlock):
@@ -169,16 +147,16 @@ class Dense(HybridBlock):
 
     def _input_error(self, x: Any, weight: Any) -> MXNetError:
         given = self._in_features(x)
-        how = 'flattened to %d features' % given if self._flatten \
+        how = 'flattens to %d features' % given if self._flatten \
             else 'has %d features on its last axis' % given
-        expected = (weight.shape[0], given)
+        inferred = '(%d,%d)' % (weight.shape[0], given)   # MXNet's spelling, no space
         return MXNetError(
             "Dense block '%s' (%r) got an input of shape %s, which %s, but its parameter "
             "'%s' has shape %s and expects %d (in_units=%d). Reshape the input or create the "
             "layer with in_units=%d. Shape inconsistent, Provided = [%s], inferred "
             "shape=%s" % (self.name, self, tuple(x.shape), how, self.weight.name,
                           tuple(weight.shape), weight.shape[1], weight.shape[1], given,
-                          ','.join(str(d) for d in weight.shape), expected))
+                          ','.join(str(d) for d in weight.shape), inferred))
 
     def __repr__(self) -> str:
         shape = self.weight.shape

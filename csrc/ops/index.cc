@@ -1,0 +1,158 @@
+// Selection ops: where (ternary select), take (gather along an axis, scatter-add
+// gradient) and one_hot. CUDA kernels: index.cu.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "../autograd/autograd.h"
+#include "../cuda/runtime.h"
+#include "elementwise.h"
+#include "ops.h"
+
+namespace gl::ops {
+
+#ifdef GLUONLITE_WITH_CUDA
+void where_cuda(const Tensor& out, const Tensor& cond, const Tensor& x, const Tensor& y);
+void take_cuda(const Tensor& out, const Tensor& src, const Tensor& idx, int64_t outer,
+               int64_t axis_len, int64_t inner, bool wrap);
+void take_backward_cuda(const Tensor& grad_src, const Tensor& grad_out, const Tensor& idx,
+                        int64_t outer, int64_t axis_len, int64_t inner, bool wrap);
+void one_hot_cuda(const Tensor& out, const Tensor& idx, int64_t depth, double on, double off);
+#endif
+
+namespace {
+
+// Index normalisation shared by take's forward and backward (MXNet modes 'clip'/'wrap').
+inline int64_t take_index(double raw, int64_t n, bool wrap) {
+  int64_t i = static_cast<int64_t>(raw);
+  if (wrap) {
+    i %= n;
+    return i < 0 ? i + n : i;
+  }
+  return std::min<int64_t>(std::max<int64_t>(i, 0), n - 1);
+}
+
+// Indices as float64 on the host or device of `t`, contiguous: one index type for kernels.
+Tensor index_values(const Tensor& t) { return contiguous(astype(detach(t), DType::Float64)); }
+
+void take_backward(const Tensor& grad_src, const Tensor& g, const Tensor& idx, int64_t outer,
+                   int64_t axis_len, int64_t inner, bool wrap) {
+  fill_(grad_src, 0.0);
+  if (grad_src.device().is_gpu()) {
+    GL_CUDA_CALL("take", take_backward_cuda(grad_src, g, idx, outer, axis_len, inner, wrap));
+    return;
+  }
+  const double* ix = idx.data<double>();
+  int64_t k = idx.numel();
+  GL_DISPATCH_FLOAT(g.dtype(), "take", {
+    const scalar_t* go = g.data<scalar_t>();
+    scalar_t* gs = grad_src.data<scalar_t>();
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < k; ++j) {
+        int64_t src_row = take_index(ix[j], axis_len, wrap);
+        scalar_t* dst = gs + (o * axis_len + src_row) * inner;
+        const scalar_t* from = go + (o * k + j) * inner;
+        for (int64_t e = 0; e < inner; ++e)
+          dst[e] = static_cast<scalar_t>(static_cast<acc_t<scalar_t>>(dst[e]) +
+                                         static_cast<acc_t<scalar_t>>(from[e]));
+      }
+  });
+}
+
+}  // namespace
+
+Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
+  GL_CHECK(x.dtype() == y.dtype(), "where: x and y must have the same dtype (x ",
+           dtype_name(x.dtype()), ", y ", dtype_name(y.dtype()), ")");
+  GL_CHECK(cond.device() == x.device() && x.device() == y.device(),
+           "where: condition, x and y must be on the same device");
+  Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), x.shape(), "where"), y.shape(), "where");
+  Tensor c = cond.dtype() == x.dtype() ? detach(cond) : astype(detach(cond), x.dtype());
+  Tensor out = Tensor::empty(shape, x.dtype(), x.device());
+  if (out.device().is_gpu()) {
+    GL_CUDA_CALL("where", where_cuda(out, c, x, y));
+  } else {
+    StridedLayout<4> L = make_layout<4>(shape, {broadcast_strides(out, shape), broadcast_strides(c, shape),
+                                                broadcast_strides(x, shape), broadcast_strides(y, shape)});
+    GL_DISPATCH_ALL(x.dtype(), "where", {
+      scalar_t* o = out.data<scalar_t>();
+      const scalar_t *cp = c.data<scalar_t>(), *xp = x.data<scalar_t>(), *yp = y.data<scalar_t>();
+      for_each_run<4>(L, [&](const std::array<int64_t, 4>& off, int64_t n, const std::array<int64_t, 4>& st) {
+        for (int64_t i = 0; i < n; ++i)
+          o[off[0] + i * st[0]] = static_cast<acc_t<scalar_t>>(cp[off[1] + i * st[1]]) != 0
+                                      ? xp[off[2] + i * st[2]] : yp[off[3] + i * st[3]];
+      });
+    });
+  }
+  if (should_record({&x, &y})) {
+    Shape xs = x.shape(), ys = y.shape();
+    record_op("where", {x, y}, {&out}, [c, xs, ys](const GradList& g) -> GradList {
+      Tensor zero = full({}, 0.0, g[0].dtype(), g[0].device());
+      return {sum_to_shape(where(c, g[0], zero), xs), sum_to_shape(where(c, zero, g[0]), ys)};
+    });
+  }
+  return out;
+}
+
+Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap) {
+  int ax = normalize_axis(axis, x.ndim(), "take");
+  GL_CHECK(x.device() == indices.device(), "take: data is on ", x.device().str(),
+           " but indices are on ", indices.device().str());
+  int64_t axis_len = x.shape()[ax];
+  GL_CHECK_KIND(axis_len > 0, ErrorKind::Index, "take: cannot index axis ", ax, " of size 0");
+  int64_t outer = 1, inner = 1;
+  for (int i = 0; i < ax; ++i) outer *= x.shape()[i];
+  for (int i = ax + 1; i < x.ndim(); ++i) inner *= x.shape()[i];
+  Shape shape(x.shape().begin(), x.shape().begin() + ax);
+  shape.insert(shape.end(), indices.shape().begin(), indices.shape().end());
+  shape.insert(shape.end(), x.shape().begin() + ax + 1, x.shape().end());
+  Tensor src = contiguous(detach(x));
+  Tensor idx = index_values(indices);
+  Tensor out = Tensor::empty(shape, x.dtype(), x.device());
+  int64_t k = idx.numel();
+  if (out.device().is_gpu()) {
+    GL_CUDA_CALL("take", take_cuda(out, src, idx, outer, axis_len, inner, wrap));
+  } else {
+    const double* ix = idx.data<double>();
+    size_t row_bytes = static_cast<size_t>(inner) * x.itemsize();
+    const char* sp = static_cast<const char*>(src.raw_data());
+    char* op = static_cast<char*>(out.raw_data());
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < k; ++j)
+        std::memcpy(op + (o * k + j) * row_bytes,
+                    sp + (o * axis_len + take_index(ix[j], axis_len, wrap)) * row_bytes, row_bytes);
+  }
+  if (should_record({&x})) {
+    Shape xs = x.shape();
+    record_op("take", {x}, {&out}, [idx, xs, outer, axis_len, inner, wrap](const GradList& g) -> GradList {
+      Tensor grad_src = Tensor::empty(xs, g[0].dtype(), g[0].device());
+      take_backward(grad_src, contiguous(g[0]), idx, outer, axis_len, inner, wrap);
+      return {grad_src};
+    });
+  }
+  return out;
+}
+
+Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, DType dtype) {
+  GL_CHECK_KIND(depth > 0, ErrorKind::Value, "one_hot: depth must be positive, got ", depth);
+  Shape shape = indices.shape();
+  shape.push_back(depth);
+  Tensor idx = index_values(indices);
+  Tensor out = Tensor::empty(shape, dtype, indices.device());
+  if (out.device().is_gpu()) {
+    GL_CUDA_CALL("one_hot", one_hot_cuda(out, idx, depth, on_value, off_value));
+    return out;
+  }
+  const double* ix = idx.data<double>();
+  GL_DISPATCH_ALL(dtype, "one_hot", {
+    scalar_t* o = out.data<scalar_t>();
+    const scalar_t on = static_cast<scalar_t>(on_value), off = static_cast<scalar_t>(off_value);
+    for (int64_t i = 0; i < idx.numel(); ++i) {
+      int64_t hot = static_cast<int64_t>(ix[i]);  // out-of-range indices give an all-off row
+      for (int64_t d = 0; d < depth; ++d) o[i * depth + d] = d == hot ? on : off;
+    }
+  });
+  return out;
+}
+
+}  // namespace gl::ops
