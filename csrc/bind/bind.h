@@ -22,5 +22,8 @@ void bind_tensor(py::module_& m);
 void bind_ops(py::module_& m);
 void bind_autograd(py::module_& m);
 void bind_dlpack(py::module_& m);
+void bind_io(py::module_& m);     // io_bind.cc: .params reader/writer
+void bind_optim(py::module_& m);  // optim_bind.cc: fused optimizer updates
+void bind_nn(py::module_& m);     // nn_bind.cc: convolution, pooling, normalization, ...
 
 }  // namespace gl::bind

@@ -113,6 +113,9 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_ops(m);
   bind::bind_autograd(m);
   bind::bind_dlpack(m);
+  bind::bind_io(m);
+  bind::bind_optim(m);
+  bind::bind_nn(m);
 
   m.def("num_gpus", &cuda::device_count);
   m.def("compiled_with_cuda", &cuda::compiled_with_cuda);
