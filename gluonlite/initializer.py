@@ -301,8 +301,10 @@ class Load(Initializer):
     def __init__(self, param: Union[str, dict], default_init: Any = None,
                  verbose: bool = False) -> None:
         super().__init__()
-        if isinstance(param, str):
+        if isinstance(param, str) or hasattr(param, '__fspath__'):   # a path
             param = nd.load(param)
+            if isinstance(param, list) and not param:
+                param = {}   # an empty dict is saved (and so loads) as an empty list
         if not isinstance(param, dict):
             raise AssertionError('Load needs a dict of name -> NDArray (or a file holding '
                                  'one); got %s' % type(param).__name__)

@@ -76,7 +76,8 @@ def test_noncontiguous_inputs_reduce_correctly():
     a = np.arange(60, dtype=np.float64).reshape(3, 4, 5)
     x = nd.array(a, dtype="float64")
     t = nd.transpose(x, axes=(2, 0, 1))
-    np.testing.assert_array_equal(nd.sum(t, axis=(0, 2)).asnumpy(), a.transpose(2, 0, 1).sum(axis=(0, 2)))
+    np.testing.assert_array_equal(nd.sum(t, axis=(0, 2)).asnumpy(),
+                                  a.transpose(2, 0, 1).sum(axis=(0, 2)))
     np.testing.assert_array_equal(nd.max(x.T, axis=0).asnumpy(), a.T.max(axis=0))
     s = x[:, 1:3]
     np.testing.assert_array_equal(nd.prod(s, axis=1).asnumpy(), a[:, 1:3].prod(axis=1))
@@ -134,7 +135,8 @@ def test_empty_axis_tuple_reduces_everything_like_mxnet():
 def test_out_of_range_axis_raises_index_error_naming_axis(name, axis):
     x = nd.ones((2, 3, 4))
     bad = axis if isinstance(axis, int) else 5
-    with pytest.raises(IndexError, match=rf"{name}: axis {bad} is out of range for an array of 3 dimension"):
+    message = rf"{name}: axis {bad} is out of range for an array of 3 dimension"
+    with pytest.raises(IndexError, match=message):
         getattr(nd, name)(x, axis=axis)
 
 
@@ -193,6 +195,16 @@ def test_argmax_without_axis_searches_the_flattened_array():
     assert nd.argmin(nd.array(a).T).asnumpy().tolist() == [3.0]  # logical order, not memory order
 
 
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_argmax_argmin_of_large_arrays_with_ties(axis):
+    a = np.random.default_rng(8).integers(0, 50, (700, 900)).astype(np.float32)  # many ties
+    x = nd.array(a)
+    np.testing.assert_array_equal(nd.argmax(x, axis=axis).asnumpy().ravel(),
+                                  np.ravel(a.argmax(axis=axis)))
+    np.testing.assert_array_equal(nd.argmin(x, axis=axis).asnumpy().ravel(),
+                                  np.ravel(a.argmin(axis=axis)))
+
+
 def test_argmax_dtype_and_nan_follow_mxnet_and_numpy():
     assert nd.argmax(nd.array([1, 5, 3], dtype="float64")).dtype is np.float64
     assert nd.argmax(nd.array([1, 5, 3], dtype="int32")).asnumpy().tolist() == [1]
@@ -201,7 +213,7 @@ def test_argmax_dtype_and_nan_follow_mxnet_and_numpy():
 
 
 def test_argmax_errors():
-    with pytest.raises(IndexError, match=r"argmax: axis 3 is out of range for an array of 3 dimension"):
+    with pytest.raises(IndexError, match=r"argmax: axis 3 is out of range for an array of 3 dim"):
         nd.argmax(nd.ones((2, 3, 4)), axis=3)
     with pytest.raises(MXNetError, match=r"argmin: cannot search along a zero-size axis: "
                                          r"the input has shape \(2, 0, 3\) and axis=1"):

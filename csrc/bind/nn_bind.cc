@@ -1,8 +1,75 @@
-// Bindings of the nn family; filled in as its ops land.
+// Bindings of the nn family: convolution, pooling, normalization, embedding, LeakyReLU.
+// gluonlite/ndarray/nn_ops.py gives them MXNet's names and keyword arguments.
+#include <optional>
+
+#include "../ops/nn_ops.h"
 #include "bind.h"
 
 namespace gl::bind {
 
-void bind_nn(py::module_& m) { (void)m; }
+namespace {
+
+const Tensor* opt(const std::optional<Tensor>& t) { return t ? &*t : nullptr; }
+
+ops::ConvParams conv_params(py::handle kernel, py::handle stride, py::handle dilate,
+                            py::handle pad, int64_t num_filter, int64_t num_group) {
+  ops::ConvParams p;
+  p.kernel = to_shape(kernel);
+  p.stride = to_shape(stride);
+  p.dilate = to_shape(dilate);
+  p.pad = to_shape(pad);
+  p.num_filter = num_filter;
+  p.num_group = num_group;
+  return p;
+}
+
+}  // namespace
+
+void bind_nn(py::module_& m) {
+  m.def("convolution", [](const Tensor& x, const Tensor& w, const std::optional<Tensor>& b,
+                          py::handle kernel, py::handle stride, py::handle dilate,
+                          py::handle pad, int64_t num_filter, int64_t num_group) {
+    return ops::convolution(x, w, opt(b),
+                            conv_params(kernel, stride, dilate, pad, num_filter, num_group));
+  });
+  m.def("deconvolution", [](const Tensor& x, const Tensor& w, const std::optional<Tensor>& b,
+                            py::handle kernel, py::handle stride, py::handle dilate,
+                            py::handle pad, py::handle adj, int64_t num_filter,
+                            int64_t num_group) {
+    return ops::deconvolution(x, w, opt(b),
+                              conv_params(kernel, stride, dilate, pad, num_filter, num_group),
+                              to_shape(adj));
+  });
+  m.def("pooling", [](const Tensor& x, py::handle kernel, py::handle stride, py::handle pad,
+                      int pool_type, int convention, bool global, bool count_include_pad) {
+    ops::PoolParams p;
+    p.kernel = to_shape(kernel);
+    p.stride = to_shape(stride);
+    p.pad = to_shape(pad);
+    p.type = static_cast<ops::PoolType>(pool_type);
+    p.convention = static_cast<ops::PoolConvention>(convention);
+    p.global = global;
+    p.count_include_pad = count_include_pad;
+    return ops::pooling(x, p);
+  });
+  m.def("batch_norm", [](const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                         const Tensor& running_mean, const Tensor& running_var, double eps,
+                         double momentum, bool fix_gamma, bool use_global_stats, int axis) {
+    ops::BatchNormParams p;
+    p.eps = eps;
+    p.momentum = momentum;
+    p.fix_gamma = fix_gamma;
+    p.use_global_stats = use_global_stats;
+    p.axis = axis;
+    return ops::batch_norm(x, gamma, beta, running_mean, running_var, p);
+  });
+  m.def("layer_norm", &ops::layer_norm);
+  m.def("instance_norm", &ops::instance_norm);
+  m.def("embedding", &ops::embedding);
+  m.def("leaky_relu", [](const Tensor& x, const std::optional<Tensor>& gamma, int act,
+                         double slope) {
+    return ops::leaky_relu(x, opt(gamma), static_cast<ops::LeakyAct>(act), slope);
+  });
+}
 
 }  // namespace gl::bind

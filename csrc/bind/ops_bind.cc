@@ -1,7 +1,10 @@
 // Module-level operator functions (_core.relu, _core.add, ...). gluonlite/ndarray/ wraps
 // them with MXNet's Python signatures.
+#include <array>
+
 #include "../autograd/autograd.h"
 #include "../ops/ops.h"
+#include "../random/philox.h"
 #include "bind.h"
 
 namespace gl::bind {
@@ -165,6 +168,11 @@ void bind_ops(py::module_& m) {
   m.def("randint_", &ops::randint_);
   m.def("shuffle", &ops::shuffle);
   m.def("dropout", &ops::dropout);
+  m.def("philox4x32_10", [](std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key) {
+    std::array<uint32_t, 4> out;
+    philox::philox4x32_10(ctr.data(), key.data(), out.data());
+    return out;
+  }, "One Philox4x32-10 block (Random123 philox4x32_R(10)), for known-answer tests.");
 }
 
 }  // namespace gl::bind

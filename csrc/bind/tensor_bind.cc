@@ -118,7 +118,16 @@ void bind_tensor(py::module_& m) {
       }, py::arg("grad_req") = "write", py::arg("stype") = py::none(),
          "Allocates a zero gradient buffer and marks the array as a variable for autograd.")
       .def("detach", &detach, "Returns an array sharing data but detached from the graph.")
-      .def("_is_same_storage", &Tensor::same_storage);
+      .def("_is_same_storage", &Tensor::same_storage)
+      .def("_index_first_axis", [](const Tensor& t, int64_t index) {
+        // x[i] in one call: a view of row i; MXNet's legacy arrays give (1,) rather than 0-d.
+        GL_CHECK_KIND(t.ndim() > 0, ErrorKind::Index, "too many indices for a 0-d array");
+        int64_t n = t.shape()[0], i = index < 0 ? index + n : index;
+        GL_CHECK_KIND(i >= 0 && i < n, ErrorKind::Index, "index ", index,
+                      " is out of bounds for axis 0 with size ", n);
+        Tensor row = ops::slice_view(t, {ops::SliceSpec{ops::SliceSpec::Index, i, 0, 0}});
+        return row.ndim() == 0 ? ops::reshape(row, {1}, false) : row;
+      });
 }
 
 }  // namespace gl::bind

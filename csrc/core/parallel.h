@@ -11,11 +11,16 @@ namespace gl {
 
 constexpr int64_t kParallelGrain = 32768;
 
+// True in a process forked from one that used OpenMP (DataLoader workers, user
+// multiprocessing): GNU OpenMP's thread pool does not survive fork(), so such a child
+// runs every loop serially instead of hanging in its first parallel region.
+bool in_forked_child();
+
 // Calls fn(begin, end) over [0, n) in contiguous chunks, in parallel when n is large.
 template <typename Fn>
 void parallel_for(int64_t n, int64_t grain, Fn fn) {
 #ifdef _OPENMP
-  if (n > grain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+  if (n > grain && !in_forked_child() && omp_get_max_threads() > 1 && !omp_in_parallel()) {
     int threads = static_cast<int>(std::min<int64_t>(omp_get_max_threads(), (n + grain - 1) / grain));
 #pragma omp parallel num_threads(threads)
     {

@@ -19,6 +19,7 @@ void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, 
 namespace {
 
 // A row of n contiguous elements. A NaN anywhere makes the whole row NaN (through the sum).
+// Exponentials are computed in acc_t<T> (float for half) and summed in double.
 template <typename T, bool Log>
 void softmax_row(const T* x, T* y, int64_t n, acc_t<T> inv_t) {
   using A = acc_t<T>;
@@ -28,25 +29,25 @@ void softmax_row(const T* x, T* y, int64_t n, acc_t<T> inv_t) {
     const A v = static_cast<A>(x[i]);
     m = v > m ? v : m;
   }
-  A sum = 0;
+  double sum = 0;
   if constexpr (!Log && std::is_same<T, A>::value) {  // keep exp(x - m) in y, then scale
     for (int64_t i = 0; i < n; ++i) {
       y[i] = std::exp((x[i] - m) * inv_t);
       sum += y[i];
     }
-    const A inv_sum = A(1) / sum;
+    const A inv_sum = static_cast<A>(1.0 / sum);
 #pragma omp simd
     for (int64_t i = 0; i < n; ++i) y[i] *= inv_sum;
     return;
   }
   for (int64_t i = 0; i < n; ++i) sum += std::exp((static_cast<A>(x[i]) - m) * inv_t);
   if constexpr (Log) {
-    const A log_sum = std::log(sum);
+    const A log_sum = static_cast<A>(std::log(sum));
 #pragma omp simd
     for (int64_t i = 0; i < n; ++i)
       y[i] = static_cast<T>((static_cast<A>(x[i]) - m) * inv_t - log_sum);
   } else {
-    const A inv_sum = A(1) / sum;
+    const A inv_sum = static_cast<A>(1.0 / sum);
     for (int64_t i = 0; i < n; ++i)
       y[i] = static_cast<T>(std::exp((static_cast<A>(x[i]) - m) * inv_t) * inv_sum);
   }
@@ -58,7 +59,8 @@ template <typename T, bool Log>
 void softmax_columns(const T* x, T* y, int64_t n, int64_t inner, int64_t cols, acc_t<T> inv_t) {
   using A = acc_t<T>;
   constexpr int64_t kCols = 256;
-  A m[kCols], sum[kCols];
+  A m[kCols], scale[kCols];
+  double sum[kCols];
   for (int64_t j = 0; j < cols; ++j) {
     m[j] = -std::numeric_limits<A>::infinity();
     sum[j] = 0;
@@ -81,16 +83,17 @@ void softmax_columns(const T* x, T* y, int64_t n, int64_t inner, int64_t cols, a
       sum[j] += e;
     }
   }
-  for (int64_t j = 0; j < cols; ++j) sum[j] = Log ? std::log(sum[j]) : A(1) / sum[j];
+  for (int64_t j = 0; j < cols; ++j)
+    scale[j] = static_cast<A>(Log ? std::log(sum[j]) : 1.0 / sum[j]);
   for (int64_t k = 0; k < n; ++k) {
     const T* xk = x + k * inner;
     T* yk = y + k * inner;
     for (int64_t j = 0; j < cols; ++j) {
       if constexpr (keep_exp) {
-        yk[j] *= sum[j];
+        yk[j] *= scale[j];
       } else {
         const A z = (static_cast<A>(xk[j]) - m[j]) * inv_t;
-        yk[j] = static_cast<T>(Log ? z - sum[j] : std::exp(z) * sum[j]);
+        yk[j] = static_cast<T>(Log ? z - scale[j] : std::exp(z) * scale[j]);
       }
     }
   }
@@ -143,8 +146,10 @@ Tensor softmax_forward(const Tensor& x, int axis, double temperature, bool log) 
     return y;
   }
   GL_DISPATCH_FLOAT(x.dtype(), name, {
-    if (log) softmax_cpu<scalar_t, true>(xc.data<scalar_t>(), y.data<scalar_t>(), outer, n, inner, temperature);
-    else softmax_cpu<scalar_t, false>(xc.data<scalar_t>(), y.data<scalar_t>(), outer, n, inner, temperature);
+    const scalar_t* xp = xc.data<scalar_t>();
+    scalar_t* yp = y.data<scalar_t>();
+    if (log) softmax_cpu<scalar_t, true>(xp, yp, outer, n, inner, temperature);
+    else softmax_cpu<scalar_t, false>(xp, yp, outer, n, inner, temperature);
   });
   return y;
 }
@@ -152,8 +157,9 @@ Tensor softmax_forward(const Tensor& x, int axis, double temperature, bool log) 
 // softmax: dx = y * (g - sum(g * y)) / T;  log_softmax: dx = (g - exp(y) * sum(g)) / T.
 // Written with ops, so they run on any device and record for higher-order gradients.
 Tensor softmax_grad(const Tensor& y, const Tensor& g, int axis, double temperature, bool log) {
-  Tensor dx = log ? sub(g, mul(unary(UnaryOp::Exp, y), reduce(ReduceOp::Sum, g, {axis}, true, false)))
-                  : mul(y, sub(g, reduce(ReduceOp::Sum, mul(g, y), {axis}, true, false)));
+  auto sum_axis = [axis](const Tensor& t) { return reduce(ReduceOp::Sum, t, {axis}, true, false); };
+  Tensor dx = log ? sub(g, mul(unary(UnaryOp::Exp, y), sum_axis(g)))
+                  : mul(y, sub(g, sum_axis(mul(g, y))));
   return temperature == 1.0 ? dx : mul_scalar(dx, 1.0 / temperature);
 }
 
@@ -162,8 +168,10 @@ Tensor softmax_op(const Tensor& x, int axis, double temperature, bool log) {
   if (should_record({&x})) {
     Tensor y_saved = detach(y);  // a plain view: capturing y itself would form a cycle
     record_op(log ? "log_softmax" : "softmax", {x}, {&y},
-              [y_saved, axis, temperature, log](const GradList& g) -> GradList {
-                return {softmax_grad(y_saved, g[0], axis, temperature, log)};
+              [x, y_saved, axis, temperature, log](const GradList& g) -> GradList {
+                // With create_graph the gradient must see y as a function of x: recompute.
+                Tensor y = is_recording() ? softmax_op(x, axis, temperature, log) : y_saved;
+                return {softmax_grad(y, g[0], axis, temperature, log)};
               });
   }
   return y;

@@ -38,10 +38,10 @@ __global__ void softmax_rows_kernel(const T* x, T* y, int64_t rows, int64_t n, a
       m = (v > m || v != v) ? v : m;
     }
     m = warp_max(m);
-    A sum = 0;
+    double sum = 0;  // in double, as on the CPU
     for (int64_t i = lane; i < n; i += kWarp) sum += ::exp((static_cast<A>(xr[i]) - m) * inv_t);
     sum = warp_sum(sum);
-    const A scale = Log ? ::log(sum) : A(1) / sum;
+    const A scale = static_cast<A>(Log ? ::log(sum) : 1.0 / sum);
     for (int64_t i = lane; i < n; i += kWarp) {
       const A z = (static_cast<A>(xr[i]) - m) * inv_t;
       yr[i] = static_cast<T>(Log ? z - scale : ::exp(z) * scale);
@@ -61,9 +61,9 @@ __global__ void softmax_columns_kernel(const T* x, T* y, int64_t outer, int64_t 
       const A v = static_cast<A>(x[base + k * inner]);
       m = (v > m || v != v) ? v : m;
     }
-    A sum = 0;
+    double sum = 0;
     for (int64_t k = 0; k < n; ++k) sum += ::exp((static_cast<A>(x[base + k * inner]) - m) * inv_t);
-    const A scale = Log ? ::log(sum) : A(1) / sum;
+    const A scale = static_cast<A>(Log ? ::log(sum) : 1.0 / sum);
     for (int64_t k = 0; k < n; ++k) {
       const A z = (static_cast<A>(x[base + k * inner]) - m) * inv_t;
       y[base + k * inner] = static_cast<T>(Log ? z - scale : ::exp(z) * scale);
@@ -89,8 +89,10 @@ void launch_softmax(const T* x, T* y, int64_t outer, int64_t n, int64_t inner,
 void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
                   double temperature, bool log) {
   GL_DISPATCH_FLOAT(x.dtype(), log ? "log_softmax" : "softmax", {
-    if (log) launch_softmax<scalar_t, true>(x.data<scalar_t>(), out.data<scalar_t>(), outer, n, inner, temperature);
-    else launch_softmax<scalar_t, false>(x.data<scalar_t>(), out.data<scalar_t>(), outer, n, inner, temperature);
+    const scalar_t* xp = x.data<scalar_t>();
+    scalar_t* yp = out.data<scalar_t>();
+    if (log) launch_softmax<scalar_t, true>(xp, yp, outer, n, inner, temperature);
+    else launch_softmax<scalar_t, false>(xp, yp, outer, n, inner, temperature);
   });
   cuda::check_launch(log ? "log_softmax" : "softmax");
 }

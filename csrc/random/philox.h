@@ -79,7 +79,7 @@ constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
 constexpr double kSqrt2 = 0x1.6a09e667f3bcdp+0;
 constexpr double kPiOver4 = 0x1.921fb54442d18p-1;
 
-// Natural log of a positive normal double, within a few ulp of the correctly rounded value.
+// Natural log of a positive normal double; within 1 ulp of libm on (0, 1) (tested).
 GL_HD double portable_log(double x) {
   // x = m * 2^e with m in [sqrt(1/2), sqrt(2)]
   uint64_t bits;
@@ -147,14 +147,14 @@ GL_HD void sincos_turn32(uint32_t w, double* sin_a, double* cos_a) {
   const double x = steps * (kPiOver4 * 0x1p-29);
   double sx, cx;
   sincos_small(x, &sx, &cx);
-  if (odd) sx = -sx;                               // sin(-x), cos(-x)
-  const uint32_t quadrant = ((octant + 1u) >> 1) & 3u;  // the multiple of pi/2
-  switch (quadrant) {
-    case 0: *sin_a = sx; *cos_a = cx; break;
-    case 1: *sin_a = cx; *cos_a = -sx; break;
-    case 2: *sin_a = -sx; *cos_a = -cx; break;
-    default: *sin_a = -cx; *cos_a = sx; break;
-  }
+  if (odd) sx = -sx;  // sin(-x), cos(-x)
+  // Rotate by quadrant * pi/2: odd quadrants swap sin and cos; sin is negative in quadrants
+  // 2 and 3, cos in 1 and 2. Selects, not a switch: neighbouring GPU threads don't diverge.
+  const uint32_t quadrant = ((octant + 1u) >> 1) & 3u;
+  const double s = (quadrant & 1u) ? cx : sx;
+  const double c = (quadrant & 1u) ? sx : cx;
+  *sin_a = (quadrant & 2u) ? -s : s;
+  *cos_a = ((quadrant + 1u) & 2u) ? -c : c;
 }
 
 // Box-Muller: two independent N(0, 1) values from two words.
@@ -197,7 +197,8 @@ struct UniformFn {
 };
 
 // mean + stddev * z, z from Box-Muller on words (0, 1) and (2, 3), computed in double for
-// every T and rounded once (float16: via float32).
+// every T and rounded once (float16: via float32). The radius uses a 32-bit uniform, so
+// |z| <= sqrt(-2 ln 2^-33) = 6.76: tails beyond that (p = 1.3e-11) are never drawn.
 template <typename T>
 struct NormalFn {
   using value_type = T;

@@ -1,7 +1,6 @@
 // Random fills (uniform_, normal_, randint_), shuffle and dropout: the generator state, the
 // argument checks and the CPU kernels. CUDA kernels: random.cu. The transforms themselves
 // live in philox.h, shared with the GPU so that both produce the same bits.
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -40,7 +39,8 @@ uint64_t startup_seed() {
     std::random_device device;
     return (static_cast<uint64_t>(device()) << 32) | device();
   } catch (...) {
-    return static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
+    return static_cast<uint64_t>(
+        std::chrono::high_resolution_clock::now().time_since_epoch().count());
   }
 }
 
@@ -75,7 +75,7 @@ constexpr int kBatchBlocks = 64;       // Philox blocks generated per vectorized
 constexpr int64_t kGrainBlocks = 4096;  // parallel work per thread, in blocks
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define GL_PHILOX_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define GL_PHILOX_CLONES __attribute__((target_clones("arch=x86-64-v4", "default")))
 #else
 #define GL_PHILOX_CLONES
 #endif
@@ -208,11 +208,7 @@ void uniform_(const Tensor& t, double low, double high) {
   const double span = high - low;
   GL_CHECK_KIND(std::isfinite(span), ErrorKind::Value, "uniform: high - low overflows (low=",
                 low, ", high=", high, ")");
-  philox::DrawSpec spec;
-  spec.kind = philox::DrawSpec::Uniform;
-  spec.a = low;
-  spec.b = span;
-  fill_tensor(t, spec, "uniform");
+  fill_tensor(t, {philox::DrawSpec::Uniform, low, span}, "uniform");
 }
 
 void normal_(const Tensor& t, double mean, double stddev) {
@@ -220,11 +216,7 @@ void normal_(const Tensor& t, double mean, double stddev) {
                 mean);
   GL_CHECK_KIND(std::isfinite(stddev) && stddev >= 0.0, ErrorKind::Value,
                 "normal: scale must be finite and >= 0, got scale=", stddev);
-  philox::DrawSpec spec;
-  spec.kind = philox::DrawSpec::Normal;
-  spec.a = mean;
-  spec.b = stddev;
-  fill_tensor(t, spec, "normal");
+  fill_tensor(t, {philox::DrawSpec::Normal, mean, stddev}, "normal");
 }
 
 void randint_(const Tensor& t, int64_t low, int64_t high) {
@@ -236,11 +228,8 @@ void randint_(const Tensor& t, int64_t low, int64_t high) {
                   ErrorKind::Value, "randint: [low, high) = [", low, ", ", high,
                   ") does not fit dtype int32; use dtype='int64'");
   }
-  philox::DrawSpec spec;
-  spec.kind = philox::DrawSpec::Randint;
-  spec.low = low;
-  spec.range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
-  fill_tensor(t, spec, "randint");
+  const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
+  fill_tensor(t, {philox::DrawSpec::Randint, 0, 0, low, range}, "randint");
 }
 
 Tensor shuffle(const Tensor& t) {
@@ -274,10 +263,7 @@ Tensor shuffle(const Tensor& t) {
 Tensor dropout(const Tensor& x, double p) {
   GL_CHECK_KIND(p >= 0.0 && p < 1.0, ErrorKind::Value, "Dropout: p must be in [0, 1), got p=",
                 p);
-  philox::DrawSpec spec;
-  spec.kind = philox::DrawSpec::DropoutMask;
-  spec.a = p;
-  spec.b = 1.0 / (1.0 - p);
+  const philox::DrawSpec spec{philox::DrawSpec::DropoutMask, p, 1.0 / (1.0 - p)};
   check_fill_dtype(spec, x.dtype(), "Dropout");
   const bool record = should_record({&x});
   Tensor y, mask;

@@ -5,7 +5,7 @@ import importlib.util as _importlib_util
 from .parameter import (Constant, DeferredInitializationError, Parameter, ParameterDict,
                         tensor_types)
 from .block import Block, HybridBlock
-from . import block, nn, parameter, utils
+from . import block, data, loss, nn, parameter, utils
 
 
 def _import_if_present(name: str):
@@ -20,9 +20,5 @@ def _import_if_present(name: str):
 trainer = _import_if_present('trainer')
 if trainer is not None:
     Trainer = trainer.Trainer
-loss = _import_if_present('loss')
-data = _import_if_present('data')
-for _name in ('trainer', 'loss', 'data'):
-    if globals()[_name] is None:
-        del globals()[_name]
-del _name
+else:
+    del trainer

@@ -21,8 +21,8 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .. import ndarray as nd
-from .parameter import (DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict,
-                        _loadable)
+from . import _param_io
+from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
 from ..context import current_context
 from .utils import HookHandle, _indent, _infer_by_probing, shape_is_known
 
@@ -266,30 +266,46 @@ class Block:
             param.cast(dtype)
 
     def save_parameters(self, filename: str, deduplicate: bool = False) -> None:
-        """Save parameters under structural names (``'0.weight'``)."""
+        """Save parameters under structural names (``'0.weight'``, ``'hidden.bias'``).
+
+        Structural names do not depend on name counters, so the file loads into any
+        instance of the same architecture. ``deduplicate=True`` saves a shared parameter
+        once, as MXNet does: under its last name, at its first name's position. The file
+        is replaced atomically (see ``nd.save``).
+        """
         params = self._collect_params_with_prefix()
-        if deduplicate:  # keep the last alias of a shared parameter, like MXNet
-            by_id = {id(p): name for name, p in params.items()}
-            params = {name: p for name, p in params.items() if by_id[id(p)] == name}
-        nd.save(filename, {key: val._reduce() for key, val in params.items()})
+        if deduplicate:
+            last_name = {id(p): name for name, p in params.items()}
+            unique: Dict[str, Parameter] = {}
+            for param in params.values():
+                name = last_name[id(param)]
+                if name not in unique:
+                    unique[name] = param
+            params = unique
+        nd.save(filename, {key: param._reduce() for key, param in params.items()})
 
     def load_parameters(self, filename: str, ctx: Any = None, allow_missing: bool = False,
                         ignore_extra: bool = False, cast_dtype: bool = False,
                         dtype_source: str = 'current') -> None:
-        """Load parameters saved by ``save_parameters`` (or, legacy, by name)."""
-        loaded = nd.load(filename)
+        """Load parameters saved by ``save_parameters``, ``collect_params().save`` or ``export``.
+
+        Structural keys are matched by structure. A file whose keys have no ``.`` takes
+        MXNet's legacy path (global names, ``arg:``/``aux:`` stripped, this block's prefix
+        prepended); gluonlite also matches such a file when its names carry other counters
+        (see ``_param_io``). Nothing changes unless every loaded value fits its parameter;
+        a never-initialized or deferred parameter takes the saved shape.
+        """
+        loaded = _param_io.as_param_dict(nd.load(filename), filename)
         params = self._collect_params_with_prefix()
         if not loaded and not params:
             return
-        if not any('.' in key for key in loaded.keys()):
-            # legacy file keyed by global names (collect_params().save / export)
-            self.collect_params().load_dict(loaded, ctx, allow_missing, ignore_extra,
-                                            self.prefix, filename, cast_dtype, dtype_source)
-            return
-        for name, value in _loadable(params, loaded, "file '%s'" % filename, 'this block',
-                                     allow_missing, ignore_extra):
-            params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
-                                    dtype_source=dtype_source)
+        if loaded and not any('.' in key for key in loaded):
+            pairs = _param_io.match_legacy(self.collect_params()._params, loaded, self.prefix,
+                                           'file: %s' % filename, allow_missing, ignore_extra)
+        else:
+            pairs = _param_io.match_structural(params, loaded, filename, allow_missing,
+                                               ignore_extra)
+        _param_io.load_pairs(pairs, ctx, cast_dtype, dtype_source, "file '%s'" % filename)
 
     def __call__(self, *args: Any) -> Any:
         """Run the pre-hooks, ``forward``, then the hooks."""
@@ -421,6 +437,20 @@ class HybridBlock(Block):
         raise NotImplementedError
 
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
-        """Not available: gluonlite has no symbolic graph to export."""
-        raise NotImplementedError('gluonlite cannot export a symbol graph; use '
-                                  'save_parameters() to save the weights')
+        """Write ``path-%04d.params`` (epoch) with MXNet's ``arg:``/``aux:`` keys.
+
+        Keys are ``arg:<global name>``, or ``aux:<global name>`` for auxiliary states
+        (parameters created with ``differentiable=False``, such as BatchNorm's running
+        statistics), in ``collect_params()`` order. Differences from MXNet: no prior
+        ``hybridize()`` and forward are needed, and no ``path-symbol.json`` is written,
+        since gluonlite has no symbolic graph (a warning says so).
+        """
+        arrays = {}
+        for name, param in self.collect_params().items():
+            kind = 'arg' if param._differentiable else 'aux'
+            arrays['%s:%s' % (kind, name)] = param._reduce()
+        params_file = '%s-%04d.params' % (path, epoch)
+        nd.save(params_file, arrays)
+        warnings.warn("export wrote the parameters to '%s' but no '%s-symbol.json': gluonlite "
+                      "has no symbolic graph to export. load_parameters() reads the file back."
+                      % (params_file, path), UserWarning, stacklevel=2)

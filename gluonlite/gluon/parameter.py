@@ -24,6 +24,7 @@ from .. import initializer
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..context import Context, cpu, current_context
+from . import _param_io
 from .utils import _indent, shape_is_known
 
 __all__ = ['DeferredInitializationError', 'Parameter', 'Constant', 'ParameterDict',
@@ -327,27 +328,55 @@ class Parameter:
             total = total + arr.copyto(cpu())
         return total / len(arrays)
 
+    def _load_check(self, data: Any, ctx: Any = None, cast_dtype: bool = False,
+                    dtype_source: str = 'current', source: str = '') -> None:
+        """Raise, changing nothing, when ``data`` cannot become this parameter's value.
+
+        ``source`` (e.g. "key '0.weight' in file 'net.params'") is put in the messages
+        next to the parameter's own name.
+        """
+        where = ' (%s)' % source if source else ''
+        if cast_dtype and dtype_source not in ('current', 'saved'):
+            raise AssertionError("dtype_source must be 'current' or 'saved', got '%s'"
+                                 % dtype_source)
+        if self._shape is not None and not (len(self._shape) == len(data.shape) and
+                                            self._shape_fits(tuple(data.shape))):
+            raise AssertionError(
+                "Failed loading Parameter '%s'%s from saved params: shape incompatible "
+                "expected %s vs saved %s" % (self.name, where, str(self._shape),
+                                             str(tuple(data.shape))))
+        if not cast_dtype and self._dtype is not None and \
+                np.dtype(self._dtype) != np.dtype(data.dtype):
+            raise AssertionError(
+                "Failed loading Parameter '%s'%s from saved params: dtype incompatible "
+                "expected %s vs saved %s. Set cast_dtype=True to cast the dtype of saved "
+                "params." % (self.name, where, str(self._dtype), str(data.dtype)))
+        if isinstance(ctx, Context):
+            ctx = [ctx]
+        current = self._ctx_list if self._data is not None else \
+            (self._deferred_init[1] if self._deferred_init else None)
+        if ctx is not None and current is not None and set(ctx) != set(current):
+            raise AssertionError(
+                "Failed to load Parameter '%s' on %s because it was previous initialized on "
+                "%s. Load without ctx, or move the parameters first with reset_ctx()."
+                % (self.name, str(ctx), str(current)))
+
     def _load_init(self, data: Any, ctx: Any, cast_dtype: bool = False,
-                   dtype_source: str = 'current') -> None:
-        """Take loaded ``data`` as this parameter's value (used by parameter loading)."""
-        if self._shape:
-            if len(self._shape) != len(data.shape) or not self._shape_fits(tuple(data.shape)):
-                raise AssertionError(
-                    "Failed loading Parameter '%s' from saved params: shape incompatible "
-                    "expected %s vs saved %s" % (self.name, str(self._shape), str(data.shape)))
-            self._shape = tuple(data.shape)
+                   dtype_source: str = 'current', source: str = '') -> None:
+        """Take loaded ``data`` as this parameter's value (used by parameter loading).
+
+        A never-initialized or still-deferred parameter takes the saved shape and is
+        initialized with the data (on ``ctx``, the deferred contexts, or the CPU).
+        """
+        self._load_check(data, ctx, cast_dtype, dtype_source, source)
+        if isinstance(ctx, Context):
+            ctx = [ctx]
+        self._shape = tuple(data.shape)
         if self._dtype is not None and np.dtype(self._dtype) != np.dtype(data.dtype):
-            if not cast_dtype:
-                raise AssertionError(
-                    "Failed loading Parameter '%s' from saved params: dtype incompatible "
-                    "expected %s vs saved %s. Set cast_dtype=True to cast the dtype of saved "
-                    "params." % (self.name, str(self._dtype), str(data.dtype)))
             if dtype_source == 'current':
                 data = data.astype(self._dtype)
             else:
-                self._dtype = data.dtype
-        if isinstance(ctx, Context):
-            ctx = [ctx]
+                self.cast(data.dtype)   # value and gradient follow the file's dtype
         if self._data is None:
             if self._deferred_init:
                 ctx = self._deferred_init[1]
@@ -666,7 +695,10 @@ class ParameterDict:
             setattr(param, name, value)
 
     def save(self, filename: str, strip_prefix: str = '') -> None:
-        """Save the values (averaged over contexts) under their names minus ``strip_prefix``."""
+        """Save the values (averaged over contexts) under their names minus ``strip_prefix``.
+
+        The file is replaced atomically (see ``nd.save``).
+        """
         arrays = {}
         for param in self.values():
             if not param.name.startswith(strip_prefix):
@@ -675,53 +707,42 @@ class ParameterDict:
                     "does not start with '%s'. this may be due to your Block shares "
                     "parameters from other Blocks or you forgot to use 'with name_scope()' "
                     "when creating child blocks. For more info on naming, please see "
-                    "https://mxnet.apache.org/api/python/docs/tutorials/packages/gluon/"
-                    "blocks/naming.html" % (strip_prefix, param.name, strip_prefix))
+                    "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/"
+                    "naming.html" % (strip_prefix, param.name, strip_prefix))
             arrays[param.name[len(strip_prefix):]] = param._reduce()
         nd.save(filename, arrays)
 
     def load(self, filename: str, ctx: Any = None, allow_missing: bool = False,
              ignore_extra: bool = False, restore_prefix: str = '', cast_dtype: bool = False,
              dtype_source: str = 'current') -> None:
-        """Load values saved by ``save`` (``restore_prefix`` is prepended to the names)."""
-        loaded = nd.load(filename)
+        """Load values saved by ``save`` (``restore_prefix`` is prepended to the names).
+
+        gluonlite: when the names differ from the parameters' only by their counters (a
+        model built twice in one process), the file is matched in order; see ``_param_io``.
+        """
+        if restore_prefix:
+            for name in self.keys():
+                if not name.startswith(restore_prefix):
+                    raise AssertionError(
+                        "restore_prefix is '%s' but Parameters name '%s' does not start with "
+                        "'%s'. For more info on naming, please see https://mxnet.io/api/"
+                        "python/docs/tutorials/packages/gluon/blocks/naming.html"
+                        % (restore_prefix, name, restore_prefix))
+        loaded = _param_io.as_param_dict(nd.load(filename), filename)
         self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix, filename,
                        cast_dtype, dtype_source)
 
-    def load_dict(self, param_dict: Dict[str, Any], ctx: Any = None,
-                  allow_missing: bool = False, ignore_extra: bool = False,
-                  restore_prefix: str = '', filename: Optional[str] = None,
-                  cast_dtype: bool = False, dtype_source: str = 'current') -> None:
-        """Load values from a name -> NDArray dict (``arg:``/``aux:`` prefixes stripped)."""
-        source = "file '%s'" % filename if filename else 'the dict'
-        arrays = {restore_prefix + (k[4:] if k.startswith(('arg:', 'aux:')) else k): v
-                  for k, v in param_dict.items()}
-        for name, value in _loadable(self._params, arrays, source, 'ParameterDict',
-                                     allow_missing, ignore_extra):
-            self._params[name]._load_init(value, ctx, cast_dtype=cast_dtype,
-                                          dtype_source=dtype_source)
-
-
-def _loadable(params: Dict[str, Any], loaded: Dict[str, Any], source: str, holder: str,
-              allow_missing: bool, ignore_extra: bool) -> List[Tuple[str, Any]]:
-    """The (name, array) pairs to load; a missing or extra name is an error unless allowed."""
-    if not allow_missing:
-        for name in params:
-            if name not in loaded:
-                raise AssertionError(
-                    "Parameter '%s' is missing in %s, which contains parameters: %s. "
-                    "Set allow_missing=True to ignore missing parameters."
-                    % (name, source, ', '.join("'%s'" % k for k in loaded)))
-    pairs = []
-    for name, value in loaded.items():
-        if name in params:
-            pairs.append((name, value))
-        elif not ignore_extra:
-            raise ValueError(
-                "Parameter '%s' loaded from %s is not present in %s, which contains "
-                "parameters %s. Set ignore_extra=True to ignore."
-                % (name, source, holder, ', '.join("'%s'" % k for k in params)))
-    return pairs
+    def load_dict(self, param_dict: Any, ctx: Any = None, allow_missing: bool = False,
+                  ignore_extra: bool = False, restore_prefix: str = '',
+                  filename: Optional[str] = None, cast_dtype: bool = False,
+                  dtype_source: str = 'current') -> None:
+        """Load from a name -> NDArray dict (or (name, NDArray) pairs); ``arg:``/``aux:``
+        prefixes are stripped. Nothing changes unless every value fits."""
+        source = 'file: %s' % filename if filename else 'param_dict'
+        pairs = _param_io.match_legacy(self._params, param_dict, restore_prefix, source,
+                                       allow_missing, ignore_extra)
+        _param_io.load_pairs(pairs, ctx, cast_dtype, dtype_source,
+                             "file '%s'" % filename if filename else 'the dict')
 
 
 def _merge_shapes(wanted: Sequence[int], stored: Sequence[int]) -> Optional[Tuple[int, ...]]:

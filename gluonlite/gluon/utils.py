@@ -1,11 +1,13 @@
 """Small helpers shared by the Gluon layer (MXNet 1.x ``mxnet.gluon.utils``)."""
 from __future__ import annotations
 
+import math
+import warnings
 import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-__all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load']
+__all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load', 'clip_global_norm']
 
 
 def _indent(text: str, num_spaces: int) -> str:
@@ -87,32 +89,35 @@ class HookHandle:
 
 def split_data(data: Any, num_slice: int, batch_axis: int = 0,
                even_split: bool = True) -> List[Any]:
-    """Split an NDArray into ``num_slice`` slices along ``batch_axis``."""
+    """Split an NDArray into ``num_slice`` slices along ``batch_axis``.
+
+    With ``even_split=False`` the first ``size % num_slice`` slices get one extra row, and
+    slices past the end are empty (MXNet 1.9.1's behaviour).
+    """
+    from .. import ndarray as nd
     size = data.shape[batch_axis]
     if even_split and size % num_slice != 0:
         raise ValueError(
             "data with shape %s cannot be evenly split into %d slices along axis %d. "
             "Use a batch size that's multiple of %d or set even_split=False to allow "
             "uneven partitioning of data." % (str(data.shape), num_slice, batch_axis, num_slice))
-    if size < num_slice:
-        raise ValueError(
-            "Too many slices for data with shape %s. Arguments are num_slice=%d and "
-            "batch_axis=%d." % (str(data.shape), num_slice, batch_axis))
-    step = size // num_slice
-    bounds = [i * step for i in range(num_slice)] + [size]
     if num_slice == 1:
         return [data]
-    slices = []
+    each, extras = divmod(size, num_slice)
+    bounds = [0]
     for i in range(num_slice):
-        index = [slice(None)] * len(data.shape)
-        index[batch_axis] = slice(bounds[i], bounds[i + 1])
-        slices.append(data[tuple(index)] if batch_axis else data[bounds[i]:bounds[i + 1]])
-    return slices
+        bounds.append(bounds[-1] + each + (1 if i < extras else 0))
+    return [nd.slice_axis(data, axis=batch_axis, begin=bounds[i], end=bounds[i + 1])
+            for i in range(num_slice)]
 
 
 def split_and_load(data: Any, ctx_list: Iterable[Any], batch_axis: int = 0,
                    even_split: bool = True) -> List[Any]:
-    """Split ``data`` along ``batch_axis`` and load each slice onto one context."""
+    """Split ``data`` along ``batch_axis`` and load each slice onto one context.
+
+    ``data`` may be an NDArray or anything ``nd.array`` accepts (it is then created on
+    the first context).
+    """
     from .. import ndarray as nd
     ctx_list = list(ctx_list)
     if not isinstance(data, nd.NDArray):
@@ -121,6 +126,41 @@ def split_and_load(data: Any, ctx_list: Iterable[Any], batch_axis: int = 0,
         return [data.as_in_context(ctx_list[0])]
     slices = split_data(data, len(ctx_list), batch_axis, even_split)
     return [s.as_in_context(c) for s, c in zip(slices, ctx_list)]
+
+
+def clip_global_norm(arrays: Sequence[Any], max_norm: float,
+                     check_isfinite: bool = True) -> Any:
+    """Scale ``arrays`` in place so that their joint L2 norm is at most ``max_norm``.
+
+    Returns the norm before clipping: a Python-side scalar when ``check_isfinite`` (which
+    also warns if it is nan or inf), else a 1-element NDArray, so no device sync is forced.
+    Unlike MXNet, float64 and float16 arrays work (MXNet fails on a dtype mismatch).
+    """
+    from .. import autograd
+    from .. import ndarray as nd
+    assert len(arrays) > 0, 'clip_global_norm: arrays must not be empty'
+    ctx = arrays[0].context
+    dtype = arrays[0].dtype
+    with autograd.pause():
+        total = None
+        for array in arrays:
+            squares = nd.sum(nd.square(array)).reshape((1,)).as_in_context(ctx)
+            if squares.dtype != dtype:
+                squares = squares.astype(dtype)
+            total = squares if total is None else total + squares
+        total_norm = nd.sqrt(total)
+        if check_isfinite:
+            norm_value = total_norm.asscalar()
+            if not math.isfinite(norm_value):
+                warnings.warn(UserWarning('nan or inf is detected. Clipping results will be '
+                                          'undefined.'), stacklevel=2)
+        scale = nd.minimum(max_norm / (total_norm + 1e-8), 1.0)
+        for array in arrays:
+            factor = scale.as_in_context(array.context)
+            if factor.dtype != array.dtype:
+                factor = factor.astype(array.dtype)
+            array *= factor
+    return norm_value if check_isfinite else total_norm
 
 
 # ---------------------------------------------------------------- deferred shape inference

@@ -181,12 +181,8 @@ def _index_spec(shape: tuple, key):
 
 
 def _getitem(self: NDArray, key) -> NDArray:
-    if isinstance(key, (numbers.Integral, np.integer)) and not isinstance(key, bool) and self.ndim > 1:
-        n = self.shape[0]
-        i = int(key)
-        if i < -n or i >= n:
-            raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
-        return _core.slice_view(self, [(_INDEX, i + n if i < 0 else i, 0, 0)])
+    if type(key) is int:
+        return self._index_first_axis(key)
     if isinstance(key, (NDArray, list, np.ndarray)):
         # Integer-array indexing along the first axis: a gather, as in MXNet.
         from .ops import take

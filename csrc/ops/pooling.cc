@@ -1,0 +1,209 @@
+// Pooling (max, average, sum; 1-D to 3-D; global; 'valid' and 'full' conventions): checks,
+// CPU kernels and gradients. CUDA kernels: pooling.cu.
+//
+// Windows follow MXNet: a window starts at o * stride - pad; with count_include_pad the
+// average divides by the window clipped to the padded input (so 'full' windows that run
+// past the padding count only the part inside it), otherwise by the in-input part. A max
+// window lying entirely in the padding gives the lowest finite value, an average 0.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "../autograd/autograd.h"
+#include "../core/parallel.h"
+#include "../cuda/runtime.h"
+#include "nn_ops.h"
+#include "ops.h"
+
+namespace gl::ops {
+
+#ifdef GLUONLITE_WITH_CUDA
+void pool_forward_cuda(const Tensor& x, const Tensor& y, const Tensor* argmax,
+                       const PoolGeometry& g);
+void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx,
+                        const PoolGeometry& g);
+#endif
+
+namespace {
+
+template <typename T>
+void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) {
+  using A = acc_t<T>;
+  const int64_t in_size = g.in_size(), out_size = g.out_size();
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(out_size, 1));
+  parallel_for(g.planes, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t plane = begin; plane < end; ++plane) {
+      const T* xp = x + plane * in_size;
+      for (int64_t o = 0; o < out_size; ++o) {
+        const PoolWindow w = pool_window(g, o);
+        A result;
+        if (g.type == int(PoolType::Max)) {
+          A best = std::numeric_limits<A>::lowest();
+          int64_t best_at = -1;
+          for (int64_t d = w.start[0]; d < w.end[0]; ++d)
+            for (int64_t h = w.start[1]; h < w.end[1]; ++h)
+              for (int64_t i = (d * g.in[1] + h) * g.in[2] + w.start[2],
+                           stop = i + (w.end[2] - w.start[2]); i < stop; ++i) {
+                const A v = static_cast<A>(xp[i]);
+                if (v > best || std::isnan(v)) {  // a NaN, once taken, is never replaced
+                  best = v;
+                  best_at = i;
+                }
+              }
+          result = best;
+          if (argmax) argmax[plane * out_size + o] = best_at;
+        } else {
+          A sum = A(0);
+          for (int64_t d = w.start[0]; d < w.end[0]; ++d)
+            for (int64_t h = w.start[1]; h < w.end[1]; ++h) {
+              const T* row = xp + (d * g.in[1] + h) * g.in[2];
+              for (int64_t i = w.start[2]; i < w.end[2]; ++i) sum += static_cast<A>(row[i]);
+            }
+          result = g.type == int(PoolType::Sum) ? sum
+                   : w.divisor > 0             ? sum / static_cast<A>(w.divisor)
+                                               : A(0);
+        }
+        y[plane * out_size + o] = static_cast<T>(result);
+      }
+    }
+  });
+}
+
+// Scatter of dy into each plane of dx; a thread owns whole planes, so writes never race.
+template <typename T>
+void pool_backward_cpu(const T* dy, const int64_t* argmax, T* dx, const PoolGeometry& g) {
+  using A = acc_t<T>;
+  const int64_t in_size = g.in_size(), out_size = g.out_size();
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(out_size, 1));
+  parallel_for(g.planes, grain, [&](int64_t begin, int64_t end) {
+    std::vector<A> acc(static_cast<size_t>(in_size));
+    for (int64_t plane = begin; plane < end; ++plane) {
+      std::fill(acc.begin(), acc.end(), A(0));
+      const T* gp = dy + plane * out_size;
+      for (int64_t o = 0; o < out_size; ++o) {
+        const A grad = static_cast<A>(gp[o]);
+        if (g.type == int(PoolType::Max)) {
+          const int64_t at = argmax[plane * out_size + o];
+          if (at >= 0) acc[at] += grad;
+          continue;
+        }
+        const PoolWindow w = pool_window(g, o);
+        if (g.type == int(PoolType::Avg) && w.divisor == 0) continue;
+        const A share = g.type == int(PoolType::Sum) ? grad : grad / static_cast<A>(w.divisor);
+        for (int64_t d = w.start[0]; d < w.end[0]; ++d)
+          for (int64_t h = w.start[1]; h < w.end[1]; ++h) {
+            A* row = acc.data() + (d * g.in[1] + h) * g.in[2];
+            for (int64_t i = w.start[2]; i < w.end[2]; ++i) row[i] += share;
+          }
+      }
+      T* out = dx + plane * in_size;
+      for (int64_t i = 0; i < in_size; ++i) out[i] = static_cast<T>(acc[i]);
+    }
+  });
+}
+
+void pool_forward(const Tensor& x, const Tensor& y, const Tensor* argmax, const PoolGeometry& g) {
+  if (x.device().is_gpu()) {
+    GL_CUDA_CALL("Pooling", pool_forward_cuda(x, y, argmax, g));
+    return;
+  }
+  GL_DISPATCH_FLOAT(x.dtype(), "Pooling", {
+    pool_forward_cpu(x.data<scalar_t>(), y.data<scalar_t>(),
+                     argmax ? argmax->data<int64_t>() : nullptr, g);
+  });
+}
+
+void pool_backward(const Tensor& dy, const Tensor* argmax, const Tensor& dx,
+                   const PoolGeometry& g) {
+  if (dx.device().is_gpu()) {
+    GL_CUDA_CALL("Pooling", pool_backward_cuda(dy, argmax, dx, g));
+    return;
+  }
+  GL_DISPATCH_FLOAT(dx.dtype(), "Pooling", {
+    pool_backward_cpu(dy.data<scalar_t>(), argmax ? argmax->data<int64_t>() : nullptr,
+                      dx.data<scalar_t>(), g);
+  });
+}
+
+const char* pool_layout(size_t nsp) {
+  return nsp == 1 ? "(batch, channel, width)" : nsp == 2 ? "(batch, channel, height, width)"
+                                                        : "(batch, channel, depth, height, width)";
+}
+
+PoolGeometry make_geometry(const Tensor& x, const PoolParams& p, Shape* out_shape) {
+  const char* op = "Pooling";
+  if (!is_floating(x.dtype())) throw_unsupported_dtype(op, x.dtype());
+  const size_t nsp = p.global ? static_cast<size_t>(std::max(x.ndim() - 2, 0)) : p.kernel.size();
+  GL_CHECK(nsp >= 1 && nsp <= 3, op, ": ", p.global ? "global pooling needs a 3-D to 5-D input"
+           : "kernel must have 1, 2 or 3 dimensions", ", got ",
+           p.global ? "input shape " + shape_str(x.shape()) : "kernel " + shape_str(p.kernel));
+  GL_CHECK(x.ndim() == static_cast<int>(nsp) + 2, op, ": expected a ", nsp + 2, "-D input ",
+           pool_layout(nsp), " for the ", nsp, "-D kernel ", shape_str(p.kernel), ", got shape ",
+           shape_str(x.shape()));
+  Shape kernel(nsp), stride(nsp, 1), pad(nsp, 0);
+  for (size_t i = 0; i < nsp; ++i) kernel[i] = p.global ? x.size(int(i) + 2) : p.kernel[i];
+  if (!p.global) {
+    if (!p.stride.empty()) stride = p.stride;
+    if (!p.pad.empty()) pad = p.pad;
+    GL_CHECK(stride.size() == nsp && pad.size() == nsp, op, ": stride ", shape_str(stride),
+             " and pad ", shape_str(pad), " must have one entry per kernel axis (", nsp, ")");
+  }
+  PoolGeometry g;
+  g.planes = x.size(0) * x.size(1);
+  g.type = static_cast<int>(p.type);
+  g.count_include_pad = p.count_include_pad;
+  *out_shape = {x.size(0), x.size(1)};
+  const int off = 3 - static_cast<int>(nsp);
+  for (size_t i = 0; i < nsp; ++i) {
+    const int64_t n = x.size(int(i) + 2);
+    GL_CHECK(kernel[i] >= 1 && stride[i] >= 1 && pad[i] >= 0, op, ": kernel and stride must be "
+             "positive and pad non-negative, got kernel=", shape_str(kernel), ", stride=",
+             shape_str(stride), ", pad=", shape_str(pad));
+    GL_CHECK(p.global || kernel[i] <= n + 2 * pad[i], op, ": the window (size ", kernel[i],
+             ") is larger than the padded input (size ", n + 2 * pad[i], " = ", n, " + 2*",
+             pad[i], ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
+             ", kernel=", shape_str(kernel), ", pad=", shape_str(pad));
+    const int64_t span = n + 2 * pad[i] - kernel[i];
+    const int64_t out = p.convention == PoolConvention::Full
+                            ? (span + stride[i] - 1) / stride[i] + 1
+                            : span / stride[i] + 1;
+    out_shape->push_back(out);
+    g.in[off + i] = n;
+    g.out[off + i] = out;
+    g.kernel[off + i] = kernel[i];
+    g.stride[off + i] = stride[i];
+    g.pad[off + i] = pad[i];
+  }
+  return g;
+}
+
+}  // namespace
+
+Tensor pooling(const Tensor& x, const PoolParams& p) {
+  Shape out_shape;
+  const PoolGeometry g = make_geometry(x, p, &out_shape);
+  Tensor xc = contiguous(detach(x));
+  Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
+  const bool record = should_record({&x});
+  // Max pooling remembers where each maximum came from; the backward scatters to it.
+  Tensor argmax = record && p.type == PoolType::Max
+                      ? Tensor::empty(out_shape, DType::Int64, x.device()) : Tensor();
+  if (y.numel() > 0) pool_forward(xc, y, argmax.defined() ? &argmax : nullptr, g);
+  if (record) {
+    Shape x_shape = x.shape();
+    record_op("Pooling", {x}, {&y}, [argmax, g, x_shape](const GradList& grads) -> GradList {
+      Tensor dy = contiguous(detach(grads[0]));
+      Tensor dx = Tensor::empty(x_shape, dy.dtype(), dy.device());
+      if (dy.numel() == 0) {
+        fill_(dx, 0.0);
+      } else if (dx.numel() > 0) {
+        pool_backward(dy, argmax.defined() ? &argmax : nullptr, dx, g);
+      }
+      return {dx};
+    });
+  }
+  return y;
+}
+
+}  // namespace gl::ops

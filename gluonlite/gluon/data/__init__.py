@@ -1,0 +1,9 @@
+"""Datasets, samplers and the DataLoader (``gluonlite.gluon.data``, as ``mxnet.gluon.data``)."""
+from . import dataloader, dataset, sampler  # noqa: F401 (submodules, as MXNet)
+from .dataloader import DataLoader
+from .dataset import ArrayDataset, Dataset, SimpleDataset
+from .sampler import (BatchSampler, FilterSampler, RandomSampler, Sampler,
+                      SequentialSampler)
+
+__all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'Sampler', 'SequentialSampler',
+           'RandomSampler', 'FilterSampler', 'BatchSampler', 'DataLoader']

@@ -1,0 +1,251 @@
+"""``nd.save`` / ``nd.load`` in MXNet 1.x's ``.params`` binary format.
+
+The format is read and written by gluonlite's C++ core (``csrc/io``): files go both ways
+between gluonlite and MXNet, and what gluonlite writes is byte-identical to what MXNet
+1.9.1 writes for the same arrays. As in MXNet, a single NDArray saves as a 1-item list,
+a list loads as a list, a dict as a dict, and an empty dict comes back as ``[]`` (the
+file cannot tell them apart).
+
+Differences from MXNet, on purpose:
+
+* Saves are atomic: the data goes to a temporary file in the target's directory (an
+  unnamed ``O_TMPFILE`` where the filesystem has it, so even a killed process leaves no
+  stray file), which is flushed, fsynced and renamed over the target. A failed save
+  leaves the previous file as it was.
+* ``save`` / ``load`` also take binary file objects; ``save_tobuffer`` returns the bytes.
+* ``load`` reads files MXNet cannot: the 0-d arrays MXNet writes but fails to reload,
+  V1 and pre-V1 records, V3 records without numpy mode. Sparse records load as dense
+  NDArrays (gluonlite has dense storage only); bfloat16 loads as float32. A 'none'
+  array (V3 ndim -1, which makes MXNet itself crash) loads as ``None``.
+* Arrays load onto the CPU whatever device saved them, or onto ``ctx`` when given.
+* A damaged file raises ``MXNetError`` naming the file, the record and the byte offset.
+"""
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import stat
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+
+from .. import _core
+from ..base import MXNetError
+from .ndarray import NDArray
+
+__all__ = ['save', 'load', 'load_frombuffer', 'save_tobuffer']
+
+_TYPE_ERROR = 'save only accept dict str->NDArray or list of NDArray'   # MXNet's text
+
+
+def _flatten(data: Any) -> Tuple[List[NDArray], List[bytes]]:
+    """(arrays, UTF-8 names) for ``data``, with MXNet's exception classes and texts."""
+    if isinstance(data, NDArray):
+        return [data], []
+    if isinstance(data, dict):
+        if any(not isinstance(k, str) for k in data) or \
+                any(not isinstance(v, NDArray) for v in data.values()):
+            raise TypeError(_TYPE_ERROR)
+        return list(data.values()), [k.encode('utf-8') for k in data]
+    if isinstance(data, list):
+        if any(not isinstance(v, NDArray) for v in data):
+            raise TypeError(_TYPE_ERROR)
+        return data, []
+    raise ValueError('data needs to either be a NDArray, dict of str, NDArray pairs or a list '
+                     'of NDarrays.')
+
+
+def _label(path: str) -> str:
+    # Error messages must be valid UTF-8 even for undecodable file names.
+    return "file '%s'" % path.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+
+def _path_of(fname: Any, what: str) -> str:
+    if isinstance(fname, (bytes, bytearray, memoryview)):
+        raise TypeError('%s needs a file name or a binary file object, got bytes; use '
+                        'nd.load_frombuffer(data) to read .params data held in memory' % what)
+    try:
+        return os.fsdecode(os.fspath(fname))
+    except TypeError:
+        raise TypeError('fname required to be a string, a path or a binary file object, got %s'
+                        % type(fname).__name__) from None
+
+
+def _assemble(arrays: List[Optional[NDArray]], names: Optional[List[str]],
+              ctx: Any) -> Union[List[Any], Dict[str, Any]]:
+    if ctx is not None:
+        arrays = [a if a is None else a.as_in_context(ctx) for a in arrays]
+    if names is None:
+        return arrays
+    return dict(zip(names, arrays))   # a repeated name: the last one wins, as in MXNet
+
+
+# ---- saving -------------------------------------------------------------------------------
+
+def save(fname: Any, data: Any) -> None:
+    """Save an NDArray, a list of NDArrays or a dict str -> NDArray to ``fname``.
+
+    ``fname`` is a path (written atomically: temporary file, fsync, rename) or a binary
+    file object (written at its current position).
+    """
+    arrays, names = _flatten(data)
+    if hasattr(fname, 'write') and not isinstance(fname, (str, bytes, os.PathLike)):
+        if isinstance(fname, io.TextIOBase):
+            raise TypeError('nd.save needs a binary file object (opened with "wb"), got a '
+                            'text file')
+        fname.write(_core.params_save_bytes(arrays, names))
+        return
+    path = _path_of(fname, 'nd.save')
+    label = _label(path)
+    _atomic_write(path, lambda fd: _write_params_fd(fd, arrays, names, label))
+
+
+def save_tobuffer(data: Any) -> bytes:
+    """The bytes ``save`` would write for ``data`` (MXNet has no such function)."""
+    arrays, names = _flatten(data)
+    return _core.params_save_bytes(arrays, names)
+
+
+def _write_params_fd(fd: int, arrays: List[NDArray], names: List[bytes], label: str) -> None:
+    """Encode into the open file ``fd`` (a module-level hook, so tests can inject failures)."""
+    _core.params_save_fd(fd, arrays, names, label)
+
+
+# ---- atomic file replacement ----------------------------------------------------------------
+
+def _open_unnamed(directory: str) -> Optional[int]:
+    """An unnamed file in ``directory``, or None where the OS or filesystem has none."""
+    flag = getattr(os, 'O_TMPFILE', 0)
+    if not flag or not os.path.isdir('/proc/self/fd'):
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY | os.O_CLOEXEC, 0o666)
+    except OSError:   # e.g. EOPNOTSUPP on filesystems without O_TMPFILE
+        return None
+
+
+def _open_named(directory: str, base: str) -> Tuple[int, str]:
+    """A new hidden temporary file next to the target: (fd, path)."""
+    while True:
+        name = os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(6)))
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                           0o666), name
+        except FileExistsError:
+            continue
+
+
+def _link_unnamed(fd: int, directory: str, base: str) -> str:
+    """Give the unnamed file a temporary name, so that it can be renamed over the target."""
+    while True:
+        name = os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(6)))
+        try:
+            os.link('/proc/self/fd/%d' % fd, name)
+            return name
+        except FileExistsError:
+            continue
+
+
+def _keep_mode(target: str, fd: int) -> None:
+    """A replaced file keeps its permission bits (a rename would otherwise reset them)."""
+    try:
+        os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
+    except OSError:
+        pass   # no previous file, or not ours to inspect: the umask default stays
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename itself durable; some filesystems cannot, which is not an error."""
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _write_synced(fd: int, target: str, write: Callable[[int], None]) -> None:
+    write(fd)
+    _keep_mode(target, fd)
+    os.fsync(fd)
+
+
+def _atomic_write(path: str, write: Callable[[int], None]) -> None:
+    """Replace ``path`` by what ``write(fd)`` writes, or leave it untouched on any failure."""
+    target = os.path.realpath(path)   # through symlinks: replace the file, keep the link
+    directory, base = os.path.split(target)
+    if os.path.isdir(target):
+        raise MXNetError("cannot save to '%s': it is a directory" % path)
+    temp = None
+    try:
+        fd = _open_unnamed(directory)
+        if fd is None:
+            fd, temp = _open_named(directory, base)
+        try:
+            _write_synced(fd, target, write)
+            if temp is None:
+                try:
+                    temp = _link_unnamed(fd, directory, base)
+                except OSError:   # /proc not usable: write again into a named file
+                    os.close(fd)
+                    fd, temp = _open_named(directory, base)
+                    _write_synced(fd, target, write)
+            os.replace(temp, target)
+            temp = None
+        finally:
+            os.close(fd)
+    except OSError as err:
+        raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from err
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+    _fsync_directory(directory)
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+def load(fname: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any]]:
+    """Load what ``save`` wrote (or MXNet's ``nd.save``): a list, or a dict str -> NDArray.
+
+    ``fname`` is a path or a binary file object. ``ctx`` (gluonlite only) is where the
+    arrays go; by default the CPU, whatever device the file was saved from.
+    """
+    if hasattr(fname, 'read') and not isinstance(fname, (str, bytes, os.PathLike)):
+        data = fname.read()
+        if isinstance(data, str):
+            raise TypeError('nd.load needs a binary file object (opened with "rb"), got a '
+                            'text file')
+        name = getattr(fname, 'name', None)
+        label = _label(name) if isinstance(name, str) else 'file object'
+        return _assemble(*_core.params_load_buffer(data, label), ctx)
+    path = _path_of(fname, 'nd.load')
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise MXNetError("file not found: '%s'" % path) from None
+    except OSError as err:
+        raise MXNetError("cannot open '%s' for reading: %s" % (path, err.strerror)) from None
+    try:
+        arrays, names = _core.params_load_fd(fd, _label(path))
+    finally:
+        os.close(fd)
+    return _assemble(arrays, names, ctx)
+
+
+def load_frombuffer(buf: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any]]:
+    """Load from bytes (or any bytes-like object) holding the contents of a .params file."""
+    if isinstance(buf, str):
+        raise TypeError('buf required to be bytes (the contents of a .params file), got str')
+    try:
+        view = memoryview(buf)
+    except TypeError:
+        raise TypeError('buf required to be a string or bytes') from None
+    if view.format != 'B' or view.ndim != 1:
+        view = view.cast('B')   # raises TypeError for a non-contiguous buffer
+    return _assemble(*_core.params_load_buffer(view, 'buffer'), ctx)

@@ -1,0 +1,138 @@
+"""Adaptive optimizers: Adam, RMSProp (plain and centered), AdaGrad, AdaDelta.
+
+One fused kernel call per parameter, with MXNet 1.9.1's formulas::
+
+    Adam:     g' = clip(rescale g + wd w); m = b1 m + (1-b1) g'; v = b2 v + (1-b2) g'^2
+              w -= lr_t m / (sqrt(v) + eps),  lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)
+    RMSProp:  g' = clip(rescale g + wd w); n = (1-g1) g'^2 + g1 n; w -= lr g' / sqrt(n + eps)
+    centered: also g_avg = (1-g1) g' + g1 g_avg;
+              delta = g2 delta - lr g' / sqrt(n - g_avg^2 + eps); w += delta
+    AdaGrad:  g' = clip(rescale g); h += g'^2; w += (g' / sqrt(h + eps) + wd w) * -lr
+    AdaDelta: g' = clip(rescale g); acc_g = rho acc_g + (1-rho) g'^2
+              d = sqrt(acc_delta + eps) / sqrt(acc_g + eps) g'
+              acc_delta = rho acc_delta + (1-rho) d^2; w -= d + wd w
+
+MXNet 1.9.1 has no AdamW optimizer class (only the ``contrib.adamw_update`` operator, which
+``_core.adamw_update`` implements), so none is registered here.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .. import _core
+from ..ndarray import NDArray
+from .optimizer import FusedOptimizer, _bias_corrected_lr, _zeros_like, register
+
+__all__ = ['Adam', 'RMSProp', 'AdaGrad', 'AdaDelta']
+
+
+@register
+class Adam(FusedOptimizer):
+    """Adam; the bias correction is folded into the step size, as MXNet does."""
+
+    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 epsilon: float = 1e-8, lazy_update: bool = True, **kwargs: Any) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.lazy_update = lazy_update
+
+    def create_state(self, index: Any, weight: NDArray) -> tuple:
+        return (_zeros_like(weight), _zeros_like(weight))   # mean, variance
+
+    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
+                      weight32: Optional[NDArray]) -> None:
+        self._update_count(index)
+        lr = self._get_lr(index)
+        wd = self._get_wd(index)
+        t = self._index_update_count[index]
+        lr = _bias_corrected_lr(lr, self.beta1, self.beta2, t)
+        mean, var = state
+        _core.adam_update(weight, grad, mean, var, weight32, lr, self.beta1, self.beta2,
+                          self.epsilon, wd, self.rescale_grad, self._clip())
+
+
+@register
+class RMSProp(FusedOptimizer):
+    """RMSProp: Tieleman & Hinton's, or Graves's centered version (``centered=True``);
+    ``clip_weights`` clips the updated weights to [-clip_weights, clip_weights]."""
+
+    def __init__(self, learning_rate: float = 0.001, gamma1: float = 0.9, gamma2: float = 0.9,
+                 epsilon: float = 1e-8, centered: bool = False,
+                 clip_weights: Optional[float] = None, **kwargs: Any) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.gamma1 = gamma1
+        self.gamma2 = gamma2
+        self.centered = centered
+        self.epsilon = epsilon
+        self.clip_weights = clip_weights
+
+    def create_state(self, index: Any, weight: NDArray) -> tuple:
+        if self.centered:
+            return (_zeros_like(weight), _zeros_like(weight), _zeros_like(weight))  # n, g, delta
+        return (_zeros_like(weight),)  # n
+
+    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
+                      weight32: Optional[NDArray]) -> None:
+        self._update_count(index)
+        lr = self._get_lr(index)
+        wd = self._get_wd(index)
+        clip_weights = float(self.clip_weights) if self.clip_weights else -1.0
+        if self.centered:
+            n, g, delta = state
+            _core.rmspropalex_update(weight, grad, n, g, delta, weight32, lr, self.gamma1,
+                                     self.gamma2, self.epsilon, wd, self.rescale_grad,
+                                     self._clip(), clip_weights)
+        else:
+            (n,) = state
+            _core.rmsprop_update(weight, grad, n, weight32, lr, self.gamma1, self.epsilon, wd,
+                                 self.rescale_grad, self._clip(), clip_weights)
+
+
+def _clip_if_given(clip_gradient: Optional[float]) -> float:
+    # AdaGrad and AdaDelta clip whenever clip_gradient is not None (0 clips to zero); a
+    # negative bound, garbage in MXNet (its clip gets a_min > a_max), means no clipping.
+    return -1.0 if clip_gradient is None else float(clip_gradient)
+
+
+@register
+class AdaGrad(FusedOptimizer):
+    """AdaGrad; ``eps`` is added to the accumulated squared gradients under the root."""
+
+    def __init__(self, eps: float = 1e-7, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.float_stable_eps = eps
+
+    def create_state(self, index: Any, weight: NDArray) -> NDArray:
+        return _zeros_like(weight)  # history
+
+    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
+                      weight32: Optional[NDArray]) -> None:
+        self._update_count(index)
+        lr = self._get_lr(index)
+        wd = self._get_wd(index)
+        _core.adagrad_update(weight, grad, state, weight32, lr, self.float_stable_eps, wd,
+                             self.rescale_grad, _clip_if_given(self.clip_gradient))
+
+
+@register
+class AdaDelta(FusedOptimizer):
+    """AdaDelta (no learning rate). Differs from MXNet on purpose: MXNet's version also
+    multiplies the gradient buffer itself by rescale_grad; gluonlite leaves it unchanged."""
+
+    def __init__(self, rho: float = 0.90, epsilon: float = 1e-5, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def create_state(self, index: Any, weight: NDArray) -> tuple:
+        return (_zeros_like(weight), _zeros_like(weight))  # accumulated g, accumulated delta
+
+    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
+                      weight32: Optional[NDArray]) -> None:
+        wd = self._get_wd(index)
+        self._update_count(index)
+        acc_g, acc_delta = state
+        _core.adadelta_update(weight, grad, acc_g, acc_delta, weight32, self.rho, self.epsilon,
+                              wd, self.rescale_grad, _clip_if_given(self.clip_gradient))
