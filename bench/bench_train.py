@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from common import median_time, optional_import, report  # noqa: E402
 
 import gluonlite as gl  # noqa: E402
-from gluonlite import autograd, gluon, nd  # noqa: E402
+import gluonlite.gluon  # noqa: E402,F401  (loads gl.gluon, gl.init)
 
 torch = optional_import("torch")
 mxnet = optional_import("mxnet")
@@ -95,9 +95,10 @@ def bench_train_step(q: int) -> str:
 def bench_optimizer_step(q: int) -> str:
     """trainer.step / opt.step alone on the MLP's four parameters (gradients kept)."""
     rows = []
-    for name, kwargs, torch_cls, torch_kwargs in (
-            ('sgd', {'learning_rate': LR, 'momentum': 0.9}, 'SGD', {'lr': LR, 'momentum': 0.9}),
-            ('adam', {'learning_rate': 1e-3}, 'Adam', {'lr': 1e-3})):
+    for title, name, kwargs, torch_cls, torch_kwargs in (
+            ('sgd, momentum 0.9', 'sgd', {'learning_rate': LR, 'momentum': 0.9}, 'SGD',
+             {'lr': LR, 'momentum': 0.9}),
+            ('adam', 'adam', {'learning_rate': 1e-3}, 'Adam', {'lr': 1e-3})):
         res = {}
         for label, lib in (("gluonlite", gl), ("mxnet", mxnet)):
             if lib is None:
@@ -125,7 +126,7 @@ def bench_optimizer_step(q: int) -> str:
             net(torch.ones(2, IN)).sum().backward()
             opt = getattr(torch.optim, torch_cls)(net.parameters(), **torch_kwargs)
             res["torch"] = median_time(opt.step, 2000 // q)
-        rows.append(report(f"optimizer step alone ({name}), {IN}-{HIDDEN}-{OUT} params", 1e6,
+        rows.append(report(f"optimizer step alone ({title}), {IN}-{HIDDEN}-{OUT} params", 1e6,
                            "us", res))
     return "\n".join(rows)
 

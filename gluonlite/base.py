@@ -3,12 +3,27 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MXNetError", "NotImplementedForSymbol", "string_types", "numeric_types",
+__all__ = ["MXNetError", "MXNetIndexError", "MXNetValueError", "MXNetTypeError", "NotImplementedForSymbol", "string_types", "numeric_types",
            "integer_types", "mx_real_t"]
 
 
 class MXNetError(RuntimeError):
     """Error raised by gluonlite's core, the same class MXNet raises (a RuntimeError)."""
+
+
+# Errors from the core that Python would spell IndexError/ValueError/TypeError, while MXNet
+# reports many of them (a bad axis, a bad shape) as MXNetError: each is both, so a ported
+# script's `except MXNetError:` and a Pythonic `except IndexError:` both catch it.
+class MXNetIndexError(MXNetError, IndexError):
+    """An index or axis out of range."""
+
+
+class MXNetValueError(MXNetError, ValueError):
+    """An argument with a bad value."""
+
+
+class MXNetTypeError(MXNetError, TypeError):
+    """An argument of an unsupported type or dtype."""
 
 
 class NotImplementedForSymbol(MXNetError):

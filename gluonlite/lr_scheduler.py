@@ -119,60 +119,62 @@ class MultiFactorScheduler(LRScheduler):
         return self.base_lr
 
 
-def _check_max_update(max_update: int, warmup_steps: int) -> None:
-    if not isinstance(max_update, int):
-        raise AssertionError('max_update must be an int, got %r' % (max_update,))
-    if max_update < 1:
-        raise ValueError("maximum number of updates must be strictly positive")
-    if max_update == warmup_steps:
-        # MXNet divides by (max_update - warmup_steps) at the end of warmup and fails there.
-        raise ValueError("max_update (%d) must differ from warmup_steps (%d): the decay "
-                         "phase would have no length" % (max_update, warmup_steps))
+class _DecayToFinal(LRScheduler):
+    """After warmup, decay from ``base_lr`` to ``final_lr`` over the updates up to
+    ``max_update``, following ``_decay(done, total)`` (1 at the start, 0 at the end)."""
+
+    def __init__(self, max_update: int, base_lr: float, final_lr: float, warmup_steps: int,
+                 warmup_begin_lr: float, warmup_mode: str) -> None:
+        super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
+        if not isinstance(max_update, int):
+            raise AssertionError('max_update must be an int, got %r' % (max_update,))
+        if max_update < 1:
+            raise ValueError("maximum number of updates must be strictly positive")
+        if max_update == warmup_steps:
+            # MXNet divides by (max_update - warmup_steps) when warmup ends, and fails there.
+            raise ValueError("max_update (%d) must differ from warmup_steps (%d): the decay "
+                             "phase would have no length" % (max_update, warmup_steps))
+        self.base_lr_orig = self.base_lr
+        self.max_update = max_update
+        self.final_lr = final_lr
+        self.max_steps = self.max_update - self.warmup_steps
+
+    def _decay(self, done: int, total: int) -> float:
+        raise NotImplementedError
+
+    def __call__(self, num_update: int) -> float:
+        if num_update < self.warmup_steps:
+            return self.get_warmup_lr(num_update)
+        if num_update <= self.max_update:
+            self.base_lr = self.final_lr + (self.base_lr_orig - self.final_lr) * \
+                self._decay(num_update - self.warmup_steps, self.max_steps)
+        return self.base_lr
 
 
-class PolyScheduler(LRScheduler):
+class PolyScheduler(_DecayToFinal):
     """Polynomial decay after warmup, reaching ``final_lr`` at ``max_update``:
     lr = final_lr + (base_lr - final_lr) (1 - (n - warmup) / (max_update - warmup))^pwr."""
 
     def __init__(self, max_update: int, base_lr: float = 0.01, pwr: float = 2,
                  final_lr: float = 0, warmup_steps: int = 0, warmup_begin_lr: float = 0,
                  warmup_mode: str = 'linear') -> None:
-        super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
-        _check_max_update(max_update, warmup_steps)
+        super().__init__(max_update, base_lr, final_lr, warmup_steps, warmup_begin_lr,
+                         warmup_mode)
         self.power = pwr
-        self.base_lr_orig = self.base_lr
-        self.max_update = max_update
-        self.final_lr = final_lr
-        self.max_steps = self.max_update - self.warmup_steps
 
-    def __call__(self, num_update: int) -> float:
-        if num_update < self.warmup_steps:
-            return self.get_warmup_lr(num_update)
-        if num_update <= self.max_update:
-            self.base_lr = self.final_lr + (self.base_lr_orig - self.final_lr) * \
-                pow(1 - float(num_update - self.warmup_steps) / float(self.max_steps),
-                    self.power)
-        return self.base_lr
+    def _decay(self, done: int, total: int) -> float:
+        return pow(1 - float(done) / float(total), self.power)
 
 
-class CosineScheduler(LRScheduler):
+class CosineScheduler(_DecayToFinal):
     """Cosine decay after warmup, reaching ``final_lr`` at ``max_update``:
     lr = final_lr + (base_lr - final_lr) (1 + cos(pi (n - warmup) / (max_update - warmup))) / 2."""
 
     def __init__(self, max_update: int, base_lr: float = 0.01, final_lr: float = 0,
                  warmup_steps: int = 0, warmup_begin_lr: float = 0,
                  warmup_mode: str = 'linear') -> None:
-        super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
-        _check_max_update(max_update, warmup_steps)
-        self.base_lr_orig = base_lr
-        self.max_update = max_update
-        self.final_lr = final_lr
-        self.max_steps = self.max_update - self.warmup_steps
+        super().__init__(max_update, base_lr, final_lr, warmup_steps, warmup_begin_lr,
+                         warmup_mode)
 
-    def __call__(self, num_update: int) -> float:
-        if num_update < self.warmup_steps:
-            return self.get_warmup_lr(num_update)
-        if num_update <= self.max_update:
-            self.base_lr = self.final_lr + (self.base_lr_orig - self.final_lr) * \
-                (1 + cos(pi * (num_update - self.warmup_steps) / self.max_steps)) / 2
-        return self.base_lr
+    def _decay(self, done: int, total: int) -> float:
+        return (1 + cos(pi * done / total)) / 2

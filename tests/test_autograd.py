@@ -230,3 +230,21 @@ def test_recording_flag_is_thread_local():
         t.join()
         assert autograd.is_recording()
     assert seen == [False]
+
+
+@pytest.mark.parametrize("expr,second", [
+    ("nd.exp(x)", lambda v: np.exp(v)), ("nd.sqrt(x)", lambda v: -0.25 * v ** -1.5),
+    ("nd.sigmoid(x)", lambda v: (lambda s: s * (1 - s) * (1 - 2 * s))(1 / (1 + np.exp(-v)))),
+    ("nd.tanh(x)", lambda v: -2 * np.tanh(v) * (1 - np.tanh(v) ** 2)),
+    ("1 / x", lambda v: 2 / v ** 3), ("x / (x + 1)", lambda v: -2 / (v + 1) ** 3),
+    ("2 ** x", lambda v: np.log(2) ** 2 * 2 ** v),
+])
+def test_second_order_through_ops_that_reuse_their_output(expr, second):
+    x0 = np.array([0.4, 1.1, 2.3])
+    x = nd.array(x0, dtype="float64")
+    x.attach_grad()
+    with autograd.record():
+        y = eval(expr, {"x": x, "nd": nd})
+        dy = autograd.grad(y, x, create_graph=True)
+    dy.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), second(x0), rtol=1e-10)

@@ -254,3 +254,13 @@ def test_truth_value_len_iter():
     x = nd.arange(6).reshape((3, 2))
     assert len(x) == 3
     assert [r.asnumpy().tolist() for r in x] == [[0, 1], [2, 3], [4, 5]]
+
+
+def test_core_errors_are_also_mxnet_errors():
+    # MXNet reports a bad axis as MXNetError; Python code expects IndexError: both catch it.
+    with pytest.raises(MXNetError, match="axis 5 is out of range"):
+        nd.ones((2, 2)).sum(axis=5)
+    with pytest.raises(IndexError, match="axis 5 is out of range"):
+        nd.ones((2, 2)).sum(axis=5)
+    with pytest.raises(MXNetError):
+        nd.zeros((2,), dtype="complex64")

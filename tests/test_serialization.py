@@ -2,6 +2,7 @@
 atomic saves. The fixtures in tests/data/mxnet_params/ were written by MXNet 1.9.1
 (tests/data/make_mxnet_fixtures.py); manifest.json holds what MXNet loads from each."""
 import errno
+import gzip
 import io
 import json
 import os
@@ -213,10 +214,18 @@ def test_file_objects_and_buffers(tmp_path):
     assert stream.getvalue() == nd.save_tobuffer(data)
     stream.seek(0)
     assert list(nd.load(stream)) == ['a', 'b']
-    with open(tmp_path / 'f.params', 'wb') as f:
+    with open(tmp_path / 'f.params', 'wb') as f:   # written through its descriptor
+        f.write(b'head')
         nd.save(f, data)
+        f.write(b'tail')
+    assert (tmp_path / 'f.params').read_bytes() == b'head' + nd.save_tobuffer(data) + b'tail'
     with open(tmp_path / 'f.params', 'rb') as f:
+        f.read(4)
         assert nd.load(f)['a'].asnumpy().tolist() == [0, 1, 2, 3]
+    with gzip.open(tmp_path / 'f.params.gz', 'wb') as f:   # a wrapper: through write()
+        nd.save(f, data)
+    with gzip.open(tmp_path / 'f.params.gz', 'rb') as f:
+        assert list(nd.load(f)) == ['a', 'b']
     raw = nd.save_tobuffer(data)
     for buf in (raw, bytearray(raw), memoryview(raw)):
         assert list(nd.load_frombuffer(buf)) == ['a', 'b']
@@ -427,6 +436,18 @@ def test_fsync_or_rename_failure_keeps_the_old_file(old_file, monkeypatch, unnam
     _only(old_file)
 
 
+def test_saves_use_an_unnamed_temporary_where_the_filesystem_has_one(old_file, monkeypatch):
+    if nd_utils._open_unnamed(str(old_file.parent)) is None:
+        pytest.skip('this filesystem has no O_TMPFILE')
+
+    def no_named(*args):
+        raise AssertionError('fell back to a named temporary file')
+    monkeypatch.setattr(nd_utils, '_open_named', no_named)
+    nd.save(old_file, [nd.ones(2)])
+    assert nd.load(old_file)[0].asnumpy().tolist() == [1, 1]
+    _only(old_file)
+
+
 def test_unusable_proc_link_falls_back_to_a_named_temporary(old_file, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError(errno.ENOENT, 'No such file or directory')
@@ -504,3 +525,11 @@ def test_save_errors_name_the_path(tmp_path):
     with pytest.raises(MXNetError) as info:
         nd.save(tmp_path, [nd.ones(1)])
     assert str(info.value) == "cannot save to '%s': it is a directory" % tmp_path
+
+
+def test_sparse_densify_limit_is_configurable(monkeypatch):
+    raw = _patch(ROWS, 56, '<q', 1000)   # 1000 x 3 float32 dense from a 116-byte record
+    assert nd.load_frombuffer(raw)['rsp'].shape == (1000, 3)
+    monkeypatch.setenv('GLUONLITE_SPARSE_DENSE_LIMIT', '0')
+    with pytest.raises(MXNetError, match=r'would take 12000 bytes .* \(limit 7424; set '):
+        nd.load_frombuffer(raw)

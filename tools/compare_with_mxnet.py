@@ -15,6 +15,7 @@ numbers is compared.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
@@ -73,12 +74,44 @@ def normalize(text: str) -> str:
 
 
 def random_lines(run_a: str, run_b: str) -> List[int]:
-    """Indices of lines whose numbers differ between two differently seeded runs."""
+    """Indices of lines whose numbers differ between two differently seeded runs.
+
+    A printed array whose values differ on any line counts as random as a whole: a row
+    that happened to print the same in both runs (say all zeros after a ReLU) comes from
+    the same generator and may differ under gluonlite.
+    """
     a, b = run_a.splitlines(), run_b.splitlines()
-    if len(a) != len(b):
-        raise SystemExit("the two MXNet runs printed different numbers of lines; "
-                         "the script's output depends on the seed in a way this tool cannot mask")
-    return [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(a) == len(b):
+        differing = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    else:  # a random array wrapped onto another number of lines: align the runs first
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        differing = [i for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"
+                     for i in range(i1, i2)]
+    return sorted(set(i for d in differing for i in _array_lines(a, d)))
+
+
+def _array_lines(lines: Sequence[str], i: int) -> range:
+    """The lines of the printed NDArray that line ``i`` belongs to (just ``i`` if none).
+
+    An NDArray prints as a first line starting with '[', rows and wrapped values indented
+    by a space (blank lines between the slices of 3-d arrays), and a '<NDArray ...>' line.
+    """
+    def inside(line: str) -> bool:
+        return line == "" or line.startswith(" ")
+
+    if not (lines[i].startswith("[") or inside(lines[i])):
+        return range(i, i + 1)
+    start = i
+    while not lines[start].startswith("["):
+        if start == 0 or not inside(lines[start - 1]) and not lines[start - 1].startswith("["):
+            return range(i, i + 1)  # not an array body after all
+        start -= 1
+    end = i
+    while end + 1 < len(lines) and inside(lines[end + 1]):
+        end += 1
+    if end + 1 < len(lines) and lines[end + 1].startswith("<NDArray"):
+        return range(start, end + 1)
+    return range(i, i + 1)
 
 
 def skeleton(line: str) -> str:
@@ -88,25 +121,67 @@ def skeleton(line: str) -> str:
 
 def compare(expected: str, actual: str, random_idx: Sequence[int], rtol: float = 1e-4,
             atol: float = 1e-5) -> List[str]:
-    """Differences between expected and actual output, one message per mismatching line."""
+    """Differences between expected and actual output, one message per mismatching line.
+
+    A printed NDArray with random values is compared as one unit (its lines joined): numpy
+    picks the notation and the line wrapping from the values, so such an array may take
+    another number of lines in each run.
+    """
     problems = []
     exp_lines, act_lines = expected.splitlines(), actual.splitlines()
-    if len(exp_lines) != len(act_lines):
-        problems.append(f"expected {len(exp_lines)} lines, got {len(act_lines)}")
     random_set = set(random_idx)
-    for i, (e, a) in enumerate(zip(exp_lines, act_lines)):
+    i = j = 0
+    while i < len(exp_lines) and j < len(act_lines):
+        e_end = _random_array_end(exp_lines, i, random_set)
+        if e_end is not None:
+            a_end = next((k for k in range(j, len(act_lines))
+                          if act_lines[k].startswith("<NDArray")), None)
+            if a_end is None:
+                problems.append(f"line {i + 1}: expected a printed NDArray, got none\n"
+                                f"  expected: {exp_lines[i]}\n  actual:   {act_lines[j]}")
+                return problems
+            e = "\n".join(exp_lines[i:e_end + 1])
+            a = "\n".join(act_lines[j:a_end + 1])
+            if skeleton(e) != skeleton(a):
+                problems.append(f"line {i + 1}: random NDArray differs in layout\n"
+                                f"  expected: {_one_line(e)}\n  actual:   {_one_line(a)}")
+            i, j = e_end + 1, a_end + 1
+            continue
+        e, a = exp_lines[i], act_lines[j]
+        i, j = i + 1, j + 1
         # numpy pads for signs and widths, so whitespace never counts as a difference.
         if skeleton(e) != skeleton(a):
-            problems.append(f"line {i + 1}: text differs\n  expected: {e}\n  actual:   {a}")
+            problems.append(f"line {i}: text differs\n  expected: {e}\n  actual:   {a}")
             continue
-        if i in random_set:
+        if i - 1 in random_set:
             continue  # MXNet's random stream is not reproduced; the layout matched
         for x, y in zip(NUMBER.findall(e), NUMBER.findall(a)):
             fx, fy = float(x), float(y)
             if abs(fx - fy) > atol + rtol * abs(fx):
-                problems.append(f"line {i + 1}: {x} != {y}\n  expected: {e}\n  actual:   {a}")
+                problems.append(f"line {i}: {x} != {y}\n  expected: {e}\n  actual:   {a}")
                 break
+    if i < len(exp_lines) or j < len(act_lines):
+        problems.append(f"expected {len(exp_lines)} lines, got {len(act_lines)}"
+                        f" (unmatched from expected line {i + 1}, actual line {j + 1})")
     return problems
+
+
+def _random_array_end(lines: Sequence[str], i: int, random_set: set) -> Optional[int]:
+    """Index of the '<NDArray' line closing the random array that starts at line ``i``."""
+    if i not in random_set or not lines[i].startswith("["):
+        return None
+    k = i
+    while k + 1 < len(lines) and k + 1 in random_set:
+        if lines[k + 1].startswith("<NDArray") or lines[k + 1].startswith("["):
+            break
+        k += 1
+    if k + 1 < len(lines) and lines[k + 1].startswith("<NDArray"):
+        return k + 1
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " | ".join(text.splitlines())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

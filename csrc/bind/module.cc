@@ -90,20 +90,18 @@ PYBIND11_MODULE(_core, m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const Error& e) {
-      switch (e.kind()) {
-        case ErrorKind::Value: PyErr_SetString(PyExc_ValueError, e.what()); return;
-        case ErrorKind::Type: PyErr_SetString(PyExc_TypeError, e.what()); return;
-        case ErrorKind::Index: PyErr_SetString(PyExc_IndexError, e.what()); return;
-        case ErrorKind::NotImplemented:
-          PyErr_SetString(PyExc_NotImplementedError, e.what());
-          return;
-        case ErrorKind::MXNet: {
-          static py::object* cls = new py::object(
-              py::module_::import("gluonlite.base").attr("MXNetError"));
-          PyErr_SetString(cls->ptr(), e.what());
-          return;
-        }
+      // Classes live in gluonlite.base; the Index/Value/Type ones also derive MXNetError.
+      static py::object* classes[5] = {};
+      static const char* names[5] = {"MXNetError", "MXNetValueError", "MXNetTypeError",
+                                     "MXNetIndexError", nullptr};
+      int k = static_cast<int>(e.kind());
+      if (e.kind() == ErrorKind::NotImplemented) {
+        PyErr_SetString(PyExc_NotImplementedError, e.what());
+        return;
       }
+      if (!classes[k])
+        classes[k] = new py::object(py::module_::import("gluonlite.base").attr(names[k]));
+      PyErr_SetString(classes[k]->ptr(), e.what());
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_MemoryError, "out of memory in gluonlite's core");
     }

@@ -1,5 +1,6 @@
 #include "byte_stream.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@ namespace gl::io {
 
 namespace {
 constexpr size_t kBufferBytes = size_t(1) << 20;
+constexpr uint64_t kWritebackBytes = uint64_t(8) << 20;
 // Linux transfers at most this much per read()/write() call.
 constexpr size_t kMaxIoChunk = 0x7ffff000;
 }  // namespace
@@ -24,7 +26,19 @@ void MemorySink::write(const void* data, size_t n) {
   pos_ += n;
 }
 
-FdSink::FdSink(int fd, std::string label) : fd_(fd), label_(std::move(label)), buffer_(kBufferBytes) {}
+FdSink::FdSink(int fd, std::string label) : fd_(fd), label_(std::move(label)), buffer_(kBufferBytes) {
+  off_t pos = ::lseek(fd, 0, SEEK_CUR);
+  base_offset_ = pos > 0 ? static_cast<uint64_t>(pos) : 0;
+}
+
+void FdSink::start_writeback() {
+#ifdef __linux__
+  // Only a hint: on a pipe or an unsupported filesystem it fails and fsync does it all.
+  ::sync_file_range(fd_, static_cast<off_t>(base_offset_ + writeback_from_),
+                    static_cast<off_t>(written_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+#endif
+  writeback_from_ = written_;
+}
 
 void FdSink::write(const void* data, size_t n) {
   const char* bytes = static_cast<const char*>(data);
@@ -49,7 +63,8 @@ void FdSink::flush() {
 
 void FdSink::write_all(const char* data, size_t n) {
   while (n > 0) {
-    ssize_t done = ::write(fd_, data, std::min(n, kMaxIoChunk));
+    // 8 MiB at a time, so writeback of one chunk overlaps the copy of the next
+    ssize_t done = ::write(fd_, data, std::min<size_t>(n, kWritebackBytes));
     if (done < 0) {
       if (errno == EINTR) continue;
       GL_THROW(ErrorKind::MXNet, "cannot write ", label_, ": ", std::strerror(errno));
@@ -57,6 +72,8 @@ void FdSink::write_all(const char* data, size_t n) {
     GL_CHECK(done > 0, "cannot write ", label_, ": the device accepted no more data");
     data += done;
     n -= static_cast<size_t>(done);
+    written_ += static_cast<uint64_t>(done);
+    if (written_ - writeback_from_ >= kWritebackBytes) start_writeback();
   }
 }
 

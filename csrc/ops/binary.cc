@@ -157,7 +157,8 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (should_record({&a, &b})) {
     Tensor y_saved = detach(y);
     record_op(binary_name(op), {a, b}, {&y}, [op, a, b, y_saved](const GradList& g) {
-      return binary_grad(op, a, b, y_saved, g[0]);
+      // Under create_graph the output used by the gradient must be differentiable too.
+      return binary_grad(op, a, b, is_recording() ? binary(op, a, b) : y_saved, g[0]);
     });
   }
   return y;
@@ -170,7 +171,8 @@ Tensor binary_scalar(BinaryOp op, const Tensor& a, double scalar, bool scalar_fi
     Tensor y_saved = detach(y);
     record_op(binary_name(op), {a}, {&y},
               [op, a, scalar, scalar_first, y_saved](const GradList& g) -> GradList {
-                return {binary_scalar_grad(op, a, scalar, scalar_first, y_saved, g[0])};
+                Tensor out = is_recording() ? binary_scalar(op, a, scalar, scalar_first) : y_saved;
+                return {binary_scalar_grad(op, a, scalar, scalar_first, out, g[0])};
               });
   }
   return y;

@@ -6,9 +6,16 @@
 // matrix, so each group costs one large GEMM (ops::gemm: OpenBLAS on CPU, cuBLAS or our
 // tiled kernel on GPU) instead of one small GEMM per sample. The deconvolution's forward is
 // the convolution's data gradient and vice versa, so both ops share the three passes below.
+#include <cblas.h>
+
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <type_traits>
 #include <vector>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "../autograd/autograd.h"
 #include "../core/parallel.h"
@@ -93,18 +100,22 @@ void im2col_cpu(const T* x, T* col, const ConvGeometry& g, int64_t group, int64_
 
 // The adjoint of im2col: each (sample, channel) plane of dx is the sum of the column
 // entries that read it. One thread owns a plane, so no two threads write the same element.
+// float and double accumulate in dx itself, float16 through a float buffer.
 template <typename T>
 void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64_t n0,
                 int64_t nb) {
   using A = acc_t<T>;
+  constexpr bool direct = std::is_same<A, T>::value;
   const int64_t K = g.kernel_size(), L = g.out_size(), cg = g.group_in();
   const int64_t row_len = nb * L, in_size = g.in_size(), o12 = g.out[1] * g.out[2];
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(K * L, 1));
   parallel_for(nb * cg, grain, [&](int64_t begin, int64_t end) {
-    std::vector<A> acc(static_cast<size_t>(in_size));
+    std::vector<A> buffer(direct ? 0 : static_cast<size_t>(in_size));
     for (int64_t task = begin; task < end; ++task) {
       const int64_t b = task / cg, c = task % cg;
-      std::fill(acc.begin(), acc.end(), A(0));
+      T* dst = dx + ((n0 + b) * g.in_channels + group * cg + c) * in_size;
+      A* acc = direct ? reinterpret_cast<A*>(dst) : buffer.data();
+      std::fill(acc, acc + in_size, A(0));
       for (int64_t kk = 0; kk < K; ++kk) {
         const KernelOffset ko = kernel_offset(g, kk);
         int64_t lo[3], hi[3], off[3];
@@ -117,15 +128,15 @@ void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64
           const int64_t id = od * g.stride[0] + off[0];
           for (int64_t oh = lo[1]; oh < hi[1]; ++oh) {
             const int64_t ih = oh * g.stride[1] + off[1];
-            A* ah = acc.data() + (id * g.in[1] + ih) * g.in[2] + off[2];
+            A* ah = acc + (id * g.in[1] + ih) * g.in[2] + off[2];
             const T* sh = src + od * o12 + oh * g.out[2];
             for (int64_t ow = lo[2]; ow < hi[2]; ++ow)
               ah[ow * g.stride[2]] += static_cast<A>(sh[ow]);
           }
         }
       }
-      T* dst = dx + ((n0 + b) * g.in_channels + group * cg + c) * in_size;
-      for (int64_t i = 0; i < in_size; ++i) dst[i] = static_cast<T>(acc[i]);
+      if (!direct)
+        for (int64_t i = 0; i < in_size; ++i) dst[i] = static_cast<T>(acc[i]);
     }
   });
 }
@@ -151,17 +162,88 @@ void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t 
 }
 
 // ---- the GEMM driver ------------------------------------------------------------------
-// Samples per chunk: enough columns for an efficient GEMM, a column buffer of bounded size.
-constexpr int64_t kTargetColumns = 4096;
-constexpr int64_t kColumnBudget = int64_t(1) << 24;  // elements
+// The batch is cut into chunks of samples; a chunk is one im2col, one GEMM per group and a
+// scatter. On the CPU the chunks are spread over OpenMP threads, each running its GEMMs on
+// one BLAS thread: a single fork/join per pass, with no BLAS thread pool competing with
+// ours. On the GPU the chunks run in order on the stream.
+constexpr int64_t kTargetColumns = 4096;             // columns per GEMM worth aiming for
+constexpr int64_t kColumnBudget = int64_t(1) << 24;  // elements of one column buffer
+constexpr int64_t kParallelMacs = int64_t(1) << 21;  // below this, one thread does it all
 
-int64_t chunk_size(const ConvGeometry& g) {
+// What one worker owns: its column buffer, its staging buffer for the (group, chunk)
+// permutation, and (weight gradient) its partial sum.
+struct Workspace {
+  Tensor col, staged, dw;
+};
+
+struct ChunkPlan {
+  int64_t chunk = 1;  // samples per chunk
+  int workers = 1;
+};
+
+ChunkPlan plan_chunks(const ConvGeometry& g, Device device) {
   const int64_t L = std::max<int64_t>(g.out_size(), 1);
   const int64_t per_sample = std::max<int64_t>(g.col_rows() * L, 1);
-  int64_t nb = std::min((kTargetColumns + L - 1) / L, std::max<int64_t>(kColumnBudget / per_sample, 1));
+  int64_t nb = std::min((kTargetColumns + L - 1) / L,
+                        std::max<int64_t>(kColumnBudget / per_sample, 1));
   nb = std::max<int64_t>(1, std::min(nb, g.batch));
+  ChunkPlan plan;
+#ifdef _OPENMP
+  const int64_t macs = g.batch * L * g.col_rows() * g.out_channels;
+  const int threads = omp_get_max_threads();
+  if (device.is_cpu() && threads > 1 && g.batch > 1 && macs >= kParallelMacs && !omp_in_parallel()) {
+    int64_t chunks = std::max<int64_t>((g.batch + nb - 1) / nb, std::min<int64_t>(threads, g.batch));
+    nb = (g.batch + chunks - 1) / chunks;
+    chunks = (g.batch + nb - 1) / nb;
+    plan.workers = static_cast<int>(std::min<int64_t>(threads, chunks));
+  }
+#endif
   const int64_t chunks = (g.batch + nb - 1) / nb;  // even chunks
-  return (g.batch + chunks - 1) / chunks;
+  plan.chunk = (g.batch + chunks - 1) / chunks;
+  return plan;
+}
+
+// Keeps OpenBLAS on one thread while our workers each run their own GEMMs.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() : previous_(scipy_openblas_get_num_threads()) {
+    if (previous_ > 1) scipy_openblas_set_num_threads(1);
+  }
+  ~SingleThreadedBlas() {
+    if (previous_ > 1) scipy_openblas_set_num_threads(previous_);
+  }
+
+ private:
+  int previous_;
+};
+
+// Calls fn(n0, nb, workspace) for every chunk. Exceptions must not cross the OpenMP
+// region: the first is carried out and rethrown.
+template <typename Fn>
+void for_each_chunk(const ConvGeometry& g, const ChunkPlan& plan, std::vector<Workspace>* ws,
+                    Fn fn) {
+  const int64_t chunks = (g.batch + plan.chunk - 1) / plan.chunk;
+  ws->resize(static_cast<size_t>(plan.workers));
+  if (plan.workers == 1) {
+    for (int64_t c = 0; c < chunks; ++c)
+      fn(c * plan.chunk, std::min(plan.chunk, g.batch - c * plan.chunk), (*ws)[0]);
+    return;
+  }
+#ifdef _OPENMP
+  SingleThreadedBlas one_blas_thread;
+  std::exception_ptr error;
+#pragma omp parallel for num_threads(plan.workers) schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) {
+    try {
+      fn(c * plan.chunk, std::min(plan.chunk, g.batch - c * plan.chunk),
+         (*ws)[static_cast<size_t>(omp_get_thread_num())]);
+    } catch (...) {
+#pragma omp critical(gluonlite_conv_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+#endif
 }
 
 // A contiguous rows x cols matrix starting `offset` elements into t.
@@ -181,26 +263,31 @@ Tensor as_blocks(const Tensor& m, int64_t rows, int64_t nb, int64_t L) {
   return Tensor::view(m, {rows, nb, L}, {nb * L, L, 1}, m.offset());
 }
 
+Tensor buffer(Tensor* slot, int64_t elements, const Tensor& like) {
+  if (!slot->defined() || slot->numel() < elements)
+    *slot = Tensor::empty({elements}, like.dtype(), like.device());
+  return *slot;
+}
+
 // y = conv(x, w) (+ bias); x, w, y contiguous.
 void conv_forward_pass(const Tensor& x, const Tensor& w, const Tensor* bias, const Tensor& y,
                        const ConvGeometry& g) {
   const int64_t L = g.out_size(), F = g.out_channels, fg = g.group_out(), rows = g.col_rows();
-  const int64_t nbmax = chunk_size(g);
-  Tensor col = Tensor::empty({rows * nbmax * L}, x.dtype(), x.device());
-  Tensor staged = nbmax > 1 ? Tensor::empty({fg * nbmax * L}, x.dtype(), x.device()) : Tensor();
-  for (int64_t n0 = 0; n0 < g.batch; n0 += nbmax) {
-    const int64_t nb = std::min(nbmax, g.batch - n0);
+  const ChunkPlan plan = plan_chunks(g, x.device());
+  std::vector<Workspace> ws;
+  for_each_chunk(g, plan, &ws, [&](int64_t n0, int64_t nb, Workspace& own) {
+    Tensor colm = matrix_at(buffer(&own.col, rows * nb * L, x), rows, nb * L, 0);
     for (int64_t grp = 0; grp < g.groups; ++grp) {
-      Tensor colm = matrix_at(col, rows, nb * L, 0);
       im2col(x, colm, g, grp, n0, nb);
       // One sample: the GEMM writes straight into y; several: into `staged`, then permuted.
       Tensor out = nb == 1 ? matrix_at(y, fg, L, (n0 * F + grp * fg) * L)
-                           : matrix_at(staged, fg, nb * L, 0);
+                           : matrix_at(buffer(&own.staged, fg * nb * L, x), fg, nb * L, 0);
       if (bias) copy_(out, Tensor::view(*bias, {fg, 1}, {1, 0}, bias->offset() + grp * fg));
-      gemm(matrix_at(w, fg, rows, grp * fg * rows), colm, out, false, false, 1.0, bias ? 1.0 : 0.0);
+      gemm(matrix_at(w, fg, rows, grp * fg * rows), colm, out, false, false, 1.0,
+           bias ? 1.0 : 0.0);
       if (nb > 1) copy_(group_block(y, F, fg, L, grp, n0, nb), as_blocks(out, fg, nb, L));
     }
-  }
+  });
 }
 
 // Gradients of y = conv(x, w) from dy: dx (when given; overwritten) and dw (when given;
@@ -213,29 +300,40 @@ void conv_backward_pass(const Tensor* x, const Tensor& w, const Tensor& dy, cons
     if (dw) fill_(*dw, 0.0);
     return;
   }
-  const int64_t nbmax = chunk_size(g);
-  Tensor col = Tensor::empty({rows * nbmax * L}, dy.dtype(), dy.device());
-  Tensor staged = nbmax > 1 ? Tensor::empty({fg * nbmax * L}, dy.dtype(), dy.device()) : Tensor();
-  for (int64_t n0 = 0; n0 < g.batch; n0 += nbmax) {
-    const int64_t nb = std::min(nbmax, g.batch - n0);
+  const ChunkPlan plan = plan_chunks(g, dy.device());
+  std::vector<Workspace> ws;
+  for_each_chunk(g, plan, &ws, [&](int64_t n0, int64_t nb, Workspace& own) {
+    Tensor colm = matrix_at(buffer(&own.col, rows * nb * L, dy), rows, nb * L, 0);
+    double beta = 1.0;
+    if (dw && !own.dw.defined()) {  // a worker's first chunk overwrites its partial sum
+      own.dw = plan.workers == 1 ? *dw : Tensor::empty(dw->shape(), dw->dtype(), dw->device());
+      beta = 0.0;
+    }
     for (int64_t grp = 0; grp < g.groups; ++grp) {
       Tensor dyg;
       if (nb == 1) {
         dyg = matrix_at(dy, fg, L, (n0 * F + grp * fg) * L);
       } else {
-        dyg = matrix_at(staged, fg, nb * L, 0);
+        dyg = matrix_at(buffer(&own.staged, fg * nb * L, dy), fg, nb * L, 0);
         copy_(as_blocks(dyg, fg, nb, L), group_block(dy, F, fg, L, grp, n0, nb));
       }
-      Tensor colm = matrix_at(col, rows, nb * L, 0);
       if (dw) {
         im2col(*x, colm, g, grp, n0, nb);
-        gemm(dyg, colm, matrix_at(*dw, fg, rows, grp * fg * rows), false, true, 1.0,
-             n0 == 0 ? 0.0 : 1.0);
+        gemm(dyg, colm, matrix_at(own.dw, fg, rows, grp * fg * rows), false, true, 1.0, beta);
       }
       if (dx) {
         gemm(matrix_at(w, fg, rows, grp * fg * rows), dyg, colm, true, false, 1.0, 0.0);
         col2im(colm, *dx, g, grp, n0, nb);
       }
+    }
+  });
+  if (dw && plan.workers > 1) {  // sum the workers' partial weight gradients
+    bool first = true;
+    for (const Workspace& own : ws) {
+      if (!own.dw.defined()) continue;
+      if (first) copy_(*dw, own.dw);
+      else binary_(BinaryOp::Add, *dw, own.dw);
+      first = false;
     }
   }
 }
@@ -366,6 +464,12 @@ Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
                    const ConvParams& p) {
   Shape out_shape;
   const ConvGeometry g = make_geometry("Convolution", x, weight, bias, p, false, {}, &out_shape);
+  if (x.dtype() == DType::Float16 && x.device().is_cpu()) {
+    // No float16 GEMM on the CPU: compute in float32 (the recorded casts carry gradients).
+    Tensor b32 = bias ? astype(*bias, DType::Float32) : Tensor();
+    return astype(convolution(astype(x, DType::Float32), astype(weight, DType::Float32),
+                              bias ? &b32 : nullptr, p), DType::Float16);
+  }
   Tensor xc = contiguous(detach(x)), wc = contiguous(detach(weight));
   Tensor bc = bias ? contiguous(detach(*bias)) : Tensor();
   Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
@@ -397,6 +501,11 @@ Tensor deconvolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
                      const ConvParams& p, const Shape& adj) {
   Shape out_shape;
   const ConvGeometry g = make_geometry("Deconvolution", x, weight, bias, p, true, adj, &out_shape);
+  if (x.dtype() == DType::Float16 && x.device().is_cpu()) {
+    Tensor b32 = bias ? astype(*bias, DType::Float32) : Tensor();
+    return astype(deconvolution(astype(x, DType::Float32), astype(weight, DType::Float32),
+                                bias ? &b32 : nullptr, p, adj), DType::Float16);
+  }
   Tensor xc = contiguous(detach(x)), wc = contiguous(detach(weight));
   Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
   if (y.numel() > 0) {

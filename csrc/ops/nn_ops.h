@@ -69,7 +69,19 @@ struct PoolGeometry {
   GL_HD int64_t out_size() const { return out[0] * out[1] * out[2]; }
 };
 
-// The input box [start, end) read by flat output position `o`, and the average's divisor.
+// The input range [start, end) read along axis `a` by output index `o`, and the length of
+// that window clipped to the padded input (the average's divisor with count_include_pad).
+GL_HD void pool_axis_window(const PoolGeometry& g, int a, int64_t o, int64_t* start,
+                            int64_t* end, int64_t* padded) {
+  const int64_t s = o * g.stride[a] - g.pad[a];
+  const int64_t e = s + g.kernel[a] < g.in[a] + g.pad[a] ? s + g.kernel[a] : g.in[a] + g.pad[a];
+  *padded = e > s ? e - s : 0;
+  *start = s < 0 ? 0 : s;
+  *end = e > g.in[a] ? g.in[a] : e;
+  if (*end < *start) *end = *start;
+}
+
+// The input box read by flat output position `o`, and the average's divisor.
 struct PoolWindow {
   int64_t start[3], end[3];
   int64_t divisor;
@@ -80,15 +92,10 @@ GL_HD PoolWindow pool_window(const PoolGeometry& g, int64_t o) {
   PoolWindow w;
   int64_t padded = 1, inside = 1;
   for (int a = 0; a < 3; ++a) {
-    int64_t s = at[a] * g.stride[a] - g.pad[a];
-    int64_t e = s + g.kernel[a] < g.in[a] + g.pad[a] ? s + g.kernel[a] : g.in[a] + g.pad[a];
-    padded *= e > s ? e - s : 0;
-    s = s < 0 ? 0 : s;
-    e = e > g.in[a] ? g.in[a] : e;
-    if (e < s) e = s;
-    inside *= e - s;
-    w.start[a] = s;
-    w.end[a] = e;
+    int64_t p;
+    pool_axis_window(g, a, at[a], &w.start[a], &w.end[a], &p);
+    padded *= p;
+    inside *= w.end[a] - w.start[a];
   }
   w.divisor = g.count_include_pad ? padded : inside;
   return w;

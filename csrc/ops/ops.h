@@ -60,7 +60,7 @@ enum class ReduceOp { Sum, Mean, Max, Min, Prod };
 // axes empty = all axes. `exclude` reduces every axis NOT listed (MXNet's exclude=True).
 Tensor reduce(ReduceOp op, const Tensor& x, const std::vector<int>& axes, bool keepdims,
               bool exclude);
-Tensor argmax(const Tensor& x, std::optional<int> axis, bool keepdims);  // float32 indices
+Tensor argmax(const Tensor& x, std::optional<int> axis, bool keepdims);  // indices in x's dtype, as MXNet
 Tensor argmin(const Tensor& x, std::optional<int> axis, bool keepdims);
 // Sums `grad` down to `shape` (reverse of broadcasting); used by binary-op gradients.
 Tensor sum_to_shape(const Tensor& grad, const Shape& shape);

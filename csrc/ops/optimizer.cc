@@ -56,8 +56,7 @@ void check_operand(const char* op, const char* what, const Tensor& t, const Tens
 
 template <bool kMaster, typename T, typename S, typename Rule>
 void cpu_update(const Rule& rule, const optim::Buffers<T, S>& b, int64_t n) {
-  // Each element is independent; an update reads and writes ~5 arrays, so split early.
-  parallel_for(n, kParallelGrain / 4, [&](int64_t begin, int64_t end) {
+  parallel_for(n, kParallelGrain, [&](int64_t begin, int64_t end) {
     // Private copies: the compiler can then see that the stores cannot change the pointers
     // or parameters, and vectorizes the loop.
     const optim::Buffers<T, S> local = b;

@@ -58,18 +58,35 @@ GL_HD A sign_of(A x) { return A(x > A(0)) - A(x < A(0)); }
 template <typename A>
 inline A f32(double v) { return static_cast<A>(static_cast<float>(v)); }
 
+// The parameters every rule takes. MXNet's fused kernels receive them as float32
+// (`rounded`); its NDArray-op optimizers (AdaGrad, AdaDelta) use Python doubles cast to the
+// array's type (`exact`).
+template <typename A>
+struct Common {
+  A lr, wd, rescale, clip;
+  static Common rounded(const OptimParams& p) {
+    return {f32<A>(p.lr), f32<A>(p.wd), f32<A>(p.rescale_grad), f32<A>(p.clip_gradient)};
+  }
+  static Common exact(const OptimParams& p) {
+    return {static_cast<A>(p.lr), static_cast<A>(p.wd), static_cast<A>(p.rescale_grad),
+            static_cast<A>(p.clip_gradient)};
+  }
+  GL_HD A scaled(A g) const { return clip_abs(rescale * g, clip); }  // clip(rescale g)
+};
+
+// 1 - beta computed in float32 from the float32 beta, as MXNet's kernels do.
+template <typename A>
+inline A one_minus_f32(double beta) { return static_cast<A>(1.f - static_cast<float>(beta)); }
+
 // Each rule: `kStates` state arrays, and operator()(w, g, s) updating the weight value w
 // and the state values s[0..kStates) of one element from its raw gradient g.
 template <typename A>
 struct SgdRule {  // w = (1 - lr wd) w - lr clip(rescale g)
   static constexpr int kStates = 0;
-  A lr, wd, rescale, clip;
-  explicit SgdRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)) {}
+  Common<A> c;
+  explicit SgdRule(const OptimParams& p) : c(Common<A>::rounded(p)) {}
   GL_HD void operator()(A& w, A g, A*) const {
-    g = clip_abs(rescale * g, clip);
-    w = (A(1) - lr * wd) * w - lr * g;
+    w = (A(1) - c.lr * c.wd) * w - c.lr * c.scaled(g);
   }
 };
 
@@ -79,26 +96,22 @@ struct SgdRule {  // w = (1 - lr wd) w - lr clip(rescale g)
 template <typename A>
 struct MultiSgdRule {  // w -= lr wd w + lr clip(rescale g)
   static constexpr int kStates = 0;
-  A lr, wd, rescale, clip;
-  explicit MultiSgdRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)) {}
+  Common<A> c;
+  explicit MultiSgdRule(const OptimParams& p) : c(Common<A>::rounded(p)) {}
   GL_HD void operator()(A& w, A g, A*) const {
-    g = clip_abs(rescale * g, clip);
-    w = w - (lr * wd * w + lr * g);
+    w = w - (c.lr * c.wd * w + c.lr * c.scaled(g));
   }
 };
 
 template <typename A>
 struct SgdMomRule {  // mom = momentum mom - lr wd w - lr g; w += mom
   static constexpr int kStates = 1;
-  A lr, wd, rescale, clip, momentum;
+  Common<A> c;
+  A momentum;
   explicit SgdMomRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), momentum(f32<A>(p.momentum)) {}
+      : c(Common<A>::rounded(p)), momentum(f32<A>(p.momentum)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(rescale * g, clip);
-    s[0] = momentum * s[0] - lr * wd * w - lr * g;
+    s[0] = momentum * s[0] - c.lr * c.wd * w - c.lr * c.scaled(g);
     w = w + s[0];
   }
 };
@@ -106,17 +119,17 @@ struct SgdMomRule {  // mom = momentum mom - lr wd w - lr g; w += mom
 template <typename A>
 struct NagRule {
   static constexpr int kStates = 1;
-  A lr, wd, rescale, clip, momentum;
+  Common<A> c;
+  A momentum;
   explicit NagRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), momentum(f32<A>(p.momentum)) {}
+      : c(Common<A>::rounded(p)), momentum(f32<A>(p.momentum)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(rescale * g, clip);
+    g = c.scaled(g);
     A m = momentum * s[0];
-    A w_new = w - m + (momentum + A(1)) * (m - lr * (g + wd * w));
+    A w_new = w - m + (momentum + A(1)) * (m - c.lr * (g + c.wd * w));
     // MXNet writes the weight first and then reads it back for the momentum's decay term
     // (its output aliases the weight): the stored momentum uses the *new* weight.
-    s[0] = m - lr * (g + wd * w_new);
+    s[0] = m - c.lr * (g + c.wd * w_new);
     w = w_new;
   }
 };
@@ -124,71 +137,63 @@ struct NagRule {
 template <typename A>
 struct AdamRule {  // lr already carries the bias correction (done in Python, as in MXNet)
   static constexpr int kStates = 2;
-  A lr, wd, rescale, clip, beta1, beta2, one_minus_beta1, one_minus_beta2, epsilon;
+  Common<A> c;
+  A beta1, beta2, one_minus_beta1, one_minus_beta2, epsilon;
   explicit AdamRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), beta1(f32<A>(p.beta1)), beta2(f32<A>(p.beta2)),
-        one_minus_beta1(static_cast<A>(1.f - static_cast<float>(p.beta1))),
-        one_minus_beta2(static_cast<A>(1.f - static_cast<float>(p.beta2))),
+      : c(Common<A>::rounded(p)), beta1(f32<A>(p.beta1)), beta2(f32<A>(p.beta2)),
+        one_minus_beta1(one_minus_f32<A>(p.beta1)), one_minus_beta2(one_minus_f32<A>(p.beta2)),
         epsilon(f32<A>(p.epsilon)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(g * rescale + w * wd, clip);
+    g = clip_abs(g * c.rescale + w * c.wd, c.clip);
     s[0] = beta1 * s[0] + one_minus_beta1 * g;
     s[1] = beta2 * s[1] + one_minus_beta2 * g * g;
-    w = w - lr * s[0] / (GL_MATH(sqrt)(s[1]) + epsilon);
+    w = w - c.lr * s[0] / (GL_MATH(sqrt)(s[1]) + epsilon);
   }
 };
 
 template <typename A>
 struct AdamWRule {  // decoupled weight decay: w -= eta (lr m / (sqrt(v) + eps) + wd w)
   static constexpr int kStates = 2;
-  A lr, wd, rescale, clip, beta1, beta2, one_minus_beta1, one_minus_beta2, epsilon, eta;
-  explicit AdamWRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), beta1(f32<A>(p.beta1)), beta2(f32<A>(p.beta2)),
-        one_minus_beta1(static_cast<A>(1.f - static_cast<float>(p.beta1))),
-        one_minus_beta2(static_cast<A>(1.f - static_cast<float>(p.beta2))),
-        epsilon(f32<A>(p.epsilon)), eta(f32<A>(p.eta)) {}
+  AdamRule<A> adam;  // its moments; the weight step differs
+  A eta;
+  explicit AdamWRule(const OptimParams& p) : adam(p), eta(f32<A>(p.eta)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(g * rescale, clip);
-    s[0] = beta1 * s[0] + one_minus_beta1 * g;
-    s[1] = beta2 * s[1] + one_minus_beta2 * g * g;
-    w = w - eta * (lr * s[0] / (GL_MATH(sqrt)(s[1]) + epsilon) + w * wd);
+    const AdamRule<A>& a = adam;
+    g = clip_abs(g * a.c.rescale, a.c.clip);
+    s[0] = a.beta1 * s[0] + a.one_minus_beta1 * g;
+    s[1] = a.beta2 * s[1] + a.one_minus_beta2 * g * g;
+    w = w - eta * (a.c.lr * s[0] / (GL_MATH(sqrt)(s[1]) + a.epsilon) + w * a.c.wd);
   }
 };
 
 template <typename A>
 struct RMSPropRule {  // Tieleman & Hinton: n = (1-g1) g^2 + g1 n; w -= lr g / sqrt(n + eps)
   static constexpr int kStates = 1;
-  A lr, wd, rescale, clip, gamma1, one_minus_gamma1, epsilon, clip_weights;
+  Common<A> c;
+  A gamma1, one_minus_gamma1, gamma2, epsilon, clip_weights;
   explicit RMSPropRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), gamma1(f32<A>(p.gamma1)),
-        one_minus_gamma1(static_cast<A>(1.f - static_cast<float>(p.gamma1))),
+      : c(Common<A>::rounded(p)), gamma1(f32<A>(p.gamma1)),
+        one_minus_gamma1(one_minus_f32<A>(p.gamma1)), gamma2(f32<A>(p.gamma2)),
         epsilon(f32<A>(p.epsilon)), clip_weights(f32<A>(p.clip_weights)) {}
+  GL_HD A decayed_grad(A w, A g) const { return clip_abs(c.rescale * g + c.wd * w, c.clip); }
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(rescale * g + wd * w, clip);
+    g = decayed_grad(w, g);
     s[0] = one_minus_gamma1 * (g * g) + gamma1 * s[0];
-    w = clip_abs(w - lr * (g / GL_MATH(sqrt)(s[0] + epsilon)), clip_weights);
+    w = clip_abs(w - c.lr * (g / GL_MATH(sqrt)(s[0] + epsilon)), clip_weights);
   }
 };
 
 template <typename A>
 struct RMSPropAlexRule {  // Graves 2013 (centered): states n, g, delta
   static constexpr int kStates = 3;
-  A lr, wd, rescale, clip, gamma1, one_minus_gamma1, gamma2, epsilon, clip_weights;
-  explicit RMSPropAlexRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), gamma1(f32<A>(p.gamma1)),
-        one_minus_gamma1(static_cast<A>(1.f - static_cast<float>(p.gamma1))),
-        gamma2(f32<A>(p.gamma2)), epsilon(f32<A>(p.epsilon)),
-        clip_weights(f32<A>(p.clip_weights)) {}
+  RMSPropRule<A> r;  // same parameters
+  explicit RMSPropAlexRule(const OptimParams& p) : r(p) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(rescale * g + wd * w, clip);
-    s[0] = one_minus_gamma1 * g * g + gamma1 * s[0];
-    s[1] = one_minus_gamma1 * g + gamma1 * s[1];
-    s[2] = gamma2 * s[2] - lr * g / GL_MATH(sqrt)(s[0] - s[1] * s[1] + epsilon);
-    w = clip_abs(w + s[2], clip_weights);
+    g = r.decayed_grad(w, g);
+    s[0] = r.one_minus_gamma1 * g * g + r.gamma1 * s[0];
+    s[1] = r.one_minus_gamma1 * g + r.gamma1 * s[1];
+    s[2] = r.gamma2 * s[2] - r.c.lr * g / GL_MATH(sqrt)(s[0] - s[1] * s[1] + r.epsilon);
+    w = clip_abs(w + s[2], r.clip_weights);
   }
 };
 
@@ -197,61 +202,55 @@ struct RMSPropAlexRule {  // Graves 2013 (centered): states n, g, delta
 template <typename A>
 struct AdaGradRule {  // history += g^2; w += (g / sqrt(history + eps) + w wd) * -lr
   static constexpr int kStates = 1;
-  A neg_lr, wd, rescale, clip, epsilon;
+  Common<A> c;
+  A epsilon;
   explicit AdaGradRule(const OptimParams& p)
-      : neg_lr(static_cast<A>(-p.lr)), wd(static_cast<A>(p.wd)),
-        rescale(static_cast<A>(p.rescale_grad)), clip(static_cast<A>(p.clip_gradient)),
-        epsilon(static_cast<A>(p.epsilon)) {}
+      : c(Common<A>::exact(p)), epsilon(static_cast<A>(p.epsilon)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(g * rescale, clip);
+    g = clip_abs(g * c.rescale, c.clip);
     s[0] = s[0] + g * g;
-    w = w + (g / GL_MATH(sqrt)(s[0] + epsilon) + w * wd) * neg_lr;
+    w = w + (g / GL_MATH(sqrt)(s[0] + epsilon) + w * c.wd) * -c.lr;
   }
 };
 
 template <typename A>
 struct AdaDeltaRule {  // no learning rate: the step is sqrt(acc_delta+eps)/sqrt(acc_g+eps) g
   static constexpr int kStates = 2;
-  A wd, rescale, clip, rho, one_minus_rho, epsilon;
+  Common<A> c;
+  A rho, one_minus_rho, epsilon;
   explicit AdaDeltaRule(const OptimParams& p)
-      : wd(static_cast<A>(p.wd)), rescale(static_cast<A>(p.rescale_grad)),
-        clip(static_cast<A>(p.clip_gradient)), rho(static_cast<A>(p.rho)),
+      : c(Common<A>::exact(p)), rho(static_cast<A>(p.rho)),
         one_minus_rho(static_cast<A>(1.0 - p.rho)), epsilon(static_cast<A>(p.epsilon)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(g * rescale, clip);
+    g = clip_abs(g * c.rescale, c.clip);
     s[0] = s[0] * rho + one_minus_rho * g * g;
     A delta = GL_MATH(sqrt)(s[1] + epsilon) / GL_MATH(sqrt)(s[0] + epsilon) * g;
     s[1] = s[1] * rho + one_minus_rho * delta * delta;
-    w = w - (delta + wd * w);
+    w = w - (delta + c.wd * w);
   }
 };
 
 template <typename A>
 struct SignSgdRule {  // w = (1 - lr wd) w - lr sign(g)
   static constexpr int kStates = 0;
-  A lr, wd, rescale, clip;
-  explicit SignSgdRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)) {}
+  Common<A> c;
+  explicit SignSgdRule(const OptimParams& p) : c(Common<A>::rounded(p)) {}
   GL_HD void operator()(A& w, A g, A*) const {
-    g = clip_abs(rescale * g, clip);
-    w = (A(1) - lr * wd) * w - lr * sign_of(g);
+    w = (A(1) - c.lr * c.wd) * w - c.lr * sign_of(c.scaled(g));
   }
 };
 
 template <typename A>
 struct SignumRule {  // the state holds minus the momentum, as MXNet's does
   static constexpr int kStates = 1;
-  A lr, wd, rescale, clip, momentum, one_minus_momentum, wd_lh;
+  Common<A> c;
+  A momentum, one_minus_momentum, wd_lh;
   explicit SignumRule(const OptimParams& p)
-      : lr(f32<A>(p.lr)), wd(f32<A>(p.wd)), rescale(f32<A>(p.rescale_grad)),
-        clip(f32<A>(p.clip_gradient)), momentum(f32<A>(p.momentum)),
-        one_minus_momentum(static_cast<A>(1.f - static_cast<float>(p.momentum))),
-        wd_lh(f32<A>(p.wd_lh)) {}
+      : c(Common<A>::rounded(p)), momentum(f32<A>(p.momentum)),
+        one_minus_momentum(one_minus_f32<A>(p.momentum)), wd_lh(f32<A>(p.wd_lh)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
-    g = clip_abs(rescale * g, clip);
-    s[0] = momentum * s[0] - one_minus_momentum * wd * w - one_minus_momentum * g;
-    w = (A(1) - lr * wd_lh) * w + lr * sign_of(s[0]);
+    s[0] = momentum * s[0] - one_minus_momentum * c.wd * w - one_minus_momentum * c.scaled(g);
+    w = (A(1) - c.lr * wd_lh) * w + c.lr * sign_of(s[0]);
   }
 };
 

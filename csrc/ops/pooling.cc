@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "../autograd/autograd.h"
@@ -27,78 +28,142 @@ void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx
 
 namespace {
 
+// The windows of every output position along one axis, computed once per call so the
+// per-element loops do no index arithmetic beyond additions.
+struct AxisWindows {
+  std::vector<int64_t> start, end, padded;  // clipped [start, end) and padded extent
+};
+
+AxisWindows axis_windows(const PoolGeometry& g, int a) {
+  AxisWindows w;
+  const size_t n = static_cast<size_t>(g.out[a]);
+  w.start.resize(n);
+  w.end.resize(n);
+  w.padded.resize(n);
+  for (size_t o = 0; o < n; ++o) pool_axis_window(g, a, int64_t(o), &w.start[o], &w.end[o], &w.padded[o]);
+  return w;
+}
+
+struct Windows {
+  AxisWindows axis[3];
+  explicit Windows(const PoolGeometry& g) : axis{axis_windows(g, 0), axis_windows(g, 1), axis_windows(g, 2)} {}
+  int64_t divisor(const PoolGeometry& g, int64_t od, int64_t oh, int64_t ow) const {
+    if (g.count_include_pad) return axis[0].padded[od] * axis[1].padded[oh] * axis[2].padded[ow];
+    return (axis[0].end[od] - axis[0].start[od]) * (axis[1].end[oh] - axis[1].start[oh]) *
+           (axis[2].end[ow] - axis[2].start[ow]);
+  }
+};
+
+// Calls fn(o, od, oh, ow, d0, d1, h0, h1, w0, w1) for every output position of a plane.
+template <typename Fn>
+inline void for_each_window(const PoolGeometry& g, const Windows& w, Fn fn) {
+  int64_t o = 0;
+  for (int64_t od = 0; od < g.out[0]; ++od)
+    for (int64_t oh = 0; oh < g.out[1]; ++oh)
+      for (int64_t ow = 0; ow < g.out[2]; ++ow, ++o)
+        fn(o, od, oh, ow, w.axis[0].start[od], w.axis[0].end[od], w.axis[1].start[oh],
+           w.axis[1].end[oh], w.axis[2].start[ow], w.axis[2].end[ow]);
+}
+
 template <typename T>
 void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) {
   using A = acc_t<T>;
-  const int64_t in_size = g.in_size(), out_size = g.out_size();
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(out_size, 1));
+  const int64_t in_size = g.in_size(), out_size = g.out_size(), hw = g.in[1] * g.in[2];
+  const Windows win(g);
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(in_size, 1));
   parallel_for(g.planes, grain, [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const T* xp = x + plane * in_size;
-      for (int64_t o = 0; o < out_size; ++o) {
-        const PoolWindow w = pool_window(g, o);
-        A result;
-        if (g.type == int(PoolType::Max)) {
+      T* yp = y + plane * out_size;
+      int64_t* ap = argmax ? argmax + plane * out_size : nullptr;
+      if (g.type == int(PoolType::Max)) {
+        for_each_window(g, win, [&](int64_t o, int64_t, int64_t, int64_t, int64_t d0, int64_t d1,
+                                    int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+          // max as a branch-free select (a data-dependent branch mispredicts half the time
+          // on real data), NaN tracked aside so it propagates; the argmax, when the
+          // backward needs it, is the first element equal to the result.
           A best = std::numeric_limits<A>::lowest();
-          int64_t best_at = -1;
-          for (int64_t d = w.start[0]; d < w.end[0]; ++d)
-            for (int64_t h = w.start[1]; h < w.end[1]; ++h)
-              for (int64_t i = (d * g.in[1] + h) * g.in[2] + w.start[2],
-                           stop = i + (w.end[2] - w.start[2]); i < stop; ++i) {
-                const A v = static_cast<A>(xp[i]);
-                if (v > best || std::isnan(v)) {  // a NaN, once taken, is never replaced
-                  best = v;
-                  best_at = i;
-                }
+          bool nan = false;
+          for (int64_t d = d0; d < d1; ++d)
+            for (int64_t h = h0; h < h1; ++h) {
+              const T* row = xp + d * hw + h * g.in[2];
+              for (int64_t c = w0; c < w1; ++c) {
+                const A v = static_cast<A>(row[c]);
+                best = v > best ? v : best;
+                nan |= v != v;
               }
-          result = best;
-          if (argmax) argmax[plane * out_size + o] = best_at;
-        } else {
-          A sum = A(0);
-          for (int64_t d = w.start[0]; d < w.end[0]; ++d)
-            for (int64_t h = w.start[1]; h < w.end[1]; ++h) {
-              const T* row = xp + (d * g.in[1] + h) * g.in[2];
-              for (int64_t i = w.start[2]; i < w.end[2]; ++i) sum += static_cast<A>(row[i]);
             }
-          result = g.type == int(PoolType::Sum) ? sum
-                   : w.divisor > 0             ? sum / static_cast<A>(w.divisor)
-                                               : A(0);
-        }
-        y[plane * out_size + o] = static_cast<T>(result);
+          if (nan) best = std::numeric_limits<A>::quiet_NaN();
+          int64_t best_at = -1;
+          if (ap) {
+            for (int64_t d = d0; d < d1 && best_at < 0; ++d)
+              for (int64_t h = h0; h < h1 && best_at < 0; ++h)
+                for (int64_t c = w0; c < w1; ++c) {
+                  const A v = static_cast<A>(xp[d * hw + h * g.in[2] + c]);
+                  if (v == best || (nan && v != v)) {
+                    best_at = d * hw + h * g.in[2] + c;
+                    break;
+                  }
+                }
+          }
+          yp[o] = static_cast<T>(best);
+          if (ap) ap[o] = best_at;
+        });
+      } else {
+        const bool sum_only = g.type == int(PoolType::Sum);
+        for_each_window(g, win, [&](int64_t o, int64_t od, int64_t oh, int64_t ow, int64_t d0,
+                                    int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+          A sum = A(0);
+          for (int64_t d = d0; d < d1; ++d)
+            for (int64_t h = h0; h < h1; ++h) {
+              const T* row = xp + d * hw + h * g.in[2];
+              for (int64_t c = w0; c < w1; ++c) sum += static_cast<A>(row[c]);
+            }
+          const int64_t div = sum_only ? 1 : win.divisor(g, od, oh, ow);
+          yp[o] = static_cast<T>(div > 0 ? sum / static_cast<A>(div) : A(0));
+        });
       }
     }
   });
 }
 
 // Scatter of dy into each plane of dx; a thread owns whole planes, so writes never race.
+// float and double accumulate in dx itself; float16 through a float buffer.
 template <typename T>
 void pool_backward_cpu(const T* dy, const int64_t* argmax, T* dx, const PoolGeometry& g) {
   using A = acc_t<T>;
-  const int64_t in_size = g.in_size(), out_size = g.out_size();
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(out_size, 1));
+  constexpr bool direct = std::is_same<A, T>::value;
+  const int64_t in_size = g.in_size(), out_size = g.out_size(), hw = g.in[1] * g.in[2];
+  const Windows win(g);
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(in_size, 1));
   parallel_for(g.planes, grain, [&](int64_t begin, int64_t end) {
-    std::vector<A> acc(static_cast<size_t>(in_size));
+    std::vector<A> buffer(direct ? 0 : static_cast<size_t>(in_size));
     for (int64_t plane = begin; plane < end; ++plane) {
-      std::fill(acc.begin(), acc.end(), A(0));
+      A* acc = direct ? reinterpret_cast<A*>(dx + plane * in_size) : buffer.data();
+      std::fill(acc, acc + in_size, A(0));
       const T* gp = dy + plane * out_size;
-      for (int64_t o = 0; o < out_size; ++o) {
-        const A grad = static_cast<A>(gp[o]);
-        if (g.type == int(PoolType::Max)) {
-          const int64_t at = argmax[plane * out_size + o];
-          if (at >= 0) acc[at] += grad;
-          continue;
-        }
-        const PoolWindow w = pool_window(g, o);
-        if (g.type == int(PoolType::Avg) && w.divisor == 0) continue;
-        const A share = g.type == int(PoolType::Sum) ? grad : grad / static_cast<A>(w.divisor);
-        for (int64_t d = w.start[0]; d < w.end[0]; ++d)
-          for (int64_t h = w.start[1]; h < w.end[1]; ++h) {
-            A* row = acc.data() + (d * g.in[1] + h) * g.in[2];
-            for (int64_t i = w.start[2]; i < w.end[2]; ++i) row[i] += share;
-          }
+      if (g.type == int(PoolType::Max)) {
+        const int64_t* ap = argmax + plane * out_size;
+        for (int64_t o = 0; o < out_size; ++o)
+          if (ap[o] >= 0) acc[ap[o]] += static_cast<A>(gp[o]);
+      } else {
+        const bool sum_only = g.type == int(PoolType::Sum);
+        for_each_window(g, win, [&](int64_t o, int64_t od, int64_t oh, int64_t ow, int64_t d0,
+                                    int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+          const int64_t div = sum_only ? 1 : win.divisor(g, od, oh, ow);
+          if (div <= 0) return;
+          const A share = static_cast<A>(gp[o]) / static_cast<A>(div);
+          for (int64_t d = d0; d < d1; ++d)
+            for (int64_t h = h0; h < h1; ++h) {
+              A* row = acc + d * hw + h * g.in[2];
+              for (int64_t c = w0; c < w1; ++c) row[c] += share;
+            }
+        });
       }
-      T* out = dx + plane * in_size;
-      for (int64_t i = 0; i < in_size; ++i) out[i] = static_cast<T>(acc[i]);
+      if (!direct) {
+        T* out = dx + plane * in_size;
+        for (int64_t i = 0; i < in_size; ++i) out[i] = static_cast<T>(acc[i]);
+      }
     }
   });
 }

@@ -62,9 +62,16 @@ Tensor unary_grad(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& g)
     case UnaryOp::Sqrt: return div(g, mul_scalar(y, 2.0));
     case UnaryOp::Rsqrt: return mul(g, mul_scalar(mul(y, mul(y, y)), -0.5));
     case UnaryOp::Square: return mul(g, mul_scalar(x, 2.0));
-    case UnaryOp::Sigmoid: return binary(BinaryOp::SigmoidGrad, y, g);
-    case UnaryOp::Tanh: return binary(BinaryOp::TanhGrad, y, g);
-    case UnaryOp::Relu: return binary(BinaryOp::ReluGrad, y, g);
+    // The fused *Grad kernels are not differentiable; under create_graph use plain ops.
+    case UnaryOp::Sigmoid:
+      if (is_recording()) return mul(g, mul(y, binary_scalar(BinaryOp::Sub, y, 1.0, true)));
+      return binary(BinaryOp::SigmoidGrad, y, g);
+    case UnaryOp::Tanh:
+      if (is_recording()) return mul(g, binary_scalar(BinaryOp::Sub, mul(y, y), 1.0, true));
+      return binary(BinaryOp::TanhGrad, y, g);
+    case UnaryOp::Relu:
+      if (is_recording()) return mul(g, binary_scalar(BinaryOp::Greater, y, 0.0, false));
+      return binary(BinaryOp::ReluGrad, y, g);
     case UnaryOp::Softrelu: return mul(g, unary(UnaryOp::Sigmoid, x));
     case UnaryOp::Softsign: {
       Tensor d = binary_scalar(BinaryOp::Add, unary(UnaryOp::Abs, x), 1.0, false);
@@ -87,7 +94,9 @@ Tensor unary(UnaryOp op, const Tensor& x) {
   if (should_record({&x})) {
     Tensor y_saved = detach(y);  // a plain view: capturing y itself would form a cycle
     record_op(unary_name(op), {x}, {&y}, [op, x, y_saved](const GradList& g) -> GradList {
-      return {unary_grad(op, x, y_saved, g[0])};
+      // Under create_graph the output used by the gradient must be differentiable too.
+      Tensor out = is_recording() ? unary(op, x) : y_saved;
+      return {unary_grad(op, x, out, g[0])};
     });
   }
   return y;

@@ -7,9 +7,10 @@ Two kinds of files exist (see ``Block.save_parameters`` and ``ParameterDict.save
   name counters; a shared parameter may appear under any of its names;
 * legacy global names (``'mlp0_dense0_weight'``, ``'arg:...'`` / ``'aux:...'`` from
   ``export``), matched as MXNet does (``restore_prefix + key``). Where MXNet fails
-  because the name counters moved on (a second ``MLP()`` is ``mlp1_``), gluonlite also
-  tries the keys as they are, then the order of the file: when every name differs from
-  its parameter's only in its numbers and every shape fits, the file is the same model.
+  because the name counters moved on (a second ``MLP()`` is ``mlp1_``) or the prefix
+  changed, gluonlite also tries the keys as they are, then the order of the file: when
+  every name differs from its parameter's only in its numbers and in the prefix shared by
+  all names, and every shape fits, the file is the same model.
 
 Messages keep MXNet's exception classes and wording, list what the other side holds
 (MXNet printed an empty list for extra keys) and suggest the closest unmatched names.
@@ -17,6 +18,7 @@ Messages keep MXNet's exception classes and wording, list what the other side ho
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -81,8 +83,12 @@ def match_structural(params: Dict[str, Any], loaded: Dict[str, Any], filename: s
     return pairs
 
 
-def _skeleton(name: str) -> str:
-    return re.sub(r'\d+', '#', name)
+def _skeletons(names: Sequence[str]) -> List[str]:
+    """Names without their shared prefix (up to an '_') and with numbers blanked:
+    ``['mlp1_dense0_weight', 'mlp1_dense0_bias']`` -> ``['dense#_weight', 'dense#_bias']``."""
+    common = os.path.commonprefix(list(names))
+    common = common[:common.rfind('_') + 1]
+    return [re.sub(r'\d+', '#', name[len(common):]) for name in names]
 
 
 def _shape_fits(param: Any, value: Any) -> bool:
@@ -96,12 +102,13 @@ def _shape_fits(param: Any, value: Any) -> bool:
 
 
 def _by_position(params: Dict[str, Any], keys: List[str], values: List[Any]) -> Optional[Pairs]:
-    """Same model, other counters: pair in order when names differ only in their digits."""
-    if len(params) != len(keys) or not keys:
+    """Same model, other names: pair in order when the names differ only in their numbers
+    and their shared prefix, and every shape fits."""
+    if len(params) != len(keys) or not keys or _skeletons(list(params)) != _skeletons(keys):
         return None
     pairs = []
-    for (name, param), key, value in zip(params.items(), keys, values):
-        if _skeleton(name) != _skeleton(key) or not _shape_fits(param, value):
+    for param, key, value in zip(params.values(), keys, values):
+        if not _shape_fits(param, value):
             return None
         pairs.append((param, value, key))
     return pairs

@@ -14,11 +14,12 @@ updated once; the stale-gradient check runs over all parameters before any is to
 from __future__ import annotations
 
 import os
-import tempfile
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional
 
 from .. import autograd
 from .. import optimizer as opt
+from ..base import MXNetError
+from ..ndarray.utils import _atomic_write
 from .parameter import Parameter, ParameterDict
 
 __all__ = ['Trainer']
@@ -31,31 +32,19 @@ _STALE_GRAD = (
     "Parameters with stale gradient")
 
 
-def _atomic_write(fname: str, payload: bytes) -> None:
-    """Write ``payload`` to ``fname`` so that a crash leaves either the old or the new file."""
-    directory = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.' + os.path.basename(fname) + '.',
-                               suffix='.tmp')
+def _write_file_atomically(fname: str, payload: bytes) -> None:
+    """Replace ``fname`` by ``payload`` so that a failure leaves the old file as it was."""
+    def write(fd: int) -> None:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
     try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        _atomic_write(fname, write)
+    except MXNetError as err:
+        # MXNet's save_states fails with the OSError of its open()/write(): keep that class.
+        if isinstance(err.__cause__, OSError):
+            raise err.__cause__ from None
         raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 class Trainer:
@@ -232,7 +221,9 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
-        updates: List[list] = [[] for _ in self._updaters]
+        # Per context: the indices, gradients and weights to update. Every gradient is
+        # checked before any weight changes, so a stale one leaves everything as it was.
+        updates = [([], [], []) for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == 'null':
                 continue
@@ -241,13 +232,15 @@ class Trainer:
                 for arr in arrays:
                     if not arr._fresh_grad:
                         raise UserWarning(_STALE_GRAD % (param.name, str(arr.context)))
-            for upd, arr, grad in zip(updates, arrays, param.list_grad()):
+            for (indices, grads, weights), arr, grad in zip(updates, arrays, param.list_grad()):
                 if not ignore_stale_grad or arr._fresh_grad:
-                    upd.append((i, grad, arr))
-        for updater, upd in zip(self._updaters, updates):
-            for i, grad, arr in upd:
+                    indices.append(i)
+                    grads.append(grad)
+                    weights.append(arr)
+        for updater, (indices, grads, weights) in zip(self._updaters, updates):
+            for arr in weights:
                 arr._fresh_grad = False
-                updater(i, grad, arr)
+            updater(indices, grads, weights)
 
     # --------------------------------------------------------------- states
     def save_states(self, fname: str) -> None:
@@ -255,7 +248,7 @@ class Trainer:
         atomically. Like any pickle, load only files you trust."""
         assert self._optimizer is not None
         self._prepare()
-        _atomic_write(fname, self._updaters[0].get_states(dump_optimizer=True))
+        _write_file_atomically(fname, self._updaters[0].get_states(dump_optimizer=True))
 
     def load_states(self, fname: str) -> None:
         """Restore the optimizer and states written by ``save_states``."""

@@ -116,13 +116,13 @@ min_axis = _export(_make_reduce("min_axis", _REDUCE_MIN))
 
 @_export
 def argmax(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
-    """Indices of the maxima (float32, as in MXNet)."""
+    """Indices of the maxima, in the input's dtype as MXNet returns them."""
     return _write_out(_core.argmax(data, axis, keepdims), out)
 
 
 @_export
 def argmin(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
-    """Indices of the minima (float32, as in MXNet)."""
+    """Indices of the minima, in the input's dtype as MXNet returns them."""
     return _write_out(_core.argmin(data, axis, keepdims), out)
 
 

@@ -92,11 +92,29 @@ def save(fname: Any, data: Any) -> None:
         if isinstance(fname, io.TextIOBase):
             raise TypeError('nd.save needs a binary file object (opened with "wb"), got a '
                             'text file')
-        fname.write(_core.params_save_bytes(arrays, names))
+        fd = _plain_file_fd(fname)
+        if fd is None:
+            fname.write(_core.params_save_bytes(arrays, names))
+        else:   # straight from the arrays into the file, at its current position
+            fname.flush()
+            _write_params_fd(fd, arrays, names, _label(str(getattr(fname, 'name', fd))))
         return
     path = _path_of(fname, 'nd.save')
     label = _label(path)
     _atomic_write(path, lambda fd: _write_params_fd(fd, arrays, names, label))
+
+
+def _plain_file_fd(f: Any) -> Optional[int]:
+    """The descriptor of a plain open() file, whose bytes may be written through it.
+
+    Wrappers that transform data (gzip, bz2, ...) also have a fileno(), of the file they
+    wrap, so only FileIO itself or a buffered writer directly over one qualifies.
+    """
+    raw = f if isinstance(f, io.FileIO) else \
+        getattr(f, 'raw', None) if isinstance(f, (io.BufferedWriter, io.BufferedRandom)) else None
+    if not isinstance(raw, io.FileIO) or raw.closed:
+        return None
+    return raw.fileno()
 
 
 def save_tobuffer(data: Any) -> bytes:
@@ -136,13 +154,19 @@ def _open_named(directory: str, base: str) -> Tuple[int, str]:
 
 def _link_unnamed(fd: int, directory: str, base: str) -> str:
     """Give the unnamed file a temporary name, so that it can be renamed over the target."""
-    while True:
-        name = os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(6)))
-        try:
-            os.link('/proc/self/fd/%d' % fd, name)
-            return name
-        except FileExistsError:
-            continue
+    # linkat(AT_SYMLINK_FOLLOW) through /proc/self/fd; Python uses plain link(), which does
+    # not follow the /proc link, unless a src_dir_fd is given.
+    proc_fd = os.open('/proc/self/fd', os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        while True:
+            name = os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(6)))
+            try:
+                os.link(str(fd), name, src_dir_fd=proc_fd, follow_symlinks=True)
+                return name
+            except FileExistsError:
+                continue
+    finally:
+        os.close(proc_fd)
 
 
 def _keep_mode(target: str, fd: int) -> None:

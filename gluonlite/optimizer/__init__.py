@@ -1,5 +1,5 @@
 """``gluonlite.optimizer`` (``mx.optimizer``): optimizers with fused C++ update kernels."""
-from . import optimizer
+from . import optimizer  # noqa: F401  (mx.optimizer.optimizer, as in MXNet)
 from .optimizer import Optimizer, Updater, create, get_updater, register
 from .sgd import NAG, SGD, Signum, ccSGD
 from .adaptive import AdaDelta, AdaGrad, Adam, RMSProp

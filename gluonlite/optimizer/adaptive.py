@@ -43,9 +43,7 @@ class Adam(FusedOptimizer):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_update(index)
         t = self._index_update_count[index]
         lr = _bias_corrected_lr(lr, self.beta1, self.beta2, t)
         mean, var = state
@@ -75,9 +73,7 @@ class RMSProp(FusedOptimizer):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_update(index)
         clip_weights = float(self.clip_weights) if self.clip_weights else -1.0
         if self.centered:
             n, g, delta = state
@@ -109,9 +105,7 @@ class AdaGrad(FusedOptimizer):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_update(index)
         _core.adagrad_update(weight, grad, state, weight32, lr, self.float_stable_eps, wd,
                              self.rescale_grad, _clip_if_given(self.clip_gradient))
 
@@ -131,8 +125,7 @@ class AdaDelta(FusedOptimizer):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        wd = self._get_wd(index)
-        self._update_count(index)
+        _, wd = self._count_update(index)   # AdaDelta has no learning rate
         acc_g, acc_delta = state
         _core.adadelta_update(weight, grad, acc_g, acc_delta, weight32, self.rho, self.epsilon,
                               wd, self.rescale_grad, _clip_if_given(self.clip_gradient))

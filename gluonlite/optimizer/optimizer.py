@@ -160,46 +160,43 @@ class Optimizer:
 
     def _update_count(self, index: Any) -> None:
         """Count one more update of ``index`` (or each of a list) and advance num_update."""
-        if not isinstance(index, (list, tuple)):
-            index = [index]
         counts = self._index_update_count
-        for idx in index:
-            if idx not in counts:
-                counts[idx] = self.begin_num_update
-            counts[idx] += 1
-            if counts[idx] > self.num_update:
-                self.num_update = counts[idx]
-
-    def _get_lrs(self, indices: Sequence[Any]) -> List[float]:
-        lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
-        lrs = [lr for _ in indices]
-        for i, index in enumerate(indices):
-            if index in self.param_dict:
-                lrs[i] *= self.param_dict[index].lr_mult
-            elif index in self.lr_mult:
-                lrs[i] *= self.lr_mult[index]
-            elif index in self.idx2name:
-                lrs[i] *= self.lr_mult.get(self.idx2name[index], 1.0)
-        return lrs
+        for idx in (index if isinstance(index, (list, tuple)) else (index,)):
+            count = counts.get(idx, self.begin_num_update) + 1
+            counts[idx] = count
+            if count > self.num_update:
+                self.num_update = count
 
     def _get_lr(self, index: Any) -> float:
-        """Learning rate of ``index``: the global one times its lr_mult."""
-        return self._get_lrs([index])[0]
+        """Learning rate of ``index``: the global one times its lr_mult (the Gluon
+        parameter's, else set_lr_mult's by index, else by name)."""
+        lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
+        param = self.param_dict.get(index)
+        if param is not None:
+            return lr * param.lr_mult
+        if index in self.lr_mult:
+            return lr * self.lr_mult[index]
+        if index in self.idx2name:
+            return lr * self.lr_mult.get(self.idx2name[index], 1.0)
+        return lr
 
-    def _get_wds(self, indices: Sequence[Any]) -> List[float]:
-        wds = [self.wd for _ in indices]
-        for i, index in enumerate(indices):
-            if index in self.param_dict:
-                wds[i] *= self.param_dict[index].wd_mult
-            elif index in self.wd_mult:
-                wds[i] *= self.wd_mult[index]
-            elif index in self.idx2name:
-                wds[i] *= self.wd_mult.get(self.idx2name[index], 1.0)
-        return wds
+    def _get_lrs(self, indices: Sequence[Any]) -> List[float]:
+        return [self._get_lr(index) for index in indices]
 
     def _get_wd(self, index: Any) -> float:
-        """Weight decay of ``index``: the global one times its wd_mult."""
-        return self._get_wds([index])[0]
+        """Weight decay of ``index``: the global one times its wd_mult (looked up like
+        the lr_mult)."""
+        param = self.param_dict.get(index)
+        if param is not None:
+            return self.wd * param.wd_mult
+        if index in self.wd_mult:
+            return self.wd * self.wd_mult[index]
+        if index in self.idx2name:
+            return self.wd * self.wd_mult.get(self.idx2name[index], 1.0)
+        return self.wd
+
+    def _get_wds(self, indices: Sequence[Any]) -> List[float]:
+        return [self._get_wd(index) for index in indices]
 
     # ------------------------------------------------------------------ states
     def create_state(self, index: Any, weight: NDArray) -> Any:
@@ -268,7 +265,14 @@ class FusedOptimizer(Optimizer):
         # MXNet hands clip_gradient to its kernels only when truthy; -1 disables clipping.
         return float(self.clip_gradient) if self.clip_gradient else -1.0
 
+    def _count_update(self, index: Any) -> tuple:
+        """Count one more update of ``index``; its (lr, wd) for this update."""
+        self._update_count(index)
+        return self._get_lr(index), self._get_wd(index)
+
     def _check_arrays(self, weight: Any, grad: Any) -> None:
+        if type(weight) is NDArray and type(grad) is NDArray:
+            return
         for what, arr in (('weight', weight), ('grad', grad)):
             if not isinstance(arr, NDArray):
                 raise AssertionError('%s.update: %s must be an NDArray, got %s'
@@ -298,6 +302,9 @@ class FusedOptimizer(Optimizer):
             self._fused_update(index, weight, grad, state, None)
 
 
+_MISSING = object()
+
+
 class Updater:
     """Keeps the states of one device's weights and applies the optimizer to them."""
 
@@ -310,24 +317,25 @@ class Updater:
     def __call__(self, index: Any, grad: Any, weight: Any) -> None:
         """Update ``weight`` from ``grad``; each may be one array or a list (with indices)."""
         if not isinstance(index, (list, tuple)):
-            indices, grads, weights = [index], [grad], [weight]
+            indices, grads, weights = (index,), (grad,), (weight,)
         else:
             indices, grads, weights = index, grad, weight
         if not weights:
             return
         optimizer = self.optimizer
         optimizer._set_current_context(weights[0]._device_id)
-        states = self.states
+        states, synced = self.states, self.states_synced
         for idx, g, w in zip(indices, grads, weights):
             if isinstance(idx, bytes):
                 idx = idx.decode()
-            if idx not in states:
-                states[idx] = optimizer.create_state_multi_precision(idx, w)
-                self.states_synced[idx] = True
-            elif not self.states_synced[idx]:
-                states[idx] = self.sync_state_context(states[idx], w.context)
-                self.states_synced[idx] = True
-            optimizer.update_multi_precision(idx, w, g, states[idx])
+            state = states.get(idx, _MISSING)
+            if state is _MISSING:
+                state = states[idx] = optimizer.create_state_multi_precision(idx, w)
+                synced[idx] = True
+            elif not synced[idx]:   # loaded states: move them onto the weight's device
+                state = states[idx] = self.sync_state_context(state, w.context)
+                synced[idx] = True
+            optimizer.update_multi_precision(idx, w, g, state)
 
     def sync_state_context(self, state: Any, context: Any) -> Any:
         """``state`` (NDArrays, nested tuples/lists) moved onto ``context``."""

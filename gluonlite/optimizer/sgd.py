@@ -58,9 +58,7 @@ class SGD(_MomentumFamily):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_update(index)
         if self.momentum > 0 and state is not None:
             _core.sgd_mom_update(weight, grad, state, weight32, lr, self.momentum, wd,
                                  self.rescale_grad, self._clip())
@@ -89,9 +87,7 @@ class NAG(_MomentumFamily):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_update(index)
         if state is not None:
             _core.nag_mom_update(weight, grad, state, weight32, lr, max(self.momentum, 0.0),
                                  wd, self.rescale_grad, self._clip())
@@ -115,9 +111,7 @@ class Signum(FusedOptimizer):
 
     def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
                       weight32: Optional[NDArray]) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_update(index)
         if state is not None:
             _core.signum_update(weight, grad, state, weight32, lr, max(self.momentum, 0.0), wd,
                                 self.rescale_grad, self._clip(), self.wd_lh or 0.0)
