@@ -7,7 +7,8 @@ the same name, so the very same file runs on both.
 Text must match exactly; numbers must match within a tolerance. Lines whose numbers come
 from MXNet's random generator (which gluonlite does not reproduce) are found by running
 MXNet twice with different seeds: where the two runs differ, only the text around the
-numbers is compared.
+numbers is compared. A printed NDArray with random values is compared as one piece (numpy
+may wrap it onto another number of lines for other values).
 
     python tools/compare_with_mxnet.py SCRIPT --mxnet-python /path/to/mxnet-venv/bin/python
     python tools/compare_with_mxnet.py SCRIPT --mxnet-python ... --record tests/tutorials/expected

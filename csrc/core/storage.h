@@ -22,6 +22,8 @@ struct Storage {
   ~Storage();
 };
 
+// Larger requests are refused before reaching malloc (and before size classes could wrap).
+constexpr size_t kMaxAllocationBytes = size_t(1) << 60;
 std::shared_ptr<Storage> allocate_storage(size_t nbytes, Device device);
 std::shared_ptr<Storage> wrap_external_storage(void* data, size_t nbytes, Device device,
                                                std::function<void()> release);

@@ -28,9 +28,14 @@ Shape contiguous_strides(const Shape& shape) {
 }
 
 int64_t shape_numel(const Shape& shape) {
+  // Saturates instead of overflowing, so a huge requested shape never matches a real size.
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
+  bool saturated = false;
+  for (int64_t d : shape) {
+    if (d == 0) return 0;
+    saturated = saturated || __builtin_mul_overflow(n, d, &n);
+  }
+  return saturated ? INT64_MAX : n;
 }
 
 std::string shape_str(const Shape& shape) {
@@ -52,15 +57,29 @@ int normalize_axis(int axis, int ndim, const char* op) {
 }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  for (int64_t d : shape)
+  // Byte count in 64 bits with overflow checks: (1 << 62,) float32 must not wrap to 0 bytes.
+  uint64_t nbytes = dtype_size(dtype);
+  bool overflow = false;
+  for (int64_t d : shape) {
     GL_CHECK_KIND(d >= 0, ErrorKind::Value, "negative dimension in shape ", shape_str(shape));
+    overflow = overflow || __builtin_mul_overflow(nbytes, static_cast<uint64_t>(d), &nbytes);
+  }
+  for (int64_t d : shape)
+    if (d == 0) overflow = false, nbytes = 0;
+  if (overflow || nbytes > kMaxAllocationBytes) {
+    double bytes = static_cast<double>(dtype_size(dtype));
+    for (int64_t d : shape) bytes *= static_cast<double>(d);
+    GL_THROW(ErrorKind::MXNet, "out of memory: an array of shape ", shape_str(shape),
+             " and dtype ", dtype_name(dtype), " would take ", bytes, " bytes on ",
+             device.str(), ", more than any allocation can hold (", kMaxAllocationBytes,
+             " bytes)");
+  }
   auto impl = std::make_shared<CountedImpl>();
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
   impl->device = device;
-  impl->storage = allocate_storage(static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype),
-                                   device);
+  impl->storage = allocate_storage(nbytes, device);
   return Tensor(std::move(impl));
 }
 

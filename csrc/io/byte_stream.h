@@ -30,7 +30,8 @@ class MemorySink : public ByteSink {
 
 // Buffers small writes; large ones (array data) go straight from the tensor to the fd.
 // Every few MiB it asks the kernel to start writing the data out (Linux
-// sync_file_range), so the fsync that makes a save durable finds little left to do.
+// sync_file_range): the fsync that makes a save durable then finds little left to do, and
+// without fsync the writer is not throttled later for a pile of dirty pages.
 class FdSink : public ByteSink {
  public:
   FdSink(int fd, std::string label);
