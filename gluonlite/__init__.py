@@ -27,7 +27,8 @@ def __getattr__(name):
     # lets the NDArray core stand alone.
     import importlib
     aliases = {"init": "initializer", "initializer": "initializer", "gluon": "gluon",
-               "optimizer": "optimizer", "lr_scheduler": "lr_scheduler", "metric": "metric"}
+               "optimizer": "optimizer", "lr_scheduler": "lr_scheduler", "metric": "metric",
+               "util": "util", "test_utils": "test_utils"}
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)
         globals()[name] = module

@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -6,6 +8,21 @@ import gluonlite
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "gpu: needs a CUDA GPU")
+
+
+try:  # hypothesis profiles for the property tests (tests/test_fuzz_*.py)
+    from hypothesis import HealthCheck, settings
+except ImportError:  # hypothesis is a test extra; tests that need it import it themselves
+    pass
+else:
+    _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    # "ci" (the default): few examples from a fixed seed, so a CI run is fast and repeatable.
+    settings.register_profile("ci", max_examples=30, derandomize=True, database=None,
+                              deadline=None, suppress_health_check=_QUIET)
+    # "long": GLUONLITE_FUZZ=long or --hypothesis-profile=long, for local fuzzing runs.
+    settings.register_profile("long", max_examples=3000, deadline=None,
+                              suppress_health_check=_QUIET)
+    settings.load_profile("long" if os.environ.get("GLUONLITE_FUZZ") == "long" else "ci")
 
 
 requires_gpu = pytest.mark.skipif(gluonlite.context.num_gpus() == 0, reason="no CUDA GPU available")

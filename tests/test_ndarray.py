@@ -264,3 +264,11 @@ def test_core_errors_are_also_mxnet_errors():
         nd.ones((2, 2)).sum(axis=5)
     with pytest.raises(MXNetError):
         nd.zeros((2,), dtype="complex64")
+
+
+def test_gpu_detection_idioms():
+    assert list(mx.test_utils.list_gpus()) == list(range(mx.num_gpus()))
+    assert mx.util.get_gpu_count() == mx.num_gpus()
+    mx.test_utils.assert_almost_equal(nd.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-7]))
+    with pytest.raises(AssertionError, match="a and b differ"):
+        mx.test_utils.assert_almost_equal(nd.array([1.0]), np.array([1.1]))

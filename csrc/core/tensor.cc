@@ -56,6 +56,12 @@ int normalize_axis(int axis, int ndim, const char* op) {
   return axis < 0 ? axis + (ndim == 0 ? 1 : ndim) : axis;
 }
 
+int normalize_existing_axis(int axis, int ndim, const char* op) {
+  GL_CHECK_KIND(ndim > 0, ErrorKind::Index, op, ": axis ", axis,
+                " is out of range for a 0-d array, which has no axes; reshape it to (1,) first");
+  return normalize_axis(axis, ndim, op);
+}
+
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   // Byte count in 64 bits with overflow checks: (1 << 62,) float32 must not wrap to 0 bytes.
   uint64_t nbytes = dtype_size(dtype);

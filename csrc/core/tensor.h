@@ -84,6 +84,8 @@ int64_t shape_numel(const Shape& shape);
 std::string shape_str(const Shape& shape);  // "(2, 3)", Python tuple form
 // Turns a possibly negative axis into [0, ndim) or raises IndexError naming the op.
 int normalize_axis(int axis, int ndim, const char* op);
+// The same for ops that index the axis (take, split, concat, ...): a 0-d array has none.
+int normalize_existing_axis(int axis, int ndim, const char* op);
 
 // Live-tensor count, for leak tests.
 int64_t live_tensor_count();

@@ -43,55 +43,67 @@ inline void valid_range(int64_t out, int64_t in, int64_t s, int64_t p, int64_t k
   if (*lo > *hi) *lo = *hi;
 }
 
-struct KernelOffset {
-  int64_t k[3];
+// One kernel tap (a position inside the kernel): along each axis, the input offset it
+// adds (k * dilate - pad) and the output range [lo, hi) for which the input is in bounds.
+// Computed once per call, so the copy loops below do no divisions.
+struct Tap {
+  int64_t lo[3], hi[3], off[3];
 };
-inline KernelOffset kernel_offset(const ConvGeometry& g, int64_t kk) {
-  return {{kk / (g.kernel[1] * g.kernel[2]), (kk / g.kernel[2]) % g.kernel[1], kk % g.kernel[2]}};
+
+std::vector<Tap> kernel_taps(const ConvGeometry& g) {
+  std::vector<Tap> taps(static_cast<size_t>(g.kernel_size()));
+  for (int64_t kk = 0; kk < g.kernel_size(); ++kk) {
+    const int64_t k[3] = {kk / (g.kernel[1] * g.kernel[2]), (kk / g.kernel[2]) % g.kernel[1],
+                          kk % g.kernel[2]};
+    Tap& t = taps[static_cast<size_t>(kk)];
+    for (int a = 0; a < 3; ++a) {
+      t.off[a] = k[a] * g.dilate[a] - g.pad[a];
+      valid_range(g.out[a], g.in[a], g.stride[a], g.pad[a], k[a] * g.dilate[a], &t.lo[a], &t.hi[a]);
+    }
+  }
+  return taps;
 }
 
 // col[c * K + kk, b * L + o] = x[n0 + b, group * Cg + c, o * stride - pad + kk * dilate],
-// zero where that falls into the padding.
+// zero where that falls into the padding. One task per column row (all samples of the chunk).
 template <typename T>
 void im2col_cpu(const T* x, T* col, const ConvGeometry& g, int64_t group, int64_t n0,
                 int64_t nb) {
   const int64_t K = g.kernel_size(), L = g.out_size(), cg = g.group_in();
   const int64_t row_len = nb * L, in12 = g.in[1] * g.in[2], o12 = g.out[1] * g.out[2];
+  const int64_t s2 = g.stride[2];
   const T zero = static_cast<T>(0.0f);
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(L, 1));
-  parallel_for(cg * K * nb, grain, [&](int64_t begin, int64_t end) {
-    for (int64_t task = begin; task < end; ++task) {
-      const int64_t row = task / nb, b = task % nb, c = row / K;
-      const KernelOffset ko = kernel_offset(g, row % K);
-      int64_t lo[3], hi[3], off[3];
-      for (int a = 0; a < 3; ++a) {
-        off[a] = ko.k[a] * g.dilate[a] - g.pad[a];
-        valid_range(g.out[a], g.in[a], g.stride[a], g.pad[a], ko.k[a] * g.dilate[a], &lo[a], &hi[a]);
-      }
-      const T* src = x + ((n0 + b) * g.in_channels + group * cg + c) * g.in_size();
-      T* dst = col + row * row_len + b * L;
-      for (int64_t od = 0; od < g.out[0]; ++od) {
-        T* dd = dst + od * o12;
-        if (od < lo[0] || od >= hi[0]) {
-          std::fill(dd, dd + o12, zero);
-          continue;
-        }
-        const T* sd = src + (od * g.stride[0] + off[0]) * in12;
-        for (int64_t oh = 0; oh < g.out[1]; ++oh) {
-          T* dh = dd + oh * g.out[2];
-          if (oh < lo[1] || oh >= hi[1]) {
-            std::fill(dh, dh + g.out[2], zero);
+  const std::vector<Tap> taps = kernel_taps(g);
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(row_len, 1));
+  parallel_for(cg * K, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const Tap& t = taps[static_cast<size_t>(row % K)];
+      const int64_t c = row / K;
+      for (int64_t b = 0; b < nb; ++b) {
+        const T* src = x + ((n0 + b) * g.in_channels + group * cg + c) * g.in_size();
+        T* dst = col + row * row_len + b * L;
+        for (int64_t od = 0; od < g.out[0]; ++od) {
+          T* dd = dst + od * o12;
+          if (od < t.lo[0] || od >= t.hi[0]) {
+            std::fill(dd, dd + o12, zero);
             continue;
           }
-          const T* sh = sd + (oh * g.stride[1] + off[1]) * g.in[2];
-          std::fill(dh, dh + lo[2], zero);
-          const T* sw = sh + lo[2] * g.stride[2] + off[2];
-          if (g.stride[2] == 1) {
-            std::memcpy(dh + lo[2], sw, static_cast<size_t>(hi[2] - lo[2]) * sizeof(T));
-          } else {
-            for (int64_t ow = lo[2]; ow < hi[2]; ++ow) dh[ow] = sw[(ow - lo[2]) * g.stride[2]];
+          const T* sd = src + (od * g.stride[0] + t.off[0]) * in12;
+          for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+            T* dh = dd + oh * g.out[2];
+            if (oh < t.lo[1] || oh >= t.hi[1]) {
+              for (int64_t ow = 0; ow < g.out[2]; ++ow) dh[ow] = zero;
+              continue;
+            }
+            const T* sw = sd + (oh * g.stride[1] + t.off[1]) * g.in[2] + t.off[2];
+            for (int64_t ow = 0; ow < t.lo[2]; ++ow) dh[ow] = zero;
+            if (s2 == 1) {
+              for (int64_t ow = t.lo[2]; ow < t.hi[2]; ++ow) dh[ow] = sw[ow];
+            } else {
+              for (int64_t ow = t.lo[2]; ow < t.hi[2]; ++ow) dh[ow] = sw[ow * s2];
+            }
+            for (int64_t ow = t.hi[2]; ow < g.out[2]; ++ow) dh[ow] = zero;
           }
-          std::fill(dh + hi[2], dh + g.out[2], zero);
         }
       }
     }
@@ -108,6 +120,8 @@ void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64
   constexpr bool direct = std::is_same<A, T>::value;
   const int64_t K = g.kernel_size(), L = g.out_size(), cg = g.group_in();
   const int64_t row_len = nb * L, in_size = g.in_size(), o12 = g.out[1] * g.out[2];
+  const int64_t s2 = g.stride[2];
+  const std::vector<Tap> taps = kernel_taps(g);
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(K * L, 1));
   parallel_for(nb * cg, grain, [&](int64_t begin, int64_t end) {
     std::vector<A> buffer(direct ? 0 : static_cast<size_t>(in_size));
@@ -117,21 +131,15 @@ void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64
       A* acc = direct ? reinterpret_cast<A*>(dst) : buffer.data();
       std::fill(acc, acc + in_size, A(0));
       for (int64_t kk = 0; kk < K; ++kk) {
-        const KernelOffset ko = kernel_offset(g, kk);
-        int64_t lo[3], hi[3], off[3];
-        for (int a = 0; a < 3; ++a) {
-          off[a] = ko.k[a] * g.dilate[a] - g.pad[a];
-          valid_range(g.out[a], g.in[a], g.stride[a], g.pad[a], ko.k[a] * g.dilate[a], &lo[a], &hi[a]);
-        }
+        const Tap& t = taps[static_cast<size_t>(kk)];
         const T* src = col + (c * K + kk) * row_len + b * L;
-        for (int64_t od = lo[0]; od < hi[0]; ++od) {
-          const int64_t id = od * g.stride[0] + off[0];
-          for (int64_t oh = lo[1]; oh < hi[1]; ++oh) {
-            const int64_t ih = oh * g.stride[1] + off[1];
-            A* ah = acc + (id * g.in[1] + ih) * g.in[2] + off[2];
+        for (int64_t od = t.lo[0]; od < t.hi[0]; ++od) {
+          const int64_t id = od * g.stride[0] + t.off[0];
+          for (int64_t oh = t.lo[1]; oh < t.hi[1]; ++oh) {
+            const int64_t ih = oh * g.stride[1] + t.off[1];
+            A* ah = acc + (id * g.in[1] + ih) * g.in[2] + t.off[2];
             const T* sh = src + od * o12 + oh * g.out[2];
-            for (int64_t ow = lo[2]; ow < hi[2]; ++ow)
-              ah[ow * g.stride[2]] += static_cast<A>(sh[ow]);
+            for (int64_t ow = t.lo[2]; ow < t.hi[2]; ++ow) ah[ow * s2] += static_cast<A>(sh[ow]);
           }
         }
       }
@@ -168,7 +176,7 @@ void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t 
 // ours. On the GPU the chunks run in order on the stream.
 constexpr int64_t kTargetColumns = 4096;             // columns per GEMM worth aiming for
 constexpr int64_t kColumnBudget = int64_t(1) << 24;  // elements of one column buffer
-constexpr int64_t kParallelMacs = int64_t(1) << 21;  // below this, one thread does it all
+constexpr int64_t kParallelMacs = int64_t(1) << 24;  // below this, one thread does it all
 
 // What one worker owns: its column buffer, its staging buffer for the (group, chunk)
 // permutation, and (weight gradient) its partial sum.

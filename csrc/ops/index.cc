@@ -66,8 +66,16 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
            dtype_name(x.dtype()), ", y ", dtype_name(y.dtype()), ")");
   GL_CHECK(cond.device() == x.device() && x.device() == y.device(),
            "where: condition, x and y must be on the same device");
-  Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), x.shape(), "where"), y.shape(), "where");
-  Tensor c = cond.dtype() == x.dtype() ? detach(cond) : astype(detach(cond), x.dtype());
+  // MXNet: a 1-D condition as long as x's first axis picks whole rows; numpy broadcasting
+  // would match it against the last axis instead.
+  Tensor c = detach(cond);
+  if (c.ndim() == 1 && x.ndim() > 1 && c.shape()[0] == x.shape()[0]) {
+    Shape rows(x.ndim(), 1);
+    rows[0] = c.shape()[0];
+    c = reshape(c, rows, false);
+  }
+  Shape shape = broadcast_shapes(broadcast_shapes(c.shape(), x.shape(), "where"), y.shape(), "where");
+  if (c.dtype() != x.dtype()) c = astype(c, x.dtype());
   Tensor out = Tensor::empty(shape, x.dtype(), x.device());
   if (out.device().is_gpu()) {
     GL_CUDA_CALL("where", where_cuda(out, c, x, y));
@@ -95,7 +103,7 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
 }
 
 Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap) {
-  int ax = normalize_axis(axis, x.ndim(), "take");
+  int ax = normalize_existing_axis(axis, x.ndim(), "take");
   GL_CHECK(x.device() == indices.device(), "take: data is on ", x.device().str(),
            " but indices are on ", indices.device().str());
   int64_t axis_len = x.shape()[ax];

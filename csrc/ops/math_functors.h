@@ -23,6 +23,85 @@ template <> struct math_type<int64_t> { using type = double; };
 template <> struct math_type<int32_t> { using type = double; };
 template <typename T> using math_t = typename math_type<T>::type;
 
+// ---- integer arithmetic that wraps like numpy (signed overflow is undefined in C++) ------
+template <typename T>
+struct is_wrapping_int
+    : std::integral_constant<bool, std::is_integral<T>::value && !std::is_same<T, bool>::value> {};
+
+template <typename A> GL_HD A wrap_add(A a, A b) {
+  if constexpr (is_wrapping_int<A>::value) {
+    using U = std::make_unsigned_t<A>;
+    return static_cast<A>(static_cast<U>(a) + static_cast<U>(b));
+  } else {
+    return static_cast<A>(a + b);
+  }
+}
+template <typename A> GL_HD A wrap_sub(A a, A b) {
+  if constexpr (is_wrapping_int<A>::value) {
+    using U = std::make_unsigned_t<A>;
+    return static_cast<A>(static_cast<U>(a) - static_cast<U>(b));
+  } else {
+    return static_cast<A>(a - b);
+  }
+}
+template <typename A> GL_HD A wrap_mul(A a, A b) {
+  if constexpr (is_wrapping_int<A>::value) {
+    using U = std::make_unsigned_t<A>;
+    return static_cast<A>(static_cast<U>(a) * static_cast<U>(b));
+  } else {
+    return static_cast<A>(a * b);
+  }
+}
+template <typename A> GL_HD bool is_negative(A a) {
+  if constexpr (std::is_signed<A>::value) return a < A(0);
+  else return false;  // no "comparison is always false" warning for unsigned types
+}
+// Integer division truncates; by zero it yields 0 and INT_MIN / -1 wraps, instead of a trap.
+template <typename A> GL_HD A safe_div(A a, A b) {
+  if constexpr (std::is_integral<A>::value) {
+    if (b == A(0)) return A(0);
+    if constexpr (std::is_signed<A>::value)
+      if (b == A(-1)) return wrap_sub(A(0), a);
+    return static_cast<A>(a / b);
+  } else {
+    return a / b;
+  }
+}
+// numpy-style modulo: the result takes the divisor's sign; modulo 0 yields 0 (as MXNet).
+// Integers stay exact (int64 beyond 2^53 too); floats use a - floor(a / b) * b.
+template <typename A> GL_HD A floor_mod(A a, A b) {
+  if constexpr (std::is_integral<A>::value) {
+    if (b == A(0)) return A(0);
+    if constexpr (std::is_signed<A>::value) {
+      if (b == A(-1)) return A(0);  // INT_MIN % -1 would trap
+      A r = static_cast<A>(a % b);
+      return (r != A(0) && ((r < A(0)) != (b < A(0)))) ? static_cast<A>(r + b) : r;
+    }
+    return static_cast<A>(a % b);
+  } else {
+    if (b == A(0)) return A(0);
+    using M = math_t<A>;
+    M x = static_cast<M>(a), y = static_cast<M>(b);
+    return static_cast<A>(x - GL_MATH(floor)(x / y) * y);
+  }
+}
+
+// A unary functor computes EXPR on x of math type M; integer types use INT_EXPR on x of
+// their own type where the op is exact in integers (negate, abs, square, floor, ...).
+#define GL_UNARY_FUNCTOR_INT(NAME, EXPR, INT_EXPR)                 \
+  struct NAME {                                                    \
+    template <typename T> GL_HD T operator()(T in) const {         \
+      if constexpr (is_wrapping_int<T>::value) {                   \
+        T x = in;                                                  \
+        return static_cast<T>(INT_EXPR);                           \
+      } else {                                                     \
+        using M = math_t<T>;                                       \
+        M x = static_cast<M>(static_cast<acc_t<T>>(in));           \
+        (void)x;                                                   \
+        return static_cast<T>(EXPR);                               \
+      }                                                            \
+    }                                                              \
+  };
 #define GL_UNARY_FUNCTOR(NAME, EXPR)                              \
   struct NAME {                                                    \
     template <typename T> GL_HD T operator()(T in) const {         \
@@ -33,28 +112,30 @@ template <typename T> using math_t = typename math_type<T>::type;
     }                                                              \
   };
 
-GL_UNARY_FUNCTOR(NegF, -x)
-GL_UNARY_FUNCTOR(AbsF, x < M(0) ? -x : x)
-GL_UNARY_FUNCTOR(SignF, x > M(0) ? M(1) : (x < M(0) ? M(-1) : M(0)))
+GL_UNARY_FUNCTOR_INT(NegF, -x, wrap_sub(T(0), x))
+GL_UNARY_FUNCTOR_INT(AbsF, x < M(0) ? -x : x, is_negative(x) ? wrap_sub(T(0), x) : x)
+GL_UNARY_FUNCTOR_INT(SignF, x > M(0) ? M(1) : (x < M(0) ? M(-1) : M(0)),
+                     x > T(0) ? T(1) : (is_negative(x) ? T(-1) : T(0)))
 GL_UNARY_FUNCTOR(ExpF, GL_MATH(exp)(x))
 GL_UNARY_FUNCTOR(LogF, GL_MATH(log)(x))
 GL_UNARY_FUNCTOR(SqrtF, GL_MATH(sqrt)(x))
 GL_UNARY_FUNCTOR(RsqrtF, M(1) / GL_MATH(sqrt)(x))
-GL_UNARY_FUNCTOR(SquareF, x * x)
+GL_UNARY_FUNCTOR_INT(SquareF, x * x, wrap_mul(x, x))
 GL_UNARY_FUNCTOR(SigmoidF, M(1) / (M(1) + GL_MATH(exp)(-x)))
 GL_UNARY_FUNCTOR(TanhF, GL_MATH(tanh)(x))
-GL_UNARY_FUNCTOR(ReluF, x > M(0) ? x : M(0))
+GL_UNARY_FUNCTOR_INT(ReluF, x > M(0) ? x : M(0), x > T(0) ? x : T(0))
 // log(1 + e^x) without overflow for large x
 GL_UNARY_FUNCTOR(SoftreluF, x > M(20) ? x : GL_MATH(log1p)(GL_MATH(exp)(x)))
 GL_UNARY_FUNCTOR(SoftsignF, x / (M(1) + (x < M(0) ? -x : x)))
 GL_UNARY_FUNCTOR(SinF, GL_MATH(sin)(x))
 GL_UNARY_FUNCTOR(CosF, GL_MATH(cos)(x))
-GL_UNARY_FUNCTOR(FloorF, GL_MATH(floor)(x))
-GL_UNARY_FUNCTOR(CeilF, GL_MATH(ceil)(x))
-GL_UNARY_FUNCTOR(RoundF, GL_MATH(round)(x))
+GL_UNARY_FUNCTOR_INT(FloorF, GL_MATH(floor)(x), x)
+GL_UNARY_FUNCTOR_INT(CeilF, GL_MATH(ceil)(x), x)
+GL_UNARY_FUNCTOR_INT(RoundF, GL_MATH(round)(x), x)
 GL_UNARY_FUNCTOR(ReciprocalF, M(1) / x)
-GL_UNARY_FUNCTOR(LogicalNotF, x == M(0) ? M(1) : M(0))
+GL_UNARY_FUNCTOR_INT(LogicalNotF, x == M(0) ? M(1) : M(0), x == T(0) ? T(1) : T(0))
 #undef GL_UNARY_FUNCTOR
+#undef GL_UNARY_FUNCTOR_INT
 
 template <typename Visitor>
 void visit_unary(ops::UnaryOp op, Visitor&& v) {
@@ -92,21 +173,16 @@ void visit_unary(ops::UnaryOp op, Visitor&& v) {
     }                                                                         \
   };
 
-GL_BINARY_FUNCTOR(AddF, a + b)
-GL_BINARY_FUNCTOR(SubF, a - b)
-GL_BINARY_FUNCTOR(MulF, a * b)
-// Integer division by zero yields 0 instead of a hardware trap.
-GL_BINARY_FUNCTOR(DivF, (std::is_integral<A>::value && b == A(0)) ? A(0) : A(a / b))
+GL_BINARY_FUNCTOR(AddF, wrap_add(a, b))
+GL_BINARY_FUNCTOR(SubF, wrap_sub(a, b))
+GL_BINARY_FUNCTOR(MulF, wrap_mul(a, b))
+GL_BINARY_FUNCTOR(DivF, safe_div(a, b))
 GL_BINARY_FUNCTOR(PowF, static_cast<A>(GL_MATH(pow)(static_cast<math_t<T>>(a),
                                                     static_cast<math_t<T>>(b))))
 // NaN in either operand propagates, as in numpy.
 GL_BINARY_FUNCTOR(MaximumF, (a != a || a > b) ? a : b)
 GL_BINARY_FUNCTOR(MinimumF, (a != a || a < b) ? a : b)
-// numpy-style modulo: the result takes the divisor's sign.
-GL_BINARY_FUNCTOR(ModF, b == A(0) ? A(0)
-                        : static_cast<A>(static_cast<math_t<T>>(a) -
-                              GL_MATH(floor)(static_cast<math_t<T>>(a) / static_cast<math_t<T>>(b)) *
-                                  static_cast<math_t<T>>(b)))
+GL_BINARY_FUNCTOR(ModF, floor_mod(a, b))
 GL_BINARY_FUNCTOR(EqualF, a == b ? A(1) : A(0))
 GL_BINARY_FUNCTOR(NotEqualF, a != b ? A(1) : A(0))
 GL_BINARY_FUNCTOR(GreaterF, a > b ? A(1) : A(0))

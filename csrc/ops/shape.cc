@@ -119,7 +119,8 @@ Tensor swapaxes(const Tensor& x, int a, int b) {
   int nd = x.ndim();
   std::vector<int> axes(nd);
   std::iota(axes.begin(), axes.end(), 0);
-  std::swap(axes[normalize_axis(a, nd, "swapaxes")], axes[normalize_axis(b, nd, "swapaxes")]);
+  std::swap(axes[normalize_existing_axis(a, nd, "swapaxes")],
+            axes[normalize_existing_axis(b, nd, "swapaxes")]);
   return transpose(x, axes);
 }
 
@@ -145,7 +146,7 @@ Tensor squeeze(const Tensor& x, const std::vector<int>& axes) {
     for (int i = 0; i < nd; ++i) drop[i] = x.shape()[i] == 1;
   } else {
     for (int a : axes) {
-      int n = normalize_axis(a, nd, "squeeze");
+      int n = normalize_existing_axis(a, nd, "squeeze");
       GL_CHECK(x.shape()[n] == 1, "squeeze: cannot squeeze axis ", a, " of size ",
                x.shape()[n], " (shape ", shape_str(x.shape()), ")");
       drop[n] = true;
@@ -174,7 +175,7 @@ Tensor concat(const std::vector<Tensor>& xs, int axis) {
   GL_CHECK(!xs.empty(), "concat: needs at least one array");
   const Tensor& first = xs[0];
   int nd = first.ndim();
-  int ax = normalize_axis(axis, nd, "concat");
+  int ax = normalize_existing_axis(axis, nd, "concat");
   Shape shape = first.shape();
   shape[ax] = 0;
   for (size_t i = 0; i < xs.size(); ++i) {
@@ -229,7 +230,7 @@ Tensor stack(const std::vector<Tensor>& xs, int axis) {
 }
 
 std::vector<Tensor> split(const Tensor& x, int num_outputs, int axis, bool squeeze_axis) {
-  int ax = normalize_axis(axis, x.ndim(), "split");
+  int ax = normalize_existing_axis(axis, x.ndim(), "split");
   GL_CHECK(num_outputs > 0 && x.shape()[ax] % num_outputs == 0, "split: axis ", ax,
            " of size ", x.shape()[ax], " cannot be split evenly into ", num_outputs, " parts");
   int64_t step = x.shape()[ax] / num_outputs;
@@ -242,7 +243,7 @@ std::vector<Tensor> split(const Tensor& x, int num_outputs, int axis, bool squee
 }
 
 Tensor slice_axis(const Tensor& x, int axis, int64_t begin, std::optional<int64_t> end_opt) {
-  int ax = normalize_axis(axis, x.ndim(), "slice_axis");
+  int ax = normalize_existing_axis(axis, x.ndim(), "slice_axis");
   int64_t n = x.shape()[ax];
   int64_t end = end_opt.value_or(n);
   if (begin < 0) begin += n;

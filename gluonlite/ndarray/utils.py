@@ -204,26 +204,29 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
     if os.path.isdir(target):
         raise MXNetError("cannot save to '%s': it is a directory" % path)
     temp = None
+    fd = -1
     try:
-        fd = _open_unnamed(directory)
-        if fd is None:
+        unnamed = _open_unnamed(directory)
+        if unnamed is None:
             fd, temp = _open_named(directory, base)
-        try:
-            _write_synced(fd, target, write)
-            if temp is None:
-                try:
-                    temp = _link_unnamed(fd, directory, base)
-                except OSError:   # /proc not usable: write again into a named file
-                    os.close(fd)
-                    fd, temp = _open_named(directory, base)
-                    _write_synced(fd, target, write)
-            os.replace(temp, target)
-            temp = None
-        finally:
-            os.close(fd)
+        else:
+            fd = unnamed
+        _write_synced(fd, target, write)
+        if temp is None:
+            try:
+                temp = _link_unnamed(fd, directory, base)
+            except OSError:   # /proc not usable: write again into a named file
+                os.close(fd)
+                fd = -1
+                fd, temp = _open_named(directory, base)
+                _write_synced(fd, target, write)
+        os.replace(temp, target)
+        temp = None
     except OSError as err:
         raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from err
     finally:
+        if fd >= 0:
+            os.close(fd)   # an unnamed file that was never linked disappears here
         if temp is not None:
             try:
                 os.unlink(temp)
