@@ -131,6 +131,18 @@ void synchronize(int device_id) {
 }
 void check_launch(const char* op) { check(cudaGetLastError(), op); }
 size_t cached_bytes(int device_id) { return allocator().cached(device_id); }
+
+DeviceScope::DeviceScope(int device_id) {
+  int current = 0;
+  cudaGetDevice(&current);
+  if (current != device_id) {
+    cudaSetDevice(device_id);
+    previous_ = current;
+  }
+}
+DeviceScope::~DeviceScope() {
+  if (previous_ >= 0) cudaSetDevice(previous_);
+}
 void empty_cache(int device_id) { allocator().empty(device_id); }
 
 }  // namespace gl::cuda

@@ -18,13 +18,33 @@ void synchronize(int device_id);  // reports asynchronous kernel errors
 // Raises MXNetError naming `op` if the last launch failed.
 void check_launch(const char* op);
 size_t cached_bytes(int device_id);
+
+// Makes gpu(device_id) current for the kernels launched in its lifetime (and restores
+// the previous device): every launch goes to the GPU its tensors live on.
+class DeviceScope {
+ public:
+  explicit DeviceScope(int device_id);
+  ~DeviceScope();
+  DeviceScope(const DeviceScope&) = delete;
+  DeviceScope& operator=(const DeviceScope&) = delete;
+
+ private:
+  int previous_ = -1;
+};
 void empty_cache(int device_id);
 
 }  // namespace gl::cuda
 
-// Runs a CUDA launcher in a CUDA build; in a CPU-only build reports the missing GPU.
+// Runs a CUDA launcher on DEVICE's GPU in a CUDA build; in a CPU-only build reports the
+// missing GPU.
 #ifdef GLUONLITE_WITH_CUDA
+#define GL_CUDA_LAUNCH(OPNAME, DEVICE, ...)                   \
+  do {                                                        \
+    ::gl::cuda::DeviceScope gl_device_scope_((DEVICE).id);    \
+    __VA_ARGS__;                                              \
+  } while (0)
 #define GL_CUDA_CALL(OPNAME, ...) __VA_ARGS__
 #else
+#define GL_CUDA_LAUNCH(OPNAME, DEVICE, ...) ::gl::cuda::require_device((DEVICE).id, OPNAME)
 #define GL_CUDA_CALL(OPNAME, ...) ::gl::cuda::require_device(0, OPNAME)
 #endif

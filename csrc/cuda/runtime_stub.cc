@@ -23,6 +23,8 @@ void synchronize(int) {}
 void check_launch(const char* op) { no_cuda(op); }
 size_t cached_bytes(int) { return 0; }
 void empty_cache(int) {}
+DeviceScope::DeviceScope(int) {}
+DeviceScope::~DeviceScope() {}
 
 }  // namespace gl::cuda
 

@@ -50,7 +50,7 @@ void check_operands(BinaryOp op, const Tensor& a, const Tensor& b) {
 
 void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) {
   if (out.device().is_gpu()) {
-    GL_CUDA_CALL(binary_name(op), binary_cuda(op, out, a, b));
+    GL_CUDA_LAUNCH(binary_name(op), out.device(), binary_cuda(op, out, a, b));
     return;
   }
   StridedLayout<3> L = layout_binary(out, a, b);
@@ -61,7 +61,7 @@ void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor
 
 void binary_scalar_kernel(BinaryOp op, const Tensor& out, const Tensor& a, double s, bool first) {
   if (out.device().is_gpu()) {
-    GL_CUDA_CALL(binary_name(op), binary_scalar_cuda(op, out, a, s, first));
+    GL_CUDA_LAUNCH(binary_name(op), out.device(), binary_scalar_cuda(op, out, a, s, first));
     return;
   }
   StridedLayout<2> L = layout_unary(out, a);

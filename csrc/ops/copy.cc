@@ -62,7 +62,7 @@ void copy_(const Tensor& dst, const Tensor& src_in) {
     return;
   }
   if (dd.is_gpu() && sd.is_gpu() && dd.id == sd.id) {
-    GL_CUDA_CALL("copy", copy_cuda(dst, src));
+    GL_CUDA_LAUNCH("copy", dst.device(), copy_cuda(dst, src));
     return;
   }
   // Across devices: bring src to dst's dtype and shape on its own device, contiguous, then

@@ -20,7 +20,7 @@ Tensor empty(const Shape& shape, DType dtype, Device device) {
 void fill_(const Tensor& t, double value) {
   if (t.numel() == 0) return;
   if (t.device().is_gpu()) {
-    GL_CUDA_CALL("fill", fill_cuda(t, value));
+    GL_CUDA_LAUNCH("fill", t.device(), fill_cuda(t, value));
     return;
   }
   StridedLayout<1> L = make_layout<1>(t.shape(), {broadcast_strides(t, t.shape())});

@@ -39,7 +39,7 @@ void take_backward(const Tensor& grad_src, const Tensor& g, const Tensor& idx, i
                    int64_t axis_len, int64_t inner, bool wrap) {
   fill_(grad_src, 0.0);
   if (grad_src.device().is_gpu()) {
-    GL_CUDA_CALL("take", take_backward_cuda(grad_src, g, idx, outer, axis_len, inner, wrap));
+    GL_CUDA_LAUNCH("take", grad_src.device(), take_backward_cuda(grad_src, g, idx, outer, axis_len, inner, wrap));
     return;
   }
   const double* ix = idx.data<double>();
@@ -72,13 +72,13 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
   if (c.ndim() == 1 && x.ndim() > 1 && c.shape()[0] == x.shape()[0]) {
     Shape rows(x.ndim(), 1);
     rows[0] = c.shape()[0];
-    c = reshape(c, rows, false);
+    c = reshape_to(c, rows);
   }
   Shape shape = broadcast_shapes(broadcast_shapes(c.shape(), x.shape(), "where"), y.shape(), "where");
   if (c.dtype() != x.dtype()) c = astype(c, x.dtype());
   Tensor out = Tensor::empty(shape, x.dtype(), x.device());
   if (out.device().is_gpu()) {
-    GL_CUDA_CALL("where", where_cuda(out, c, x, y));
+    GL_CUDA_LAUNCH("where", out.device(), where_cuda(out, c, x, y));
   } else {
     StridedLayout<4> L = make_layout<4>(shape, {broadcast_strides(out, shape), broadcast_strides(c, shape),
                                                 broadcast_strides(x, shape), broadcast_strides(y, shape)});
@@ -119,7 +119,7 @@ Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap) {
   Tensor out = Tensor::empty(shape, x.dtype(), x.device());
   int64_t k = idx.numel();
   if (out.device().is_gpu()) {
-    GL_CUDA_CALL("take", take_cuda(out, src, idx, outer, axis_len, inner, wrap));
+    GL_CUDA_LAUNCH("take", out.device(), take_cuda(out, src, idx, outer, axis_len, inner, wrap));
   } else {
     const double* ix = idx.data<double>();
     size_t row_bytes = static_cast<size_t>(inner) * x.itemsize();
@@ -148,7 +148,7 @@ Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off
   Tensor idx = index_values(indices);
   Tensor out = Tensor::empty(shape, dtype, indices.device());
   if (out.device().is_gpu()) {
-    GL_CUDA_CALL("one_hot", one_hot_cuda(out, idx, depth, on_value, off_value));
+    GL_CUDA_LAUNCH("one_hot", out.device(), one_hot_cuda(out, idx, depth, on_value, off_value));
     return out;
   }
   const double* ix = idx.data<double>();

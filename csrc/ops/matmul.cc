@@ -120,7 +120,7 @@ void run_gemm(DType dtype, Device device, bool ta, bool tb, int64_t m, int64_t n
   for (int64_t v : {m, n, k, lda, ldb, ldc, batch})
     GL_CHECK(v <= INT_MAX, op, ": matrix dimension ", v, " exceeds the GEMM limit of ", INT_MAX);
   if (device.is_gpu()) {
-    GL_CUDA_CALL(op, gemm_cuda(dtype, device.id, ta, tb, m, n, k, alpha, a, lda, stride_a, b,
+    GL_CUDA_LAUNCH(op, device, gemm_cuda(dtype, device.id, ta, tb, m, n, k, alpha, a, lda, stride_a, b,
                                ldb, stride_b, beta, c, ldc, stride_c, batch));
     return;
   }
@@ -176,7 +176,7 @@ bool any_empty(std::initializer_list<const Tensor*> ts) {
 Tensor zeros_like(const Tensor& t) { return full_like(t, 0.0); }
 
 Tensor as_matrix(const Tensor& t, int64_t rows, int64_t cols) {
-  return reshape(t, {rows, cols}, false);
+  return reshape_to(t, {rows, cols});
 }
 
 // MXNet's dot reads a as one matrix: (prod(shape[:-1]), shape[-1]), or with transpose_a
@@ -226,7 +226,7 @@ GradList matmul_grads(const Tensor& a2, const Tensor& b2, const Tensor& g2, bool
 
 void column_sum(const Tensor& out, const Tensor& g, int64_t rows, int64_t cols) {
   if (out.device().is_gpu()) {
-    GL_CUDA_CALL("FullyConnected", column_sum_cuda(out, g, rows, cols));
+    GL_CUDA_LAUNCH("FullyConnected", out.device(), column_sum_cuda(out, g, rows, cols));
     return;
   }
   GL_DISPATCH_FLOAT(g.dtype(), "FullyConnected", {
@@ -257,7 +257,7 @@ GradList fully_connected_backward(const Tensor& x, const Tensor& w, const Tensor
     if (need_b) gb = zeros_like(bias);
   } else if (is_recording()) {  // create_graph: the same maths as recorded ops
     Tensor g2 = as_matrix(g, rows, hidden);
-    if (need_x) gx = reshape(dot(g2, w, false, false), x.shape(), false);
+    if (need_x) gx = reshape_to(dot(g2, w, false, false), x.shape());
     if (need_w) gw = dot(g2, as_matrix(x, rows, in_units), true, false);
     if (need_b) gb = reduce(ReduceOp::Sum, g2, {0}, false, false);
   } else {
@@ -317,8 +317,8 @@ Tensor dot(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b)
                 GradList grads = matmul_grads(
                     as_matrix(a, d.a_rows, d.a_cols), as_matrix(b, d.b_rows, d.b_cols),
                     as_matrix(g[0], d.m, d.n), transpose_a, transpose_b, need_a, need_b, dot);
-                if (need_a) grads[0] = reshape(grads[0], a.shape(), false);
-                if (need_b) grads[1] = reshape(grads[1], b.shape(), false);
+                if (need_a) grads[0] = reshape_to(grads[0], a.shape());
+                if (need_b) grads[1] = reshape_to(grads[1], b.shape());
                 return grads;
               });
   }

@@ -77,7 +77,7 @@ bool all_contiguous(const Tensor& weight, const Tensor& grad, const std::vector<
 void run_update(OptimRule rule, const Tensor& weight, const Tensor& grad,
                 const std::vector<Tensor>& states, const Tensor& master, const OptimParams& p) {
   if (weight.device().is_gpu()) {
-    GL_CUDA_CALL(optim_name(rule), optimizer_update_cuda(rule, weight, grad, states, master, p));
+    GL_CUDA_LAUNCH(optim_name(rule), weight.device(), optimizer_update_cuda(rule, weight, grad, states, master, p));
     return;
   }
   optim::dispatch_update(rule, weight, grad, states, master, p,

@@ -491,7 +491,7 @@ Tensor reduce_impl(ReduceOp op, const Tensor& x, const AxisMask& mask, const Sha
   }
   StridedLayout<2> L = reduce_layout(x, mask);
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL(name, reduce_cuda(op, out, x, L));
+    GL_CUDA_LAUNCH(name, out.device(), reduce_cuda(op, out, x, L));
   } else {
     reduce_cpu(op, out, x, L);
   }
@@ -520,7 +520,7 @@ Tensor argreduce(bool is_max, const Tensor& x, std::optional<int> axis, bool kee
            shape_str(x.shape()), axis ? detail::concat(" and axis=", *axis) : std::string());
   StridedLayout<2> L = reduce_layout(x, mask);
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL(name, argreduce_cuda(is_max, out, x, L));
+    GL_CUDA_LAUNCH(name, out.device(), argreduce_cuda(is_max, out, x, L));
     return out;
   }
   const ReducePlan P = make_plan(L);

@@ -142,7 +142,7 @@ Tensor softmax_forward(const Tensor& x, int axis, double temperature, bool log) 
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (y.numel() == 0) return y;
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL(name, softmax_cuda(y, xc, outer, n, inner, temperature, log));
+    GL_CUDA_LAUNCH(name, y.device(), softmax_cuda(y, xc, outer, n, inner, temperature, log));
     return y;
   }
   GL_DISPATCH_FLOAT(x.dtype(), name, {

@@ -42,7 +42,7 @@ const char* unary_name(UnaryOp op) {
 Tensor unary_forward(UnaryOp op, const Tensor& x) {
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL(unary_name(op), unary_cuda(op, out, x));
+    GL_CUDA_LAUNCH(unary_name(op), out.device(), unary_cuda(op, out, x));
     return out;
   }
   StridedLayout<2> L = layout_unary(out, x);

@@ -151,7 +151,7 @@ void check_fill_dtype(const philox::DrawSpec& spec, DType dtype, const char* op)
 // Fills a contiguous tensor with the values of `draw`.
 void fill_contiguous(const Tensor& t, const philox::DrawSpec& spec, Draw draw, const char* op) {
   if (t.device().is_gpu()) {
-    GL_CUDA_CALL(op, random_fill_cuda(t, spec, draw.seed, draw.stream, op));
+    GL_CUDA_LAUNCH(op, t.device(), random_fill_cuda(t, spec, draw.seed, draw.stream, op));
     return;
   }
   philox::visit_distribution(spec, t.dtype(), op, [&](auto fn) {
@@ -244,7 +244,7 @@ Tensor shuffle(const Tensor& t) {
   }
   const std::vector<int64_t> perm = fisher_yates_permutation(rows, draw);
   if (t.device().is_gpu()) {
-    GL_CUDA_CALL("shuffle", gather_rows_cuda(out, src, perm.data()));
+    GL_CUDA_LAUNCH("shuffle", out.device(), gather_rows_cuda(out, src, perm.data()));
     return out;
   }
   const size_t row_bytes = t.nbytes() / static_cast<size_t>(rows);
