@@ -9,10 +9,11 @@ exception, a slow input, a crash) is a bug. The input being tried sits in an mma
     PYTHONPATH=. python tools/fuzz_params.py --atheris -- -max_total_time=120
 
 The first mode mutates the fixtures in tests/data/mxnet_params/ (plus freshly generated
-valid files) with structure-aware mutations. The second hands the same check to
-libFuzzer through atheris (``pip install atheris``); its mutations are blind to the
-C++ code, which is not built with coverage instrumentation. Both print how many inputs
-they tried.
+valid files) with structure-aware mutations. The second lets libFuzzer drive the same
+check and mutator through atheris (``pip install atheris``); since the C++ reader is not
+built with coverage instrumentation, libFuzzer sees only Python-level coverage. Both
+print how many inputs they tried. For memory errors, run it against the sanitized build
+of tools/sanitize.sh (LD_PRELOAD of libasan, PYTHONPATH at its source copy).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import argparse
 import mmap
 import os
 import random
+import re
 import struct
 import sys
 import time
@@ -52,7 +54,9 @@ def check(data: bytes) -> str:
         text = str(err)
         if not text.startswith('Invalid NDArray file format: buffer, '):
             raise Failure('MXNetError without the expected prefix: %s' % text) from err
-        outcome = 'rejected: ' + text.split(': ')[-1].split(' ')[0]
+        # what went wrong, without the numbers: 'dimension N of the shape is -N'
+        reason = re.sub(r'-?\d+', 'N', text.split('byte offset ', 1)[-1].split(': ', 1)[-1])
+        outcome = 'rejected: ' + ' '.join(reason.split()[:7])
     except Exception as err:  # noqa: BLE001 - any other class is the bug we look for
         raise Failure('%s: %s' % (type(err).__name__, err)) from err
     else:
