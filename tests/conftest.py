@@ -17,7 +17,7 @@ except ImportError:  # hypothesis is a test extra; tests that need it import it 
 else:
     _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
     # "ci" (the default): few examples from a fixed seed, so a CI run is fast and repeatable.
-    settings.register_profile("ci", max_examples=30, derandomize=True, database=None,
+    settings.register_profile("ci", max_examples=100, derandomize=True, database=None,
                               deadline=None, suppress_health_check=_QUIET)
     # "long": GLUONLITE_FUZZ=long or --hypothesis-profile=long, for local fuzzing runs.
     settings.register_profile("long", max_examples=3000, deadline=None,

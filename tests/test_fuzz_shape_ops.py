@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
-from fuzz_support import FLOATS, INTS, arrays, assert_matches, shapes, to_nd
+from fuzz_support import FLOATS, INTS, arrays, assert_matches, elements, shapes, to_nd
 from gluonlite import nd
 from gluonlite.base import MXNetError, MXNetIndexError
 
@@ -211,7 +211,7 @@ def test_split_matches_numpy(data, shape, dtype):
 def test_broadcast_to_matches_numpy(data, shape, dtype, lead):
     x = data.draw(arrays(dtype, shape))
     target = tuple(data.draw(st.integers(0, 3)) for _ in range(lead)) + tuple(
-        data.draw(st.integers(0, 3)) if d == 1 else d for d in shape)
+        data.draw(st.integers(1, 3)) if d == 1 else d for d in shape)  # 0 there keeps the dim
     assert_matches(nd.broadcast_to(to_nd(x), target), np.broadcast_to(x, target))
     if not lead and shape:  # MXNet's code 0 keeps the input's dimension
         spec = tuple(0 if data.draw(st.booleans()) else d for d in target)
@@ -257,10 +257,13 @@ def test_assignment_through_an_index_matches_numpy(data, shape, dtype, scalar):
     key = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
     target_shape = np.asarray(x[key]).shape
     if scalar:
-        value = data.draw(st.integers(-5, 5))
+        value = data.draw(elements(dtype, lo=-5, hi=5))
         got_value = value
     else:
-        value = data.draw(arrays(dtype, data.draw(hnp.broadcastable_shapes(target_shape, max_side=5))))
+        value_shape = data.draw(hnp.broadcastable_shapes(target_shape, min_side=0, max_side=5,
+                                                         max_dims=len(target_shape)).filter(
+            lambda v: np.broadcast_shapes(v, target_shape) == target_shape))
+        value = data.draw(arrays(dtype, value_shape))
         got_value = to_nd(value)
     want = x.copy()
     want[key] = value

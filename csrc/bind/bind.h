@@ -18,6 +18,18 @@ DType parse_dtype(py::handle obj);  // str, numpy dtype or type, None -> float32
 Device make_device(int device_type, int device_id);
 py::array to_numpy(const Tensor& t);
 
+// Runs fn() without the GIL when `work` (elements touched) is large, so other Python threads
+// progress during long kernels; small ops keep it, as releasing would cost more than they do.
+constexpr int64_t kReleaseGilWork = int64_t(1) << 16;
+template <typename Fn>
+auto maybe_without_gil(int64_t work, Fn&& fn) {
+  if (work >= kReleaseGilWork) {
+    py::gil_scoped_release nogil;
+    return fn();
+  }
+  return fn();
+}
+
 void bind_tensor(py::module_& m);
 void bind_ops(py::module_& m);
 void bind_autograd(py::module_& m);

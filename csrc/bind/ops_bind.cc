@@ -18,9 +18,18 @@ using ops::UnaryOp;
 Tensor binary_any(BinaryOp op, const char* name, py::handle a, py::handle b) {
   bool a_t = py::isinstance<Tensor>(a), b_t = py::isinstance<Tensor>(b);
   double s;
-  if (a_t && b_t) return ops::binary(op, py::cast<const Tensor&>(a), py::cast<const Tensor&>(b));
-  if (a_t && as_scalar(b, &s)) return ops::binary_scalar(op, py::cast<const Tensor&>(a), s, false);
-  if (b_t && as_scalar(a, &s)) return ops::binary_scalar(op, py::cast<const Tensor&>(b), s, true);
+  if (a_t && b_t) {
+    const Tensor &x = py::cast<const Tensor&>(a), &y = py::cast<const Tensor&>(b);
+    return maybe_without_gil(x.numel() + y.numel(), [&] { return ops::binary(op, x, y); });
+  }
+  if (a_t && as_scalar(b, &s)) {
+    const Tensor& x = py::cast<const Tensor&>(a);
+    return maybe_without_gil(x.numel(), [&] { return ops::binary_scalar(op, x, s, false); });
+  }
+  if (b_t && as_scalar(a, &s)) {
+    const Tensor& x = py::cast<const Tensor&>(b);
+    return maybe_without_gil(x.numel(), [&] { return ops::binary_scalar(op, x, s, true); });
+  }
   GL_THROW(ErrorKind::Type, name, ": operands must be NDArrays or numbers, got ",
            py::str(py::type::of(a)).cast<std::string>(), " and ",
            py::str(py::type::of(b)).cast<std::string>());
@@ -87,7 +96,9 @@ void bind_ops(py::module_& m) {
   };
   for (const auto& [name, op] : unary_table) {
     UnaryOp o = op;
-    m.def(name, [o](const Tensor& x) { return ops::unary(o, x); });
+    m.def(name, [o](const Tensor& x) {
+      return maybe_without_gil(x.numel(), [&] { return ops::unary(o, x); });
+    });
   }
   static const std::pair<const char*, BinaryOp> binary_table[] = {
       {"add", BinaryOp::Add}, {"subtract", BinaryOp::Sub}, {"multiply", BinaryOp::Mul},
@@ -106,7 +117,10 @@ void bind_ops(py::module_& m) {
 
   // ---- reductions, softmax ----------------------------------------------------------------
   m.def("reduce", [](int op, const Tensor& x, py::handle axis, bool keepdims, bool exclude) {
-    return ops::reduce(static_cast<ops::ReduceOp>(op), x, to_axes(axis), keepdims, exclude);
+    std::vector<int> axes = to_axes(axis);
+    return maybe_without_gil(x.numel(), [&] {
+      return ops::reduce(static_cast<ops::ReduceOp>(op), x, axes, keepdims, exclude);
+    });
   });
   m.def("argmax", [](const Tensor& x, std::optional<int> axis, bool keepdims) {
     return ops::argmax(x, axis, keepdims);
@@ -154,11 +168,17 @@ void bind_ops(py::module_& m) {
   });
 
   // ---- linear algebra ------------------------------------------------------------------------
-  m.def("dot", &ops::dot);
-  m.def("batch_dot", &ops::batch_dot);
+  m.def("dot", [](const Tensor& a, const Tensor& b, bool ta, bool tb) {
+    return maybe_without_gil(a.numel() + b.numel(), [&] { return ops::dot(a, b, ta, tb); });
+  });
+  m.def("batch_dot", [](const Tensor& a, const Tensor& b, bool ta, bool tb) {
+    return maybe_without_gil(a.numel() + b.numel(), [&] { return ops::batch_dot(a, b, ta, tb); });
+  });
   m.def("fully_connected", [](const Tensor& x, const Tensor& w, std::optional<Tensor> b,
                               int64_t num_hidden, bool flatten) {
-    return ops::fully_connected(x, w, b ? &*b : nullptr, num_hidden, flatten);
+    return maybe_without_gil(x.numel() + w.numel(), [&] {
+      return ops::fully_connected(x, w, b ? &*b : nullptr, num_hidden, flatten);
+    });
   });
 
   // ---- random ---------------------------------------------------------------------------------

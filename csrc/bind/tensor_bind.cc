@@ -30,22 +30,28 @@ py::object numpy_type(DType t) {
 py::object binary_method(BinaryOp op, const Tensor& self, py::handle other, bool reflected) {
   if (py::isinstance<Tensor>(other)) {
     const Tensor& o = py::cast<const Tensor&>(other);
-    return py::cast(reflected ? ops::binary(op, o, self) : ops::binary(op, self, o));
+    return py::cast(maybe_without_gil(self.numel() + o.numel(), [&] {
+      return reflected ? ops::binary(op, o, self) : ops::binary(op, self, o);
+    }));
   }
   double s;
-  if (as_scalar(other, &s)) return py::cast(ops::binary_scalar(op, self, s, reflected));
+  if (as_scalar(other, &s))
+    return py::cast(maybe_without_gil(self.numel(), [&] {
+      return ops::binary_scalar(op, self, s, reflected);
+    }));
   return py::reinterpret_borrow<py::object>(Py_NotImplemented);
 }
 
 py::object inplace_method(BinaryOp op, py::object self_obj, py::handle other) {
   const Tensor& self = py::cast<const Tensor&>(self_obj);
   if (py::isinstance<Tensor>(other)) {
-    ops::binary_(op, self, py::cast<const Tensor&>(other));
+    const Tensor& o = py::cast<const Tensor&>(other);
+    maybe_without_gil(self.numel(), [&] { ops::binary_(op, self, o); });
     return self_obj;
   }
   double s;
   if (as_scalar(other, &s)) {
-    ops::binary_scalar_(op, self, s);
+    maybe_without_gil(self.numel(), [&] { ops::binary_scalar_(op, self, s); });
     return self_obj;
   }
   return py::reinterpret_borrow<py::object>(Py_NotImplemented);

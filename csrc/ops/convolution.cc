@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <type_traits>
 #include <vector>
 #ifdef _OPENMP
@@ -43,6 +44,11 @@ inline void valid_range(int64_t out, int64_t in, int64_t s, int64_t p, int64_t k
   if (*lo > *hi) *lo = *hi;
 }
 
+// im2col / col2im split over threads only above this many elements: they are plain copies,
+// and below it waking a second thread costs more than it saves (much more on a busy
+// machine). Large passes are parallel over chunks of samples instead (for_each_chunk).
+constexpr int64_t kCopyGrain = int64_t(1) << 20;
+
 // One kernel tap (a position inside the kernel): along each axis, the input offset it
 // adds (k * dilate - pad) and the output range [lo, hi) for which the input is in bounds.
 // Computed once per call, so the copy loops below do no divisions.
@@ -74,7 +80,7 @@ void im2col_cpu(const T* x, T* col, const ConvGeometry& g, int64_t group, int64_
   const int64_t s2 = g.stride[2];
   const T zero = static_cast<T>(0.0f);
   const std::vector<Tap> taps = kernel_taps(g);
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(row_len, 1));
+  const int64_t grain = std::max<int64_t>(1, kCopyGrain / std::max<int64_t>(row_len, 1));
   parallel_for(cg * K, grain, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       const Tap& t = taps[static_cast<size_t>(row % K)];
@@ -122,7 +128,7 @@ void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64
   const int64_t row_len = nb * L, in_size = g.in_size(), o12 = g.out[1] * g.out[2];
   const int64_t s2 = g.stride[2];
   const std::vector<Tap> taps = kernel_taps(g);
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(K * L, 1));
+  const int64_t grain = std::max<int64_t>(1, kCopyGrain / std::max<int64_t>(K * L, 1));
   parallel_for(nb * cg, grain, [&](int64_t begin, int64_t end) {
     std::vector<A> buffer(direct ? 0 : static_cast<size_t>(in_size));
     for (int64_t task = begin; task < end; ++task) {
@@ -187,6 +193,7 @@ struct Workspace {
 struct ChunkPlan {
   int64_t chunk = 1;  // samples per chunk
   int workers = 1;
+  bool cpu = true;
 };
 
 ChunkPlan plan_chunks(const ConvGeometry& g, Device device) {
@@ -196,6 +203,7 @@ ChunkPlan plan_chunks(const ConvGeometry& g, Device device) {
                         std::max<int64_t>(kColumnBudget / per_sample, 1));
   nb = std::max<int64_t>(1, std::min(nb, g.batch));
   ChunkPlan plan;
+  plan.cpu = device.is_cpu();
 #ifdef _OPENMP
   const int64_t macs = g.batch * L * g.col_rows() * g.out_channels;
   const int threads = omp_get_max_threads();
@@ -211,7 +219,7 @@ ChunkPlan plan_chunks(const ConvGeometry& g, Device device) {
   return plan;
 }
 
-// Keeps OpenBLAS on one thread while our workers each run their own GEMMs.
+// Keeps OpenBLAS on one thread for the scope (restoring its setting after).
 class SingleThreadedBlas {
  public:
   SingleThreadedBlas() : previous_(scipy_openblas_get_num_threads()) {
@@ -232,13 +240,16 @@ void for_each_chunk(const ConvGeometry& g, const ChunkPlan& plan, std::vector<Wo
                     Fn fn) {
   const int64_t chunks = (g.batch + plan.chunk - 1) / plan.chunk;
   ws->resize(static_cast<size_t>(plan.workers));
+  // On the CPU, BLAS always runs on one thread here: large passes are split over our own
+  // workers, and small GEMMs only lose time waking BLAS threads.
+  std::optional<SingleThreadedBlas> one_blas_thread;
+  if (plan.cpu) one_blas_thread.emplace();
   if (plan.workers == 1) {
     for (int64_t c = 0; c < chunks; ++c)
       fn(c * plan.chunk, std::min(plan.chunk, g.batch - c * plan.chunk), (*ws)[0]);
     return;
   }
 #ifdef _OPENMP
-  SingleThreadedBlas one_blas_thread;
   std::exception_ptr error;
 #pragma omp parallel for num_threads(plan.workers) schedule(static)
   for (int64_t c = 0; c < chunks; ++c) {

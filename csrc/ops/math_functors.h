@@ -79,9 +79,11 @@ template <typename A> GL_HD A floor_mod(A a, A b) {
     }
     return static_cast<A>(a % b);
   } else {
-    if (b == A(0)) return A(0);
     using M = math_t<A>;
     M x = static_cast<M>(a), y = static_cast<M>(b);
+    if (y == M(0)) return static_cast<A>(x - x);  // 0, or NaN for a NaN or infinite x
+    if (GL_MATH(isinf)(y) && GL_MATH(isfinite)(x))  // numpy: x itself, or y across zero
+      return static_cast<A>((x == M(0) || (x < M(0)) == (y < M(0))) ? x : y);
     return static_cast<A>(x - GL_MATH(floor)(x / y) * y);
   }
 }
@@ -114,7 +116,8 @@ template <typename A> GL_HD A floor_mod(A a, A b) {
 
 GL_UNARY_FUNCTOR_INT(NegF, -x, wrap_sub(T(0), x))
 GL_UNARY_FUNCTOR_INT(AbsF, x < M(0) ? -x : x, is_negative(x) ? wrap_sub(T(0), x) : x)
-GL_UNARY_FUNCTOR_INT(SignF, x > M(0) ? M(1) : (x < M(0) ? M(-1) : M(0)),
+// NaN propagates as in numpy: sign(NaN) and relu(NaN) are NaN.
+GL_UNARY_FUNCTOR_INT(SignF, x > M(0) ? M(1) : (x < M(0) ? M(-1) : x),
                      x > T(0) ? T(1) : (is_negative(x) ? T(-1) : T(0)))
 GL_UNARY_FUNCTOR(ExpF, GL_MATH(exp)(x))
 GL_UNARY_FUNCTOR(LogF, GL_MATH(log)(x))
@@ -123,10 +126,13 @@ GL_UNARY_FUNCTOR(RsqrtF, M(1) / GL_MATH(sqrt)(x))
 GL_UNARY_FUNCTOR_INT(SquareF, x * x, wrap_mul(x, x))
 GL_UNARY_FUNCTOR(SigmoidF, M(1) / (M(1) + GL_MATH(exp)(-x)))
 GL_UNARY_FUNCTOR(TanhF, GL_MATH(tanh)(x))
-GL_UNARY_FUNCTOR_INT(ReluF, x > M(0) ? x : M(0), x > T(0) ? x : T(0))
+GL_UNARY_FUNCTOR_INT(ReluF, x < M(0) ? M(0) : x, x > T(0) ? x : T(0))
 // log(1 + e^x) without overflow for large x
 GL_UNARY_FUNCTOR(SoftreluF, x > M(20) ? x : GL_MATH(log1p)(GL_MATH(exp)(x)))
-GL_UNARY_FUNCTOR(SoftsignF, x / (M(1) + (x < M(0) ? -x : x)))
+// x / (1 + |x|), written so that softsign(+-inf) is +-1 rather than inf / inf
+GL_UNARY_FUNCTOR(SoftsignF, x > M(1)    ? M(1) - M(1) / (M(1) + x)
+                            : x < M(-1) ? M(1) / (M(1) - x) - M(1)
+                                        : x / (M(1) + (x < M(0) ? -x : x)))
 GL_UNARY_FUNCTOR(SinF, GL_MATH(sin)(x))
 GL_UNARY_FUNCTOR(CosF, GL_MATH(cos)(x))
 GL_UNARY_FUNCTOR_INT(FloorF, GL_MATH(floor)(x), x)

@@ -73,6 +73,7 @@ Tensor log_softmax(const Tensor& x, int axis, double temperature);
 // ---- shape and indexing (shape.cc, index.cc) -------------------------------------------
 // MXNet reshape codes: 0 copies a dim, -1 infers, -2 copies the rest, -3 merges two, -4 splits.
 Tensor reshape(const Tensor& x, const Shape& spec, bool reverse);
+Tensor reshape_to(const Tensor& x, const Shape& shape);  // exact shape: no codes, 0 is a size
 Tensor transpose(const Tensor& x, const std::vector<int>& axes);  // empty = reverse
 Tensor swapaxes(const Tensor& x, int a, int b);
 Tensor expand_dims(const Tensor& x, int axis);

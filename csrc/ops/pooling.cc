@@ -95,15 +95,14 @@ void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) 
             }
           if (nan) best = std::numeric_limits<A>::quiet_NaN();
           int64_t best_at = -1;
-          if (ap) {
-            for (int64_t d = d0; d < d1 && best_at < 0; ++d)
-              for (int64_t h = h0; h < h1 && best_at < 0; ++h)
-                for (int64_t c = w0; c < w1; ++c) {
-                  const A v = static_cast<A>(xp[d * hw + h * g.in[2] + c]);
-                  if (v == best || (nan && v != v)) {
-                    best_at = d * hw + h * g.in[2] + c;
-                    break;
-                  }
+          if (ap) {  // scanned backwards with a mask, so the first match wins without branches
+            for (int64_t d = d1 - 1; d >= d0; --d)
+              for (int64_t h = h1 - 1; h >= h0; --h)
+                for (int64_t c = w1 - 1; c >= w0; --c) {
+                  const int64_t at = d * hw + h * g.in[2] + c;
+                  const A v = static_cast<A>(xp[at]);
+                  const int64_t hit = -static_cast<int64_t>((v == best) | (nan & (v != v)));
+                  best_at = (at & hit) | (best_at & ~hit);
                 }
           }
           yp[o] = static_cast<T>(best);

@@ -31,7 +31,7 @@ __global__ void pool_forward_kernel(const T* __restrict__ x, T* __restrict__ y,
           for (int64_t c = w.start[2]; c < w.end[2]; ++c) {
             const int64_t at = (d * g.in[1] + h) * g.in[2] + c;
             const A v = static_cast<A>(xp[at]);
-            if (v > best || v != v) {  // a NaN, once taken, is never replaced
+            if (v > best || (v != v && best == best)) {  // the first NaN wins, as on the CPU
               best = v;
               best_at = at;
             }

@@ -81,11 +81,17 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
 }  // namespace
 
 Tensor reshape(const Tensor& x, const Shape& spec, bool reverse) {
-  Shape shape = infer_reshape(x.shape(), spec, reverse);
+  return reshape_to(x, infer_reshape(x.shape(), spec, reverse));
+}
+
+Tensor reshape_to(const Tensor& x, const Shape& shape) {
+  GL_CHECK(shape_numel(shape) == x.numel(), "reshape: cannot reshape array of shape ",
+           shape_str(x.shape()), " (", x.numel(), " elements) into shape ", shape_str(shape),
+           " (", shape_numel(shape), " elements)");
   Tensor base = contiguous(x);
   Tensor y = Tensor::view(base, shape, contiguous_strides(shape), base.offset());
   Shape in_shape = x.shape();
-  record_unary("reshape", x, y, [in_shape](const Tensor& g) { return reshape(g, in_shape, false); });
+  record_unary("reshape", x, y, [in_shape](const Tensor& g) { return reshape_to(g, in_shape); });
   return y;
 }
 
@@ -135,7 +141,7 @@ Tensor expand_dims(const Tensor& x, int axis) {
   strides.insert(strides.begin() + axis, stride);
   Tensor y = Tensor::view(x, shape, strides, x.offset());
   Shape in_shape = x.shape();
-  record_unary("expand_dims", x, y, [in_shape](const Tensor& g) { return reshape(g, in_shape, false); });
+  record_unary("expand_dims", x, y, [in_shape](const Tensor& g) { return reshape_to(g, in_shape); });
   return y;
 }
 
@@ -160,15 +166,15 @@ Tensor squeeze(const Tensor& x, const std::vector<int>& axes) {
     }
   Tensor y = Tensor::view(x, shape, strides, x.offset());
   Shape in_shape = x.shape();
-  record_unary("squeeze", x, y, [in_shape](const Tensor& g) { return reshape(g, in_shape, false); });
+  record_unary("squeeze", x, y, [in_shape](const Tensor& g) { return reshape_to(g, in_shape); });
   return y;
 }
 
 Tensor flatten(const Tensor& x) {
-  if (x.ndim() == 0) return reshape(x, {1, 1}, false);
+  if (x.ndim() == 0) return reshape_to(x, {1, 1});
   int64_t rest = 1;
   for (int i = 1; i < x.ndim(); ++i) rest *= x.shape()[i];
-  return reshape(x, {x.shape()[0], rest}, false);
+  return reshape_to(x, {x.shape()[0], rest});
 }
 
 Tensor concat(const std::vector<Tensor>& xs, int axis) {

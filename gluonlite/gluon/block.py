@@ -85,14 +85,19 @@ class _BlockScope:
         _BlockScope._current.value = self._old_scope
 
 
-def _holds_unregistered_block(value: Any, children: List['Block']) -> bool:
+def _holds_unregistered_block(value: Any, child_ids: set) -> bool:
     if isinstance(value, Block):
-        return not any(value is c for c in children)
+        return id(value) not in child_ids
     if isinstance(value, (list, tuple)):
-        return any(_holds_unregistered_block(v, children) for v in value)
+        return any(_holds_unregistered_block(v, child_ids) for v in value)
     if isinstance(value, dict):
-        return any(_holds_unregistered_block(v, children) for v in value.values())
+        return any(_holds_unregistered_block(v, child_ids) for v in value.values())
     return False
+
+
+# A Block's own bookkeeping containers, which never hold unregistered Blocks.
+_INTERNAL_CONTAINERS = frozenset(('_children', '_reg_params', '_forward_hooks',
+                                  '_forward_pre_hooks', '_flags'))
 
 
 class Block:
@@ -122,6 +127,9 @@ class Block:
                 raise TypeError('Changing attribute type for {name} from {type1} to {type2}'
                                 'is not allowed.'.format(name=name, type1=type(existing),
                                                          type2=type(value)))
+        if isinstance(value, (list, tuple, dict)) and name not in _INTERNAL_CONTAINERS:
+            # Remembered so collect_params checks only these for unregistered Blocks.
+            self.__dict__.setdefault('_container_attrs', set()).add(name)
         if isinstance(value, Block):
             self.register_child(value, name)
         elif isinstance(value, Parameter):
@@ -136,12 +144,16 @@ class Block:
         super().__setattr__(name, value)
 
     def _check_container_with_block(self, stacklevel: int = 3) -> None:
-        children = list(self._children.values())
+        names = self.__dict__.get('_container_attrs')
+        if not names:
+            return
+        child_ids = None
         for name, value in self.__dict__.items():
-            if name == '_children' or name.startswith('__'):
+            if name not in names or name.startswith('__') or not isinstance(value, (list, tuple, dict)):
                 continue
-            if isinstance(value, (list, tuple, dict)) and \
-                    _holds_unregistered_block(value, children):
+            if child_ids is None:
+                child_ids = {id(c) for c in self._children.values()}
+            if _holds_unregistered_block(value, child_ids):
                 warnings.warn(
                     '"{name}" is an unregistered container with Blocks. Note that Blocks '
                     'inside the list, tuple or dict will not be registered automatically. '
@@ -173,6 +185,8 @@ class Block:
 
     def _own_params(self) -> 'OrderedDict[str, Parameter]':
         """params, plus Parameters assigned as attributes but not obtained from params."""
+        if not self._reg_params:
+            return self._params._params  # read-only use by callers: no copy needed
         own = OrderedDict(self._params.items())
         known = set(id(p) for p in own.values())
         for param in self._reg_params.values():
@@ -184,11 +198,15 @@ class Block:
     def _collect(self, pattern: Optional['re.Pattern'], out: ParameterDict,
                  stacklevel: int) -> None:
         self._check_container_with_block(stacklevel)
-        own = self._own_params()
-        if pattern is None:
-            out.update(own)
-        else:
-            out.update(OrderedDict((k, v) for k, v in own.items() if pattern.match(k)))
+        collected = out._params
+        for key, param in self._own_params().items():
+            if pattern is not None and not pattern.match(key):
+                continue
+            existing = collected.get(key)
+            if existing is not None and existing is not param:
+                raise AssertionError("Cannot update self with other because they have "
+                                     "different Parameters with the same name '%s'" % key)
+            collected[key] = param
         for child in self._children.values():
             child._collect(pattern, out, stacklevel + 1)
 

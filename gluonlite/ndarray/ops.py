@@ -80,9 +80,9 @@ def clip(data: NDArray, a_min: float, a_max: float, out=None, **kwargs) -> NDArr
 
 
 @_export
-def softrelu(data: NDArray, **kwargs) -> NDArray:
+def softrelu(data: NDArray, out=None, **kwargs) -> NDArray:
     """log(1 + exp(x))."""
-    return _core.softrelu(data)
+    return _write_out(_core.softrelu(data), out)
 
 
 @_export
@@ -127,26 +127,32 @@ def argmin(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDAr
 
 
 @_export
-def norm(data: NDArray, ord=2, axis=None, keepdims=False, **kwargs) -> NDArray:
+def norm(data: NDArray, ord=2, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
     """L2 (ord=2) or L1 (ord=1) norm."""
     if ord == 2:
-        return _core.sqrt(_core.reduce(_REDUCE_SUM, _core.square(data), axis, keepdims, False))
+        return _write_out(_core.sqrt(_core.reduce(_REDUCE_SUM, _core.square(data), axis,
+                                                  keepdims, False)), out)
     if ord == 1:
-        return _core.reduce(_REDUCE_SUM, _core.abs(data), axis, keepdims, False)
+        return _write_out(_core.reduce(_REDUCE_SUM, _core.abs(data), axis, keepdims, False), out)
     raise ValueError(f"norm: ord must be 1 or 2, got {ord}")
 
 
 @_export
 def broadcast_to(data: NDArray, shape=None, out=None, **kwargs) -> NDArray:
-    """Broadcasts to ``shape`` (0 keeps the input's dimension)."""
-    shape = tuple(d if d != 0 else data.shape[i] for i, d in enumerate(shape))
+    """Broadcasts to ``shape`` (0 keeps the input's dimension).
+
+    MXNet needs as many dimensions as the input; gluonlite also prepends new leading ones,
+    as numpy does (a 0 there is a size: the input has no dimension to keep).
+    """
+    lead = len(shape) - data.ndim
+    shape = tuple(data.shape[i - lead] if d == 0 and i >= lead else d for i, d in enumerate(shape))
     return _write_out(_core.broadcast_to(data, shape), out)
 
 
 @_export
-def broadcast_like(lhs: NDArray, rhs: NDArray, **kwargs) -> NDArray:
+def broadcast_like(lhs: NDArray, rhs: NDArray, out=None, **kwargs) -> NDArray:
     """Broadcasts ``lhs`` to the shape of ``rhs``."""
-    return _core.broadcast_to(lhs, rhs.shape)
+    return _write_out(_core.broadcast_to(lhs, rhs.shape), out)
 
 
 @_export
@@ -176,9 +182,9 @@ def transpose(data: NDArray, axes=None, out=None, **kwargs) -> NDArray:
 
 
 @_export
-def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, **kwargs) -> NDArray:
+def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, out=None, **kwargs) -> NDArray:
     """Swaps two axes."""
-    return _core.swapaxes(data, dim1, dim2)
+    return _write_out(_core.swapaxes(data, dim1, dim2), out)
 
 
 SwapAxis = swapaxes
@@ -234,24 +240,25 @@ SliceChannel = split
 
 
 @_export
-def slice_axis(data: NDArray, axis: int, begin: int, end: Optional[int], **kwargs) -> NDArray:
+def slice_axis(data: NDArray, axis: int, begin: int, end: Optional[int], out=None,
+               **kwargs) -> NDArray:
     """Slices [begin, end) along ``axis``."""
-    return _core.slice_axis(data, axis, begin, end)
+    return _write_out(_core.slice_axis(data, axis, begin, end), out)
 
 
 @_export
-def identity(data: NDArray, **kwargs) -> NDArray:
+def identity(data: NDArray, out=None, **kwargs) -> NDArray:
     """A copy of ``data``."""
-    return _core.clone(data)
+    return _write_out(_core.clone(data), out)
 
 
 copy = identity
 
 
 @_export
-def cast(data: NDArray, dtype, **kwargs) -> NDArray:
+def cast(data: NDArray, dtype, out=None, **kwargs) -> NDArray:
     """Casts to ``dtype``."""
-    return data.astype(dtype)
+    return _write_out(data.astype(dtype), out)
 
 
 Cast = cast
@@ -314,9 +321,10 @@ def _install_op_methods(cls) -> None:
 # ---- selection ------------------------------------------------------------------------------
 
 @_export
-def where(condition: NDArray, x: NDArray, y: NDArray, **kwargs) -> NDArray:
-    """Elementwise ``x`` where ``condition`` is non-zero, else ``y``."""
-    return _core.where(condition, x, y)
+def where(condition: NDArray, x: NDArray, y: NDArray, out=None, **kwargs) -> NDArray:
+    """Elementwise ``x`` where ``condition`` is non-zero, else ``y`` (a 1-D condition as long
+    as x's first axis picks whole rows, as in MXNet)."""
+    return _write_out(_core.where(condition, x, y), out)
 
 
 @_export
@@ -330,14 +338,15 @@ def take(a: NDArray, indices, axis: int = 0, mode: str = "clip", out=None, **kwa
 
 @_export
 def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: float = 0.0,
-            dtype="float32", **kwargs) -> NDArray:
+            dtype="float32", out=None, **kwargs) -> NDArray:
     """One-hot encoding along a new last axis."""
-    return _core.one_hot(indices, int(depth), float(on_value), float(off_value), dtype)
+    return _write_out(_core.one_hot(indices, int(depth), float(on_value), float(off_value), dtype),
+                      out)
 
 
 @_export
 def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False, mode: str = "clip",
-         **kwargs) -> NDArray:
+         out=None, **kwargs) -> NDArray:
     """Picks one element per row along ``axis`` (``data[i, index[i]]`` for 2-D data)."""
     depth = data.shape[axis]
     if mode == "wrap":
@@ -345,7 +354,8 @@ def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False, 
     mask = _core.one_hot(_core.clip(index, 0.0, float(depth - 1)), depth, 1.0, 0.0, data._dtype_name)
     if axis not in (-1, data.ndim - 1):
         mask = _core.swapaxes(mask, -1, axis)
-    return _core.reduce(_REDUCE_SUM, _core.multiply(data, mask), axis, keepdims, False)
+    return _write_out(_core.reduce(_REDUCE_SUM, _core.multiply(data, mask), axis, keepdims, False),
+                      out)
 
 
 @_export

@@ -48,6 +48,18 @@ class _Norm(HybridBlock):
     def _params_to_infer(self) -> tuple:
         return (self.gamma, self.beta)
 
+    def _affine_params(self, in_channels: int, center: bool, scale: bool, gamma_init: Any,
+                       beta_init: Any) -> None:
+        """gamma and beta of shape (in_channels,); a disabled one keeps grad_req 'null'."""
+        self.gamma = self.params.get('gamma', grad_req='write' if scale else 'null',
+                                     shape=(in_channels,), init=gamma_init,
+                                     allow_deferred_init=True)
+        self.beta = self.params.get('beta', grad_req='write' if center else 'null',
+                                    shape=(in_channels,), init=beta_init,
+                                    allow_deferred_init=True)
+        for param in self._params_to_infer():
+            param._dim_names = ('in_channels',)
+
     def infer_shape(self, x: Any, *args: Any) -> None:
         """in_channels = the size of the normalized axis of the input."""
         channels = x.shape[_checked_axis(self, x, self._axis)]
@@ -133,14 +145,7 @@ class LayerNorm(_Norm):
         self._epsilon = epsilon
         self._center = center
         self._scale = scale
-        self.gamma = self.params.get('gamma', grad_req='write' if scale else 'null',
-                                     shape=(in_channels,), init=gamma_initializer,
-                                     allow_deferred_init=True)
-        self.beta = self.params.get('beta', grad_req='write' if center else 'null',
-                                    shape=(in_channels,), init=beta_initializer,
-                                    allow_deferred_init=True)
-        for param in self._params_to_infer():
-            param._dim_names = ('in_channels',)
+        self._affine_params(in_channels, center, scale, gamma_initializer, beta_initializer)
 
     def hybrid_forward(self, F: Any, data: Any, gamma: Any, beta: Any) -> Any:
         try:
@@ -165,14 +170,7 @@ class InstanceNorm(_Norm):
         self._kwargs = {'eps': epsilon, 'axis': axis, 'center': center, 'scale': scale}
         self._axis = axis
         self._epsilon = epsilon
-        self.gamma = self.params.get('gamma', grad_req='write' if scale else 'null',
-                                     shape=(in_channels,), init=gamma_initializer,
-                                     allow_deferred_init=True)
-        self.beta = self.params.get('beta', grad_req='write' if center else 'null',
-                                    shape=(in_channels,), init=beta_initializer,
-                                    allow_deferred_init=True)
-        for param in self._params_to_infer():
-            param._dim_names = ('in_channels',)
+        self._affine_params(in_channels, center, scale, gamma_initializer, beta_initializer)
 
     def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any) -> Any:
         try:
