@@ -43,8 +43,6 @@ void empty_cache(int device_id);
     ::gl::cuda::DeviceScope gl_device_scope_((DEVICE).id);    \
     __VA_ARGS__;                                              \
   } while (0)
-#define GL_CUDA_CALL(OPNAME, ...) __VA_ARGS__
 #else
 #define GL_CUDA_LAUNCH(OPNAME, DEVICE, ...) ::gl::cuda::require_device((DEVICE).id, OPNAME)
-#define GL_CUDA_CALL(OPNAME, ...) ::gl::cuda::require_device(0, OPNAME)
 #endif

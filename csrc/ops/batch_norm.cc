@@ -132,7 +132,7 @@ const P* ptr_or_null(const Tensor* t) { return t ? t->data<P>() : nullptr; }
 
 void stats(const Tensor& x, const Tensor& mean, const Tensor& var, const Dims& d) {
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("BatchNorm", bn_stats_cuda(x, mean, var, d.outer, d.channels, d.inner));
+    GL_CUDA_LAUNCH("BatchNorm", x.device(), bn_stats_cuda(x, mean, var, d.outer, d.channels, d.inner));
     return;
   }
   GL_BN_DISPATCH(x.dtype(), stats_cpu(x.data<scalar_t>(), mean.data<param_t>(),
@@ -142,7 +142,7 @@ void stats(const Tensor& x, const Tensor& mean, const Tensor& var, const Dims& d
 void apply(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor* gamma,
            const Tensor& beta, const Tensor& y, double eps, const Dims& d) {
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("BatchNorm", bn_apply_cuda(x, mean, var, gamma, beta, y, eps, d.outer,
+    GL_CUDA_LAUNCH("BatchNorm", x.device(), bn_apply_cuda(x, mean, var, gamma, beta, y, eps, d.outer,
                                             d.channels, d.inner));
     return;
   }
@@ -155,7 +155,7 @@ void backward(const Tensor& x, const Tensor& dy, const Tensor& mean, const Tenso
               const Tensor* gamma, const Tensor* dx, const Tensor& dgamma, const Tensor& dbeta,
               double eps, bool batch_stats, const Dims& d) {
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("BatchNorm", bn_backward_cuda(x, dy, mean, var, gamma, dx, dgamma, dbeta, eps,
+    GL_CUDA_LAUNCH("BatchNorm", x.device(), bn_backward_cuda(x, dy, mean, var, gamma, dx, dgamma, dbeta, eps,
                                                batch_stats, d.outer, d.channels, d.inner));
     return;
   }

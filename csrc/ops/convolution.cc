@@ -158,7 +158,7 @@ void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64
 void im2col(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t group,
             int64_t n0, int64_t nb) {
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("Convolution", im2col_cuda(x, col, g, group, n0, nb));
+    GL_CUDA_LAUNCH("Convolution", x.device(), im2col_cuda(x, col, g, group, n0, nb));
     return;
   }
   GL_DISPATCH_FLOAT(x.dtype(), "Convolution",
@@ -168,7 +168,7 @@ void im2col(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t g
 void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t group,
             int64_t n0, int64_t nb) {
   if (dx.device().is_gpu()) {
-    GL_CUDA_CALL("Convolution", col2im_cuda(col, dx, g, group, n0, nb));
+    GL_CUDA_LAUNCH("Convolution", dx.device(), col2im_cuda(col, dx, g, group, n0, nb));
     return;
   }
   GL_DISPATCH_FLOAT(dx.dtype(), "Convolution",

@@ -22,7 +22,7 @@ namespace {
 Tensor leaky_forward(const Tensor& x, LeakyAct act, double slope) {
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("LeakyReLU", leaky_relu_cuda(y, x, int(act), slope));
+    GL_CUDA_LAUNCH("LeakyReLU", x.device(), leaky_relu_cuda(y, x, int(act), slope));
     return y;
   }
   StridedLayout<2> L = layout_unary(y, x);
@@ -35,7 +35,7 @@ Tensor leaky_forward(const Tensor& x, LeakyAct act, double slope) {
 Tensor leaky_grad(const Tensor& x, const Tensor& dy, LeakyAct act, double slope) {
   Tensor dx = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("LeakyReLU", leaky_relu_grad_cuda(dx, x, dy, int(act), slope));
+    GL_CUDA_LAUNCH("LeakyReLU", x.device(), leaky_relu_grad_cuda(dx, x, dy, int(act), slope));
     return dx;
   }
   StridedLayout<3> L = layout_binary(dx, x, dy);

@@ -103,7 +103,7 @@ Tensor group_norm(const char* op, const Tensor& x, const Tensor& gamma, const Te
   Tensor invstd = Tensor::empty(stats_shape, x.dtype(), x.device());
   if (x.numel() > 0) {
     if (x.device().is_gpu()) {
-      GL_CUDA_CALL(op, norm_forward_cuda(xc, gc, bc, y, mean, invstd, g, eps));
+      GL_CUDA_LAUNCH(op, x.device(), norm_forward_cuda(xc, gc, bc, y, mean, invstd, g, eps));
     } else {
       GL_DISPATCH_FLOAT(x.dtype(), op, forward_cpu(
           xc.data<scalar_t>(), gc.data<scalar_t>(), bc.data<scalar_t>(), y.data<scalar_t>(),
@@ -122,7 +122,7 @@ Tensor group_norm(const char* op, const Tensor& x, const Tensor& gamma, const Te
                 if (need_x) {
                   dx = Tensor::empty(xc.shape(), xc.dtype(), xc.device());
                   if (dx.numel() > 0 && dx.device().is_gpu()) {
-                    GL_CUDA_CALL(op, norm_backward_cuda(xc, dy, gc, mean, invstd, dx, g));
+                    GL_CUDA_LAUNCH(op, dx.device(), norm_backward_cuda(xc, dy, gc, mean, invstd, dx, g));
                   } else if (dx.numel() > 0) {
                     GL_DISPATCH_FLOAT(dx.dtype(), op, backward_cpu(
                         xc.data<scalar_t>(), dy.data<scalar_t>(), gc.data<scalar_t>(),

@@ -169,7 +169,7 @@ void pool_backward_cpu(const T* dy, const int64_t* argmax, T* dx, const PoolGeom
 
 void pool_forward(const Tensor& x, const Tensor& y, const Tensor* argmax, const PoolGeometry& g) {
   if (x.device().is_gpu()) {
-    GL_CUDA_CALL("Pooling", pool_forward_cuda(x, y, argmax, g));
+    GL_CUDA_LAUNCH("Pooling", x.device(), pool_forward_cuda(x, y, argmax, g));
     return;
   }
   GL_DISPATCH_FLOAT(x.dtype(), "Pooling", {
@@ -181,7 +181,7 @@ void pool_forward(const Tensor& x, const Tensor& y, const Tensor* argmax, const 
 void pool_backward(const Tensor& dy, const Tensor* argmax, const Tensor& dx,
                    const PoolGeometry& g) {
   if (dx.device().is_gpu()) {
-    GL_CUDA_CALL("Pooling", pool_backward_cuda(dy, argmax, dx, g));
+    GL_CUDA_LAUNCH("Pooling", dx.device(), pool_backward_cuda(dy, argmax, dx, g));
     return;
   }
   GL_DISPATCH_FLOAT(dx.dtype(), "Pooling", {
