@@ -1,9 +1,24 @@
 import os
 
+import os
+
 import numpy as np
 import pytest
 
 import gluonlite
+
+# The directory holding the gluonlite the tests import: site-packages for an installed
+# package, the repository root for an in-tree build. Child processes run there and with it
+# on PYTHONPATH, so they import that same gluonlite, never a source tree without its core.
+GLUONLITE_HOME = os.path.dirname(os.path.dirname(os.path.abspath(gluonlite.__file__)))
+
+
+def child_env(**extra) -> dict:
+    """Environment for a child Python process that must import the gluonlite under test."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (GLUONLITE_HOME, env.get("PYTHONPATH")) if p)
+    env.update(extra)
+    return env
 
 
 def pytest_configure(config):

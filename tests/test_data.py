@@ -14,6 +14,7 @@ from gluonlite.gluon.data import (ArrayDataset, BatchSampler, DataLoader, Datase
                                   FilterSampler, RandomSampler, SequentialSampler,
                                   SimpleDataset)
 from gluonlite.gluon.data.dataloader import default_batchify_fn
+from conftest import GLUONLITE_HOME, child_env
 
 X = np.arange(20, dtype=np.float32).reshape(10, 2)
 Y = np.arange(10)
@@ -291,7 +292,7 @@ def test_interpreter_exits_promptly_with_live_workers_and_a_broken_epoch():
     ''')
     start = time.perf_counter()
     result = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
-                            timeout=45, env=dict(os.environ, OMP_NUM_THREADS='2'))
+                            timeout=45, env=child_env(OMP_NUM_THREADS='2'), cwd=GLUONLITE_HOME)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == 'ok (4, 1)'
     assert time.perf_counter() - start < 30

@@ -17,10 +17,10 @@ from gluonlite.base import MXNetError
 from gluonlite.ndarray import utils as nd_utils
 
 import fault_support
-from conftest import requires_gpu
+from conftest import GLUONLITE_HOME, requires_gpu
 
 TESTS = Path(__file__).parent
-ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS.parent), str(TESTS),
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([GLUONLITE_HOME, str(TESTS),
                                                     os.environ.get('PYTHONPATH', '')]))
 
 

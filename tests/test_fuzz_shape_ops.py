@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from fuzz_support import FLOATS, INTS, arrays, assert_matches, elements, shapes, to_nd
-from gluonlite import nd
+from gluonlite import autograd, nd
 from gluonlite.base import MXNetError, MXNetIndexError
 
 DTYPES = st.sampled_from(FLOATS + INTS)
@@ -281,3 +281,18 @@ def test_out_of_range_and_too_many_indices_are_index_errors(shape, extra, negati
     key = (0,) * (len(shape) + 1)
     with pytest.raises(IndexError, match=rf"^too many indices \({len(key)}\) for an array of shape"):
         nd.zeros(shape)[key]
+
+
+@given(shape=shapes(min_dims=1).filter(lambda s: 0 in s), op=st.sampled_from(
+    ['reshape', 'flatten', 'expand_dims', 'squeeze', 'transpose']))
+def test_gradients_through_shape_ops_of_zero_size_arrays(shape, op):
+    x = nd.zeros(shape)
+    x.attach_grad()
+    forms = {'reshape': lambda a: a.reshape((-1,)), 'flatten': nd.flatten,
+             'expand_dims': lambda a: nd.expand_dims(a, 0).reshape((-1,)),
+             'squeeze': lambda a: nd.squeeze(nd.expand_dims(a, -1)).reshape((-1,)),
+             'transpose': lambda a: a.T.reshape((-1,))}
+    with autograd.record():
+        y = forms[op](x).sum()
+    y.backward()
+    assert_matches(x.grad, np.zeros(shape, np.float32))

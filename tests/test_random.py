@@ -411,7 +411,7 @@ def test_default_seed_differs_between_processes():
     root = os.path.dirname(os.path.dirname(os.path.abspath(mx.__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                           check=True).stdout for _ in range(2)]
+                           cwd=root, check=True).stdout for _ in range(2)]
     assert runs[0] != runs[1]
 
 

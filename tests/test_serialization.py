@@ -23,6 +23,7 @@ from gluonlite.base import MXNetError
 from gluonlite.ndarray import utils as nd_utils
 
 from conftest import requires_gpu
+from conftest import GLUONLITE_HOME, child_env
 
 DATA = Path(__file__).parent / 'data' / 'mxnet_params'
 MANIFEST = {k: v for k, v in json.loads((DATA / 'manifest.json').read_text('utf-8')).items()
@@ -458,8 +459,8 @@ def test_unusable_proc_link_falls_back_to_a_named_temporary(old_file, monkeypatc
 
 
 def _child(code, **kwargs):
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    return subprocess.Popen([sys.executable, '-c', textwrap.dedent(code)], env=env,
+    kwargs.setdefault('cwd', GLUONLITE_HOME)
+    return subprocess.Popen([sys.executable, '-c', textwrap.dedent(code)], env=child_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
