@@ -31,7 +31,8 @@ def test_short_soak_returns_to_baseline_with_flat_memory():
     small, training = soak.run(rounds=20000, steps=2000, out=out)
     for figures in (small, training):
         assert figures['after'] == figures['before'], out.getvalue()
-        assert figures['growth'] <= 0.05, out.getvalue()
+        if not os.environ.get('GLUONLITE_SANITIZED'):  # ASan's quarantine holds freed memory
+            assert figures['growth'] <= 0.05, out.getvalue()
     assert 'small op rounds      20000' in out.getvalue()
     assert 'training steps        2000' in out.getvalue()
 

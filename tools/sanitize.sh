@@ -77,7 +77,7 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$REPORTS/ubsan"
 export PYTHONMALLOC=malloc   # route Python's small objects through malloc, so ASan sees them
 export PYTHONPATH="$WORK/src"
-export GLUONLITE_SANITIZED=1
+export GLUONLITE_SANITIZED=1   # tests skip RSS checks: ASan's quarantine keeps freed memory
 cd "$WORK/src"
 "$VPY" -c 'import gluonlite; print(gluonlite.__file__)' | grep -q "^$WORK/src/gluonlite/" ||
   { echo "sanitize.sh: not importing the sanitized build" >&2; exit 1; }
