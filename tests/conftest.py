@@ -1,7 +1,5 @@
 import os
 
-import os
-
 import numpy as np
 import pytest
 
