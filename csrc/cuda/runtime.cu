@@ -25,16 +25,6 @@ void check(cudaError_t err, const char* what) {
   GL_CHECK(err == cudaSuccess, what, ": CUDA error: ", cudaGetErrorString(err));
 }
 
-struct DeviceGuard {
-  explicit DeviceGuard(int id) {
-    cudaGetDevice(&prev_);
-    if (prev_ != id) cudaSetDevice(id);
-    id_ = id;
-  }
-  ~DeviceGuard() { if (prev_ != id_) cudaSetDevice(prev_); }
-  int prev_ = 0, id_ = 0;
-};
-
 // Per-device caching allocator with size-class free lists (cudaMalloc is slow and syncs).
 class CudaCachingAllocator {
  public:
@@ -50,7 +40,7 @@ class CudaCachingAllocator {
         return p;
       }
     }
-    DeviceGuard guard(device);
+    DeviceScope scope(device);
     void* p = nullptr;
     cudaError_t err = cudaMalloc(&p, capacity);
     if (err != cudaSuccess) {
@@ -69,7 +59,7 @@ class CudaCachingAllocator {
   }
   void empty(int device) {
     std::lock_guard<std::mutex> lock(mutex_);
-    DeviceGuard guard(device);
+    DeviceScope scope(device);
     for (auto& kv : free_[device])
       for (void* p : kv.second) cudaFree(p);
     free_[device].clear();
@@ -108,17 +98,17 @@ void require_device(int device_id, const char* what) {
 }
 
 void copy_host_to_device(void* dst, const void* src, size_t nbytes, int device_id) {
-  DeviceGuard guard(device_id);
+  DeviceScope scope(device_id);
   check(cudaMemcpy(dst, src, nbytes, cudaMemcpyHostToDevice), "copy to GPU");
 }
 void copy_device_to_host(void* dst, const void* src, size_t nbytes, int device_id) {
-  DeviceGuard guard(device_id);
+  DeviceScope scope(device_id);
   check(cudaMemcpy(dst, src, nbytes, cudaMemcpyDeviceToHost), "copy from GPU");
 }
 void copy_device_to_device(void* dst, int dst_device, const void* src, int src_device,
                            size_t nbytes) {
   if (dst_device == src_device) {
-    DeviceGuard guard(dst_device);
+    DeviceScope scope(dst_device);
     check(cudaMemcpy(dst, src, nbytes, cudaMemcpyDeviceToDevice), "GPU copy");
   } else {
     check(cudaMemcpyPeer(dst, dst_device, src, src_device, nbytes), "GPU-to-GPU copy");
@@ -126,7 +116,7 @@ void copy_device_to_device(void* dst, int dst_device, const void* src, int src_d
 }
 void synchronize(int device_id) {
   if (device_count() == 0) return;
-  DeviceGuard guard(device_id);
+  DeviceScope scope(device_id);
   check(cudaDeviceSynchronize(), "a previously launched GPU kernel failed");
 }
 void check_launch(const char* op) { check(cudaGetLastError(), op); }

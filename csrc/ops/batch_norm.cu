@@ -110,7 +110,6 @@ const P* ptr_or_null(const Tensor* t) { return t ? t->data<P>() : nullptr; }
 void bn_stats_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, int64_t outer,
                    int64_t channels, int64_t inner) {
   if (channels == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   GL_DISPATCH_FLOAT(x.dtype(), "BatchNorm", {
     using A = acc_t<scalar_t>;
     stats_kernel<scalar_t><<<static_cast<unsigned>(channels), kReduceThreads>>>(
@@ -124,7 +123,6 @@ void bn_apply_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, const
                    int64_t channels, int64_t inner) {
   const int64_t total = outer * channels * inner;
   if (total == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   GL_DISPATCH_FLOAT(x.dtype(), "BatchNorm", {
     using A = acc_t<scalar_t>;
     apply_kernel<scalar_t><<<cuda::grid_for(total), cuda::kBlock>>>(
@@ -139,7 +137,6 @@ void bn_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& mean, con
                       const Tensor& dbeta, double eps, bool batch_stats, int64_t outer,
                       int64_t channels, int64_t inner) {
   if (channels == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   const int64_t total = outer * channels * inner;
   GL_DISPATCH_FLOAT(x.dtype(), "BatchNorm", {
     using A = acc_t<scalar_t>;

@@ -81,7 +81,6 @@ void im2col_cuda(const Tensor& x, const Tensor& col, const ConvGeometry& g, int6
                  int64_t n0, int64_t nb) {
   const int64_t total = g.col_rows() * nb * g.out_size();
   if (total == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   GL_DISPATCH_FLOAT(x.dtype(), "Convolution", {
     im2col_kernel<scalar_t><<<cuda::grid_for(total), cuda::kBlock>>>(
         x.data<scalar_t>(), col.data<scalar_t>(), g, group, n0, nb, total);
@@ -93,7 +92,6 @@ void col2im_cuda(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int
                  int64_t n0, int64_t nb) {
   const int64_t total = nb * g.group_in() * g.in_size();
   if (total == 0) return;
-  nn_cuda::DeviceScope on(dx.device().id);
   GL_DISPATCH_FLOAT(dx.dtype(), "Convolution", {
     col2im_kernel<scalar_t><<<cuda::grid_for(total), cuda::kBlock>>>(
         col.data<scalar_t>(), dx.data<scalar_t>(), g, group, n0, nb, total);

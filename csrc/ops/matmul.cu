@@ -168,15 +168,6 @@ void gemm_cublas(cuda::cublas::Handle h, Gemm gemm_fn, Batched batched_fn, bool 
   }
 }
 
-struct CurrentDevice {  // makes `id` current for the scope (kernels launch on it)
-  explicit CurrentDevice(int id) : id_(id) {
-    cudaGetDevice(&prev_);
-    if (prev_ != id_) cudaSetDevice(id_);
-  }
-  ~CurrentDevice() { if (prev_ != id_) cudaSetDevice(prev_); }
-  int prev_ = 0, id_ = 0;
-};
-
 // ---- column sum (FullyConnected's bias gradient) ---------------------------------------
 // Threads along x take consecutive columns (coalesced reads of each row); the 8 rows of
 // threads along y split the rows and are combined through shared memory.
@@ -205,7 +196,6 @@ void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m
                int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a,
                const void* b, int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc,
                int64_t stride_c, int64_t batch) {
-  CurrentDevice on(device_id);
   const cuda::cublas::Api* api =
       (dtype == DType::Float32 || dtype == DType::Float64) && k > 0 ? cuda::cublas::api() : nullptr;
   cuda::cublas::Handle handle = api ? cublas_handle(api, device_id) : nullptr;
@@ -232,7 +222,6 @@ void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m
 
 void column_sum_cuda(const Tensor& out, const Tensor& g, int64_t rows, int64_t cols) {
   if (cols == 0) return;
-  CurrentDevice on(out.device().id);
   GL_DISPATCH_FLOAT(g.dtype(), "FullyConnected", {
     dim3 grid(static_cast<unsigned>((cols + kSumCols - 1) / kSumCols));
     column_sum_kernel<scalar_t><<<grid, dim3(kSumCols, kSumRows)>>>(

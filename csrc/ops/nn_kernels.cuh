@@ -1,26 +1,11 @@
 // Pieces shared by the CUDA kernels of the nn ops (convolution, pooling, normalization,
-// LeakyReLU): the device guard and a block-wide sum.
+// LeakyReLU): a block-wide sum. (GL_CUDA_LAUNCH makes the tensors' GPU current.)
 #pragma once
 #include <cuda_runtime.h>
 
 #include "../cuda/elementwise.cuh"
 
 namespace gl::ops::nn_cuda {
-
-// Makes the tensor's GPU current for the scope, so launches go to it.
-class DeviceScope {
- public:
-  explicit DeviceScope(int id) : id_(id) {
-    cudaGetDevice(&prev_);
-    if (prev_ != id_) cudaSetDevice(id_);
-  }
-  ~DeviceScope() {
-    if (prev_ != id_) cudaSetDevice(prev_);
-  }
-
- private:
-  int id_ = 0, prev_ = 0;
-};
 
 constexpr int kWarp = 32;
 constexpr int kReduceThreads = 256;

@@ -87,7 +87,6 @@ void norm_forward_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                        double eps) {
   const int64_t groups = g.outer * g.inner;
   if (groups == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   GL_DISPATCH_FLOAT(x.dtype(), "norm", {
     forward_kernel<scalar_t><<<grid_for_groups(groups), kGroupsPerBlock * kWarp>>>(
         x.data<scalar_t>(), gamma.data<scalar_t>(), beta.data<scalar_t>(), y.data<scalar_t>(),
@@ -102,7 +101,6 @@ void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma,
                         const NormGeometry& g) {
   const int64_t groups = g.outer * g.inner;
   if (groups == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   GL_DISPATCH_FLOAT(x.dtype(), "norm", {
     backward_kernel<scalar_t><<<grid_for_groups(groups), kGroupsPerBlock * kWarp>>>(
         x.data<scalar_t>(), dy.data<scalar_t>(), gamma.data<scalar_t>(), mean.data<scalar_t>(),

@@ -97,7 +97,6 @@ void pool_forward_cuda(const Tensor& x, const Tensor& y, const Tensor* argmax,
                        const PoolGeometry& g) {
   const int64_t total = g.planes * g.out_size();
   if (total == 0) return;
-  nn_cuda::DeviceScope on(x.device().id);
   GL_DISPATCH_FLOAT(x.dtype(), "Pooling", {
     pool_forward_kernel<scalar_t><<<cuda::grid_for(total), cuda::kBlock>>>(
         x.data<scalar_t>(), y.data<scalar_t>(), argmax ? argmax->data<int64_t>() : nullptr, g,
@@ -110,7 +109,6 @@ void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx
                         const PoolGeometry& g) {
   const int64_t total = g.planes * g.in_size();
   if (total == 0) return;
-  nn_cuda::DeviceScope on(dx.device().id);
   GL_DISPATCH_FLOAT(dx.dtype(), "Pooling", {
     pool_backward_kernel<scalar_t><<<cuda::grid_for(total), cuda::kBlock>>>(
         dy.data<scalar_t>(), argmax ? argmax->data<int64_t>() : nullptr, dx.data<scalar_t>(),

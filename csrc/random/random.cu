@@ -9,22 +9,6 @@ namespace gl::ops {
 
 namespace {
 
-// Makes the tensor's GPU current for the launches in scope.
-class CurrentDevice {
- public:
-  explicit CurrentDevice(int id) {
-    cudaGetDevice(&previous_);
-    if (previous_ != id) cudaSetDevice(id);
-    id_ = id;
-  }
-  ~CurrentDevice() {
-    if (previous_ != id_) cudaSetDevice(previous_);
-  }
-
- private:
-  int previous_ = 0, id_ = 0;
-};
-
 // One thread per Philox block; block b writes elements b*kPerBlock .. b*kPerBlock+kPerBlock-1,
 // exactly as the CPU kernel does, whatever the grid.
 template <typename Fn>
@@ -75,7 +59,6 @@ void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t se
                       uint64_t stream, const char* op) {
   const int64_t n = t.numel();
   if (n == 0) return;
-  CurrentDevice current(t.device().id);
   philox::visit_distribution(spec, t.dtype(), op, [&](auto fn) {
     using Fn = decltype(fn);
     using T = typename Fn::value_type;
@@ -94,7 +77,6 @@ void gather_rows_cuda(const Tensor& out, const Tensor& src, const int64_t* perm_
   const int device = out.device().id;
   Tensor perm = Tensor::empty({rows}, DType::Int64, out.device());
   cuda::copy_host_to_device(perm.raw_data(), perm_host, static_cast<size_t>(rows) * 8, device);
-  CurrentDevice current(device);
   // The widest unit dividing the row size and both base addresses.
   const uintptr_t align = reinterpret_cast<uintptr_t>(out.raw_data()) |
                           reinterpret_cast<uintptr_t>(src.raw_data()) |
