@@ -12,6 +12,7 @@ from . import base
 from .base import MXNetError
 from . import context
 from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
+from .context import get_num_threads, set_num_threads
 from . import ndarray
 from . import ndarray as nd
 from . import autograd

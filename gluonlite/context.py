@@ -6,7 +6,8 @@ from typing import Optional
 
 from . import _core
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus", "gpu_memory_info"]
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus", "gpu_memory_info",
+           "get_num_threads", "set_num_threads"]
 
 _DEVTYPE_NAMES = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
 _DEVTYPE_IDS = {name: code for code, name in _DEVTYPE_NAMES.items()}
@@ -89,6 +90,21 @@ def current_context() -> Context:
 def num_gpus() -> int:
     """Number of usable CUDA GPUs (0 in a CPU-only build or without a driver)."""
     return _core.num_gpus()
+
+
+def get_num_threads() -> int:
+    """Threads the CPU kernels use, OpenBLAS's GEMMs included.
+
+    The default is ``OMP_NUM_THREADS`` if set, else ``MXNET_CPU_WORKER_NTHREADS``, else the
+    number of CPUs this process may run on. gluonlite has one thread pool for its own loops
+    and OpenBLAS; it changes no environment variable and no other library's threads.
+    """
+    return _core.get_num_threads()
+
+
+def set_num_threads(num_threads: int) -> None:
+    """Sets the number of threads the CPU kernels use, for the whole process."""
+    _core.set_num_threads(num_threads)
 
 
 def gpu_memory_info(device_id: int = 0):

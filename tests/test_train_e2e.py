@@ -13,7 +13,7 @@ import gluonlite as mx
 from gluonlite import autograd, gluon, nd
 from gluonlite.gluon.utils import clip_global_norm, split_and_load, split_data
 
-from conftest import requires_gpu
+from conftest import GLUONLITE_HOME, child_env, requires_gpu
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -138,10 +138,10 @@ def _run_example(*args, timeout=120):
     pytest.importorskip('sklearn')
     pytest.importorskip('tqdm')
     pytest.importorskip('matplotlib')
-    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    # The example imports the gluonlite under test (the installed one), never the source tree.
     return subprocess.run([sys.executable, os.path.join(REPO, 'examples', 'train_digits.py'),
                            '--no-progress', *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+                          timeout=timeout, env=child_env(), cwd=GLUONLITE_HOME)
 
 
 def test_train_digits_example_reaches_95_percent_and_reloads(tmp_path):

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "../autograd/autograd.h"
+#include "../core/parallel.h"
 #include "../cuda/runtime.h"
 #include "../ops/ops.h"
 #include "bind.h"
@@ -115,6 +116,20 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_optim(m);
   bind::bind_nn(m);
 
+  m.def("get_num_threads", &cpu_threads);
+  m.def("set_num_threads", [](py::handle n) {
+    if (!PyLong_Check(n.ptr()) || PyBool_Check(n.ptr()))
+      GL_THROW(ErrorKind::Type, "set_num_threads: expected an int, got ", Py_TYPE(n.ptr())->tp_name);
+    long long v = PyLong_AsLongLong(n.ptr());
+    if (v == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      v = 0;
+    }
+    GL_CHECK_KIND(v >= 1 && v <= kMaxCpuThreads, ErrorKind::Value, "set_num_threads: ",
+                  py::str(n).cast<std::string>(), " threads is out of range; give 1 to ",
+                  kMaxCpuThreads);
+    set_cpu_threads(static_cast<int>(v));
+  });
   m.def("num_gpus", &cuda::device_count);
   m.def("compiled_with_cuda", &cuda::compiled_with_cuda);
   m.def("synchronize", &cuda::synchronize);

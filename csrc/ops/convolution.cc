@@ -10,13 +10,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <optional>
 #include <type_traits>
 #include <vector>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "../autograd/autograd.h"
 #include "../core/parallel.h"
@@ -177,9 +173,8 @@ void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t 
 
 // ---- the GEMM driver ------------------------------------------------------------------
 // The batch is cut into chunks of samples; a chunk is one im2col, one GEMM per group and a
-// scatter. On the CPU the chunks are spread over OpenMP threads, each running its GEMMs on
-// one BLAS thread: a single fork/join per pass, with no BLAS thread pool competing with
-// ours. On the GPU the chunks run in order on the stream.
+// scatter. On the CPU the chunks are spread over the thread pool's workers, each running
+// its GEMMs on one BLAS thread: a single fork/join per pass. On the GPU the chunks run in order on the stream.
 constexpr int64_t kTargetColumns = 4096;             // columns per GEMM worth aiming for
 constexpr int64_t kColumnBudget = int64_t(1) << 24;  // elements of one column buffer
 constexpr int64_t kParallelMacs = int64_t(1) << 24;  // below this, one thread does it all
@@ -204,37 +199,20 @@ ChunkPlan plan_chunks(const ConvGeometry& g, Device device) {
   nb = std::max<int64_t>(1, std::min(nb, g.batch));
   ChunkPlan plan;
   plan.cpu = device.is_cpu();
-#ifdef _OPENMP
   const int64_t macs = g.batch * L * g.col_rows() * g.out_channels;
-  const int threads = omp_get_max_threads();
-  if (device.is_cpu() && threads > 1 && g.batch > 1 && macs >= kParallelMacs && !omp_in_parallel()) {
+  const int threads = cpu_threads();
+  if (device.is_cpu() && threads > 1 && g.batch > 1 && macs >= kParallelMacs) {
     int64_t chunks = std::max<int64_t>((g.batch + nb - 1) / nb, std::min<int64_t>(threads, g.batch));
     nb = (g.batch + chunks - 1) / chunks;
     chunks = (g.batch + nb - 1) / nb;
     plan.workers = static_cast<int>(std::min<int64_t>(threads, chunks));
   }
-#endif
   const int64_t chunks = (g.batch + nb - 1) / nb;  // even chunks
   plan.chunk = (g.batch + chunks - 1) / chunks;
   return plan;
 }
 
-// Keeps OpenBLAS on one thread for the scope (restoring its setting after).
-class SingleThreadedBlas {
- public:
-  SingleThreadedBlas() : previous_(scipy_openblas_get_num_threads()) {
-    if (previous_ > 1) scipy_openblas_set_num_threads(1);
-  }
-  ~SingleThreadedBlas() {
-    if (previous_ > 1) scipy_openblas_set_num_threads(previous_);
-  }
-
- private:
-  int previous_;
-};
-
-// Calls fn(n0, nb, workspace) for every chunk. Exceptions must not cross the OpenMP
-// region: the first is carried out and rethrown.
+// Calls fn(n0, nb, workspace) for every chunk, worker w taking chunks w, w + workers, ...
 template <typename Fn>
 void for_each_chunk(const ConvGeometry& g, const ChunkPlan& plan, std::vector<Workspace>* ws,
                     Fn fn) {
@@ -242,27 +220,13 @@ void for_each_chunk(const ConvGeometry& g, const ChunkPlan& plan, std::vector<Wo
   ws->resize(static_cast<size_t>(plan.workers));
   // On the CPU, BLAS always runs on one thread here: large passes are split over our own
   // workers, and small GEMMs only lose time waking BLAS threads.
-  std::optional<SingleThreadedBlas> one_blas_thread;
+  std::optional<SerialBlasScope> one_blas_thread;
   if (plan.cpu) one_blas_thread.emplace();
-  if (plan.workers == 1) {
-    for (int64_t c = 0; c < chunks; ++c)
-      fn(c * plan.chunk, std::min(plan.chunk, g.batch - c * plan.chunk), (*ws)[0]);
-    return;
-  }
-#ifdef _OPENMP
-  std::exception_ptr error;
-#pragma omp parallel for num_threads(plan.workers) schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) {
-    try {
+  parallel_tasks(plan.workers, [&](int w) {
+    for (int64_t c = w; c < chunks; c += plan.workers)
       fn(c * plan.chunk, std::min(plan.chunk, g.batch - c * plan.chunk),
-         (*ws)[static_cast<size_t>(omp_get_thread_num())]);
-    } catch (...) {
-#pragma omp critical(gluonlite_conv_error)
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
-#endif
+         (*ws)[static_cast<size_t>(w)]);
+  });
 }
 
 // A contiguous rows x cols matrix starting `offset` elements into t.

@@ -37,14 +37,6 @@ const char* reduce_name(ReduceOp op) {
   return "reduce";
 }
 
-int max_threads() {
-#ifdef _OPENMP
-  return omp_get_max_threads();
-#else
-  return 1;
-#endif
-}
-
 // ---- shapes ---------------------------------------------------------------------------
 
 // MXNet's axis semantics: no axes = all axes (with or without exclude); negative axes count
@@ -275,7 +267,7 @@ template <typename R, typename T>
 void reduce_inner_cpu(const ReducePlan& P, const T* x, T* out, bool mean) {
   using Fold = typename ReduceTypes<T, R>::Fold;
   typename R::F f;
-  const int threads = max_threads();
+  const int threads = cpu_threads();
   if (P.n_out >= threads || P.n_red < 2 * kParallelGrain) {
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / P.n_red);
     parallel_for(P.n_out, grain, [&](int64_t begin, int64_t end) {
@@ -342,7 +334,7 @@ void reduce_outer_cpu(const ReducePlan& P, const T* x, T* out, bool mean) {
   auto output_of = [&](int64_t task) {
     return out + (task / n_chunks) * len + (task % n_chunks) * chunk;
   };
-  const int threads = max_threads();
+  const int threads = cpu_threads();
   if (n_tasks >= threads || P.n_red * chunk < 2 * kParallelGrain) {
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / (P.n_red * chunk));
     parallel_for(n_tasks, grain, [&](int64_t begin, int64_t end) {

@@ -11,7 +11,6 @@ already host memory here).
 """
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -99,16 +98,9 @@ _worker_batchify: Optional[Callable] = None
 
 
 def _limit_threads_in_worker() -> None:
-    """One OpenMP thread per worker process.
-
-    A forked child cannot use the OpenMP thread pool its parent started (GNU libgomp
-    hangs in the first parallel region), and workers are parallel already.
-    """
-    try:
-        from ... import _core
-        ctypes.CDLL(_core.__file__).omp_set_num_threads(1)
-    except (OSError, AttributeError):
-        pass
+    """One compute thread per worker process: the workers are parallel already."""
+    from ... import _core
+    _core.set_num_threads(1)
 
 
 def _worker_initializer(dataset: Any, batchify_fn: Callable) -> None:
