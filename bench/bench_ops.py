@@ -1,157 +1,202 @@
 """Core op benchmarks: per-call overhead, elementwise, SGEMM, random fill, FullyConnected.
 
-Prints medians of repeated runs for gluonlite, numpy, PyTorch CPU (torch==2.13.0) and MXNet
-1.9.1 when installed, with each peer's time as a multiple of gluonlite's (>1: gluonlite is
-faster). Run:  python bench/bench_ops.py [--quick]
+Each framework (gluonlite, numpy, PyTorch CPU torch==2.13.0, MXNet 1.9.1) runs in its own
+process on the same thread count; prints medians of repeated runs with each peer's time as
+a multiple of gluonlite's (>1: gluonlite is faster).
+Run:  python bench/bench_ops.py [--quick] [--threads N] [--mxnet-python PATH]
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import median_time, optional_import, report  # noqa: E402
+from common import Case, run_cases  # noqa: E402
 
-import gluonlite as gl  # noqa: E402
-from gluonlite import autograd, nd  # noqa: E402
-
-torch = optional_import("torch")
-mxnet = optional_import("mxnet")
+N_ELEM = 1_000_000
 
 
-def bench_overhead(q):
-    results = {}
-    a, b = nd.ones((10,)), nd.ones((10,))
-    results["gluonlite"] = median_time(lambda: a + b, 20000 // q)
-    na, nb = np.ones(10, np.float32), np.ones(10, np.float32)
-    results["numpy"] = median_time(lambda: na + nb, 20000 // q)
-    if torch:
-        ta, tb = torch.ones(10), torch.ones(10)
-        results["torch"] = median_time(lambda: ta + tb, 20000 // q)
-    if mxnet:
-        ma, mb = mxnet.nd.ones((10,)), mxnet.nd.ones((10,))
-        results["mxnet"] = median_time(lambda: (ma + mb), 2000 // q)
-    return report("x + y, 10 float32 elements (per-call overhead)", 1e6, "us", results)
-
-
-def bench_elementwise(q):
-    out = []
-    n = 1_000_000
-    x, y, z = (np.random.rand(n).astype(np.float32) for _ in range(3))
-    gx, gy, gz = nd.array(x), nd.array(y), nd.array(z)
-    res = {"gluonlite": median_time(lambda: nd.relu(gx), 200 // q),
-           "numpy": median_time(lambda: np.maximum(x, 0), 200 // q)}
-    if torch:
-        tx = torch.from_numpy(x)
-        res["torch"] = median_time(lambda: torch.relu(tx), 200 // q)
-    if mxnet:
-        mx_ = mxnet.nd.array(x)
-        res["mxnet"] = median_time(lambda: mxnet.nd.relu(mx_).wait_to_read(), 200 // q)
-    out.append(report("relu, 1e6 float32", 1e3, "ms", res))
-    res = {"gluonlite": median_time(lambda: gx * gy + gz, 100 // q),
-           "numpy": median_time(lambda: x * y + z, 100 // q)}
-    if torch:
-        tx, ty, tz = (torch.from_numpy(v) for v in (x, y, z))
-        res["torch"] = median_time(lambda: tx * ty + tz, 100 // q)
-    if mxnet:
-        mx_, my, mz = (mxnet.nd.array(v) for v in (x, y, z))
-        res["mxnet"] = median_time(lambda: (mx_ * my + mz).wait_to_read(), 100 // q)
-    out.append(report("x * y + z, 1e6 float32", 1e3, "ms", res))
-    return "\n".join(out)
-
-
-def bench_sgemm(q):
-    out = []
-    for n in (256, 1024, 2048):
-        a = np.random.rand(n, n).astype(np.float32)
-        b = np.random.rand(n, n).astype(np.float32)
-        ga, gb = nd.array(a), nd.array(b)
-        number = max(1, {256: 200, 1024: 10, 2048: 3}[n] // q)
-        res = {"gluonlite": median_time(lambda: nd.dot(ga, gb), number, repeat=5),
-               "numpy": median_time(lambda: a @ b, number, repeat=5)}
-        if torch:
-            ta, tb = torch.from_numpy(a), torch.from_numpy(b)
-            res["torch"] = median_time(lambda: ta @ tb, number, repeat=5)
-        if mxnet:
-            ma, mb = mxnet.nd.array(a), mxnet.nd.array(b)
-            res["mxnet"] = median_time(lambda: mxnet.nd.dot(ma, mb).wait_to_read(), number, repeat=5)
-        flops = 2 * n ** 3
-        row = report(f"SGEMM {n}x{n}", 1e3, "ms", res)
-        row += "\n  " + "  ".join(f"{k}: {flops / v / 1e9:.1f} GFLOP/s" for k, v in res.items() if v)
-        out.append(row)
-    return "\n".join(out)
-
-
-def bench_uniform(q):
-    n = 10_000_000
-    target = nd.empty((n,))
+def _vectors(k: int):
     rng = np.random.default_rng(0)
-    res = {"gluonlite": median_time(lambda: nd.random.uniform(0, 1, out=target), 10 // q or 1, repeat=5),
-           "numpy Generator": median_time(lambda: rng.random(n, dtype=np.float32), 10 // q or 1, repeat=5)}
-    if torch:
-        tt = torch.empty(n)
-        res["torch"] = median_time(lambda: tt.uniform_(0, 1), 10 // q or 1, repeat=5)
-    if mxnet:
-        mt = mxnet.nd.empty((n,))
-        res["mxnet"] = median_time(lambda: mxnet.nd.random.uniform(0, 1, out=mt).wait_to_read(),
-                                   10 // q or 1, repeat=5)
-    return report("uniform fill, 1e7 float32", 1e3, "ms", res)
+    return [rng.random(N_ELEM, dtype=np.float32) for _ in range(k)]
 
 
-def bench_fully_connected(q):
-    x = np.random.rand(64, 784).astype(np.float32)
-    w = (np.random.rand(256, 784).astype(np.float32) - 0.5) * 0.1
-    b = np.zeros(256, np.float32)
-    gx, gw, gb = nd.array(x), nd.array(w), nd.array(b)
-    gw.attach_grad()
-    gb.attach_grad()
+def overhead_case() -> Case:
+    def gl(q):
+        from gluonlite import nd
+        a, b = nd.ones((10,)), nd.ones((10,))
+        return (lambda: a + b), 20000 // q
 
-    def gl_step():
-        with autograd.record():
-            y = nd.FullyConnected(gx, gw, gb, num_hidden=256)
-        y.backward()
+    def np_(q):
+        a, b = np.ones(10, np.float32), np.ones(10, np.float32)
+        return (lambda: a + b), 20000 // q
 
-    res = {"gluonlite": median_time(gl_step, 200 // q)}
-    if torch:
-        tx = torch.from_numpy(x)
-        tw = torch.from_numpy(w.copy()).requires_grad_()
-        tb = torch.from_numpy(b.copy()).requires_grad_()
+    def torch_(q):
+        import torch
+        a, b = torch.ones(10), torch.ones(10)
+        return (lambda: a + b), 20000 // q
 
-        def torch_step():
-            y = torch.nn.functional.linear(tx, tw, tb)
-            y.backward(torch.ones_like(y))
+    def mx(q):
+        import mxnet
+        a, b = mxnet.nd.ones((10,)), mxnet.nd.ones((10,))
+        return (lambda: a + b), 2000 // q
 
-        res["torch"] = median_time(torch_step, 200 // q)
-    if mxnet:
-        mx_, mw, mb = mxnet.nd.array(x), mxnet.nd.array(w), mxnet.nd.array(b)
-        mw.attach_grad()
-        mb.attach_grad()
+    return Case("x + y, 10 float32 elements (per-call overhead)",
+                {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx}, unit="us")
 
-        def mx_step():
-            with mxnet.autograd.record():
-                y = mxnet.nd.FullyConnected(mx_, mw, mb, num_hidden=256)
+
+def relu_case() -> Case:
+    def gl(q):
+        from gluonlite import nd
+        x = nd.array(_vectors(1)[0])
+        return (lambda: nd.relu(x)), 300 // q
+
+    def np_(q):
+        x = _vectors(1)[0]
+        return (lambda: np.maximum(x, 0)), 300 // q
+
+    def torch_(q):
+        import torch
+        x = torch.from_numpy(_vectors(1)[0])
+        return (lambda: torch.relu(x)), 300 // q
+
+    def mx(q):
+        import mxnet
+        x = mxnet.nd.array(_vectors(1)[0])
+        return (lambda: mxnet.nd.relu(x).wait_to_read()), 300 // q
+
+    return Case("relu, 1e6 float32", {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
+                unit="us")
+
+
+def fma_case() -> Case:
+    def gl(q):
+        from gluonlite import nd
+        x, y = (nd.array(v) for v in _vectors(2))
+        return (lambda: x * y + x), 200 // q
+
+    def np_(q):
+        x, y = _vectors(2)
+        return (lambda: x * y + x), 200 // q
+
+    def torch_(q):
+        import torch
+        x, y = (torch.from_numpy(v) for v in _vectors(2))
+        return (lambda: x * y + x), 200 // q
+
+    def mx(q):
+        import mxnet
+        x, y = (mxnet.nd.array(v) for v in _vectors(2))
+        return (lambda: (x * y + x).wait_to_read()), 200 // q
+
+    return Case("x * y + x, 1e6 float32", {"gluonlite": gl, "numpy": np_, "torch": torch_,
+                                           "mxnet": mx}, unit="us")
+
+
+def sgemm_case(n: int) -> Case:
+    number = {256: 300, 1024: 10, 2048: 3}[n]
+
+    def mats():
+        rng = np.random.default_rng(n)
+        return rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+
+    def gl(q):
+        from gluonlite import nd
+        a, b = (nd.array(m) for m in mats())
+        return (lambda: nd.dot(a, b)), number // q
+
+    def np_(q):
+        a, b = mats()
+        return (lambda: a @ b), number // q
+
+    def torch_(q):
+        import torch
+        a, b = (torch.from_numpy(m) for m in mats())
+        return (lambda: a @ b), number // q
+
+    def mx(q):
+        import mxnet
+        a, b = (mxnet.nd.array(m) for m in mats())
+        return (lambda: mxnet.nd.dot(a, b).wait_to_read()), number // q
+
+    return Case(f"SGEMM {n}x{n}", {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
+                repeat=5, work=(2.0 * n ** 3, "GFLOP/s"))
+
+
+def uniform_case() -> Case:
+    n = 10_000_000
+
+    def gl(q):
+        from gluonlite import nd
+        out = nd.empty((n,))
+        return (lambda: nd.random.uniform(0, 1, out=out)), 10 // q
+
+    def np_(q):
+        rng, out = np.random.default_rng(0), np.empty(n, np.float32)
+        return (lambda: rng.random(n, dtype=np.float32, out=out)), 10 // q
+
+    def torch_(q):
+        import torch
+        out = torch.empty(n)
+        return (lambda: out.uniform_(0, 1)), 10 // q
+
+    def mx(q):
+        import mxnet
+        out = mxnet.nd.empty((n,))
+        return (lambda: mxnet.nd.random.uniform(0, 1, out=out).wait_to_read()), 10 // q
+
+    return Case("uniform fill, 1e7 float32", {"gluonlite": gl, "numpy Generator": np_,
+                                              "torch": torch_, "mxnet": mx}, repeat=5)
+
+
+def fully_connected_case() -> Case:
+    def data():
+        rng = np.random.default_rng(1)
+        x = rng.random((64, 784), dtype=np.float32)
+        w = (rng.random((256, 784), dtype=np.float32) - 0.5) * 0.1
+        return x, w, np.zeros(256, np.float32)
+
+    def gluon_like(lib, q):
+        x, w, b = (lib.nd.array(v) for v in data())
+        w.attach_grad()
+        b.attach_grad()
+
+        def step():
+            with lib.autograd.record():
+                y = lib.nd.FullyConnected(x, w, b, num_hidden=256)
             y.backward()
-            mw.grad.wait_to_read()
+            w.grad.wait_to_read()
+        return step, 300 // q
 
-        res["mxnet"] = median_time(mx_step, 200 // q)
-    return report("FullyConnected fwd+bwd, batch 64, 784->256", 1e3, "ms", res)
+    def gl(q):
+        import gluonlite
+        return gluon_like(gluonlite, q)
+
+    def mx(q):
+        import mxnet
+        return gluon_like(mxnet, q)
+
+    def torch_(q):
+        import torch
+        x, w, b = (torch.from_numpy(v) for v in data())
+        w.requires_grad_()
+        b.requires_grad_()
+
+        def step():
+            y = torch.nn.functional.linear(x, w, b)
+            y.backward(torch.ones_like(y))
+        return step, 300 // q
+
+    return Case("FullyConnected fwd+bwd, batch 64, 784->256",
+                {"gluonlite": gl, "torch": torch_, "mxnet": mx})
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="fewer iterations")
-    args = parser.parse_args()
-    q = 10 if args.quick else 1
-    print(f"gluonlite {gl.__version__}, numpy {np.__version__}, "
-          f"torch {getattr(torch, '__version__', 'absent')}, mxnet {getattr(mxnet, '__version__', 'absent')}")
-    if torch:
-        torch.set_num_threads(os.cpu_count() or 1)
-    for section in (bench_overhead, bench_elementwise, bench_sgemm, bench_uniform, bench_fully_connected):
-        print(section(q), flush=True)
+def make_cases():
+    return [overhead_case(), relu_case(), fma_case(), sgemm_case(256), sgemm_case(1024),
+            sgemm_case(2048), uniform_case(), fully_connected_case()]
 
 
 if __name__ == "__main__":
-    main()
+    run_cases(os.path.abspath(__file__), __doc__, make_cases)

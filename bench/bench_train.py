@@ -1,30 +1,23 @@
 """One training step of a 784-256-10 MLP: forward, softmax cross-entropy, backward, SGD step.
 
-Random data at batch 1, 64 and 256, in one run against PyTorch CPU (nn.Linear + optim.SGD)
-and MXNet 1.9.1 Gluon (plain and hybridized) when they are importable; medians of repeated
-runs, each peer's time as a multiple of gluonlite's (>1: gluonlite is faster), plus a
-section timing trainer.step alone. Run:  python bench/bench_train.py [--quick]
+Random data at batch 1, 64 and 256 for gluonlite (plain and hybridized), PyTorch CPU
+(nn.Linear + optim.SGD) and MXNet 1.9.1 Gluon (plain and hybridized), each framework in its
+own process on the same thread count; plus trainer.step / opt.step alone. Medians of
+repeated runs, each peer's time as a multiple of gluonlite's (>1: gluonlite is faster).
+Run:  python bench/bench_train.py [--quick] [--threads N] [--mxnet-python PATH]
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import median_time, optional_import, report  # noqa: E402
-
-import gluonlite as gl  # noqa: E402
-import gluonlite.gluon  # noqa: E402,F401  (loads gl.gluon, gl.init)
-
-torch = optional_import("torch")
-mxnet = optional_import("mxnet")
+from common import Case, run_cases  # noqa: E402
 
 IN, HIDDEN, OUT = 784, 256, 10
 LR = 0.01
-BATCHES = (1, 64, 256)
 STEPS = {1: 2000, 64: 300, 256: 100}   # per timed run, before --quick
 
 
@@ -33,8 +26,8 @@ def data(batch: int):
     return rng.standard_normal((batch, IN), dtype=np.float32), rng.integers(0, OUT, batch)
 
 
-def gluon_step_fn(lib, batch: int, hybridize: bool):
-    """A training step closure for gluonlite or MXNet (same Gluon script for both)."""
+def gluon_step(lib, batch: int, hybridize: bool):
+    """A training step closure for gluonlite or MXNet (the same Gluon script for both)."""
     nn = lib.gluon.nn
     net = nn.HybridSequential()
     net.add(nn.Dense(HIDDEN, activation='relu', in_units=IN), nn.Dense(OUT, in_units=HIDDEN))
@@ -57,7 +50,8 @@ def gluon_step_fn(lib, batch: int, hybridize: bool):
     return step
 
 
-def torch_step_fn(batch: int):
+def torch_step(batch: int):
+    import torch
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(IN, HIDDEN), torch.nn.ReLU(),
                               torch.nn.Linear(HIDDEN, OUT))
@@ -75,34 +69,29 @@ def torch_step_fn(batch: int):
     return step
 
 
-def bench_train_step(q: int) -> str:
-    rows = []
-    for batch in BATCHES:
-        number = max(1, STEPS[batch] // q)
-        res = {"gluonlite": median_time(gluon_step_fn(gl, batch, False), number),
-               "gluonlite hybridized": median_time(gluon_step_fn(gl, batch, True), number)}
-        if torch:
-            res["torch"] = median_time(torch_step_fn(batch), number)
-        if mxnet:
-            res["mxnet"] = median_time(gluon_step_fn(mxnet, batch, False), number)
-            res["mxnet hybridized"] = median_time(gluon_step_fn(mxnet, batch, True), number)
-        row = report(f"train step, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}", 1e6, "us", res)
-        row += "\n  steps/s: " + "  ".join(f"{k}: {1 / v:,.0f}" for k, v in res.items() if v)
-        rows.append(row)
-    return "\n".join(rows)
+def _gluon(name: str, batch: int, hybridize: bool):
+    def setup(q):
+        import importlib
+        return gluon_step(importlib.import_module(name), batch, hybridize), STEPS[batch] // q
+    return setup
 
 
-def bench_optimizer_step(q: int) -> str:
+def train_step_case(batch: int) -> Case:
+    return Case(f"train step, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}", {
+        "gluonlite": _gluon("gluonlite", batch, False),
+        "gluonlite hybridized": _gluon("gluonlite", batch, True),
+        "torch": lambda q: (torch_step(batch), STEPS[batch] // q),
+        "mxnet": _gluon("mxnet", batch, False),
+        "mxnet hybridized": _gluon("mxnet", batch, True),
+    }, unit="us")
+
+
+def optimizer_case(title: str, name: str, kwargs: dict, torch_cls: str, torch_kwargs: dict) -> Case:
     """trainer.step / opt.step alone on the MLP's four parameters (gradients kept)."""
-    rows = []
-    for title, name, kwargs, torch_cls, torch_kwargs in (
-            ('sgd, momentum 0.9', 'sgd', {'learning_rate': LR, 'momentum': 0.9}, 'SGD',
-             {'lr': LR, 'momentum': 0.9}),
-            ('adam', 'adam', {'learning_rate': 1e-3}, 'Adam', {'lr': 1e-3})):
-        res = {}
-        for label, lib in (("gluonlite", gl), ("mxnet", mxnet)):
-            if lib is None:
-                continue
+    def gluon_like(lib_name):
+        def setup(q):
+            import importlib
+            lib = importlib.import_module(lib_name)
             nn = lib.gluon.nn
             net = nn.HybridSequential()
             net.add(nn.Dense(HIDDEN, in_units=IN), nn.Dense(OUT, in_units=HIDDEN))
@@ -114,35 +103,33 @@ def bench_optimizer_step(q: int) -> str:
             weight = net[0].weight
             arrays = [p.data() for p in net.collect_params().values()]
 
-            def step(trainer=trainer, weight=weight, arrays=arrays):
+            def step():
                 for arr in arrays:   # reuse the gradients: mark them fresh as backward would
                     arr._fresh_grad = True
                 trainer.step(2)
                 weight.data().wait_to_read()
+            return step, 2000 // q
+        return setup
 
-            res[label] = median_time(step, 2000 // q)
-        if torch:
-            net = torch.nn.Sequential(torch.nn.Linear(IN, HIDDEN), torch.nn.Linear(HIDDEN, OUT))
-            net(torch.ones(2, IN)).sum().backward()
-            opt = getattr(torch.optim, torch_cls)(net.parameters(), **torch_kwargs)
-            res["torch"] = median_time(opt.step, 2000 // q)
-        rows.append(report(f"optimizer step alone ({title}), {IN}-{HIDDEN}-{OUT} params", 1e6,
-                           "us", res))
-    return "\n".join(rows)
+    def torch_(q):
+        import torch
+        net = torch.nn.Sequential(torch.nn.Linear(IN, HIDDEN), torch.nn.Linear(HIDDEN, OUT))
+        net(torch.ones(2, IN)).sum().backward()
+        opt = getattr(torch.optim, torch_cls)(net.parameters(), **torch_kwargs)
+        return opt.step, 2000 // q
+
+    return Case(f"optimizer step alone ({title}), {IN}-{HIDDEN}-{OUT} params",
+                {"gluonlite": gluon_like("gluonlite"), "torch": torch_,
+                 "mxnet": gluon_like("mxnet")}, unit="us")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="fewer iterations")
-    args = parser.parse_args()
-    q = 10 if args.quick else 1
-    print(f"gluonlite {gl.__version__}, numpy {np.__version__}, "
-          f"torch {getattr(torch, '__version__', 'absent')} "
-          f"({torch.get_num_threads() if torch else '-'} threads), "
-          f"mxnet {getattr(mxnet, '__version__', 'absent')}")
-    for section in (bench_train_step, bench_optimizer_step):
-        print(section(q), flush=True)
+def make_cases():
+    return [train_step_case(b) for b in (1, 64, 256)] + [
+        optimizer_case('sgd, momentum 0.9', 'sgd', {'learning_rate': LR, 'momentum': 0.9}, 'SGD',
+                       {'lr': LR, 'momentum': 0.9}),
+        optimizer_case('adam', 'adam', {'learning_rate': 1e-3}, 'Adam', {'lr': 1e-3}),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    run_cases(os.path.abspath(__file__), __doc__, make_cases)
