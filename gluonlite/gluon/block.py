@@ -96,6 +96,7 @@ def _holds_unregistered_block(value: Any, child_ids: set) -> bool:
 
 
 # A Block's own bookkeeping containers, which never hold unregistered Blocks.
+_MISSING = object()
 _INTERNAL_CONTAINERS = frozenset(('_children', '_reg_params', '_forward_hooks',
                                   '_forward_pre_hooks', '_flags'))
 
@@ -121,8 +122,10 @@ class Block:
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Register Block and Parameter attributes (as children / own parameters)."""
-        if hasattr(self, name):
-            existing = getattr(self, name)
+        existing = self.__dict__.get(name, _MISSING)
+        if existing is _MISSING and hasattr(type(self), name):  # a class attribute/property
+            existing = getattr(self, name, _MISSING)
+        if existing is not _MISSING:
             if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
                 raise TypeError('Changing attribute type for {name} from {type1} to {type2}'
                                 'is not allowed.'.format(name=name, type1=type(existing),

@@ -28,10 +28,18 @@ def _ctx_of(arr: NDArray) -> Context:
     return Context("cpu" if arr._device_type == 1 else "gpu", arr._device_id)
 
 
+_DTYPE_NAME_CACHE: dict = {None: "float32"}
+
+
 def _dtype_name(dtype) -> str:
-    if dtype is None:
-        return "float32"
-    return np.dtype(dtype).name
+    """The numpy name of ``dtype`` ('float32', np.float32, np.dtype('f4') -> 'float32')."""
+    try:
+        return _DTYPE_NAME_CACHE[dtype]
+    except (KeyError, TypeError):  # TypeError: an unhashable dtype-like object
+        name = np.dtype(dtype).name
+    if isinstance(dtype, (str, type, np.dtype)):
+        _DTYPE_NAME_CACHE[dtype] = name
+    return name
 
 
 # ---- creation ----------------------------------------------------------------------------
