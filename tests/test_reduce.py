@@ -364,3 +364,18 @@ def test_gpu_reduce_gradients_match_cpu():
         y.backward()
         grads.append(x.grad.asnumpy())
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("ctx", [mx.cpu(), pytest.param(mx.gpu(0), marks=requires_gpu)],
+                         ids=["cpu", "gpu"])
+@pytest.mark.parametrize("shape,axis", [((2, 4_000_001), 1), ((4_000_001, 2), 0)])
+def test_float32_sums_accumulate_in_double_on_every_device(ctx, shape, axis):
+    # Both devices fold float32 sums in double (reduce_functors.h): over 4e6 elements a
+    # float accumulator drifts by ~1e-5 relative, the double fold stays within float32's
+    # rounding of the exact sum.
+    a = np.random.default_rng(8).uniform(0, 1, shape).astype(np.float32)
+    exact = a.astype(np.float64).sum(axis=axis)
+    got = nd.sum(nd.array(a, ctx=ctx), axis=axis).asnumpy()
+    np.testing.assert_allclose(got, exact, rtol=2e-7)
+    mean = nd.mean(nd.array(a, ctx=ctx), axis=axis).asnumpy()
+    np.testing.assert_allclose(mean, exact / shape[axis], rtol=2e-7)

@@ -12,8 +12,8 @@
 #include "../autograd/autograd.h"
 #include "../cuda/runtime.h"
 #include "elementwise.h"
-#include "math_functors.h"
 #include "ops.h"
+#include "reduce_functors.h"
 
 namespace gl::ops {
 
@@ -143,64 +143,6 @@ struct Odometer {
   }
 };
 
-// Each reducer is an elementwise functor plus its identity. `widen` reducers (sum, prod)
-// accumulate integers in int64 and floats in double across blocks; max/min stay exact in
-// the element type.
-template <typename A> A lowest_value() {
-  return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
-                                              : std::numeric_limits<A>::lowest();
-}
-template <typename A> A highest_value() {
-  return std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity()
-                                              : std::numeric_limits<A>::max();
-}
-struct SumR {
-  using F = AddF;
-  static constexpr bool widen = true;
-  template <typename A> static A identity() { return A(0); }
-};
-struct ProdR {
-  using F = MulF;
-  static constexpr bool widen = true;
-  template <typename A> static A identity() { return A(1); }
-};
-struct MaxR {
-  using F = MaximumF;
-  static constexpr bool widen = false;
-  template <typename A> static A identity() { return lowest_value<A>(); }
-};
-struct MinR {
-  using F = MinimumF;
-  static constexpr bool widen = false;
-  template <typename A> static A identity() { return highest_value<A>(); }
-};
-
-template <typename Visitor>
-void visit_reduce(ReduceOp op, Visitor&& v) {
-  switch (op) {
-    case ReduceOp::Sum: case ReduceOp::Mean: v(SumR{}); break;
-    case ReduceOp::Prod: v(ProdR{}); break;
-    case ReduceOp::Max: v(MaxR{}); break;
-    case ReduceOp::Min: v(MinR{}); break;
-  }
-}
-
-// Lane: the SIMD-friendly type of the innermost loop. Fold: what lanes and partial results
-// are combined in (double for float sums: pairwise-like accuracy at no cost in speed).
-template <typename T, typename R> struct ReduceTypes {
-  static constexpr bool integral = std::is_integral<T>::value;
-  using Lane = std::conditional_t<R::widen && integral, int64_t, acc_t<T>>;
-  using Fold = std::conditional_t<R::widen, std::conditional_t<integral, int64_t, double>,
-                                  acc_t<T>>;
-};
-
-template <typename R, typename T, typename Fold>
-T finalize(Fold acc, bool mean, int64_t count) {
-  if constexpr (R::widen) {
-    if (mean) acc = acc / static_cast<Fold>(count);  // integer means truncate, as in MXNet
-  }
-  return static_cast<T>(acc);
-}
 
 // Folds n elements p[0], p[stride], ... into acc.
 template <typename R, typename T>

@@ -8,57 +8,13 @@
 #include <type_traits>
 
 #include "../cuda/elementwise.cuh"
-#include "math_functors.h"
+#include "reduce_functors.h"
 
 namespace gl::ops {
 
 namespace {
 
 using cuda::kBlock;
-
-template <typename A> __host__ __device__ A lowest_value() {
-  return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
-                                              : std::numeric_limits<A>::lowest();
-}
-template <typename A> __host__ __device__ A highest_value() {
-  return std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity()
-                                              : std::numeric_limits<A>::max();
-}
-// Same reducers as reduce.cc: an elementwise functor plus its identity.
-struct SumR {
-  using F = AddF;
-  static constexpr bool widen = true;
-  template <typename A> static __device__ A identity() { return A(0); }
-};
-struct ProdR {
-  using F = MulF;
-  static constexpr bool widen = true;
-  template <typename A> static __device__ A identity() { return A(1); }
-};
-struct MaxR {
-  using F = MaximumF;
-  static constexpr bool widen = false;
-  template <typename A> static __device__ A identity() { return lowest_value<A>(); }
-};
-struct MinR {
-  using F = MinimumF;
-  static constexpr bool widen = false;
-  template <typename A> static __device__ A identity() { return highest_value<A>(); }
-};
-
-// Integers sum and multiply in int64; floats in acc_t (float for half).
-template <typename T, typename R>
-using gpu_acc_t = std::conditional_t<R::widen && std::is_integral<T>::value, int64_t, acc_t<T>>;
-
-template <typename Visitor>
-void visit_reduce(ReduceOp op, Visitor&& v) {
-  switch (op) {
-    case ReduceOp::Sum: case ReduceOp::Mean: v(SumR{}); break;
-    case ReduceOp::Prod: v(ProdR{}); break;
-    case ReduceOp::Max: v(MaxR{}); break;
-    case ReduceOp::Min: v(MinR{}); break;
-  }
-}
 
 // Input offset of output `o` (kept dims) and of reduced position `r` (reduced dims).
 __device__ __forceinline__ int64_t kept_offset(const StridedLayout<2>& L, int64_t o) {
@@ -78,14 +34,6 @@ __device__ __forceinline__ int64_t reduced_offset(const StridedLayout<2>& L, int
     r /= L.shape[i];
   }
   return off;
-}
-
-template <typename R, typename T, typename A>
-__device__ __forceinline__ T finalize(A acc, bool mean, int64_t count) {
-  if constexpr (R::widen) {
-    if (mean) acc = acc / static_cast<A>(count);
-  }
-  return static_cast<T>(acc);
 }
 
 // Writes a block's or thread's result: final value, or partial result `split` of output o.
@@ -187,7 +135,7 @@ void reduce_cuda(ReduceOp op, const Tensor& out, const Tensor& x, const StridedL
             static_cast<unsigned>(splits));
   GL_DISPATCH_ALL(x.dtype(), "reduce", visit_reduce(op, [&](auto reducer) {
     using R = decltype(reducer);
-    using A = gpu_acc_t<scalar_t, R>;
+    using A = typename ReduceTypes<scalar_t, R>::Fold;
     const scalar_t* xp = x.data<scalar_t>();
     scalar_t* op_ = out.data<scalar_t>();
     Tensor partial_buf;
