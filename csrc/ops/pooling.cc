@@ -65,6 +65,42 @@ inline void for_each_window(const PoolGeometry& g, const Windows& w, Fn fn) {
            w.axis[1].end[oh], w.axis[2].start[ow], w.axis[2].end[ow]);
 }
 
+// The maximum of one window, with branch-free selects (a data-dependent branch mispredicts
+// half the time on real data): the first NaN beats everything and propagates. With
+// kArgmax, *at receives the offset of the first maximum (or first NaN) in the same pass.
+template <bool kArgmax, typename T>
+inline acc_t<T> window_max(const T* xp, int64_t hw, int64_t w_in, int64_t d0, int64_t d1,
+                           int64_t h0, int64_t h1, int64_t w0, int64_t w1, int64_t* at) {
+  using A = acc_t<T>;
+  A best = std::numeric_limits<A>::lowest();
+  bool nan = false;
+  int64_t best_at = d1 > d0 && h1 > h0 && w1 > w0 ? d0 * hw + h0 * w_in + w0 : -1;
+  for (int64_t d = d0; d < d1; ++d)
+    for (int64_t h = h0; h < h1; ++h) {
+      const int64_t base = d * hw + h * w_in;
+      const T* row = xp + base;
+      for (int64_t c = w0; c < w1; ++c) {
+        const A v = static_cast<A>(row[c]);
+        if constexpr (kArgmax) {
+          const bool is_nan = v != v;
+          const bool take = (v > best) | (is_nan & !nan);
+          best = take ? v : best;
+          best_at = take ? base + c : best_at;
+          nan |= is_nan;
+        } else {
+          best = v > best ? v : best;
+          nan |= v != v;
+        }
+      }
+    }
+  if constexpr (kArgmax) {
+    *at = best_at;
+    return best;
+  } else {
+    return nan ? std::numeric_limits<A>::quiet_NaN() : best;
+  }
+}
+
 template <typename T>
 void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) {
   using A = acc_t<T>;
@@ -79,34 +115,11 @@ void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) 
       if (g.type == int(PoolType::Max)) {
         for_each_window(g, win, [&](int64_t o, int64_t, int64_t, int64_t, int64_t d0, int64_t d1,
                                     int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-          // max as a branch-free select (a data-dependent branch mispredicts half the time
-          // on real data), NaN tracked aside so it propagates; the argmax, when the
-          // backward needs it, is the first element equal to the result.
-          A best = std::numeric_limits<A>::lowest();
-          bool nan = false;
-          for (int64_t d = d0; d < d1; ++d)
-            for (int64_t h = h0; h < h1; ++h) {
-              const T* row = xp + d * hw + h * g.in[2];
-              for (int64_t c = w0; c < w1; ++c) {
-                const A v = static_cast<A>(row[c]);
-                best = v > best ? v : best;
-                nan |= v != v;
-              }
-            }
-          if (nan) best = std::numeric_limits<A>::quiet_NaN();
-          int64_t best_at = -1;
-          if (ap) {  // scanned backwards with a mask, so the first match wins without branches
-            for (int64_t d = d1 - 1; d >= d0; --d)
-              for (int64_t h = h1 - 1; h >= h0; --h)
-                for (int64_t c = w1 - 1; c >= w0; --c) {
-                  const int64_t at = d * hw + h * g.in[2] + c;
-                  const A v = static_cast<A>(xp[at]);
-                  const int64_t hit = -static_cast<int64_t>((v == best) | (nan & (v != v)));
-                  best_at = (at & hit) | (best_at & ~hit);
-                }
+          if (ap) {
+            yp[o] = static_cast<T>(window_max<true>(xp, hw, g.in[2], d0, d1, h0, h1, w0, w1, &ap[o]));
+          } else {
+            yp[o] = static_cast<T>(window_max<false>(xp, hw, g.in[2], d0, d1, h0, h1, w0, w1, nullptr));
           }
-          yp[o] = static_cast<T>(best);
-          if (ap) ap[o] = best_at;
         });
       } else {
         const bool sum_only = g.type == int(PoolType::Sum);
