@@ -1,10 +1,13 @@
 """Base definitions shared by every module (MXNet's ``mxnet.base``)."""
 from __future__ import annotations
 
+import os
+import platform
+
 import numpy as np
 
 __all__ = ["MXNetError", "MXNetIndexError", "MXNetValueError", "MXNetTypeError", "NotImplementedForSymbol", "string_types", "numeric_types",
-           "integer_types", "mx_real_t"]
+           "integer_types", "mx_real_t", "data_dir_default", "data_dir"]
 
 
 class MXNetError(RuntimeError):
@@ -34,3 +37,15 @@ string_types = (str,)
 numeric_types = (float, int, np.generic)
 integer_types = (int, np.integer)
 mx_real_t = np.float32
+
+
+def data_dir_default() -> str:
+    """Where downloads go unless ``MXNET_HOME`` says otherwise (``~/.mxnet``, as MXNet)."""
+    if platform.system() == 'Windows':
+        return os.path.join(os.environ.get('APPDATA', ''), 'mxnet')
+    return os.path.join(os.path.expanduser('~'), '.mxnet')
+
+
+def data_dir() -> str:
+    """The data directory for downloads such as model-zoo weights: ``$MXNET_HOME`` or the default."""
+    return os.getenv('MXNET_HOME', data_dir_default())

@@ -7,7 +7,10 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-__all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load', 'clip_global_norm']
+from ._download import check_sha1, download, replace_file
+
+__all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load', 'clip_global_norm',
+           'check_sha1', 'download', 'replace_file']
 
 
 def _indent(text: str, num_spaces: int) -> str:
