@@ -6,6 +6,7 @@ from .parameter import (Constant, DeferredInitializationError, Parameter, Parame
                         tensor_types)
 from .block import Block, HybridBlock
 from . import block, data, loss, nn, parameter, utils
+from . import contrib, model_zoo
 
 
 def _import_if_present(name: str):
