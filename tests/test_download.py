@@ -1,53 +1,13 @@
 """gluon.utils.download / check_sha1 against a local HTTP server (127.0.0.1 only)."""
 import hashlib
 import http.client
-import http.server
 import os
-import threading
 
 import pytest
 
 from gluonlite.gluon import utils
 
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the server's folder; ``/drop/<n>`` promises n bytes, sends half and hangs up."""
-
-    requests = []   # paths asked for, shared by the test and the server thread
-
-    def do_GET(self):
-        type(self).requests.append(self.path)
-        if self.path.startswith('/drop/'):
-            size = int(self.path.split('/')[-1])
-            self.send_response(200)
-            self.send_header('Content-Length', str(size))
-            self.end_headers()
-            self.wfile.write(b'x' * (size // 2))
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server(tmp_path):
-    """(base URL, served folder); the server runs in a thread for the test's duration."""
-    served = tmp_path / 'served'
-    served.mkdir()
-    _Handler.requests = []
-
-    def handler(*args, **kwargs):
-        return _Handler(*args, directory=str(served), **kwargs)
-
-    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d/' % httpd.server_address[1], served
-    httpd.shutdown()
-    httpd.server_close()
+from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
 
 
 def _sha1(data):
@@ -78,9 +38,9 @@ def test_existing_file_is_kept_unless_overwrite_or_hash_differs(server, tmp_path
     target = tmp_path / 'w.bin'
     target.write_bytes(b'old')
     utils.download(url + 'w.bin', path=str(target))
-    assert target.read_bytes() == b'old' and _Handler.requests == []
+    assert target.read_bytes() == b'old' and Handler.requests == []
     utils.download(url + 'w.bin', path=str(target), sha1_hash=_sha1(b'old'))
-    assert target.read_bytes() == b'old' and _Handler.requests == []
+    assert target.read_bytes() == b'old' and Handler.requests == []
     utils.download(url + 'w.bin', path=str(target), sha1_hash=_sha1(b'new'))
     assert target.read_bytes() == b'new'
     target.write_bytes(b'old')
@@ -100,7 +60,7 @@ def test_bad_checksum_raises_naming_file_and_both_hashes_and_leaves_nothing(serv
                               % target)
     assert expected in message and _sha1(b'served content') in message
     assert os.listdir(tmp_path / 'dl') == []
-    assert _Handler.requests == ['/w.bin', '/w.bin']   # retried like any failed attempt
+    assert Handler.requests == ['/w.bin', '/w.bin']   # retried like any failed attempt
 
 
 def test_dropped_connection_raises_after_retries_and_leaves_nothing(server, tmp_path, capsys):
@@ -108,7 +68,7 @@ def test_dropped_connection_raises_after_retries_and_leaves_nothing(server, tmp_
     dest = tmp_path / 'dl'
     with pytest.raises(http.client.IncompleteRead):
         utils.download(url + 'drop/4096', path=str(dest / 'big.bin'), retries=3)
-    assert _Handler.requests == ['/drop/4096'] * 3
+    assert Handler.requests == ['/drop/4096'] * 3
     assert os.listdir(dest) == []
     out = capsys.readouterr().out
     assert 'download failed due to IncompleteRead' in out and '1 attempt left' in out
