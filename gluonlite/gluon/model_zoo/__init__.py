@@ -1,3 +1,2 @@
 """Predefined and pretrained models (``gluonlite.gluon.model_zoo``, as MXNet's)."""
 from . import model_store, vision
-from .vision import get_model

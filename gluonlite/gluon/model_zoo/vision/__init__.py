@@ -12,8 +12,6 @@ from .resnet import *       # noqa: F401,F403
 from .squeezenet import *   # noqa: F401,F403
 from .vgg import *          # noqa: F401,F403
 from .mobilenet import *    # noqa: F401,F403
-from .squeezenet import get_squeezenet   # noqa: F401 (MXNet's module has it, unexported)
-from .densenet import get_densenet       # noqa: F401
 
 _models = {
     'resnet18_v1': resnet18_v1, 'resnet34_v1': resnet34_v1, 'resnet50_v1': resnet50_v1,
