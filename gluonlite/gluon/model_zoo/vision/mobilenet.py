@@ -121,24 +121,26 @@ class MobileNetV2(HybridBlock):
         return self.output(self.features(x))
 
 
+def _get(net_class: type, family: str, multiplier: float, pretrained: bool, ctx: Any,
+         root: str, kwargs: dict) -> HybridBlock:
+    net = net_class(multiplier, **kwargs)
+    if pretrained:
+        load_pretrained(net, versioned_name(family, multiplier), root, ctx)
+    return net
+
+
 def get_mobilenet(multiplier: float, pretrained: bool = False, ctx: Any = cpu(),
                   root: str = os.path.join(base.data_dir(), 'models'),
                   **kwargs: Any) -> MobileNet:
     """MobileNet V1 of width ``multiplier`` (1.0, 0.75, 0.5, 0.25 have pretrained files)."""
-    net = MobileNet(multiplier, **kwargs)
-    if pretrained:
-        load_pretrained(net, versioned_name('mobilenet', multiplier), root, ctx)
-    return net
+    return _get(MobileNet, 'mobilenet', multiplier, pretrained, ctx, root, kwargs)
 
 
 def get_mobilenet_v2(multiplier: float, pretrained: bool = False, ctx: Any = cpu(),
                      root: str = os.path.join(base.data_dir(), 'models'),
                      **kwargs: Any) -> MobileNetV2:
     """MobileNet V2 of width ``multiplier`` (1.0, 0.75, 0.5, 0.25 have pretrained files)."""
-    net = MobileNetV2(multiplier, **kwargs)
-    if pretrained:
-        load_pretrained(net, versioned_name('mobilenetv2_', multiplier), root, ctx)
-    return net
+    return _get(MobileNetV2, 'mobilenetv2_', multiplier, pretrained, ctx, root, kwargs)
 
 
 def _constructor(getter, multiplier: float, name: str):

@@ -150,8 +150,32 @@ def _add_stem(features: nn.HybridSequential, channels: int, thumbnail: bool) -> 
 
 
 class _ResNet(HybridBlock):
-    features: nn.HybridSequential
-    output: nn.Dense
+    """Stem, one stage per entry of ``layers``, global pooling, Dense(classes).
+
+    V2 (``_pre_activation``) adds a BatchNorm without scale/shift on the input and the
+    final BN + relu + Flatten that its pre-activation blocks leave to the end.
+    """
+
+    _pre_activation = False
+
+    def __init__(self, block: type, layers: Sequence[int], channels: Sequence[int],
+                 classes: int = 1000, thumbnail: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        assert len(layers) == len(channels) - 1
+        with self.name_scope():
+            self.features = nn.HybridSequential(prefix='')
+            if self._pre_activation:
+                self.features.add(nn.BatchNorm(scale=False, center=False))
+            _add_stem(self.features, channels[0], thumbnail)
+            for i, num_blocks in enumerate(layers):
+                self.features.add(_make_stage(block, num_blocks, channels[i + 1],
+                                              1 if i == 0 else 2, i + 1, channels[i]))
+            if self._pre_activation:
+                self.features.add(nn.BatchNorm(), nn.Activation('relu'))
+            self.features.add(nn.GlobalAvgPool2D())
+            if self._pre_activation:
+                self.features.add(nn.Flatten())
+            self.output = nn.Dense(classes, in_units=channels[-1])
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         return self.output(self.features(x))
@@ -159,41 +183,14 @@ class _ResNet(HybridBlock):
 
 class ResNetV1(_ResNet):
     """ResNet V1: ``block`` is BasicBlockV1 or BottleneckV1, ``layers`` the blocks per stage,
-    ``channels`` the stem's width then each stage's (one longer than ``layers``)."""
-
-    def __init__(self, block: type, layers: Sequence[int], channels: Sequence[int],
-                 classes: int = 1000, thumbnail: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        assert len(layers) == len(channels) - 1
-        with self.name_scope():
-            self.features = nn.HybridSequential(prefix='')
-            _add_stem(self.features, channels[0], thumbnail)
-            for i, num_blocks in enumerate(layers):
-                self.features.add(_make_stage(block, num_blocks, channels[i + 1],
-                                              1 if i == 0 else 2, i + 1, channels[i]))
-            self.features.add(nn.GlobalAvgPool2D())
-            self.output = nn.Dense(classes, in_units=channels[-1])
+    ``channels`` the stem's width then each stage's (one longer than ``layers``);
+    ``thumbnail`` replaces the 7x7 stem by one 3x3 convolution (small images)."""
 
 
 class ResNetV2(_ResNet):
     """ResNet V2 (pre-activation); arguments as :class:`ResNetV1` with V2 blocks."""
 
-    def __init__(self, block: type, layers: Sequence[int], channels: Sequence[int],
-                 classes: int = 1000, thumbnail: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        assert len(layers) == len(channels) - 1
-        with self.name_scope():
-            self.features = nn.HybridSequential(prefix='')
-            self.features.add(nn.BatchNorm(scale=False, center=False))
-            _add_stem(self.features, channels[0], thumbnail)
-            in_channels = channels[0]
-            for i, num_blocks in enumerate(layers):
-                self.features.add(_make_stage(block, num_blocks, channels[i + 1],
-                                              1 if i == 0 else 2, i + 1, in_channels))
-                in_channels = channels[i + 1]
-            self.features.add(nn.BatchNorm(), nn.Activation('relu'), nn.GlobalAvgPool2D(),
-                              nn.Flatten())
-            self.output = nn.Dense(classes, in_units=in_channels)
+    _pre_activation = True
 
 
 # depth -> (block kind, blocks per stage, stem then stage widths)
