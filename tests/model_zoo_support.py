@@ -16,6 +16,11 @@ OUTPUT_CASES = {
     'mobilenet0.25': ({'classes': 10}, 32, 'file'),
     'squeezenet1.1': ({'classes': 10}, 0, 'numpy'),     # 0: the manifest's input size
     'resnet18_v1': ({'classes': 10}, 32, 'numpy'),
+    'resnet18_v2': ({'classes': 10}, 32, 'numpy'),
+    'resnet50_v2': ({'classes': 10}, 32, 'numpy'),
+    'mobilenetv2_0.25': ({'classes': 10}, 32, 'numpy'),
+    'densenet121': ({'classes': 10}, 0, 'numpy'),
+    'inceptionv3': ({'classes': 10}, 0, 'numpy'),
 }
 
 
