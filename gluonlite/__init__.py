@@ -29,7 +29,8 @@ def __getattr__(name):
     import importlib
     aliases = {"init": "initializer", "initializer": "initializer", "gluon": "gluon",
                "optimizer": "optimizer", "lr_scheduler": "lr_scheduler", "metric": "metric",
-               "util": "util", "test_utils": "test_utils"}
+               "util": "util", "test_utils": "test_utils", "recordio": "recordio",
+               "image": "image", "img": "image"}
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)
         globals()[name] = module
