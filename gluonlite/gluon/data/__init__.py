@@ -5,5 +5,7 @@ from .dataset import ArrayDataset, Dataset, SimpleDataset
 from .sampler import (BatchSampler, FilterSampler, RandomSampler, Sampler,
                       SequentialSampler)
 
+from . import vision  # noqa: E402,F401  (needs Pillow only when an image is decoded)
+
 __all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'Sampler', 'SequentialSampler',
            'RandomSampler', 'FilterSampler', 'BatchSampler', 'DataLoader']
