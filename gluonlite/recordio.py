@@ -304,7 +304,8 @@ def unpack_img(s: bytes, iscolor: int = -1) -> Tuple[Any, np.ndarray]:
 def pack_img(header: Any, img: np.ndarray, quality: int = 95, img_fmt: str = '.jpg') -> bytes:
     """Encodes ``img`` (numpy HxW grey or HxWx3 BGR, as OpenCV) and packs it with ``header``.
 
-    ``quality`` is the JPEG quality (1-100) or the PNG compression level (0-9).
+    ``quality`` is the JPEG quality (0-100) or the PNG compression level (0-9); values
+    outside are clamped, as OpenCV does.
     """
     from .image._codec import encode_numpy
     return pack(header, encode_numpy(img, quality, img_fmt))

@@ -98,14 +98,12 @@ def encode_numpy(img: np.ndarray, quality: int, img_fmt: str) -> bytes:
                          % (arr.shape,))
     pil = Image.fromarray(np.ascontiguousarray(arr))
     out = io.BytesIO()
+    # out-of-range levels are clamped, as OpenCV's imencode does (pack_img's default
+    # quality=95 thus means PNG level 9)
     if fmt == 'PNG':
-        if not 0 <= quality <= 9:
-            raise MXNetError('pack_img: PNG compression level must be in 0-9, got %d' % quality)
-        pil.save(out, format='PNG', compress_level=int(quality))
+        pil.save(out, format='PNG', compress_level=min(max(int(quality), 0), 9))
     else:
-        if not 1 <= quality <= 100:
-            raise MXNetError('pack_img: JPEG quality must be in 1-100, got %d' % quality)
         if pil.mode == 'RGBA':
             pil = pil.convert('RGB')
-        pil.save(out, format='JPEG', quality=int(quality))
+        pil.save(out, format='JPEG', quality=min(max(int(quality), 0), 100))
     return out.getvalue()
