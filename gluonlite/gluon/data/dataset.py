@@ -1,11 +1,12 @@
 """Datasets (MXNet 1.x ``mxnet.gluon.data.dataset``): indexable sample collections."""
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, List, Optional, Sequence
 
 from ... import ndarray as nd
 
-__all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset']
+__all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'RecordFileDataset']
 
 
 class Dataset:
@@ -144,3 +145,44 @@ class ArrayDataset(Dataset):
 
     def __len__(self) -> int:
         return self._length
+
+
+class RecordFileDataset(Dataset):
+    """The records of a RecordIO ``.rec`` file (as ``bytes``), via its ``.idx`` beside it."""
+
+    def __init__(self, filename: str) -> None:
+        from ... import recordio
+        self.idx_file = os.path.splitext(filename)[0] + '.idx'
+        self.filename = filename
+        self._record = recordio.MXIndexedRecordIO(self.idx_file, self.filename, 'r')
+
+    def __getitem__(self, idx: int) -> Any:
+        return self._record.read_idx(self._record.keys[idx])
+
+    def __len__(self) -> int:
+        return len(self._record.keys)
+
+
+class _DownloadedDataset(Dataset):
+    """Base of MNIST, CIFAR10...: ``_get_data`` fills ``_data`` and ``_label`` from ``root``."""
+
+    def __init__(self, root: str, transform: Optional[Callable]) -> None:
+        super().__init__()
+        self._transform = transform
+        self._data: Any = None
+        self._label: Any = None
+        self._root = os.path.expanduser(root)
+        if not os.path.isdir(self._root):
+            os.makedirs(self._root)
+        self._get_data()
+
+    def __getitem__(self, idx: int) -> Any:
+        if self._transform is not None:
+            return self._transform(self._data[idx], self._label[idx])
+        return self._data[idx], self._label[idx]
+
+    def __len__(self) -> int:
+        return len(self._label)
+
+    def _get_data(self) -> None:
+        raise NotImplementedError
