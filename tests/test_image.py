@@ -204,3 +204,12 @@ def test_color_normalize_in_place_like_mxnet():
     out = image.color_normalize(x, mean, std)
     np.testing.assert_array_equal(out.asnumpy(), REF['color_normalize'])
     np.testing.assert_array_equal(x.asnumpy(), REF['color_normalize'])   # src was modified
+
+
+def test_imdecode_into_out():
+    out = nd.zeros((7, 9, 3), dtype='uint8')
+    assert image.imdecode(REF['png'].tobytes(), out=out) is out
+    np.testing.assert_array_equal(out.asnumpy(), REF['png_decode'])
+    with pytest.raises(MXNetError, match=r'out has shape \(2, 2, 3\) but the result has shape '
+                                         r'\(7, 9, 3\)'):
+        image.imdecode(REF['png'].tobytes(), out=nd.zeros((2, 2, 3), dtype='uint8'))

@@ -265,3 +265,13 @@ def test_image_record_dataset_roundtrip_with_pack_img(tmp_path):
     data, label = vision.ImageRecordDataset(rec)[0]
     np.testing.assert_array_equal(data.asnumpy(), bgr[:, :, ::-1])
     assert label == 6.0
+
+
+def test_image_record_dataset_in_loader_workers():
+    # forked workers reopen the record file (MXIndexedRecordIO resets in a new process)
+    path = os.path.join(DATA, 'recordio', 'images.rec')
+    dataset = vision.ImageRecordDataset(path).take(2).transform_first(transforms.ToTensor())
+    batches = list(DataLoader(dataset, batch_size=1, num_workers=2))
+    assert [b[1].asnumpy().tolist() for b in batches] == [[1.0], [4.0]]
+    np.testing.assert_array_equal(batches[0][0].asnumpy()[0],
+                                  REF['imagerec_0'].transpose(2, 0, 1) / np.float32(255))

@@ -1,4 +1,4 @@
-"""Image encoding and decoding with Pillow (the ``vision`` extra: ``pip install gluonlite[vision]``).
+"""Image encoding and decoding with Pillow, the ``vision`` extra (``gluonlite[vision]``).
 
 MXNet decodes with OpenCV compiled into libmxnet. gluonlite uses Pillow instead: it ships
 self-contained wheels for every platform (libjpeg-turbo, libpng and zlib inside), while
@@ -56,8 +56,9 @@ def decode_numpy(buf: bytes, flag: int, bgr: bool) -> np.ndarray:
                          'are not in an image format Pillow reads (JPEG, PNG, BMP, ...)'
                          % len(buf)) from None
     except Exception as err:  # Pillow raises several classes for corrupt data
+        kind = getattr(img, 'format', None) or 'image'
         raise MXNetError('imdecode: Decoding failed. Invalid image file: the %d bytes given '
-                         'are a damaged %s (%s)' % (len(buf), getattr(img, 'format', None) or 'image', err)) from None
+                         'are a damaged %s (%s)' % (len(buf), kind, err)) from None
     if img.mode in ('I;16', 'I;16B', 'I;16L', 'I', 'F'):
         # 16-bit and 32-bit grey: OpenCV scales down to 8 bits for 8-bit output
         arr = np.asarray(img, dtype=np.float64)

@@ -127,8 +127,9 @@ def write_transforms(arrays: dict) -> None:
     arrays['flip_left_right'] = mx.nd.image.flip_left_right(x).asnumpy()
     arrays['flip_top_bottom'] = mx.nd.image.flip_top_bottom(x).asnumpy()
     for interp in range(5):
-        arrays['resize_5x4_interp%d' % interp] = T.Resize((5, 4), interpolation=interp)(x).asnumpy()
-        arrays['resize_13x11_interp%d' % interp] = T.Resize((13, 11), interpolation=interp)(x).asnumpy()
+        for w, h in ((5, 4), (13, 11)):
+            resize = T.Resize((w, h), interpolation=interp)
+            arrays['resize_%dx%d_interp%d' % (w, h, interp)] = resize(x).asnumpy()
     arrays['resize_keep_12'] = T.Resize(12, keep_ratio=True)(x).asnumpy()
     arrays['resize_keep_4'] = T.Resize(4, keep_ratio=True)(x).asnumpy()
     arrays['resize_square_6'] = T.Resize(6)(x).asnumpy()

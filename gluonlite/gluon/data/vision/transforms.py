@@ -226,32 +226,33 @@ class RandomResizedCrop(Block):
         return image.random_size_crop(x, *self._args)[0]
 
 
-def _flip(x: Any, axis: int) -> Any:
-    index = [slice(None)] * x.ndim
-    index[axis] = slice(None, None, -1)
-    return x[tuple(index)]
+class _RandomFlip(HybridBlock):
+    """Reverse axis ``_axis`` of an HxWxC image with probability 0.5."""
+
+    _axis = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        _check_image(x, type(self).__name__)
+        if _draw_uniform(0, 1)[0] >= 0.5:
+            return x.copy()
+        index = [slice(None)] * x.ndim
+        index[self._axis] = slice(None, None, -1)
+        return x[tuple(index)]
 
 
-class RandomFlipLeftRight(HybridBlock):
+class RandomFlipLeftRight(_RandomFlip):
     """Mirror the HxWxC image left to right with probability 0.5."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
-    def hybrid_forward(self, F: Any, x: Any) -> Any:
-        _check_image(x, 'RandomFlipLeftRight')
-        return _flip(x, 1) if _draw_uniform(0, 1)[0] < 0.5 else x.copy()
+    _axis = 1
 
 
-class RandomFlipTopBottom(HybridBlock):
+class RandomFlipTopBottom(_RandomFlip):
     """Flip the HxWxC image upside down with probability 0.5."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
-    def hybrid_forward(self, F: Any, x: Any) -> Any:
-        _check_image(x, 'RandomFlipTopBottom')
-        return _flip(x, 0) if _draw_uniform(0, 1)[0] < 0.5 else x.copy()
+    _axis = 0
 
 
 class _RandomEnhance(HybridBlock):
