@@ -2,19 +2,18 @@
 
 Each interpolation is a separable linear map: one (out x in) weight matrix per axis, built
 from OpenCV's sampling rules (pixel centres at +0.5 except for nearest, edge pixels
-replicated), applied to the rows and then the columns. uint8 results are rounded to
-nearest and saturated. OpenCV computes uint8 bilinear and bicubic in fixed point, so a
-value can differ from MXNet's by one grey level; nearest is exact.
+replicated), applied to the rows and then the columns through its few non-zero taps.
+uint8 results are rounded to nearest and saturated. OpenCV computes uint8 bilinear and
+bicubic in fixed point, so a value can differ from MXNet's by one grey level; nearest and
+area shrinking are exact.
 """
 from __future__ import annotations
 
+import functools
 
 import numpy as np
 
 from ..base import MXNetError
-
-INTERP_NAMES = {0: 'nearest', 1: 'bilinear', 2: 'bicubic', 3: 'area', 4: 'lanczos4'}
-
 
 def _nearest(n_in: int, n_out: int) -> np.ndarray:
     src = np.minimum(np.floor(np.arange(n_out) * (n_in / n_out)).astype(np.int64), n_in - 1)
@@ -97,6 +96,30 @@ def weight_matrix(n_in: int, n_out: int, interp: int) -> np.ndarray:
                      '2 (bicubic), 3 (area) or 4 (lanczos4)' % (interp,))
 
 
+@functools.lru_cache(maxsize=256)
+def _taps(n_in: int, n_out: int, interp: int) -> tuple:
+    """The weight matrix as (index, weight) pairs per output row: its few non-zero columns.
+
+    Cached: a loader resizes many images between the same sizes.
+    """
+    weights = weight_matrix(n_in, n_out, interp)
+    nonzero = weights != 0
+    count = max(1, int(nonzero.sum(axis=1).max()))
+    index = np.argsort(~nonzero, axis=1, kind='stable')[:, :count]
+    return index, np.take_along_axis(weights, index, axis=1).astype(np.float32)
+
+
+def _resample(work: np.ndarray, n_out: int, interp: int, axis: int) -> np.ndarray:
+    index, taps = _taps(work.shape[axis], n_out, interp)
+    shape = [1] * work.ndim
+    shape[axis] = index.shape[0]
+    out = None
+    for k in range(index.shape[1]):
+        term = np.take(work, index[:, k], axis=axis) * taps[:, k].reshape(shape)
+        out = term if out is None else out + term
+    return out
+
+
 def resize_numpy(img: np.ndarray, width: int, height: int, interp: int) -> np.ndarray:
     """Resize an HxWxC (or HxW) numpy image to ``height`` x ``width``; keeps the dtype."""
     if width <= 0 or height <= 0:
@@ -110,17 +133,21 @@ def resize_numpy(img: np.ndarray, width: int, height: int, interp: int) -> np.nd
         raise MXNetError('resize: cannot resize an empty image of shape %s' % (img.shape,))
     if (in_h, in_w) == (height, width):
         return img.copy()
-    rows = weight_matrix(in_h, height, interp)
-    cols = weight_matrix(in_w, width, interp)
-    work = img.astype(np.float64)
-    out = np.tensordot(rows, work, axes=(1, 0))                     # (height, in_w, ...)
-    out = np.moveaxis(np.tensordot(cols, out, axes=(1, 1)), 0, 1)   # (height, width, ...)
+    if interp == 0:                               # a pure gather: no arithmetic, any dtype
+        rows = _taps(in_h, height, 0)[0][:, 0]
+        cols = _taps(in_w, width, 0)[0][:, 0]
+        return img[rows][:, cols]
+    work = img.astype(np.float32)
+    if in_h != height:
+        work = _resample(work, height, interp, 0)
+    if in_w != width:
+        work = _resample(work, width, interp, 1)
     if img.dtype == np.uint8:
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+        return np.clip(np.rint(work), 0, 255).astype(np.uint8)
     if np.issubdtype(img.dtype, np.integer):
         info = np.iinfo(img.dtype)
-        return np.clip(np.rint(out), info.min, info.max).astype(img.dtype)
-    return out.astype(img.dtype)
+        return np.clip(np.rint(work), info.min, info.max).astype(img.dtype)
+    return work.astype(img.dtype)
 
 
 def short_side_size(height: int, width: int, size: int) -> tuple:
