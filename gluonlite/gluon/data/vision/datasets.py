@@ -12,10 +12,8 @@ Samples are ``(image, label)``: the image an HxWxC uint8 NDArray, the label a nu
 """
 from __future__ import annotations
 
-import gzip
 import os
 import struct
-import tarfile
 import warnings
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -55,6 +53,7 @@ def _read_maybe_gzip(path: str) -> bytes:
     with open(path, 'rb') as f:
         raw = f.read()
     if raw[:2] == b'\x1f\x8b':
+        import gzip
         try:
             return gzip.decompress(raw)
         except (OSError, EOFError) as err:
@@ -187,6 +186,7 @@ class CIFAR10(dataset._DownloadedDataset):
         archive = os.path.join(self._root, self._archive_file[0])
         if not os.path.exists(archive):
             archive = _fetch(self._name, self._root, *self._archive_file, self._namespace)
+        import tarfile
         with tarfile.open(archive) as tar:
             if hasattr(tarfile, 'data_filter'):
                 tar.extractall(self._root, filter='data')
