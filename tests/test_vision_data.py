@@ -239,6 +239,11 @@ def test_image_folder_dataset(tmp_path):
     assert grey[0] == ((4, 5, 1), 10)
 
 
+def test_image_folder_missing_root_raises_like_mxnet(tmp_path):
+    with pytest.raises(FileNotFoundError, match='No such file or directory: .*nowhere'):
+        vision.ImageFolderDataset(str(tmp_path / 'nowhere'))
+
+
 def test_image_record_dataset_reads_mxnet_file():
     path = os.path.join(DATA, 'recordio', 'images.rec')
     dataset = vision.ImageRecordDataset(path)

@@ -265,8 +265,6 @@ class ImageFolderDataset(dataset.Dataset):
     def _list_images(self, root: str) -> None:
         self.synsets: List[str] = []
         self.items: List[Tuple[str, int]] = []
-        if not os.path.isdir(root):
-            raise MXNetError("ImageFolderDataset: root '%s' is not a directory" % root)
         for folder in sorted(os.listdir(root)):
             path = os.path.join(root, folder)
             if not os.path.isdir(path):
