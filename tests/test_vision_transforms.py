@@ -48,7 +48,7 @@ def test_to_tensor_matches_mxnet():
     batch = T.ToTensor()(_x(BATCH))
     assert batch.shape == (2, 3, 7, 9)
     np.testing.assert_array_equal(batch.asnumpy(), REF['to_tensor_batch'])
-    with pytest.raises(MXNetError, match=r'ToTensor: Input image must have shape \(height, '
+    with pytest.raises(MXNetError, match=r'to_tensor: Input image must have shape \(height, '
                                          r'width, channels\), or \(N, height, width, channels\) '
                                          r'but got \[7,9\]'):
         T.ToTensor()(_x(IMG[:, :, 0]))
@@ -258,3 +258,21 @@ def test_random_apply_uses_python_random():
     assert 8 <= kinds.count(np.float16) <= 32 and np.uint8 in kinds
     random.seed(0)
     assert [apply(_x()).dtype for _ in range(40)] == kinds
+
+
+def test_nd_image_ops_match_mxnet():
+    x = _x(PIXELS)
+    # a degenerate range makes the draw MXNet's factor: the op's own arithmetic is compared
+    for op, expected in (('random_brightness', [[[108, 54, 217], [10, 255, 32]]]),
+                         ('random_contrast', [[[98, 44, 207], [0, 255, 22]]]),
+                         ('random_hue', [[[176, 49, 200], [9, 250, 152]]])):
+        out = getattr(nd.image, op)(x, MX_ALPHA, MX_ALPHA)
+        assert out.dtype == np.uint8 and out.asnumpy().tolist() == expected, op
+    assert nd.image.adjust_lighting(x, (0.1, 0.2, 0.3)).asnumpy().tolist() == \
+        [[[97, 46, 196], [7, 246, 26]]]
+    np.testing.assert_array_equal(nd.image.to_tensor(_x()).asnumpy(), REF['to_tensor'])
+    np.testing.assert_array_equal(nd.image.flip_top_bottom(_x()).asnumpy(), IMG[::-1])
+    np.testing.assert_array_equal(nd.image.crop(_x(), 1, 2, 4, 3).asnumpy(), IMG[2:5, 1:5])
+    np.testing.assert_array_equal(nd.image.resize(_x(), (13, 11), interp=0).asnumpy(),
+                                  REF['resize_13x11_interp0'])
+    assert mx.nd.image is __import__('gluonlite.ndarray.image', fromlist=['x'])

@@ -7,3 +7,13 @@ from . import random  # noqa: F401
 from .utils import save, load, load_frombuffer, save_tobuffer  # noqa: F401
 
 _install_methods()
+
+
+def __getattr__(name):
+    # nd.image pulls in the host-side image kernels: imported on first use
+    if name == "image":
+        import importlib
+        module = importlib.import_module(".image", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'gluonlite.ndarray' has no attribute {name!r}")

@@ -1,9 +1,8 @@
 """Image transforms (MXNet 1.x ``mxnet.gluon.data.vision.transforms``) as Blocks.
 
 They take HxWxC images (uint8 as decoded, or float), ``ToTensor`` turns them into CxHxW
-float32 in [0, 1], ``Normalize`` then works on CxHxW (or NxCxHxW). ToTensor, Normalize,
-Cast and the flips are NDArray ops; resizing and the colour jitters run in numpy on the
-host (MXNet ran OpenCV and C++ loops there), as they belong in data loading.
+float32 in [0, 1], ``Normalize`` then works on CxHxW (or NxCxHxW). As in MXNet, the
+HybridBlocks call the ``nd.image`` operators (see there for where each one runs).
 
 Randomness follows MXNet: the flips and colour jitters draw from gluonlite's generator,
 so ``mx.random.seed`` repeats them; RandomResizedCrop and RandomApply use Python's
@@ -14,12 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any, Sequence
 
-import numpy as np
-
 from .... import image
-from .... import ndarray as nd
-from ....base import MXNetError
-from ....image import _color, _resize
 from ...block import Block, HybridBlock
 from ...nn import HybridSequential, Sequential
 
@@ -27,24 +21,6 @@ __all__ = ['Compose', 'Cast', 'ToTensor', 'Normalize', 'Resize', 'CenterCrop', '
            'RandomResizedCrop', 'RandomFlipLeftRight', 'RandomFlipTopBottom',
            'RandomBrightness', 'RandomContrast', 'RandomSaturation', 'RandomHue',
            'RandomColorJitter', 'RandomLighting', 'RandomApply']
-
-
-def _shape_text(x: Any) -> str:
-    return '[%s]' % ','.join(str(d) for d in x.shape)
-
-
-def _check_image(x: Any, name: str) -> None:
-    if len(x.shape) != 3:
-        raise MXNetError('%s: Input image must have shape (height, width, channels), but got %s'
-                         % (name, _shape_text(x)))
-
-
-def _draw_uniform(low: float, high: float, count: int = 1) -> np.ndarray:
-    return nd.random.uniform(low, high, shape=(count,)).asnumpy()
-
-
-def _from_numpy(arr: np.ndarray, like: Any) -> Any:
-    return nd.array(arr, ctx=like.context, dtype=arr.dtype)
 
 
 class Compose(Sequential):
@@ -92,14 +68,7 @@ class ToTensor(HybridBlock):
         super().__init__()
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        if x.ndim == 3:
-            axes = (2, 0, 1)
-        elif x.ndim == 4:
-            axes = (0, 3, 1, 2)
-        else:
-            raise MXNetError('ToTensor: Input image must have shape (height, width, channels), '
-                             'or (N, height, width, channels) but got %s' % _shape_text(x))
-        return F.transpose(x, axes=axes).astype('float32') / 255.0
+        return F.image.to_tensor(x)
 
 
 class Normalize(HybridBlock):
@@ -113,40 +82,8 @@ class Normalize(HybridBlock):
         self._mean = mean
         self._std = std
 
-    def _per_channel(self, values: Any, what: str, x: Any, channels: int) -> np.ndarray:
-        arr = np.atleast_1d(np.asarray(values, dtype=np.float32))
-        if arr.ndim != 1 or arr.size not in (1, channels):
-            raise MXNetError('Normalize: Invalid %s for input with shape %s. %s must have either '
-                             '1 or %d elements, but got %s' % (what, _shape_text(x), what,
-                                                              channels, list(arr.ravel())))
-        return np.broadcast_to(arr, (channels,))
-
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        if x.ndim not in (3, 4):
-            raise MXNetError('Normalize: Input tensor must have shape (channels, height, width), '
-                             'or (N, channels, height, width), but got %s' % _shape_text(x))
-        channels = x.shape[x.ndim - 3]
-        shape = (channels, 1, 1) if x.ndim == 3 else (1, channels, 1, 1)
-        mean = self._per_channel(self._mean, 'mean', x, channels).reshape(shape)
-        std = self._per_channel(self._std, 'std', x, channels).reshape(shape)
-        mean = F.array(mean, ctx=x.context, dtype=x.dtype)
-        std = F.array(std, ctx=x.context, dtype=x.dtype)
-        return F.broadcast_div(F.broadcast_sub(x, mean), std)
-
-
-def _resized_hw(height: int, width: int, size: Any, keep_ratio: bool) -> tuple:
-    if isinstance(size, (tuple, list)) and len(size) == 1:
-        size = size[0]
-    if isinstance(size, (tuple, list)):
-        if len(size) != 2 or size[0] <= 0 or size[1] <= 0:
-            raise MXNetError('Resize: size must be a positive int or (width, height), got %r'
-                             % (size,))
-        return int(size[1]), int(size[0])
-    if size <= 0:
-        raise MXNetError('Resize: Input size should greater than 0, but got %d' % size)
-    if not keep_ratio:
-        return size, size
-    return _resize.short_side_size(height, width, size)
+        return F.image.normalize(x, self._mean, self._std)
 
 
 class Resize(HybridBlock):
@@ -163,17 +100,7 @@ class Resize(HybridBlock):
         self._interpolation = interpolation
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        if x.ndim not in (3, 4):
-            raise MXNetError('Resize: Input image dimension should be 3 or 4 but got %d' % x.ndim)
-        height, width = x.shape[x.ndim - 3], x.shape[x.ndim - 2]
-        new_h, new_w = _resized_hw(height, width, self._size, self._keep)
-        arr = x.asnumpy()
-        if arr.ndim == 3:
-            out = _resize.resize_numpy(arr, new_w, new_h, self._interpolation)
-        else:
-            out = np.stack([_resize.resize_numpy(a, new_w, new_h, self._interpolation)
-                            for a in arr])
-        return _from_numpy(out, x)
+        return F.image.resize(x, self._size, self._keep, self._interpolation)
 
 
 class CropResize(HybridBlock):
@@ -187,15 +114,10 @@ class CropResize(HybridBlock):
         self._interpolation = interpolation
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        if x.ndim not in (3, 4):
-            raise MXNetError('CropResize: Input image dimension should be 3 or 4 but got %d'
-                             % x.ndim)
-        rows = slice(self._y, self._y + self._height)
-        cols = slice(self._x, self._x + self._width)
-        out = x[rows, cols] if x.ndim == 3 else x[:, rows, cols]
+        out = F.image.crop(x, self._x, self._y, self._width, self._height)
         if self._size:
             interp = 1 if self._interpolation is None else self._interpolation
-            out = Resize(self._size, False, interp)(out)
+            out = F.image.resize(out, self._size, False, interp)
         return out
 
 
@@ -226,54 +148,43 @@ class RandomResizedCrop(Block):
         return image.random_size_crop(x, *self._args)[0]
 
 
-class _RandomFlip(HybridBlock):
-    """Reverse axis ``_axis`` of an HxWxC image with probability 0.5."""
-
-    _axis = 0
+class RandomFlipLeftRight(HybridBlock):
+    """Mirror the HxWxC image left to right with probability 0.5."""
 
     def __init__(self) -> None:
         super().__init__()
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        _check_image(x, type(self).__name__)
-        if _draw_uniform(0, 1)[0] >= 0.5:
-            return x.copy()
-        index = [slice(None)] * x.ndim
-        index[self._axis] = slice(None, None, -1)
-        return x[tuple(index)]
+        return F.image.random_flip_left_right(x)
 
 
-class RandomFlipLeftRight(_RandomFlip):
-    """Mirror the HxWxC image left to right with probability 0.5."""
-
-    _axis = 1
-
-
-class RandomFlipTopBottom(_RandomFlip):
+class RandomFlipTopBottom(HybridBlock):
     """Flip the HxWxC image upside down with probability 0.5."""
 
-    _axis = 0
+    def __init__(self) -> None:
+        super().__init__()
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        return F.image.random_flip_top_bottom(x)
 
 
 class _RandomEnhance(HybridBlock):
-    """A colour adjustment whose factor is drawn from [max(0, 1 - amount), 1 + amount]."""
+    """A colour jitter whose factor is drawn from [max(0, 1 - amount), 1 + amount]."""
 
-    _adjust: Any = None
+    _op = ''
 
     def __init__(self, amount: float) -> None:
         super().__init__()
         self._args = (max(0, 1 - amount), 1 + amount)
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        _check_image(x, type(self).__name__)
-        alpha = _draw_uniform(*self._args)[0]
-        return _from_numpy(type(self)._adjust(x.asnumpy(), alpha), x)
+        return getattr(F.image, self._op)(x, *self._args)
 
 
 class RandomBrightness(_RandomEnhance):
     """Scale the image by a factor drawn from ``[max(0, 1 - brightness), 1 + brightness]``."""
 
-    _adjust = staticmethod(_color.adjust_brightness)
+    _op = 'random_brightness'
 
     def __init__(self, brightness: float) -> None:
         super().__init__(brightness)
@@ -282,7 +193,7 @@ class RandomBrightness(_RandomEnhance):
 class RandomContrast(_RandomEnhance):
     """Blend with the mean grey by a factor from ``[max(0, 1 - contrast), 1 + contrast]``."""
 
-    _adjust = staticmethod(_color.adjust_contrast)
+    _op = 'random_contrast'
 
     def __init__(self, contrast: float) -> None:
         super().__init__(contrast)
@@ -291,7 +202,7 @@ class RandomContrast(_RandomEnhance):
 class RandomSaturation(_RandomEnhance):
     """Blend with the pixel grey by a factor from ``[max(0, 1 - saturation), 1 + saturation]``."""
 
-    _adjust = staticmethod(_color.adjust_saturation)
+    _op = 'random_saturation'
 
     def __init__(self, saturation: float) -> None:
         super().__init__(saturation)
@@ -301,7 +212,7 @@ class RandomHue(_RandomEnhance):
     """Rotate the hue by ``alpha * 360`` degrees, ``alpha`` from ``[max(0, 1 - hue), 1 + hue]``
     (so hue=0.1 turns it by up to 36 degrees either way)."""
 
-    _adjust = staticmethod(_color.adjust_hue)
+    _op = 'random_hue'
 
     def __init__(self, hue: float) -> None:
         super().__init__(hue)
@@ -316,17 +227,7 @@ class RandomColorJitter(HybridBlock):
         self._args = (brightness, contrast, saturation, hue)
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        _check_image(x, 'RandomColorJitter')
-        adjust = (_color.adjust_brightness, _color.adjust_contrast, _color.adjust_saturation,
-                  _color.adjust_hue)
-        out = x.asnumpy()
-        for which in np.argsort(_draw_uniform(0, 1, 4), kind='stable'):
-            amount = self._args[which]
-            if amount > 0:
-                offset = _draw_uniform(-amount, amount)[0]
-                # hue turns by offset * 360 degrees; the others scale by 1 + offset
-                out = adjust[which](out, offset if which == 3 else 1 + offset)
-        return _from_numpy(out, x)
+        return F.image.random_color_jitter(x, *self._args)
 
 
 class RandomLighting(HybridBlock):
@@ -337,11 +238,7 @@ class RandomLighting(HybridBlock):
         self._alpha = alpha
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
-        _check_image(x, 'RandomLighting')
-        if self._alpha == 0:
-            return x.copy()
-        weights = nd.random.normal(0, self._alpha, shape=(3,)).asnumpy()
-        return _from_numpy(_color.adjust_lighting(x.asnumpy(), weights), x)
+        return F.image.random_lighting(x, self._alpha)
 
 
 class RandomApply(Sequential):
