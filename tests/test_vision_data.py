@@ -3,6 +3,7 @@
 Only the local-file path is exercised: downloads are stubbed (gluon.utils.download).
 """
 import gzip
+import hashlib
 import io
 import os
 import struct
@@ -17,6 +18,8 @@ from gluonlite import gluon, nd
 from gluonlite.base import MXNetError
 from gluonlite.gluon.data import DataLoader, RecordFileDataset, vision
 from gluonlite.gluon.data.vision import transforms
+
+from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
 
 PIL_Image = pytest.importorskip('PIL.Image')
 
@@ -92,14 +95,39 @@ def test_mnist_transform_and_transform_first(mnist_root):
     assert labels.asnumpy().tolist() == [7, 0]
 
 
-def test_missing_file_names_it_when_download_is_unavailable(tmp_path, monkeypatch):
-    monkeypatch.delattr(gluon.utils, 'download', raising=False)
-    root = str(tmp_path / 'empty')
-    with pytest.raises(MXNetError, match="MNIST: the file 't10k-labels-idx1-ubyte.gz' is "
-                                         "missing from root '.*empty', and this gluonlite "
-                                         "cannot download it"):
-        vision.MNIST(root=root, train=False)
-    assert os.path.isdir(root)                                  # created, as MXNet does
+def test_missing_file_is_downloaded_from_the_repo_and_checked(tmp_path, monkeypatch, server):
+    # A real download from a server on 127.0.0.1 (MXNET_GLUON_REPO): files with the right
+    # SHA-1 are kept and read; a file whose SHA-1 is wrong is refused and not left behind.
+    url, served = server
+    folder = served / 'gluon' / 'dataset' / 'fashion-mnist'
+    folder.mkdir(parents=True)
+    payloads = {'t10k-labels-idx1-ubyte.gz': gzip.compress(_idx_bytes(TEST_LABELS, 2049)),
+                't10k-images-idx3-ubyte.gz': gzip.compress(_idx_bytes(TEST_IMAGES, 2051))}
+    for name, payload in payloads.items():
+        (folder / name).write_bytes(payload)
+    monkeypatch.setenv('MXNET_GLUON_REPO', url)
+    bad_root = tmp_path / 'bad'
+    with pytest.raises(UserWarning, match="t10k-labels-idx1-ubyte.gz is downloaded but the "
+                                          "content hash does not match .expected sha1 "
+                                          "17f9ab60e7257a1620f4ad76bbbaf857c3920701"):
+        vision.FashionMNIST(root=str(bad_root), train=False)  # MXNet's hashes: a mismatch
+    assert not any(p.is_file() for p in bad_root.rglob('*'))
+    sha1 = {name: hashlib.sha1(payload).hexdigest() for name, payload in payloads.items()}
+    monkeypatch.setattr(vision.FashionMNIST, '_get_data', _with_test_hashes(sha1))
+    dataset = vision.FashionMNIST(root=str(tmp_path / 'good'), train=False)
+    assert len(dataset) == 2 and dataset[1][1] == int(TEST_LABELS[1])
+    assert Handler.requests[-2:] == ['/gluon/dataset/fashion-mnist/t10k-labels-idx1-ubyte.gz',
+                                     '/gluon/dataset/fashion-mnist/t10k-images-idx3-ubyte.gz']
+
+
+def _with_test_hashes(sha1):
+    original = vision.MNIST._get_data
+
+    def get_data(self):
+        self._test_label = (self._test_label[0], sha1[self._test_label[0]])
+        self._test_data = (self._test_data[0], sha1[self._test_data[0]])
+        original(self)
+    return get_data
 
 
 def test_missing_file_is_downloaded_lazily(tmp_path, monkeypatch):

@@ -21,6 +21,21 @@ from typing import Optional
 
 __all__ = ['check_sha1', 'download', 'replace_file']
 
+# MXNet's public repository of model weights and data sets; MXNET_GLUON_REPO overrides it.
+apache_repo_url = 'https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/'
+
+
+def _get_repo_url() -> str:
+    """The repository to download from, ending in '/' (``$MXNET_GLUON_REPO`` if set)."""
+    url = os.environ.get('MXNET_GLUON_REPO', apache_repo_url)
+    return url if url.endswith('/') else url + '/'
+
+
+def _get_repo_file_url(namespace: str, filename: str) -> str:
+    """The URL of a data-set file, as MXNet lays them out: ``gluon/dataset/<namespace>/<file>``."""
+    return '%sgluon/dataset/%s/%s' % (_get_repo_url(), namespace, filename)
+
+
 _CHUNK = 1 << 20
 
 

@@ -7,7 +7,8 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ._download import check_sha1, download, replace_file
+from ._download import (_get_repo_file_url, _get_repo_url, check_sha1, download,  # noqa: F401
+                        replace_file)
 
 __all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load', 'clip_global_norm',
            'check_sha1', 'download', 'replace_file']

@@ -15,7 +15,7 @@ import uuid
 import zipfile
 
 from ... import base
-from ..utils import check_sha1, download, replace_file
+from ..utils import _get_repo_url, check_sha1, download, replace_file
 
 __all__ = ['get_model_file', 'purge']
 
@@ -57,7 +57,6 @@ _model_sha1 = {
     'vgg19_bn': 'f360b758e856f1074a85abd5fd873ed1d98297c3',
 }
 
-apache_repo_url = 'https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/'
 _url_format = '{repo_url}gluon/models/{file_name}.zip'
 
 
@@ -68,16 +67,11 @@ def short_hash(name: str) -> str:
     return _model_sha1[name][:8]
 
 
-def _repo_url() -> str:
-    url = os.environ.get('MXNET_GLUON_REPO', apache_repo_url)
-    return url if url.endswith('/') else url + '/'
-
-
 def _download_and_unpack(file_name: str, root: str, file_path: str) -> None:
     """Fetch ``<file_name>.zip`` and move the ``.params`` inside it onto ``file_path``."""
     zip_path = os.path.join(root, file_name + '.zip' + str(uuid.uuid4()))
     try:
-        download(_url_format.format(repo_url=_repo_url(), file_name=file_name),
+        download(_url_format.format(repo_url=_get_repo_url(), file_name=file_name),
                  path=zip_path, overwrite=True)
         unpack_dir = tempfile.mkdtemp(dir=root)
         try:

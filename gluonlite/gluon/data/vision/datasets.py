@@ -20,33 +20,17 @@ from typing import Any, Callable, List, Optional, Tuple
 import numpy as np
 
 from .... import image, ndarray as nd, recordio
-from ....base import MXNetError
+from ....base import MXNetError, data_dir
 from .. import dataset
 
 __all__ = ['MNIST', 'FashionMNIST', 'CIFAR10', 'CIFAR100', 'ImageRecordDataset',
            'ImageFolderDataset']
 
-_DEFAULT_REPO = 'https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/'
-
-
-def _data_dir() -> str:
-    """MXNet's data folder: ``$MXNET_HOME``, else ``~/.mxnet``."""
-    return os.getenv('MXNET_HOME', os.path.join(os.path.expanduser('~'), '.mxnet'))
-
-
 def _fetch(name: str, root: str, filename: str, sha1: str, namespace: str) -> str:
-    """Download ``filename`` into ``root`` with gluon.utils.download, where it exists."""
+    """Download ``filename`` into ``root`` from MXNet's repository (gluon.utils.download)."""
     from ... import utils
-    download = getattr(utils, 'download', None)
-    if download is None:
-        raise MXNetError("%s: the file '%s' is missing from root '%s', and this gluonlite "
-                         "cannot download it (gluon.utils.download is not available). Put "
-                         "the file in '%s' and try again." % (name, filename, root, root))
-    repo = os.environ.get('MXNET_GLUON_REPO', _DEFAULT_REPO)
-    if not repo.endswith('/'):
-        repo += '/'
-    url = '%sgluon/dataset/%s/%s' % (repo, namespace, filename)
-    return download(url, path=root, sha1_hash=sha1)
+    return utils.download(utils._get_repo_file_url(namespace, filename), path=root,
+                          sha1_hash=sha1)
 
 
 def _read_maybe_gzip(path: str) -> bytes:
@@ -86,7 +70,7 @@ class MNIST(dataset._DownloadedDataset):
 
     _name = 'MNIST'
 
-    def __init__(self, root: str = os.path.join(_data_dir(), 'datasets', 'mnist'),
+    def __init__(self, root: str = os.path.join(data_dir(), 'datasets', 'mnist'),
                  train: bool = True, transform: Optional[Callable] = None) -> None:
         self._train = train
         self._train_data = ('train-images-idx3-ubyte.gz',
@@ -125,7 +109,7 @@ class FashionMNIST(MNIST):
 
     _name = 'FashionMNIST'
 
-    def __init__(self, root: str = os.path.join(_data_dir(), 'datasets', 'fashion-mnist'),
+    def __init__(self, root: str = os.path.join(data_dir(), 'datasets', 'fashion-mnist'),
                  train: bool = True, transform: Optional[Callable] = None) -> None:
         self._train = train
         self._train_data = ('train-images-idx3-ubyte.gz',
@@ -151,7 +135,7 @@ class CIFAR10(dataset._DownloadedDataset):
     _name = 'CIFAR10'
     _label_bytes = 1
 
-    def __init__(self, root: str = os.path.join(_data_dir(), 'datasets', 'cifar10'),
+    def __init__(self, root: str = os.path.join(data_dir(), 'datasets', 'cifar10'),
                  train: bool = True, transform: Optional[Callable] = None) -> None:
         self._train = train
         self._archive_file = ('cifar-10-binary.tar.gz', 'fab780a1e191a7eda0f345501ccd62d20f7ed891')
@@ -215,7 +199,7 @@ class CIFAR100(CIFAR10):
     _name = 'CIFAR100'
     _label_bytes = 2
 
-    def __init__(self, root: str = os.path.join(_data_dir(), 'datasets', 'cifar100'),
+    def __init__(self, root: str = os.path.join(data_dir(), 'datasets', 'cifar100'),
                  fine_label: bool = False, train: bool = True,
                  transform: Optional[Callable] = None) -> None:
         self._train = train
