@@ -1,7 +1,7 @@
 // The thread pool behind parallel_for and OpenBLAS (see parallel.h).
 //
-// One job runs at a time: the caller publishes (generation, task count) in one atomic word,
-// runs task 0 itself and waits for the workers it named. A worker spins briefly after each
+// One job runs at a time: the caller publishes it in one atomic word, takes tasks itself
+// and waits until every task has finished. A worker spins briefly after each
 // job (the next op usually follows within microseconds), then sleeps on a condition
 // variable, so an idle process holds no core. OpenBLAS is handed the same pool through
 // scipy_openblas_set_threads_callback_function; its own server threads are never woken.
@@ -64,11 +64,17 @@ int default_threads() {
   return hw ? static_cast<int>(std::min<unsigned>(hw, kMaxCpuThreads)) : 1;
 }
 
+// Tasks are claimed from one atomic word, claim_ = generation << 32 | tasks << 16 | next:
+// a claim succeeds only for the current job, so a worker that wakes late can never run a
+// task of a job it did not see published. Independent tasks (parallel_for) are claimed by
+// whoever is free, the caller included: a descheduled worker's share is done by the others
+// instead of being waited for. Tasks that wait on each other (OpenBLAS's jobs) take one
+// task per thread, so all of them run at once.
 class ThreadPool {
  public:
-  bool try_run(int n, detail::TaskFn task, void* ctx) {
+  bool try_run(int n, detail::TaskFn task, void* ctx, bool one_task_per_thread) {
     bool expected = false;
-    if (t_inside_task || !busy_.compare_exchange_strong(expected, true, std::memory_order_acquire))
+    if (n > 0xffff || t_inside_task || !busy_.compare_exchange_strong(expected, true, std::memory_order_acquire))
       return false;
     try {
       grow(n - 1);
@@ -78,18 +84,20 @@ class ThreadPool {
     }
     task_ = task;
     ctx_ = ctx;
+    one_task_per_thread_ = one_task_per_thread;
     error_ = nullptr;
-    remaining_.store(n - 1, std::memory_order_relaxed);
-    const uint64_t generation = (state_.load(std::memory_order_relaxed) >> kCountBits) + 1;
-    state_.store((generation << kCountBits) | static_cast<uint64_t>(n), std::memory_order_seq_cst);
+    remaining_.store(n, std::memory_order_relaxed);
+    const uint64_t generation = (generation_of(claim_.load(std::memory_order_relaxed)) + 1) &
+                                0xffffffffu;
+    claim_.store(generation << 32 | static_cast<uint64_t>(n) << 16, std::memory_order_seq_cst);
     if (sleeping_.load(std::memory_order_seq_cst) > 0) {
       { std::lock_guard<std::mutex> lock(mu_); }
       wake_.notify_all();
     }
-    run_task(0);
+    run_claimed_tasks(generation);
     for (int spins = 0; remaining_.load(std::memory_order_acquire) != 0; ++spins) {
       if (spins < 4096) GL_CPU_RELAX();
-      else std::this_thread::yield();  // a worker was descheduled: give it the core
+      else std::this_thread::yield();  // a worker was descheduled mid-task: give it the core
     }
     std::exception_ptr error = error_;
     busy_.store(false, std::memory_order_release);
@@ -98,68 +106,84 @@ class ThreadPool {
   }
 
  private:
-  static constexpr int kCountBits = 16;  // state_: generation << 16 | tasks in the job
+  static uint64_t generation_of(uint64_t claim) { return claim >> 32; }
 
   // Called before the job is published: a new worker starts from the current generation,
   // so it cannot miss the job it was started for.
   void grow(int workers) {
     while (static_cast<int>(workers_.size()) < workers) {
-      const int index = static_cast<int>(workers_.size()) + 1;
-      const uint64_t seen = state_.load(std::memory_order_relaxed) >> kCountBits;
-      workers_.emplace_back([this, index, seen] { worker_loop(index, seen); });
+      const uint64_t seen = generation_of(claim_.load(std::memory_order_relaxed));
+      workers_.emplace_back([this, seen] { worker_loop(seen); });
       workers_.back().detach();  // the pool lives until the process exits
     }
   }
 
-  void run_task(int t) {
-    t_inside_task = true;
-    try {
-      task_(ctx_, t);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mu_);
-      if (!error_) error_ = std::current_exception();
+  // Claims the next task of job `generation`; false when it has none left (or is over).
+  bool claim(uint64_t generation, int* task) {
+    uint64_t c = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      const uint64_t tasks = (c >> 16) & 0xffff, next = c & 0xffff;
+      if (generation_of(c) != generation || next >= tasks) return false;
+      if (claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+        *task = static_cast<int>(next);
+        return true;
+      }
     }
-    t_inside_task = false;
   }
 
-  void worker_loop(int index, uint64_t seen) {
-    for (;;) {
-      uint64_t state = wait_for_job(seen);
-      seen = state >> kCountBits;
-      const int tasks = static_cast<int>(state & ((uint64_t(1) << kCountBits) - 1));
-      if (index < tasks) {
-        run_task(index);
-        remaining_.fetch_sub(1, std::memory_order_acq_rel);
+  // The job's fields are stable while a claimed task is unfinished (remaining_ > 0).
+  void run_claimed_tasks(uint64_t generation) {
+    int t;
+    while (claim(generation, &t)) {
+      const bool just_one = one_task_per_thread_;
+      t_inside_task = true;
+      try {
+        task_(ctx_, t);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mu_);
+        if (!error_) error_ = std::current_exception();
       }
+      t_inside_task = false;
+      remaining_.fetch_sub(1, std::memory_order_acq_rel);
+      if (just_one) return;
+    }
+  }
+
+  void worker_loop(uint64_t seen) {
+    for (;;) {
+      seen = generation_of(wait_for_job(seen));
+      run_claimed_tasks(seen);
     }
   }
 
   uint64_t wait_for_job(uint64_t seen) {
     auto deadline = std::chrono::steady_clock::now() + kSpinTime;
     for (int spins = 0;; ++spins) {
-      uint64_t state = state_.load(std::memory_order_acquire);
-      if ((state >> kCountBits) != seen) return state;
+      uint64_t c = claim_.load(std::memory_order_acquire);
+      if (generation_of(c) != seen) return c;
       if ((spins & 255) == 255 && std::chrono::steady_clock::now() > deadline) break;
       GL_CPU_RELAX();
     }
     std::unique_lock<std::mutex> lock(mu_);
     sleeping_.fetch_add(1, std::memory_order_seq_cst);
-    uint64_t state;
+    uint64_t c;
     wake_.wait(lock, [&] {
-      state = state_.load(std::memory_order_seq_cst);
-      return (state >> kCountBits) != seen;
+      c = claim_.load(std::memory_order_seq_cst);
+      return generation_of(c) != seen;
     });
     sleeping_.fetch_sub(1, std::memory_order_relaxed);
-    return state;
+    return c;
   }
 
   std::atomic<bool> busy_{false};
   std::vector<std::thread> workers_;  // changed only by the caller holding busy_
   detail::TaskFn task_ = nullptr;
   void* ctx_ = nullptr;
+  bool one_task_per_thread_ = false;
   std::exception_ptr error_;
   std::mutex error_mu_;
-  std::atomic<uint64_t> state_{0};
+  std::atomic<uint64_t> claim_{0};
   std::atomic<int> remaining_{0};
   std::atomic<int> sleeping_{0};
   std::mutex mu_;
@@ -239,11 +263,15 @@ bool run_on_pool(int n, TaskFn task, void* ctx) {
     if (n == 1) task(ctx, 0);
     return true;
   }
-  return pool().try_run(n, task, ctx);
+  return pool().try_run(n, task, ctx, /*one_task_per_thread=*/false);
 }
 
 void run_concurrently(int n, TaskFn task, void* ctx) {
-  if (run_on_pool(n, task, ctx)) return;
+  if (n <= 1) {
+    if (n == 1) task(ctx, 0);
+    return;
+  }
+  if (pool().try_run(n, task, ctx, /*one_task_per_thread=*/true)) return;
   // The pool is taken (a GEMM inside a parallel task, or another thread's job): the jobs
   // still need n threads at once, so the extra ones are started for this call.
   std::exception_ptr error;

@@ -32,12 +32,13 @@ class SerialBlasScope {
 
 namespace detail {
 using TaskFn = void (*)(void* ctx, int task);
-// Runs task(ctx, t) for t in [0, n) on n threads at once, task 0 on the calling thread.
-// Returns false (running nothing) when the pool is in use by another caller or by an
-// enclosing task. The first exception a task throws is rethrown here after all finish.
+// Runs task(ctx, t) for t in [0, n) (n <= 65535) on the pool's workers and the calling
+// thread, each task taken by whichever thread is free. Returns false (running nothing)
+// when the pool is in use by another caller or by an enclosing task. The first exception
+// a task throws is rethrown here after all have finished.
 bool run_on_pool(int n, TaskFn task, void* ctx);
-// Like run_on_pool, but always runs: on short-lived threads when the pool is taken. For
-// work whose tasks wait on each other (OpenBLAS's jobs).
+// Runs the n tasks on n threads at once, always: for work whose tasks wait on each other
+// (OpenBLAS's jobs). Uses short-lived threads when the pool is taken.
 void run_concurrently(int n, TaskFn task, void* ctx);
 }  // namespace detail
 
