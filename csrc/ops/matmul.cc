@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
 #include <vector>
 
 #include "../autograd/autograd.h"
@@ -110,6 +111,9 @@ void blas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const half_t
     for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = half_t(c32[i * n + j]);
 }
 
+// Multiply-adds below which a CPU GEMM is not split over threads.
+constexpr int64_t kSerialGemmMacs = int64_t(1) << 21;
+
 // The one GEMM entry point every op goes through: checks BLAS's 32-bit limits and picks
 // the device.
 void run_gemm(DType dtype, Device device, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
@@ -124,6 +128,11 @@ void run_gemm(DType dtype, Device device, bool ta, bool tb, int64_t m, int64_t n
                                ldb, stride_b, beta, c, ldc, stride_c, batch));
     return;
   }
+  // Small products run on the calling thread: splitting them costs more in waking and
+  // synchronizing threads than it saves (and much more when other work holds the cores).
+  std::optional<SerialBlasScope> serial;
+  if (double(m) * double(n) * double(k) < double(kSerialGemmMacs) && cpu_threads() > 1)
+    serial.emplace();
   GL_DISPATCH_FLOAT(dtype, op, {
     const scalar_t* pa = static_cast<const scalar_t*>(a);
     const scalar_t* pb = static_cast<const scalar_t*>(b);
