@@ -50,10 +50,21 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
       GL_CHECK(k + 2 < spec.size() && i < src.size(),
                "reshape: code -4 must be followed by two dimensions");
       int64_t d = src[i++], a = spec[k + 1], b = spec[k + 2];
-      GL_CHECK(!(a == -1 && b == -1), "reshape: -4 split cannot infer both parts");
+      GL_CHECK(a >= -1 && b >= -1, "reshape: code -4 in ", shape_str(spec_in),
+               " must be followed by two sizes (or -1), got ", a, " and ", b,
+               " for input shape ", shape_str(in));
+      GL_CHECK(!(a == -1 && b == -1), "reshape: -4 split cannot infer both parts in ",
+               shape_str(spec_in), " for input shape ", shape_str(in));
+      // Inferring a part divides by the other one, which must then be a positive size.
+      GL_CHECK((a != -1 || b > 0) && (b != -1 || a > 0), "reshape: code -4 in ",
+               shape_str(spec_in), " cannot infer a part of dimension ", d,
+               " next to a part of size 0, for input shape ", shape_str(in));
       if (a == -1) a = d / b;
       if (b == -1) b = d / a;
-      GL_CHECK(a * b == d, "reshape: cannot split dimension ", d, " into ", a, " x ", b);
+      int64_t product;
+      GL_CHECK(!__builtin_mul_overflow(a, b, &product) && product == d,
+               "reshape: cannot split dimension ", d, " into ", a, " x ", b,
+               " (code -4 in ", shape_str(spec_in), ", input shape ", shape_str(in), ")");
       out.push_back(a);
       out.push_back(b);
       k += 2;
@@ -65,9 +76,11 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
   int64_t total = shape_numel(in);
   if (infer_at >= 0) {
     int64_t known = 1;
+    bool overflow = false;
     for (size_t k = 0; k < out.size(); ++k)
-      if (static_cast<int>(k) != infer_at) known *= out[k];
-    GL_CHECK(known != 0 && total % known == 0, "reshape: cannot reshape array of shape ",
+      if (static_cast<int>(k) != infer_at)
+        overflow = overflow || __builtin_mul_overflow(known, out[k], &known);
+    GL_CHECK(!overflow && known != 0 && total % known == 0, "reshape: cannot reshape array of shape ",
              shape_str(in), " into ", shape_str(spec_in));
     out[infer_at] = total / known;
   }

@@ -1,0 +1,36 @@
+"""Regression tests for issue #19, "Reliability, second round": each test failed (or
+crashed the process) before its fix."""
+import re
+
+import numpy as np
+import pytest
+
+import gluonlite as mx
+from gluonlite import nd
+from gluonlite.base import MXNetError
+
+
+# ---- reshape's -4 split -------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape, spec, message", [
+    # these divided by zero (SIGFPE) before the fix
+    ((2, 3), (-4, -1, 0), "reshape: code -4 in (-4, -1, 0) cannot infer a part of dimension 2 "
+                          "next to a part of size 0, for input shape (2, 3)"),
+    ((10,), (-4, 0, -1), "reshape: code -4 in (-4, 0, -1) cannot infer a part of dimension 10 "
+                         "next to a part of size 0, for input shape (10,)"),
+    # this made an array with negative dimensions
+    ((10,), (-4, -2, -5), "reshape: code -4 in (-4, -2, -5) must be followed by two sizes "
+                          "(or -1), got -2 and -5 for input shape (10,)"),
+    # 2**32 * 2**32 wraps to 0 in 64 bits
+    ((0,), (-4, 2**32, 2**32), "reshape: cannot split dimension 0 into 4294967296 x 4294967296 "
+                               "(code -4 in (-4, 4294967296, 4294967296), input shape (0,))"),
+])
+def test_reshape_split_rejects_bad_parts(shape, spec, message):
+    with pytest.raises(MXNetError) as info:
+        nd.ones(shape).reshape(spec)
+    assert str(info.value) == message
+
+
+def test_reshape_split_still_infers_a_part():
+    assert nd.ones((10,)).reshape((-4, 2, -1)).shape == (2, 5)
+    assert nd.ones((10, 3)).reshape((-4, -1, 5, 0)).shape == (2, 5, 3)
