@@ -34,3 +34,24 @@ def test_reshape_split_rejects_bad_parts(shape, spec, message):
 def test_reshape_split_still_infers_a_part():
     assert nd.ones((10,)).reshape((-4, 2, -1)).shape == (2, 5)
     assert nd.ones((10, 3)).reshape((-4, -1, 5, 0)).shape == (2, 5, 3)
+
+
+# ---- byte order of numpy data ---------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [">f4", ">f8", ">i4", ">i8"])
+def test_big_endian_numpy_data_keeps_its_values(dtype):
+    values = np.arange(-3, 3).astype(dtype)
+    native = values.astype(values.dtype.newbyteorder("="))
+    np.testing.assert_array_equal(nd.array(values, dtype=dtype).asnumpy(), native)
+    np.testing.assert_array_equal(nd.array(values).asnumpy(), native.astype(np.float32))
+    np.testing.assert_array_equal(nd.from_numpy(values).asnumpy(), native)
+    target = nd.zeros((6,), dtype=native.dtype)
+    target[:] = values
+    np.testing.assert_array_equal(target.asnumpy(), native)
+    target[1:3] = values[:2]
+    np.testing.assert_array_equal(target.asnumpy()[1:3], native[:2])
+
+
+def test_non_contiguous_numpy_data_is_copied_in_order():
+    values = np.arange(12, dtype=np.float32).reshape(3, 4).T
+    np.testing.assert_array_equal(mx._core.from_numpy(values, 1, 0).asnumpy(), values)

@@ -57,8 +57,12 @@ void bind_ops(py::module_& m) {
                      int dt, int di) {
     return ops::arange(start, stop, step, repeat, parse_dtype(dtype), make_device(dt, di));
   });
-  // `arr` must be a C-contiguous numpy array of a supported dtype (checked by the caller).
+  // Every numpy array entering the core comes through here. Kernels read native-endian
+  // C-contiguous data, so other layouts and byte orders ('>f4' on x86) are converted first.
   m.def("from_numpy", [](py::array arr, int dt, int di) {
+    if (!arr.dtype().attr("isnative").cast<bool>())
+      arr = arr.attr("astype")(arr.dtype().attr("newbyteorder")("="));
+    arr = py::array::ensure(arr, py::array::c_style);
     DType dtype = parse_dtype(arr.dtype());
     Shape shape(arr.shape(), arr.shape() + arr.ndim());
     auto view_storage = wrap_external_storage(const_cast<void*>(arr.data()), arr.nbytes(),
