@@ -55,3 +55,25 @@ def test_big_endian_numpy_data_keeps_its_values(dtype):
 def test_non_contiguous_numpy_data_is_copied_in_order():
     values = np.arange(12, dtype=np.float32).reshape(3, 4).T
     np.testing.assert_array_equal(mx._core.from_numpy(values, 1, 0).asnumpy(), values)
+
+
+# ---- clip of integer arrays -----------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype, low, high, expected", [
+    ("int8", -1000, 1000, [100, -100, 5]),          # was [-24, -24, -24]
+    ("int8", -1000, 50, [50, -100, 5]),
+    ("uint8", -1, 120, [100, 120, 5]),     # -100 is 156 in uint8
+    ("int32", -1e30, 1e30, [100, -100, 5]),
+    ("int64", -1e30, 1e30, [100, -100, 5]),
+])
+def test_clip_bounds_beyond_integer_range_are_clamped(dtype, low, high, expected):
+    data = nd.array(np.array([100, -100, 5]).astype(dtype), dtype=dtype)
+    out = nd.clip(data, low, high)
+    assert out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out.asnumpy(), np.array(expected).astype(dtype))
+
+
+def test_clip_keeps_int64_extremes():
+    big = 2**62 + 1   # not representable as float64
+    data = nd.array(np.array([big, -big], dtype=np.int64), dtype="int64")
+    np.testing.assert_array_equal(nd.clip(data, -1e30, 1e30).asnumpy(), [big, -big])

@@ -1,5 +1,9 @@
 // Binary elementwise ops with numpy broadcasting, their scalar and in-place forms, and
 // their gradients. CUDA kernel: binary.cu.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "../autograd/autograd.h"
 #include "../cuda/runtime.h"
 #include "elementwise.h"
@@ -199,6 +203,18 @@ void binary_scalar_(BinaryOp op, const Tensor& a, double scalar) {
 Tensor clip(const Tensor& x, double a_min, double a_max) {
   GL_CHECK_KIND(a_min <= a_max, ErrorKind::Value, "clip: a_min (", a_min,
                 ") must not exceed a_max (", a_max, ")");
+  if (!is_floating(x.dtype())) {
+    // Bounds outside an integer dtype's range would wrap when cast (int8: 1000 -> -24).
+    double lowest = 0, highest = 0;
+    GL_DISPATCH_ALL(x.dtype(), "clip", {
+      lowest = static_cast<double>(std::numeric_limits<scalar_t>::lowest());
+      highest = static_cast<double>(std::numeric_limits<scalar_t>::max());
+    });
+    // int64's max rounds up to 2**63 as a double, which is out of range itself.
+    if (highest >= 0x1p63) highest = std::nextafter(highest, 0.0);
+    a_min = std::clamp(a_min, lowest, highest);
+    a_max = std::clamp(a_max, lowest, highest);
+  }
   Tensor lo = binary_scalar(BinaryOp::Maximum, x, a_min, false);
   return binary_scalar(BinaryOp::Minimum, lo, a_max, false);
 }
