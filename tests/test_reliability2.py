@@ -77,3 +77,52 @@ def test_clip_keeps_int64_extremes():
     big = 2**62 + 1   # not representable as float64
     data = nd.array(np.array([big, -big], dtype=np.int64), dtype="int64")
     np.testing.assert_array_equal(nd.clip(data, -1e30, 1e30).asnumpy(), [big, -big])
+
+
+# ---- pick -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("index_shape", [(3,), (3, 1)])
+@pytest.mark.parametrize("keepdims, out_shape", [(False, (3,)), (True, (3, 1))])
+def test_pick_takes_the_index_with_or_without_the_axis(index_shape, keepdims, out_shape):
+    data = nd.arange(12).reshape((3, 4))
+    out = nd.pick(data, nd.array([0, 1, 2]).reshape(index_shape), keepdims=keepdims)
+    assert out.shape == out_shape   # an (N, 1) index gave (N, N)
+    np.testing.assert_array_equal(out.asnumpy().reshape(-1), [0, 5, 10])
+
+
+def test_pick_rejects_an_index_of_another_shape():
+    with pytest.raises(MXNetError) as info:
+        nd.pick(nd.ones((3, 4)), nd.array([[0, 1, 2]]))
+    assert str(info.value) == ("pick: index has shape (1, 3) but data of shape (3, 4) and axis -1 "
+                               "need an index of shape (3,) or (3, 1)")
+
+
+def test_pick_along_the_first_axis_of_3d_data():
+    data = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    index = np.array([[0, 1, 0, 1], [1, 1, 0, 1], [1, 1, 1, 1]])
+    out = nd.pick(nd.array(data), nd.array(index), axis=0)
+    expected = np.take_along_axis(data, index[None], axis=0)[0]
+    np.testing.assert_array_equal(out.asnumpy(), expected)
+
+
+def test_pick_ignores_infinities_elsewhere_on_the_axis():
+    # a one-hot product made inf * 0 = NaN
+    out = nd.pick(nd.array([[np.inf, 1.0], [2.0, -np.inf]]), nd.array([1, 0]))
+    np.testing.assert_array_equal(out.asnumpy(), [1.0, 2.0])
+
+
+def test_pick_truncates_then_wraps_as_mxnet():
+    data = nd.array([[0, 1, 2, 3]])
+    assert nd.pick(data, nd.array([-1.5]), mode="wrap").asnumpy().tolist() == [3.0]
+    assert nd.pick(data, nd.array([7.9])).asnumpy().tolist() == [3.0]   # clipped
+
+
+def test_pick_gradient_goes_to_the_picked_elements():
+    x = nd.arange(12).reshape((3, 4))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.pick(x, nd.array([3, 0, 9]))
+    y.backward()
+    expected = np.zeros((3, 4))
+    expected[[0, 1, 2], [3, 0, 3]] = 1
+    np.testing.assert_array_equal(x.grad.asnumpy(), expected)

@@ -167,6 +167,12 @@ void bind_ops(py::module_& m) {
                   "take: mode must be 'clip' or 'wrap', got '", mode, "'");
     return ops::take(x, idx, axis, mode == "wrap");
   });
+  m.def("pick", [](const Tensor& x, const Tensor& idx, int axis, bool keepdims,
+                   const std::string& mode) {
+    GL_CHECK(mode == "clip" || mode == "wrap", "pick: mode must be 'clip' or 'wrap', got '",
+             mode, "'");
+    return ops::pick(x, idx, axis, keepdims, mode == "wrap");
+  });
   m.def("one_hot", [](const Tensor& idx, int64_t depth, double on, double off, py::handle dtype) {
     return ops::one_hot(idx, depth, on, off, parse_dtype(dtype));
   });

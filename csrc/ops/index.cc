@@ -141,6 +141,38 @@ Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap) {
   return out;
 }
 
+Tensor pick(const Tensor& x, const Tensor& index, int axis, bool keepdims, bool wrap) {
+  int ax = normalize_existing_axis(axis, x.ndim(), "pick");
+  GL_CHECK(x.device() == index.device(), "pick: data is on ", x.device().str(),
+           " but the index is on ", index.device().str());
+  Shape kept = x.shape(), removed = x.shape();
+  kept[ax] = 1;
+  removed.erase(removed.begin() + ax);
+  // MXNet takes the index shaped as the output either with or without keepdims.
+  GL_CHECK(index.shape() == removed || index.shape() == kept, "pick: index has shape ",
+           shape_str(index.shape()), " but data of shape ", shape_str(x.shape()), " and axis ",
+           axis, " need an index of shape ", shape_str(removed), " or ", shape_str(kept));
+  int64_t depth = x.shape()[ax], outer = 1, inner = 1;
+  GL_CHECK_KIND(depth > 0, ErrorKind::Index, "pick: cannot pick along axis ", ax, " of size 0");
+  for (int i = 0; i < ax; ++i) outer *= x.shape()[i];
+  for (int i = ax + 1; i < x.ndim(); ++i) inner *= x.shape()[i];
+  // A gather at flat position (o * depth + j) * inner + e for each output (o, e): no
+  // one-hot product, so an inf elsewhere on the axis cannot turn the pick into NaN.
+  // Indices are truncated first, then clipped or wrapped, as MXNet does.
+  Tensor j = reshape_to(astype(detach(index), DType::Int64), {outer, inner});
+  j = wrap ? binary_scalar(BinaryOp::Mod, j, static_cast<double>(depth), false)
+           : clip(j, 0.0, static_cast<double>(depth - 1));
+  Tensor rows = reshape_to(arange(0, static_cast<double>(outer), 1, 1, DType::Int64, x.device()),
+                           {outer, 1});
+  Tensor cols = reshape_to(arange(0, static_cast<double>(inner), 1, 1, DType::Int64, x.device()),
+                           {1, inner});
+  Tensor flat = add(mul_scalar(add(mul_scalar(rows, static_cast<double>(depth)), j),
+                               static_cast<double>(inner)), cols);
+  Tensor picked = take(reshape_to(x, {x.numel()}), reshape_to(flat, {outer * inner}), 0, false);
+  if (removed.empty()) removed = {1};  // MXNet's legacy arrays are never 0-d
+  return reshape_to(picked, keepdims ? kept : removed);
+}
+
 Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, DType dtype) {
   GL_CHECK_KIND(depth > 0, ErrorKind::Value, "one_hot: depth must be positive, got ", depth);
   Shape shape = indices.shape();

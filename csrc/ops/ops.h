@@ -90,6 +90,8 @@ struct SliceSpec {
 Tensor slice_view(const Tensor& x, const std::vector<SliceSpec>& spec);  // recorded view
 Tensor slice_axis(const Tensor& x, int axis, int64_t begin, std::optional<int64_t> end);
 Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap);  // gather; clip or wrap
+// x[..., index[...], ...] along `axis`; index is x's shape without that axis (or with it as 1).
+Tensor pick(const Tensor& x, const Tensor& index, int axis, bool keepdims, bool wrap);
 Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value,
                DType dtype);
 

@@ -347,15 +347,11 @@ def one_hot(indices: NDArray, depth: int, on_value: float = 1.0, off_value: floa
 @_export
 def pick(data: NDArray, index: NDArray, axis: int = -1, keepdims: bool = False, mode: str = "clip",
          out=None, **kwargs) -> NDArray:
-    """Picks one element per row along ``axis`` (``data[i, index[i]]`` for 2-D data)."""
-    depth = data.shape[axis]
-    if mode == "wrap":
-        index = _core.modulo(index, float(depth))
-    mask = _core.one_hot(_core.clip(index, 0.0, float(depth - 1)), depth, 1.0, 0.0, data._dtype_name)
-    if axis not in (-1, data.ndim - 1):
-        mask = _core.swapaxes(mask, -1, axis)
-    return _write_out(_core.reduce(_REDUCE_SUM, _core.multiply(data, mask), axis, keepdims, False),
-                      out)
+    """Picks one element per position along ``axis`` (``data[i, index[i]]`` for 2-D data).
+
+    ``index`` has data's shape without ``axis``, or with it as size 1, as in MXNet.
+    """
+    return _write_out(_core.pick(data, index, axis, bool(keepdims), mode), out)
 
 
 @_export
