@@ -126,3 +126,36 @@ def test_pick_gradient_goes_to_the_picked_elements():
     expected = np.zeros((3, 4))
     expected[[0, 1, 2], [3, 0, 3]] = 1
     np.testing.assert_array_equal(x.grad.asnumpy(), expected)
+
+
+# ---- Dropout axes -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("axes", [(0,), (1, 2), (-1,)])
+def test_dropout_shares_its_mask_along_axes(axes):
+    mx.random.seed(7)
+    x = nd.ones((6, 20, 30))
+    y = nd.Dropout(x, p=0.4, axes=axes, mode="always").asnumpy()
+    for axis in axes:   # every line along a shared axis is all kept or all dropped
+        np.testing.assert_array_equal(y, np.broadcast_to(y.take([0], axis=axis), y.shape))
+    assert set(np.unique(y)) == {0.0, np.float32(1 / 0.6)}
+    kept = (y != 0).mean()
+    assert 0.45 < kept < 0.75   # about 1 - p of the mask draws
+
+
+def test_dropout_layer_passes_axes_and_gradient_uses_the_shared_mask():
+    mx.random.seed(3)
+    layer = mx.gluon.nn.Dropout(0.5, axes=(1,))
+    x = nd.ones((8, 16))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = layer(x)
+    y.backward()
+    rows = y.asnumpy()
+    np.testing.assert_array_equal(rows, np.repeat(rows[:, :1], 16, axis=1))
+    assert set(np.unique(rows)) == {0.0, 2.0}
+    np.testing.assert_array_equal(x.grad.asnumpy(), rows)
+
+
+def test_dropout_axes_out_of_range_names_the_axis():
+    with pytest.raises(IndexError, match=r"^Dropout: axis 3 is out of range for an array of 2 "):
+        nd.Dropout(nd.ones((2, 3)), p=0.5, axes=(3,), mode="always")

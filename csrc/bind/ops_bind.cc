@@ -197,7 +197,9 @@ void bind_ops(py::module_& m) {
   m.def("normal_", &ops::normal_);
   m.def("randint_", &ops::randint_);
   m.def("shuffle", &ops::shuffle);
-  m.def("dropout", &ops::dropout);
+  m.def("dropout", [](const Tensor& x, double p, py::handle axes) {
+    return ops::dropout(x, p, to_axes(axes));
+  });
   m.def("philox4x32_10", [](std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key) {
     std::array<uint32_t, 4> out;
     philox::philox4x32_10(ctr.data(), key.data(), out.data());

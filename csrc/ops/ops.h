@@ -112,6 +112,7 @@ void uniform_(const Tensor& t, double low, double high);
 void normal_(const Tensor& t, double mean, double stddev);
 void randint_(const Tensor& t, int64_t low, int64_t high);
 Tensor shuffle(const Tensor& t);  // permutes along the first axis
-Tensor dropout(const Tensor& x, double p);  // inverted dropout; identity when p == 0
+// Inverted dropout, one mask draw shared along `axes`; identity when p == 0.
+Tensor dropout(const Tensor& x, double p, const std::vector<int>& axes);
 
 }  // namespace gl::ops

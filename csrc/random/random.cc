@@ -259,10 +259,13 @@ Tensor shuffle(const Tensor& t) {
 }
 
 // Always drops: whether dropout is active (train mode, mode='always') is decided by the
-// caller, nd.Dropout. The mask (0 or 1/(1-p) in x's dtype) is kept for the gradient.
-Tensor dropout(const Tensor& x, double p) {
+// caller, nd.Dropout. The mask (0 or 1/(1-p) in x's dtype) is kept for the gradient; it has
+// size 1 along `axes`, so one draw is shared along them (MXNet's variational dropout).
+Tensor dropout(const Tensor& x, double p, const std::vector<int>& axes) {
   GL_CHECK_KIND(p >= 0.0 && p < 1.0, ErrorKind::Value, "Dropout: p must be in [0, 1), got p=",
                 p);
+  Shape mask_shape = x.shape();
+  for (int axis : axes) mask_shape[normalize_existing_axis(axis, x.ndim(), "Dropout")] = 1;
   const philox::DrawSpec spec{philox::DrawSpec::DropoutMask, p, 1.0 / (1.0 - p)};
   check_fill_dtype(spec, x.dtype(), "Dropout");
   const bool record = should_record({&x});
@@ -272,7 +275,7 @@ Tensor dropout(const Tensor& x, double p) {
     if (p == 0.0) {
       y = clone(x);
     } else {
-      mask = Tensor::empty(x.shape(), x.dtype(), x.device());
+      mask = Tensor::empty(mask_shape, x.dtype(), x.device());
       fill_contiguous(mask, spec, generator().next(), "Dropout");
       y = mul(x, mask);
     }

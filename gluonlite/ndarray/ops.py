@@ -295,13 +295,17 @@ def FullyConnected(data: NDArray, weight: NDArray, bias: Optional[NDArray] = Non
 
 @_export
 def Dropout(data: NDArray, p: float = 0.5, mode: str = "training", axes=(), out=None, **kwargs) -> NDArray:
-    """Inverted dropout, active in training mode (``mode='always'`` forces it)."""
+    """Inverted dropout, active in training mode (``mode='always'`` forces it).
+
+    Along ``axes`` the mask is shared: every element of such a line is kept or dropped
+    together (MXNet's variational dropout).
+    """
     if not 0 <= p < 1:
         raise ValueError(f"Dropout: p must be in [0, 1), got p={p}")
     active = mode == "always" or _core.is_training()
     if not active or p == 0:
         return _write_out(data, out) if out is not None else data
-    return _write_out(_core.dropout(data, float(p)), out)
+    return _write_out(_core.dropout(data, float(p), axes), out)
 
 
 # ---- NDArray methods that are the functions above --------------------------------------------
