@@ -159,3 +159,24 @@ def test_dropout_layer_passes_axes_and_gradient_uses_the_shared_mask():
 def test_dropout_axes_out_of_range_names_the_axis():
     with pytest.raises(IndexError, match=r"^Dropout: axis 3 is out of range for an array of 2 "):
         nd.Dropout(nd.ones((2, 3)), p=0.5, axes=(3,), mode="always")
+
+
+# ---- norm of integer arrays ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["uint8", "int32", "int64"])
+def test_norm_of_integers_accumulates_wide_and_keeps_the_dtype(dtype):
+    x = nd.array([255, 0, 5], dtype=dtype)
+    l2, l1 = nd.norm(x), nd.norm(x, ord=1)
+    assert l2.dtype == np.dtype(dtype) and l1.dtype == np.dtype(dtype)   # as MXNet
+    assert l2.asnumpy().tolist() == [255]    # sqrt(65050) = 255.05; uint8 gave 6
+    assert l1.asnumpy().tolist() == [255 if dtype == "uint8" else 260]   # saturates
+
+
+def test_norm_of_float16_accumulates_in_float32():
+    out = nd.norm(nd.array([300, 400], dtype="float16"))   # 300**2 overflows float16
+    assert out.dtype == np.float16 and out.asnumpy().tolist() == [500.0]
+
+
+def test_norm_along_an_axis_of_int8():
+    x = nd.array([[127, -128], [3, 4]], dtype="int8")
+    np.testing.assert_array_equal(nd.norm(x, axis=1).asnumpy(), np.array([127, 5], np.int8))

@@ -128,13 +128,28 @@ def argmin(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDAr
 
 @_export
 def norm(data: NDArray, ord=2, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
-    """L2 (ord=2) or L1 (ord=1) norm."""
+    """L2 (ord=2) or L1 (ord=1) norm, in the input's dtype as MXNet returns it.
+
+    Difference from MXNet: integer and float16 inputs are accumulated in float64 and
+    float32 (MXNet accumulates in the input dtype, so uint8 [255, 0, 5] wraps), and an
+    integer result too large for its dtype saturates instead of wrapping.
+    """
+    if ord not in (1, 2):
+        raise ValueError(f"norm: ord must be 1 or 2, got {ord}")
+    dtype = np.dtype(data.dtype)
+    wide = "float32" if dtype == np.float16 else "float64" if dtype.kind in "biu" else None
+    x = _core.astype(data, wide) if wide else data
     if ord == 2:
-        return _write_out(_core.sqrt(_core.reduce(_REDUCE_SUM, _core.square(data), axis,
-                                                  keepdims, False)), out)
-    if ord == 1:
-        return _write_out(_core.reduce(_REDUCE_SUM, _core.abs(data), axis, keepdims, False), out)
-    raise ValueError(f"norm: ord must be 1 or 2, got {ord}")
+        result = _core.sqrt(_core.reduce(_REDUCE_SUM, _core.square(x), axis, keepdims, False))
+    else:
+        result = _core.reduce(_REDUCE_SUM, _core.abs(x), axis, keepdims, False)
+    if wide and dtype.kind in "biu":
+        # The largest float64 below the dtype's max: int64's max itself rounds up to 2**63.
+        highest = float(np.iinfo(dtype).max) if dtype != np.bool_ else 1.0
+        if highest >= 2.0 ** 63:
+            highest = float(np.nextafter(2.0 ** 63, 0))
+        result = _core.clip(result, 0.0, highest)
+    return _write_out(_core.astype(result, dtype.name) if wide else result, out)
 
 
 @_export
