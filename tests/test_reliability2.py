@@ -180,3 +180,57 @@ def test_norm_of_float16_accumulates_in_float32():
 def test_norm_along_an_axis_of_int8():
     x = nd.array([[127, -128], [3, 4]], dtype="int8")
     np.testing.assert_array_equal(nd.norm(x, axis=1).asnumpy(), np.array([127, 5], np.int8))
+
+
+# ---- int64 indices, squeeze(axis=()), shape and arange arguments ---------------------------------
+
+BIG_INDEX = 2**53 + 1   # float64 rounds it to 2**53
+
+
+def test_take_uses_int64_indices_exactly():
+    data = nd.arange(10).reshape((10, 1))
+    index = nd.array(np.array([BIG_INDEX, -BIG_INDEX], dtype=np.int64), dtype="int64")
+    out = nd.take(data, index, mode="wrap").asnumpy().ravel()
+    np.testing.assert_array_equal(out, [BIG_INDEX % 10, -BIG_INDEX % 10])   # [3, 7]
+
+
+def test_embedding_gradient_lands_on_the_clipped_row_of_a_huge_index():
+    weight = nd.zeros((4, 2))
+    weight.attach_grad()
+    index = nd.array(np.array([BIG_INDEX, 1], dtype=np.int64), dtype="int64")
+    with mx.autograd.record():
+        out = nd.Embedding(index, weight, input_dim=4, output_dim=2)
+    out.backward()
+    np.testing.assert_array_equal(weight.grad.asnumpy(), [[0, 0], [1, 1], [0, 0], [1, 1]])
+
+
+def test_squeeze_with_empty_axes_removes_nothing():
+    x = nd.ones((1, 2, 1))
+    assert nd.squeeze(x, axis=()).shape == (1, 2, 1)
+    assert x.squeeze(axis=()).shape == (1, 2, 1)
+    assert nd.squeeze(x).shape == (2,)
+    assert nd.squeeze(x, axis=(0,)).shape == (2, 1)
+
+
+@pytest.mark.parametrize("shape", [(3.5,), 3.0, ("3",), "3", (2, None)])
+@pytest.mark.parametrize("make", [nd.zeros, nd.ones, nd.empty])
+def test_creation_refuses_non_integer_shapes(make, shape):
+    with pytest.raises(MXNetError) as info:   # (3.5,) was truncated to (3,)
+        make(shape)
+    assert isinstance(info.value, TypeError)
+    assert str(info.value) == "shape must be an int or a tuple of ints, got %r" % (shape,)
+
+
+@pytest.mark.parametrize("start, stop, step", [(0, 10, float("nan")), (0, float("inf"), 1),
+                                               (float("-inf"), 0, 1)])
+def test_arange_refuses_non_finite_arguments(start, stop, step):
+    with pytest.raises(MXNetError) as info:   # a NaN step gave an empty array
+        nd.arange(start, stop, step)
+    assert str(info.value) == "arange: start, stop and step must be finite, got start=%g, " \
+                              "stop=%g, step=%g" % (start, stop, step)
+
+
+def test_arange_refuses_an_astronomical_length():
+    with pytest.raises(MXNetError, match=r"^arange: start=0, stop=1e\+300, step=1e-300 would "
+                                         r"give inf elements, more than any array can hold$"):
+        nd.arange(0, 1e300, 1e-300)

@@ -145,7 +145,10 @@ void bind_ops(py::module_& m) {
   m.def("transpose", [](const Tensor& x, py::handle axes) { return ops::transpose(x, to_axes(axes)); });
   m.def("swapaxes", &ops::swapaxes);
   m.def("expand_dims", &ops::expand_dims);
-  m.def("squeeze", [](const Tensor& x, py::handle axes) { return ops::squeeze(x, to_axes(axes)); });
+  m.def("squeeze", [](const Tensor& x, py::handle axes) {
+    // axis=None squeezes every size-1 axis; axis=() squeezes none, as in MXNet.
+    return ops::squeeze(x, axes.is_none() ? std::nullopt : std::make_optional(to_axes(axes)));
+  });
   m.def("flatten", &ops::flatten);
   m.def("concat", &ops::concat);
   m.def("stack", &ops::stack);

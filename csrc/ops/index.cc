@@ -23,8 +23,7 @@ void one_hot_cuda(const Tensor& out, const Tensor& idx, int64_t depth, double on
 namespace {
 
 // Index normalisation shared by take's forward and backward (MXNet modes 'clip'/'wrap').
-inline int64_t take_index(double raw, int64_t n, bool wrap) {
-  int64_t i = static_cast<int64_t>(raw);
+inline int64_t take_index(int64_t i, int64_t n, bool wrap) {
   if (wrap) {
     i %= n;
     return i < 0 ? i + n : i;
@@ -32,8 +31,12 @@ inline int64_t take_index(double raw, int64_t n, bool wrap) {
   return std::min<int64_t>(std::max<int64_t>(i, 0), n - 1);
 }
 
-// Indices as float64 on the host or device of `t`, contiguous: one index type for kernels.
-Tensor index_values(const Tensor& t) { return contiguous(astype(detach(t), DType::Float64)); }
+// Indices as int64 on the host or device of `t`, contiguous: one index type for kernels.
+// Float indices are truncated; integer ones keep every bit (float64 would round above 2**53).
+Tensor index_values(const Tensor& t) {
+  Tensor idx = detach(t);
+  return contiguous(idx.dtype() == DType::Int64 ? idx : astype(idx, DType::Int64));
+}
 
 void take_backward(const Tensor& grad_src, const Tensor& g, const Tensor& idx, int64_t outer,
                    int64_t axis_len, int64_t inner, bool wrap) {
@@ -42,7 +45,7 @@ void take_backward(const Tensor& grad_src, const Tensor& g, const Tensor& idx, i
     GL_CUDA_LAUNCH("take", grad_src.device(), take_backward_cuda(grad_src, g, idx, outer, axis_len, inner, wrap));
     return;
   }
-  const double* ix = idx.data<double>();
+  const int64_t* ix = idx.data<int64_t>();
   int64_t k = idx.numel();
   GL_DISPATCH_FLOAT(g.dtype(), "take", {
     const scalar_t* go = g.data<scalar_t>();
@@ -121,7 +124,7 @@ Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap) {
   if (out.device().is_gpu()) {
     GL_CUDA_LAUNCH("take", out.device(), take_cuda(out, src, idx, outer, axis_len, inner, wrap));
   } else {
-    const double* ix = idx.data<double>();
+    const int64_t* ix = idx.data<int64_t>();
     size_t row_bytes = static_cast<size_t>(inner) * x.itemsize();
     const char* sp = static_cast<const char*>(src.raw_data());
     char* op = static_cast<char*>(out.raw_data());
@@ -183,12 +186,12 @@ Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off
     GL_CUDA_LAUNCH("one_hot", out.device(), one_hot_cuda(out, idx, depth, on_value, off_value));
     return out;
   }
-  const double* ix = idx.data<double>();
+  const int64_t* ix = idx.data<int64_t>();
   GL_DISPATCH_ALL(dtype, "one_hot", {
     scalar_t* o = out.data<scalar_t>();
     const scalar_t on = static_cast<scalar_t>(on_value), off = static_cast<scalar_t>(off_value);
     for (int64_t i = 0; i < idx.numel(); ++i) {
-      int64_t hot = static_cast<int64_t>(ix[i]);  // out-of-range indices give an all-off row
+      int64_t hot = ix[i];  // out-of-range indices give an all-off row
       for (int64_t d = 0; d < depth; ++d) o[i * depth + d] = d == hot ? on : off;
     }
   });

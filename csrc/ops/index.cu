@@ -6,8 +6,7 @@ namespace gl::ops {
 
 namespace {
 
-__device__ __forceinline__ int64_t take_index_dev(double raw, int64_t n, bool wrap) {
-  int64_t i = static_cast<int64_t>(raw);
+__device__ __forceinline__ int64_t take_index_dev(int64_t i, int64_t n, bool wrap) {
   if (wrap) {
     i %= n;
     return i < 0 ? i + n : i;
@@ -25,7 +24,7 @@ __global__ void where_kernel(StridedLayout<4> L, int64_t n, T* out, const T* c, 
 }
 
 template <typename T>
-__global__ void take_kernel(T* out, const T* src, const double* idx, int64_t outer, int64_t k,
+__global__ void take_kernel(T* out, const T* src, const int64_t* idx, int64_t outer, int64_t k,
                             int64_t axis_len, int64_t inner, bool wrap) {
   int64_t total = outer * k * inner;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total; i += int64_t(blockDim.x) * gridDim.x) {
@@ -35,7 +34,7 @@ __global__ void take_kernel(T* out, const T* src, const double* idx, int64_t out
 }
 
 template <typename T>
-__global__ void take_backward_kernel(T* grad_src, const T* g, const double* idx, int64_t outer,
+__global__ void take_backward_kernel(T* grad_src, const T* g, const int64_t* idx, int64_t outer,
                                      int64_t k, int64_t axis_len, int64_t inner, bool wrap) {
   int64_t total = outer * k * inner;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total; i += int64_t(blockDim.x) * gridDim.x) {
@@ -45,9 +44,9 @@ __global__ void take_backward_kernel(T* grad_src, const T* g, const double* idx,
 }
 
 template <typename T>
-__global__ void one_hot_kernel(T* out, const double* idx, int64_t n, int64_t depth, T on, T off) {
+__global__ void one_hot_kernel(T* out, const int64_t* idx, int64_t n, int64_t depth, T on, T off) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n * depth; i += int64_t(blockDim.x) * gridDim.x)
-    out[i] = static_cast<int64_t>(idx[i / depth]) == i % depth ? on : off;
+    out[i] = idx[i / depth] == i % depth ? on : off;
 }
 
 }  // namespace
@@ -70,7 +69,7 @@ void take_cuda(const Tensor& out, const Tensor& src, const Tensor& idx, int64_t 
   if (n == 0) return;
   GL_DISPATCH_ALL(src.dtype(), "take", {
     take_kernel<<<cuda::grid_for(n), cuda::kBlock>>>(out.data<scalar_t>(), src.data<scalar_t>(),
-                                                     idx.data<double>(), outer, k, axis_len, inner, wrap);
+                                                     idx.data<int64_t>(), outer, k, axis_len, inner, wrap);
   });
   cuda::check_launch("take");
 }
@@ -82,11 +81,11 @@ void take_backward_cuda(const Tensor& grad_src, const Tensor& g, const Tensor& i
   switch (g.dtype()) {
     case DType::Float32:
       take_backward_kernel<<<cuda::grid_for(n), cuda::kBlock>>>(grad_src.data<float>(), g.data<float>(),
-                                                                idx.data<double>(), outer, k, axis_len, inner, wrap);
+                                                                idx.data<int64_t>(), outer, k, axis_len, inner, wrap);
       break;
     case DType::Float64:
       take_backward_kernel<<<cuda::grid_for(n), cuda::kBlock>>>(grad_src.data<double>(), g.data<double>(),
-                                                                idx.data<double>(), outer, k, axis_len, inner, wrap);
+                                                                idx.data<int64_t>(), outer, k, axis_len, inner, wrap);
       break;
     default:
       throw_unsupported_dtype("take backward (GPU)", g.dtype());
@@ -98,7 +97,7 @@ void one_hot_cuda(const Tensor& out, const Tensor& idx, int64_t depth, double on
   int64_t n = idx.numel();
   if (n == 0) return;
   GL_DISPATCH_ALL(out.dtype(), "one_hot", {
-    one_hot_kernel<<<cuda::grid_for(n * depth), cuda::kBlock>>>(out.data<scalar_t>(), idx.data<double>(), n,
+    one_hot_kernel<<<cuda::grid_for(n * depth), cuda::kBlock>>>(out.data<scalar_t>(), idx.data<int64_t>(), n,
                                                                 depth, static_cast<scalar_t>(on),
                                                                 static_cast<scalar_t>(off));
   });

@@ -77,7 +77,7 @@ Tensor reshape_to(const Tensor& x, const Shape& shape);  // exact shape: no code
 Tensor transpose(const Tensor& x, const std::vector<int>& axes);  // empty = reverse
 Tensor swapaxes(const Tensor& x, int a, int b);
 Tensor expand_dims(const Tensor& x, int axis);
-Tensor squeeze(const Tensor& x, const std::vector<int>& axes);
+Tensor squeeze(const Tensor& x, const std::optional<std::vector<int>>& axes);  // none: all 1s
 Tensor flatten(const Tensor& x);  // (N, ...) -> (N, prod(...))
 Tensor concat(const std::vector<Tensor>& xs, int axis);
 Tensor stack(const std::vector<Tensor>& xs, int axis);

@@ -158,13 +158,13 @@ Tensor expand_dims(const Tensor& x, int axis) {
   return y;
 }
 
-Tensor squeeze(const Tensor& x, const std::vector<int>& axes) {
+Tensor squeeze(const Tensor& x, const std::optional<std::vector<int>>& axes) {
   int nd = x.ndim();
   std::vector<bool> drop(nd, false);
-  if (axes.empty()) {
+  if (!axes) {
     for (int i = 0; i < nd; ++i) drop[i] = x.shape()[i] == 1;
   } else {
-    for (int a : axes) {
+    for (int a : *axes) {
       int n = normalize_existing_axis(a, nd, "squeeze");
       GL_CHECK(x.shape()[n] == 1, "squeeze: cannot squeeze axis ", a, " of size ",
                x.shape()[n], " (shape ", shape_str(x.shape()), ")");
@@ -256,7 +256,7 @@ std::vector<Tensor> split(const Tensor& x, int num_outputs, int axis, bool squee
   std::vector<Tensor> outs;
   for (int i = 0; i < num_outputs; ++i) {
     Tensor part = slice_axis(x, ax, i * step, (i + 1) * step);
-    outs.push_back(squeeze_axis ? squeeze(part, {ax}) : part);
+    outs.push_back(squeeze_axis ? squeeze(part, std::vector<int>{ax}) : part);
   }
   return outs;
 }

@@ -12,7 +12,7 @@ from typing import Optional, Sequence, Union
 import numpy as np
 
 from .. import _core
-from ..base import MXNetError
+from ..base import MXNetError, MXNetTypeError
 from ..context import Context, _as_context, current_context
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "zeros_like",
@@ -45,9 +45,12 @@ def _dtype_name(dtype) -> str:
 # ---- creation ----------------------------------------------------------------------------
 
 def _shape_tuple(shape) -> tuple:
-    if isinstance(shape, numbers.Integral):
-        return (int(shape),)
-    return tuple(int(d) for d in shape)
+    """``shape`` as a tuple of ints; float and string dimensions are refused, as in MXNet."""
+    dims = (shape,) if isinstance(shape, numbers.Integral) else shape
+    if isinstance(dims, (str, bytes)) or not hasattr(dims, "__iter__") or \
+            not all(isinstance(d, numbers.Integral) for d in dims):
+        raise MXNetTypeError(f"shape must be an int or a tuple of ints, got {shape!r}")
+    return tuple(int(d) for d in dims)
 
 
 def empty(shape, ctx: Optional[Context] = None, dtype="float32") -> NDArray:
