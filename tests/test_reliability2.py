@@ -1,6 +1,8 @@
 """Regression tests for issue #19, "Reliability, second round": each test failed (or
 crashed the process) before its fix."""
-import re
+import os
+import sys
+import threading
 
 import numpy as np
 import pytest
@@ -234,3 +236,36 @@ def test_arange_refuses_an_astronomical_length():
     with pytest.raises(MXNetError, match=r"^arange: start=0, stop=1e\+300, step=1e-300 would "
                                          r"give inf elements, more than any array can hold$"):
         nd.arange(0, 1e300, 1e-300)
+
+
+# ---- convolution and pooling geometry overflow ------------------------------------------------
+
+def _conv(**params):
+    x, w = nd.ones((1, 1, 8)), nd.ones((1, 1, 3))
+    return nd.Convolution(x, w, kernel=(3,), num_filter=1, no_bias=True, **params)
+
+
+@pytest.mark.parametrize("call, param", [
+    (lambda: _conv(dilate=(2**62,)), "dilate=(4611686018427387904,)"),
+    (lambda: _conv(pad=(2**63 - 1,)), "pad=(9223372036854775807,)"),
+    (lambda: _conv(stride=(2**63 - 1,)), "stride=(9223372036854775807,)"),
+    (lambda: nd.Deconvolution(nd.ones((1, 1, 8)), nd.ones((1, 1, 3)), kernel=(3,),
+                              num_filter=1, stride=(2**62,)), "stride=(4611686018427387904,)"),
+    (lambda: nd.Deconvolution(nd.ones((1, 1, 8)), nd.ones((1, 1, 3)), kernel=(3,),
+                              num_filter=1, dilate=(2**62,)), "dilate=(4611686018427387904,)"),
+    (lambda: nd.Pooling(nd.ones((1, 1, 8)), kernel=(2,), pad=(2**62,)),
+     "pad=(4611686018427387904,)"),
+    (lambda: nd.Pooling(nd.ones((1, 1, 8)), kernel=(2,), stride=(2**63 - 1,)),
+     "stride=(9223372036854775807,)"),
+])
+def test_geometry_overflow_raises_naming_the_parameter(call, param):
+    with pytest.raises(MXNetError) as info:   # these returned outputs of a wrapped size
+        call()
+    op = str(info.value).split(":")[0]
+    assert str(info.value) == "%s: %s is too large: the geometry it implies overflows " \
+                              "64-bit sizes" % (op, param)
+
+
+def test_large_but_valid_stride_still_works():
+    out = _conv(stride=(2**40,))
+    assert out.shape == (1, 1, 1) and out.asnumpy().item() == 3.0

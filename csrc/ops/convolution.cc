@@ -409,23 +409,31 @@ ConvGeometry make_geometry(const char* op, const Tensor& x, const Tensor& w, con
   const int off = 3 - static_cast<int>(nsp);
   for (size_t i = 0; i < nsp; ++i) {
     const int64_t n = x.size(static_cast<int>(i) + 2);
-    const int64_t extent = dilate[i] * (p.kernel[i] - 1) + 1;
+    const int64_t extent = geometry_mul_add(dilate[i], p.kernel[i] - 1, 1, op, "dilate", dilate);
+    const int64_t two_pad = geometry_mul_add(pad[i], 2, 0, op, "pad", pad);
     int64_t in, out;
     if (!transposed) {
-      GL_CHECK(extent <= n + 2 * pad[i], op, ": the kernel (size ", p.kernel[i],
+      const int64_t padded = geometry_mul_add(1, two_pad, n, op, "pad", pad);
+      // The kernels step output positions by the stride across the padded input.
+      geometry_mul_add(1, padded, stride[i], op, "stride", stride);
+      GL_CHECK(extent <= padded, op, ": the kernel (size ", p.kernel[i],
                dilate[i] > 1 ? ", dilated to " + std::to_string(extent) : std::string(),
-               ") is larger than the padded input (size ", n + 2 * pad[i], " = ", n, " + 2*",
+               ") is larger than the padded input (size ", padded, " = ", n, " + 2*",
                pad[i], ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
                ", kernel=", shape_str(p.kernel), ", pad=", shape_str(pad), ", dilate=",
                shape_str(dilate));
       in = n;
-      out = (n + 2 * pad[i] - extent) / stride[i] + 1;
+      out = (padded - extent) / stride[i] + 1;
     } else {
       GL_CHECK(adj[i] < std::max(stride[i], dilate[i]), op, ": adj (output_padding) ",
                shape_str(adj), " must be smaller than stride ", shape_str(stride),
                " or dilate ", shape_str(dilate));
       out = n;
-      in = stride[i] * (n - 1) + extent - 2 * pad[i] + adj[i];
+      const int64_t full = geometry_mul_add(
+          stride[i], n - 1, geometry_mul_add(1, extent, adj[i], op, "adj", adj), op, "stride",
+          stride);
+      geometry_mul_add(1, full, stride[i], op, "stride", stride);
+      in = full - two_pad;
       GL_CHECK(in >= 1, op, ": pad ", shape_str(pad), " is too large for input shape ",
                shape_str(x.shape()), " with kernel=", shape_str(p.kernel), " and stride=",
                shape_str(stride), ": the output would be empty");

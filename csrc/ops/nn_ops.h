@@ -10,6 +10,17 @@
 
 namespace gl::ops {
 
+// a * b + c for convolution and pooling geometry, raising MXNetError that names the
+// parameter instead of wrapping: a stride of 2**62 must fail, not give a bogus shape.
+inline int64_t geometry_mul_add(int64_t a, int64_t b, int64_t c, const char* op,
+                                const char* param, const Shape& value) {
+  int64_t r;
+  GL_CHECK(!__builtin_mul_overflow(a, b, &r) && !__builtin_add_overflow(r, c, &r), op, ": ",
+           param, "=", shape_str(value), " is too large: the geometry it implies overflows "
+           "64-bit sizes");
+  return r;
+}
+
 // ---- convolution (convolution.cc) -------------------------------------------------------
 // One entry per spatial axis (1, 2 or 3 of them); MXNet's names.
 struct ConvParams {

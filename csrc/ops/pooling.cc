@@ -237,11 +237,14 @@ PoolGeometry make_geometry(const Tensor& x, const PoolParams& p, Shape* out_shap
     GL_CHECK(kernel[i] >= 1 && stride[i] >= 1 && pad[i] >= 0, op, ": kernel and stride must be "
              "positive and pad non-negative, got kernel=", shape_str(kernel), ", stride=",
              shape_str(stride), ", pad=", shape_str(pad));
-    GL_CHECK(p.global || kernel[i] <= n + 2 * pad[i], op, ": the window (size ", kernel[i],
-             ") is larger than the padded input (size ", n + 2 * pad[i], " = ", n, " + 2*",
+    const int64_t padded = geometry_mul_add(pad[i], 2, n, op, "pad", pad);
+    // The windows step by the stride across the padded input ('full' rounds up by one).
+    geometry_mul_add(1, padded, stride[i], op, "stride", stride);
+    GL_CHECK(p.global || kernel[i] <= padded, op, ": the window (size ", kernel[i],
+             ") is larger than the padded input (size ", padded, " = ", n, " + 2*",
              pad[i], ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
              ", kernel=", shape_str(kernel), ", pad=", shape_str(pad));
-    const int64_t span = n + 2 * pad[i] - kernel[i];
+    const int64_t span = padded - kernel[i];
     const int64_t out = p.convention == PoolConvention::Full
                             ? (span + stride[i] - 1) / stride[i] + 1
                             : span / stride[i] + 1;
