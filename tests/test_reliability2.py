@@ -269,3 +269,39 @@ def test_geometry_overflow_raises_naming_the_parameter(call, param):
 def test_large_but_valid_stride_still_works():
     out = _conv(stride=(2**40,))
     assert out.shape == (1, 1, 1) and out.asnumpy().item() == 3.0
+
+
+# ---- dimension limit, loading from endless devices ----------------------------------------------
+
+@pytest.mark.parametrize("make", [lambda: nd.ones((1,) * 33), lambda: nd.zeros((1,) * 17),
+                                  lambda: nd.ones((1,)).reshape((1,) * 20),
+                                  lambda: nd.ones((1,) * 16) + nd.ones((1,) * 17)])
+def test_more_than_16_dimensions_raise_a_clear_error(make):
+    with pytest.raises(MXNetError, match=r"^arrays of more than 16 dimensions are not "
+                                         r"supported, got \d+ \(shape \(1, 1, .*\); "
+                                         r"gluonlite's limit is 16 where MXNet's is 32$"):
+        make()   # (1,) * 33 overflowed a 16-slot stack array
+
+
+def test_sixteen_dimensions_work():
+    x = nd.ones((1,) * 15 + (2,))
+    assert (x + x).asnumpy().sum() == 4.0
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_load_from_dev_zero_stops_at_the_header():
+    with pytest.raises(MXNetError, match=r"^Invalid NDArray file format: file '/dev/zero', "
+                                         r"header, byte offset 0: not an MXNet \.params file"):
+        nd.load("/dev/zero")   # read until memory ran out
+
+
+def test_load_from_a_fifo_reads_the_whole_stream(tmp_path):
+    data = nd.save_tobuffer({"w": nd.arange(300000)})   # several pipe buffers
+    fifo = str(tmp_path / "params.fifo")
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: open(fifo, "wb").write(data), daemon=True)
+    writer.start()
+    loaded = nd.load(fifo)
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    np.testing.assert_array_equal(loaded["w"].asnumpy(), np.arange(300000))

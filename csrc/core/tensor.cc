@@ -48,6 +48,12 @@ std::string shape_str(const Shape& shape) {
   return s + ")";
 }
 
+void check_ndim(const Shape& shape) {
+  GL_CHECK(shape.size() <= static_cast<size_t>(kMaxDims), "arrays of more than ", kMaxDims,
+           " dimensions are not supported, got ", shape.size(), " (shape ", shape_str(shape),
+           "); gluonlite's limit is ", kMaxDims, " where MXNet's is 32");
+}
+
 int normalize_axis(int axis, int ndim, const char* op) {
   int lo = ndim == 0 ? -1 : -ndim, hi = ndim == 0 ? 0 : ndim - 1;
   GL_CHECK_KIND(axis >= lo && axis <= hi, ErrorKind::Index, op, ": axis ", axis,
@@ -63,6 +69,7 @@ int normalize_existing_axis(int axis, int ndim, const char* op) {
 }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
+  check_ndim(shape);
   // Byte count in 64 bits with overflow checks: (1 << 62,) float32 must not wrap to 0 bytes.
   uint64_t nbytes = dtype_size(dtype);
   bool overflow = false;
@@ -91,6 +98,7 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 Tensor Tensor::view(const Tensor& base, const Shape& shape, const Shape& strides,
                     int64_t offset) {
+  check_ndim(shape);
   auto impl = std::make_shared<CountedImpl>();
   impl->storage = base.impl_->storage;
   impl->shape = shape;
@@ -103,6 +111,7 @@ Tensor Tensor::view(const Tensor& base, const Shape& shape, const Shape& strides
 
 Tensor Tensor::from_storage(std::shared_ptr<Storage> storage, const Shape& shape,
                             const Shape& strides, DType dtype) {
+  check_ndim(shape);
   auto impl = std::make_shared<CountedImpl>();
   impl->device = storage->device;
   impl->storage = std::move(storage);

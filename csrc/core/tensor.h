@@ -15,6 +15,10 @@ namespace gl {
 
 using Shape = std::vector<int64_t>;
 
+// The most dimensions an array may have. Kernels keep shapes in fixed arrays of this size.
+// MXNet allows 32; gluonlite's smaller limit is listed in the README's differences.
+constexpr int kMaxDims = 16;
+
 struct Node;  // autograd/autograd.h
 
 enum class GradReq : int8_t { Null = 0, Write = 1, Add = 2 };
@@ -82,6 +86,7 @@ class Tensor {
 Shape contiguous_strides(const Shape& shape);
 int64_t shape_numel(const Shape& shape);
 std::string shape_str(const Shape& shape);  // "(2, 3)", Python tuple form
+void check_ndim(const Shape& shape);        // MXNetError above kMaxDims dimensions
 // Turns a possibly negative axis into [0, ndim) or raises IndexError naming the op.
 int normalize_axis(int axis, int ndim, const char* op);
 // The same for ops that index the axis (take, split, concat, ...): a 0-d array has none.

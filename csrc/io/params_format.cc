@@ -112,7 +112,7 @@ class Reader {
     uint64_t count = get<uint64_t>("array count");
     // The smallest record (a pre-V1 'none' array) is 4 bytes: more than that is a lie.
     if (count > src_.remaining() / 4)
-      fail(at, detail::concat("the header announces ", count, " arrays, more than the ",
+      fail_short(at, detail::concat("the header announces ", count, " arrays, more than the ",
                               src_.remaining(), " remaining bytes can hold"));
     for (uint64_t i = 0; i < count; ++i) {
       where_ = detail::concat("record ", i, " (starts at byte ", src_.offset(), ")");
@@ -129,7 +129,7 @@ class Reader {
       where_ = detail::concat("name ", i, " (starts at byte ", start, ")");
       uint64_t len = get<uint64_t>("name length");
       if (len > src_.remaining())
-        fail(start + 8, detail::concat("truncated: the name needs ", len, " bytes but only ",
+        fail_short(start + 8, detail::concat("truncated: the name needs ", len, " bytes but only ",
                                        src_.remaining(), " remain"));
       std::string name(static_cast<size_t>(len), '\0');
       src_.read(name.data(), name.size());
@@ -141,16 +141,24 @@ class Reader {
     return out;
   }
 
+  // Whether the outcome of read() depended on where the data ends: a stream read in
+  // pieces must then be given more of it before the outcome is final.
+  bool hit_end() const { return hit_end_; }
+
  private:
   [[noreturn]] void fail(uint64_t at, const std::string& what) const {
     GL_THROW(ErrorKind::MXNet, "Invalid NDArray file format: ", label_, ", ", where_,
              ", byte offset ", at, ": ", what);
   }
+  [[noreturn]] void fail_short(uint64_t at, const std::string& what) const {
+    hit_end_ = true;
+    fail(at, what);
+  }
 
   template <typename T>
   T get(const char* field) {
     if (src_.remaining() < sizeof(T))
-      fail(src_.offset(), detail::concat("truncated: the ", field, " needs ", sizeof(T),
+      fail_short(src_.offset(), detail::concat("truncated: the ", field, " needs ", sizeof(T),
                                          " bytes but only ", src_.remaining(), " remain"));
     T value;
     src_.read(&value, sizeof value);
@@ -200,17 +208,19 @@ class Reader {
 
   void need(uint64_t bytes, uint64_t at, const std::string& what) const {
     if (bytes > src_.remaining())
-      fail(at, detail::concat("truncated: ", what, " needs ", bytes, " bytes but only ",
+      fail_short(at, detail::concat("truncated: ", what, " needs ", bytes, " bytes but only ",
                               src_.remaining(), " remain"));
   }
 
   // After ndim 0, a V1/V2 record is either MXNet's 'none' array (nothing follows) or a 0-d
   // array that MXNet wrote but cannot read back (device, dtype and one element follow).
   bool scalar_follows() {
-    if (src_.remaining() < 12) return false;
+    if (src_.remaining() < 12) return hit_end_ = true, false;
     int32_t fields[3];
     src_.peek(fields, sizeof fields);
     size_t itemsize = file_itemsize(fields[2]);
+    if (known_device_type(fields[0]) && itemsize != 0 && src_.remaining() < 12 + itemsize)
+      hit_end_ = true;
     return known_device_type(fields[0]) && itemsize != 0 && src_.remaining() >= 12 + itemsize;
   }
 
@@ -314,6 +324,7 @@ class Reader {
   ByteSource& src_;
   const std::string& label_;
   std::string where_ = "header";
+  mutable bool hit_end_ = false;
 };
 
 void Reader::read_index_values(IndexArray& aux) {
@@ -441,15 +452,29 @@ ParamsContent load_from_fd(int fd, const std::string& label) {
     FdSource src(fd, size, label);
     return Reader(src, label).read();
   }
-  // A pipe or a device has no size up front: take everything it gives, then parse.
+  // A pipe or a device has no size up front. Read it in growing pieces and parse what has
+  // arrived each time it doubles: once the outcome no longer depends on where the data
+  // ends, it is final, so an endless device (/dev/zero) is read only as far as its header
+  // promises, not until memory runs out.
   std::string all;
   std::vector<char> chunk(1 << 20);
+  size_t parse_at = chunk.size();
   for (;;) {
     ssize_t got = ::read(fd, chunk.data(), chunk.size());
     if (got < 0 && errno == EINTR) continue;
     GL_CHECK(got >= 0, "cannot read ", label, ": ", std::strerror(errno));
     if (got == 0) break;
     all.append(chunk.data(), static_cast<size_t>(got));
+    if (all.size() < parse_at) continue;
+    parse_at = 2 * all.size();
+    MemorySource src(all.data(), all.size());
+    Reader reader(src, label);
+    try {
+      ParamsContent content = reader.read();
+      if (!reader.hit_end()) return content;
+    } catch (const Error&) {
+      if (!reader.hit_end()) throw;
+    }
   }
   return load_from_memory(all.data(), all.size(), label);
 }

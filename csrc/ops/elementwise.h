@@ -11,8 +11,6 @@
 
 namespace gl {
 
-constexpr int kMaxDims = 16;
-
 // Shape plus per-operand strides, after broadcasting and collapsing.
 template <int N>
 struct StridedLayout {
@@ -29,6 +27,9 @@ struct StridedLayout {
 
 // Strides of `t` viewed with shape `out_shape` (numpy broadcasting, right-aligned).
 inline std::array<int64_t, kMaxDims> broadcast_strides(const Tensor& t, const Shape& out_shape) {
+  check_ndim(out_shape);  // before anything is written into the fixed-size array
+  GL_CHECK(t.ndim() <= static_cast<int>(out_shape.size()), "cannot broadcast shape ",
+           shape_str(t.shape()), " to ", shape_str(out_shape));
   std::array<int64_t, kMaxDims> s{};
   int off = static_cast<int>(out_shape.size()) - t.ndim();
   for (int i = 0; i < t.ndim(); ++i) s[off + i] = t.shape()[i] == 1 ? 0 : t.strides()[i];
