@@ -305,3 +305,37 @@ def test_load_from_a_fifo_reads_the_whole_stream(tmp_path):
     writer.join(timeout=30)
     assert not writer.is_alive()
     np.testing.assert_array_equal(loaded["w"].asnumpy(), np.arange(300000))
+
+
+# ---- deferred initialization from several threads ---------------------------------------------
+
+def test_first_call_of_a_deferred_net_from_many_threads():
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(5):
+            net = mx.gluon.nn.HybridSequential()
+            with net.name_scope():
+                net.add(mx.gluon.nn.Dense(16, activation="relu"), mx.gluon.nn.Dense(4))
+            net.initialize()
+            x = nd.ones((2, 7))
+            errors, outputs = [], []
+            barrier = threading.Barrier(8)
+
+            def first_call():
+                barrier.wait()
+                try:
+                    outputs.append(net(x).asnumpy())
+                except Exception as err:   # "has not been initialized" before the fix
+                    errors.append(err)
+            threads = [threading.Thread(target=first_call) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert len(outputs) == 8
+            for out in outputs[1:]:
+                np.testing.assert_array_equal(out, outputs[0])
+    finally:
+        sys.setswitchinterval(old)

@@ -12,6 +12,7 @@ explicit dict-level init that every selected parameter overrides is reported.
 """
 from __future__ import annotations
 
+import threading
 import warnings
 import weakref
 from collections import OrderedDict
@@ -76,6 +77,8 @@ class Parameter:
         self._ctx_map: Dict[Tuple[int, int], int] = {}
         self._trainer: Any = None
         self._deferred_init: tuple = ()   # (init, ctx_list, default_init, data or None)
+        # Serialises deferred-init completion: several threads may make a net's first call.
+        self._init_lock = threading.RLock()
         self._differentiable = differentiable
         self._allow_deferred_init = allow_deferred_init
         self._grad_req: Optional[str] = None
@@ -109,7 +112,12 @@ class Parameter:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state['_owner'] = None  # weakrefs do not pickle
+        del state['_init_lock']  # nor do locks
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._init_lock = threading.RLock()
 
     # ---------------------------------------------------------------- attributes
     @property
@@ -277,9 +285,17 @@ class Parameter:
         self._finish_deferred_init()
 
     def _finish_deferred_init(self) -> None:
-        """Run the recorded initialization now that the shape is known."""
-        if not self._deferred_init:
-            return
+        """Run the recorded initialization now that the shape is known.
+
+        Atomic per parameter: a thread arriving while another completes it waits, then
+        finds it done. ``_deferred_init`` is cleared only once ``_data`` is in place, so no
+        thread ever sees the parameter as neither deferred nor initialized.
+        """
+        with self._init_lock:
+            if self._deferred_init:
+                self._finish_deferred_init_locked()
+
+    def _finish_deferred_init_locked(self) -> None:
         init, ctx, default_init, data = self._deferred_init
         if not shape_is_known(self._shape):
             dims, fix = self._unknown_dims_text()
@@ -288,7 +304,6 @@ class Parameter:
                 "%s). Please specify %s (in_units, in_channels, etc for `Block`s)."
                 % (self.name, self._owner_text(), str(self._shape), dims,
                    fix or 'the full shape'))
-        self._deferred_init = ()
         with autograd.pause():
             if data is None:
                 data = nd.zeros(self._shape, ctx=cpu(), dtype=self._dtype)
@@ -301,20 +316,22 @@ class Parameter:
                         self.name, self._shape, desc.attrs.get('__applied__', init),
                         " (the parameter's own init)" if own else ''))
             self._init_impl(data, ctx)
+        self._deferred_init = ()
         self._init_verbose = False
 
     def _init_impl(self, data: Any, ctx_list: Sequence[Context]) -> None:
         """Copy ``data`` onto every context and attach the gradients."""
+        arrays = [data.copyto(c) for c in ctx_list]
+        self._init_grad(arrays)
         self._ctx_list = list(ctx_list)
         self._ctx_map = {_ctx_key(c): i for i, c in enumerate(self._ctx_list)}
-        self._data = [data.copyto(c) for c in self._ctx_list]
-        self._init_grad()
+        self._data = arrays   # last: forward passes read _data without the lock
 
-    def _init_grad(self) -> None:
+    def _init_grad(self, arrays: Optional[List[Any]] = None) -> None:
         if self.grad_req == 'null':
             self._grad_attached = False
             return
-        for arr in self._data:
+        for arr in self._data if arrays is None else arrays:
             arr.attach_grad(self.grad_req)
         self._grad_attached = True
 
