@@ -4,9 +4,13 @@ The recording and training flags are thread-local and live in the C++ core.
 """
 from __future__ import annotations
 
+import numbers
 from typing import List, Optional, Sequence, Union
 
+import numpy as np
+
 from . import _core
+from .base import MXNetTypeError, MXNetValueError
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
            "set_recording", "set_training", "backward", "grad", "mark_variables", "Function"]
@@ -38,6 +42,11 @@ class _RecordingStateScope:
     __slots__ = ("_enter_record", "_enter_train", "_prev_record", "_prev_train")
 
     def __init__(self, is_record: Optional[bool], train_mode: Optional[bool]):
+        # Checked here, before __enter__ changes any flag: a bad value must not leave the
+        # thread recording for good.
+        if train_mode is not None and not isinstance(train_mode, (bool, np.bool_, numbers.Integral)):
+            raise MXNetTypeError("train_mode must be a bool, got %s %r"
+                                 % (type(train_mode).__name__, train_mode))
         self._enter_record = is_record
         self._enter_train = train_mode
         self._prev_record = None
@@ -114,6 +123,10 @@ def mark_variables(variables, gradients, grad_reqs="write") -> None:
     variables = _as_list(variables)
     gradients = _as_list(gradients)
     reqs = _as_list(grad_reqs) if isinstance(grad_reqs, (list, tuple)) else [grad_reqs] * len(variables)
+    if not len(variables) == len(gradients) == len(reqs):
+        raise MXNetValueError("mark_variables: got %d variables, %d gradients and %d grad_reqs; "
+                              "give one gradient buffer and one grad_req per variable"
+                              % (len(variables), len(gradients), len(reqs)))
     for var, g, req in zip(variables, gradients, reqs):
         var.attach_grad(req)
         if req != "null":

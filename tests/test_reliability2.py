@@ -339,3 +339,21 @@ def test_first_call_of_a_deferred_net_from_many_threads():
                 np.testing.assert_array_equal(out, outputs[0])
     finally:
         sys.setswitchinterval(old)
+
+
+# ---- autograd argument checks ------------------------------------------------------------------
+
+def test_record_with_a_bad_train_mode_leaves_recording_off():
+    with pytest.raises(TypeError, match=r"^train_mode must be a bool, got str 'a'$"):
+        with mx.autograd.record(train_mode="a"):
+            pass
+    assert not mx.autograd.is_recording()   # stayed on for good before the fix
+    assert not mx.autograd.is_training()
+
+
+def test_mark_variables_needs_one_gradient_per_variable():
+    x = nd.ones((2,))
+    with pytest.raises(ValueError, match=r"^mark_variables: got 2 variables, 1 gradients and 2 "
+                                         r"grad_reqs; give one gradient buffer"):
+        mx.autograd.mark_variables([x, x], [nd.zeros((2,))])
+    assert x.grad is None
