@@ -357,3 +357,93 @@ def test_mark_variables_needs_one_gradient_per_variable():
                                          r"grad_reqs; give one gradient buffer"):
         mx.autograd.mark_variables([x, x], [nd.zeros((2,))])
     assert x.grad is None
+
+
+# ---- no binding internals reach the user ---------------------------------------------------------
+
+_INTERNAL_TEXT = ("pybind11", "Unable to cast", "incompatible function arguments", "C++ type")
+
+
+@pytest.mark.parametrize("call, cls, message", [
+    (lambda x: nd.sum(x, axis=2**31), IndexError,
+     "axis 2147483648 is out of range: each entry must lie in [-2147483648, 2147483647]"),
+    (lambda x: nd.zeros((2**64,)), MXNetError, "shape (18446744073709551616,) is out of range: "
+     "each entry must lie in [-9223372036854775808, 9223372036854775807]"),
+    (lambda x: nd.max(x, axis="a"), TypeError, "axis must be an int or a tuple of ints, got 'a'"),
+    (lambda x: nd.sqrt(3), TypeError, "sqrt: argument data must be an NDArray, got int 3"),
+    (lambda x: nd.relu([1, 2]), TypeError, "relu: argument data must be an NDArray, got list [1, 2]"),
+    (lambda x: nd.argmax(x, axis=1.5), TypeError,
+     "argmax: argument axis must be an int or a tuple of ints (32-bit), got float 1.5"),
+    (lambda x: x.reshape((2.5,)), TypeError, "shape must be an int or a tuple of ints, got (2.5,)"),
+    (lambda x: nd.transpose(x, axes="ab"), TypeError,
+     "axes must be an int or a tuple of ints, got ('a', 'b')"),
+])
+def test_bad_arguments_raise_mxnet_classes_naming_them(call, cls, message):
+    with pytest.raises(cls) as info:
+        call(nd.ones((2, 3)))
+    assert isinstance(info.value, MXNetError)
+    assert str(info.value) == message
+
+
+def test_a_scalar_too_large_for_a_float_raises_overflow_error():
+    with pytest.raises(OverflowError, match=r"^int too large to convert to float$"):  # as MXNet
+        nd.ones((2,)) + 10**400   # was SystemError
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: mx.gluon.nn.Conv2D(6, 3, groups=0), "Conv2D: groups must be a positive int, got 0"),
+    (lambda: mx.gluon.nn.Conv1D(2, kernel_size="a"),
+     "Conv1D: kernel_size must be an int or a tuple of 1 ints, each >= 1, got 'a'"),
+    (lambda: mx.gluon.nn.Conv2D(2, kernel_size=(3, 0)),
+     "Conv2D: kernel_size must be an int or a tuple of 2 ints, each >= 1, got (3, 0)"),
+    (lambda: mx.gluon.nn.Conv2D(2, 3, padding=(1,)),
+     "Conv2D: padding must be an int or a tuple of 2 ints, each >= 0, got (1,)"),
+    (lambda: mx.gluon.nn.MaxPool2D(pool_size="x"),
+     "MaxPool2D: pool_size must be an int or a tuple of 2 ints, each >= 1, got 'x'"),
+])
+def test_conv_layers_check_their_geometry_arguments(make, message):
+    with pytest.raises(MXNetError) as info:   # ZeroDivisionError / comparison TypeError before
+        make()
+    assert str(info.value) == message
+
+
+def _public_nd_callables():
+    for name in sorted(dir(nd)):
+        fn = getattr(nd, name)
+        if name.startswith("_") or not callable(fn) or isinstance(fn, type):
+            continue
+        yield name, fn
+
+
+_WRONG_VALUES = ["a", [1, 2], 1.5, 2**64, -2**63 - 1, None, (1.5, 2), {"k": 1}]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")   # np.dtype("a") from nd.cast
+@pytest.mark.parametrize("name, fn", list(_public_nd_callables()))
+def test_no_binding_internals_escape_from_nd(name, fn):
+    """Every public nd callable, fed wrong-typed arguments in every position, either works
+    or raises an error without pybind11's internals (and never SystemError)."""
+    import inspect
+    if name in ("save", "load", "waitall"):   # file functions: tested on their own
+        return
+    x = nd.ones((2, 3))
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    n = max(1, min(len(params), 4))
+    for position in range(n):
+        for wrong in _WRONG_VALUES:
+            args = [x] * n
+            args[position] = wrong
+            if position > 0 and params[position].default is not inspect.Parameter.empty:
+                args = [x] * position + [wrong]
+            try:
+                fn(*args)
+            except SystemError as err:
+                pytest.fail("%s%r raised SystemError: %s" % (name, tuple(args), err))
+            except Exception as err:
+                text = "%s: %s" % (type(err).__name__, err)
+                assert not any(t in text for t in _INTERNAL_TEXT), \
+                    "%s%r leaked binding internals: %s" % (name, tuple(args), text)

@@ -12,7 +12,10 @@ namespace gl::bind {
 
 // Python numbers (int, float, bool, numpy scalars) usable as a scalar operand.
 bool as_scalar(py::handle obj, double* out);
-Shape to_shape(py::handle obj);  // int or sequence of ints
+// An int or a sequence of ints, as a shape or axes (None: no axes). Anything else raises
+// MXNetError naming `what` and the value, never pybind11's cast error.
+Shape to_shape(py::handle obj, const char* what = "shape");
+std::vector<int> to_axes(py::handle obj, const char* what = "axis");
 py::tuple shape_tuple(const Shape& shape);
 DType parse_dtype(py::handle obj);  // str, numpy dtype or type, None -> float32
 Device make_device(int device_type, int device_id);

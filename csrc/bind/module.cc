@@ -1,6 +1,7 @@
 // gluonlite._core: the module, error translation and the small conversions every binding
 // uses. The bindings stay thin: convert arguments, call one op, convert the result.
 #include <cstring>
+#include <limits>
 
 #include "../autograd/autograd.h"
 #include "../core/parallel.h"
@@ -18,6 +19,8 @@ bool as_scalar(py::handle obj, double* out) {
   }
   if (PyLong_Check(o)) {  // includes bool
     *out = PyLong_AsDouble(o);
+    // 10**400 is no float: raise Python's OverflowError, as MXNet does, not SystemError
+    if (*out == -1.0 && PyErr_Occurred()) throw py::error_already_set();
     return true;
   }
   // numpy scalars (np.float32(2), np.int64(3)) and 0-d numpy arrays
@@ -33,11 +36,48 @@ bool as_scalar(py::handle obj, double* out) {
   return false;
 }
 
-Shape to_shape(py::handle obj) {
-  if (PyLong_Check(obj.ptr())) return {py::cast<int64_t>(obj)};
-  Shape s;
-  for (py::handle d : obj) s.push_back(py::cast<int64_t>(d));
-  return s;
+namespace {
+
+std::string python_repr(py::handle obj) { return py::repr(obj).cast<std::string>(); }
+
+// One integer entry of `whole` (a shape or axes argument called `what`), refusing what
+// pybind11 would report as "Unable to cast": floats, strings, ints beyond [lo, hi].
+int64_t checked_int(py::handle entry, py::handle whole, const char* what, int64_t lo,
+                    int64_t hi, ErrorKind range_kind) {
+  if (!PyIndex_Check(entry.ptr()))
+    GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ",
+             python_repr(whole));
+  int overflow = 0;
+  py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(entry.ptr()));
+  if (!index) throw py::error_already_set();
+  long long v = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  GL_CHECK_KIND(!overflow && v >= lo && v <= hi, range_kind, what, " ", python_repr(whole),
+                " is out of range: each entry must lie in [", lo, ", ", hi, "]");
+  return v;
+}
+
+// Integers of `obj`: one int or an iterable of them (a str is not one).
+template <typename Int>
+std::vector<Int> checked_ints(py::handle obj, const char* what, ErrorKind range_kind) {
+  const int64_t lo = std::numeric_limits<Int>::min(), hi = std::numeric_limits<Int>::max();
+  if (PyIndex_Check(obj.ptr())) return {static_cast<Int>(checked_int(obj, obj, what, lo, hi, range_kind))};
+  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) || !py::isinstance<py::iterable>(obj))
+    GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ",
+             python_repr(obj));
+  std::vector<Int> out;
+  for (py::handle d : obj) out.push_back(static_cast<Int>(checked_int(d, obj, what, lo, hi, range_kind)));
+  return out;
+}
+
+}  // namespace
+
+Shape to_shape(py::handle obj, const char* what) {
+  return checked_ints<int64_t>(obj, what, ErrorKind::MXNet);
+}
+
+std::vector<int> to_axes(py::handle obj, const char* what) {
+  if (obj.is_none()) return {};
+  return checked_ints<int>(obj, what, ErrorKind::Index);  // as an axis out of range
 }
 
 py::tuple shape_tuple(const Shape& shape) {

@@ -14,10 +14,10 @@ const Tensor* opt(const std::optional<Tensor>& t) { return t ? &*t : nullptr; }
 ops::ConvParams conv_params(py::handle kernel, py::handle stride, py::handle dilate,
                             py::handle pad, int64_t num_filter, int64_t num_group) {
   ops::ConvParams p;
-  p.kernel = to_shape(kernel);
-  p.stride = to_shape(stride);
-  p.dilate = to_shape(dilate);
-  p.pad = to_shape(pad);
+  p.kernel = to_shape(kernel, "kernel");
+  p.stride = to_shape(stride, "stride");
+  p.dilate = to_shape(dilate, "dilate");
+  p.pad = to_shape(pad, "pad");
   p.num_filter = num_filter;
   p.num_group = num_group;
   return p;
@@ -38,14 +38,14 @@ void bind_nn(py::module_& m) {
                             int64_t num_group) {
     return ops::deconvolution(x, w, opt(b),
                               conv_params(kernel, stride, dilate, pad, num_filter, num_group),
-                              to_shape(adj));
+                              to_shape(adj, "adj"));
   });
   m.def("pooling", [](const Tensor& x, py::handle kernel, py::handle stride, py::handle pad,
                       int pool_type, int convention, bool global, bool count_include_pad) {
     ops::PoolParams p;
-    p.kernel = to_shape(kernel);
-    p.stride = to_shape(stride);
-    p.pad = to_shape(pad);
+    p.kernel = to_shape(kernel, "kernel");
+    p.stride = to_shape(stride, "stride");
+    p.pad = to_shape(pad, "pad");
     p.type = static_cast<ops::PoolType>(pool_type);
     p.convention = static_cast<ops::PoolConvention>(convention);
     p.global = global;

@@ -35,14 +35,6 @@ Tensor binary_any(BinaryOp op, const char* name, py::handle a, py::handle b) {
            py::str(py::type::of(b)).cast<std::string>());
 }
 
-std::vector<int> to_axes(py::handle obj) {
-  std::vector<int> axes;
-  if (obj.is_none()) return axes;
-  if (PyLong_Check(obj.ptr())) return {py::cast<int>(obj)};
-  for (py::handle a : obj) axes.push_back(py::cast<int>(a));
-  return axes;
-}
-
 }  // namespace
 
 void bind_ops(py::module_& m) {
@@ -142,7 +134,9 @@ void bind_ops(py::module_& m) {
   m.def("reshape", [](const Tensor& x, py::handle shape, bool reverse) {
     return ops::reshape(x, to_shape(shape), reverse);
   });
-  m.def("transpose", [](const Tensor& x, py::handle axes) { return ops::transpose(x, to_axes(axes)); });
+  m.def("transpose", [](const Tensor& x, py::handle axes) {
+    return ops::transpose(x, to_axes(axes, "axes"));
+  });
   m.def("swapaxes", &ops::swapaxes);
   m.def("expand_dims", &ops::expand_dims);
   m.def("squeeze", [](const Tensor& x, py::handle axes) {
@@ -201,7 +195,7 @@ void bind_ops(py::module_& m) {
   m.def("randint_", &ops::randint_);
   m.def("shuffle", &ops::shuffle);
   m.def("dropout", [](const Tensor& x, double p, py::handle axes) {
-    return ops::dropout(x, p, to_axes(axes));
+    return ops::dropout(x, p, to_axes(axes, "axes"));
   });
   m.def("philox4x32_10", [](std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key) {
     std::array<uint32_t, 4> out;

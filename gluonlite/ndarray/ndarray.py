@@ -14,6 +14,7 @@ import numpy as np
 from .. import _core
 from ..base import MXNetError, MXNetTypeError
 from ..context import Context, _as_context, current_context
+from .arguments import checked_api
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "zeros_like",
            "ones_like", "full_like", "waitall", "from_numpy"]
@@ -134,6 +135,11 @@ def waitall() -> None:
     """Waits for all pending GPU work (CPU work is synchronous)."""
     for i in range(_core.num_gpus()):
         _core.synchronize(i)
+
+
+for _name in __all__:   # binding errors become MXNetTypeError naming the argument
+    if _name not in ("NDArray", "waitall"):
+        globals()[_name] = checked_api(globals()[_name])
 
 
 # ---- printing ------------------------------------------------------------------------------

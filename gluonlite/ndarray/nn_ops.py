@@ -14,7 +14,9 @@ from typing import Optional, Sequence, Tuple
 
 from .. import _core
 from ..base import MXNetError
+from .arguments import checked_api
 from .ndarray import NDArray
+from .ops import _write_out
 
 __all__ = ["Convolution", "Deconvolution", "Pooling", "BatchNorm", "LayerNorm", "InstanceNorm",
            "Embedding", "LeakyReLU"]
@@ -33,13 +35,6 @@ def _tuple(value, name: str, op: str) -> Tuple[int, ...]:
         return tuple(int(v) for v in value)
     except (TypeError, ValueError):
         raise MXNetError("%s: %s must be a tuple of ints, got %r" % (op, name, value)) from None
-
-
-def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
-    if out is None:
-        return result
-    _core.copy_(out, result)
-    return out
 
 
 def _channel_last(layout: Optional[str], nsp: int, op: str) -> bool:
@@ -248,3 +243,7 @@ def LeakyReLU(data: NDArray, gamma: Optional[NDArray] = None, act_type: str = "l
         raise MXNetError("LeakyReLU: unknown act_type %r; expected one of 'elu', 'gelu', "
                          "'leaky', 'prelu', 'rrelu', 'selu'" % (act_type,))
     return _write_out(_core.leaky_relu(data, gamma, _LEAKY_ACTS[act_type], float(slope)), out)
+
+
+for _name in __all__:   # binding errors become MXNetTypeError naming the argument
+    globals()[_name] = checked_api(globals()[_name])

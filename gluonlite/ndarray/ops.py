@@ -11,20 +11,24 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .. import _core
-from ..base import MXNetError
+from ..base import MXNetError, MXNetTypeError
+from .arguments import argument_error, checked_api, is_binding_error
 from .ndarray import NDArray, _REDUCE_SUM, _REDUCE_MEAN, _REDUCE_MAX, _REDUCE_MIN, _REDUCE_PROD
 
 __all__ = []
 
 
 def _export(fn):
+    """Makes ``fn`` public, its binding errors translated (see arguments.py)."""
     __all__.append(fn.__name__)
-    return fn
+    return checked_api(fn)
 
 
 def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
     if out is None:
         return result
+    if not isinstance(out, NDArray):
+        raise MXNetTypeError("out must be an NDArray, got %s %r" % (type(out).__name__, out))
     _core.copy_(out, result)
     return out
 
@@ -32,8 +36,14 @@ def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
 # ---- elementwise ---------------------------------------------------------------------------
 
 def _make_unary(name: str, core_fn):
-    def fn(data, out=None, name=None, **kwargs):
-        return _write_out(core_fn(data), out)
+    def fn(data: NDArray, out=None, name=None, **kwargs):
+        try:
+            return _write_out(core_fn(data), out)
+        except TypeError as err:
+            if not is_binding_error(err):
+                raise
+            raise argument_error(fn, (data,), {}) from None
+    fn.binding_errors_checked = True
     fn.__name__ = name
     fn.__doc__ = f"Elementwise {name} (MXNet ``nd.{name}``)."
     return fn
@@ -48,7 +58,9 @@ for _name in _UNARY:
 
 def _make_binary(name: str, core_fn):
     def fn(lhs, rhs, out=None, name=None, **kwargs):
+        # binary_any checks its operands itself: no binding error can come from it
         return _write_out(core_fn(lhs, rhs), out)
+    fn.binding_errors_checked = True
     fn.__name__ = name
     fn.__doc__ = f"Elementwise {name} with broadcasting (MXNet ``nd.{name}``)."
     return fn
@@ -99,8 +111,15 @@ def Activation(data: NDArray, act_type: str = "relu", out=None, name=None, **kwa
 # ---- reductions, softmax ----------------------------------------------------------------------
 
 def _make_reduce(name: str, code: int):
-    def fn(data, axis=None, keepdims=False, exclude=False, out=None, name=None, **kwargs):
-        return _write_out(_core.reduce(code, data, axis, keepdims, exclude), out)
+    def fn(data: NDArray, axis=None, keepdims=False, exclude=False, out=None, name=None,
+           **kwargs):
+        try:
+            return _write_out(_core.reduce(code, data, axis, keepdims, exclude), out)
+        except TypeError as err:
+            if not is_binding_error(err):
+                raise
+            raise argument_error(fn, (data, axis, keepdims, exclude), {}) from None
+    fn.binding_errors_checked = True
     fn.__name__ = name
     fn.__doc__ = f"{name} over ``axis`` (all axes when None), MXNet semantics."
     return fn

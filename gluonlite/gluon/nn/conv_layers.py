@@ -9,6 +9,7 @@ string raises an error that is both an MXNetError and, as in MXNet, an Assertion
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any, Optional, Sequence, Tuple, Union
 
 from ...base import MXNetError
@@ -29,10 +30,15 @@ class LayoutError(MXNetError, AssertionError):
     """An unsupported layout string (MXNet raises AssertionError here)."""
 
 
-def _expand(value: IntOrTuple, n: int) -> Tuple[int, ...]:
-    if isinstance(value, int):
-        return (value,) * n
-    return tuple(value)
+def _expand(value: IntOrTuple, n: int, what: str, minimum: int = 0) -> Tuple[int, ...]:
+    """``value`` (one int or n of them) as n ints >= minimum, else MXNetError naming ``what``."""
+    values = (value,) * n if isinstance(value, numbers.Integral) else value
+    if isinstance(values, (str, bytes)) or not hasattr(values, '__len__') or \
+            len(values) != n or \
+            not all(isinstance(v, numbers.Integral) and v >= minimum for v in values):
+        raise MXNetError("%s must be an int or a tuple of %d ints, each >= %d, got %r"
+                         % (what, n, minimum, value))
+    return tuple(int(v) for v in values)
 
 
 def _check_layout(block_type: str, layout: str, allowed: Tuple[str, str]) -> None:
@@ -71,18 +77,23 @@ class _Conv(HybridBlock):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         nsp = len(layout) - 2
+        name = type(self).__name__
+        if not isinstance(groups, numbers.Integral) or groups < 1:
+            raise MXNetError("%s: groups must be a positive int, got %r" % (name, groups))
         self._channels = channels
         self._in_channels = in_channels
         self._layout = layout
         self._op_name = op_name
         self._channel_axis = layout.find('C')
         self._kwargs = {
-            'kernel': _expand(kernel_size, nsp), 'stride': _expand(strides, nsp),
-            'dilate': _expand(dilation, nsp), 'pad': _expand(padding, nsp),
+            'kernel': _expand(kernel_size, nsp, name + ': kernel_size', 1),
+            'stride': _expand(strides, nsp, name + ': strides', 1),
+            'dilate': _expand(dilation, nsp, name + ': dilation', 1),
+            'pad': _expand(padding, nsp, name + ': padding'),
             'num_filter': channels, 'num_group': groups, 'no_bias': not use_bias,
             'layout': layout}
         if adj is not None:
-            self._kwargs['adj'] = _expand(adj, nsp)
+            self._kwargs['adj'] = adj
         with self.name_scope():
             self.weight = self.params.get('weight', shape=self._weight_shape(in_channels),
                                           init=weight_initializer, allow_deferred_init=True)
@@ -211,8 +222,9 @@ class _ConvTranspose(_Conv):
         super().__init__(channels, kernel_size, strides, padding, dilation, groups, layout,
                          in_channels, activation, use_bias, weight_initializer,
                          bias_initializer, op_name='Deconvolution',
-                         adj=_expand(output_padding, nsp), **kwargs)
-        self.outpad = _expand(output_padding, nsp)
+                         adj=_expand(output_padding, nsp,
+                                     type(self).__name__ + ': output_padding'), **kwargs)
+        self.outpad = self._kwargs['adj']
 
 
 class Conv1DTranspose(_ConvTranspose):
@@ -275,7 +287,9 @@ class _Pooling(HybridBlock):
         nsp = len(pool_size)
         self._layout = layout
         self._kwargs = {
-            'kernel': pool_size, 'stride': _expand(strides, nsp), 'pad': _expand(padding, nsp),
+            'kernel': pool_size,
+            'stride': _expand(strides, nsp, type(self).__name__ + ': strides', 1),
+            'pad': _expand(padding, nsp, type(self).__name__ + ': padding'),
             'global_pool': global_pool, 'pool_type': pool_type, 'layout': layout,
             'pooling_convention': 'full' if ceil_mode else 'valid'}
         if count_include_pad is not None:
@@ -317,7 +331,8 @@ class _LocalPool(_Pooling):
                  padding: IntOrTuple, layout: str, ceil_mode: bool,
                  count_include_pad: Optional[bool] = None, **kwargs: Any) -> None:
         _pool_layout(type(self).__name__, layout, self._nsp)
-        super().__init__(_expand(pool_size, self._nsp), strides, padding, ceil_mode, False,
+        super().__init__(_expand(pool_size, self._nsp, type(self).__name__ + ': pool_size', 1),
+                         strides, padding, ceil_mode, False,
                          self._pool_type, layout, count_include_pad, **kwargs)
 
 

@@ -1,0 +1,111 @@
+"""Bad arguments at the boundary to the C++ core, reported in MXNet's terms.
+
+The core's bindings are typed: given a str where an int belongs, pybind11 raises a
+TypeError that dumps its C++ signatures ("incompatible function arguments ..."). Every
+public ``nd`` function is wrapped by :func:`checked_api`, which turns such an error into
+``MXNetTypeError`` (an MXNetError and a TypeError) naming the function, the argument and
+its value. Nothing is checked on the successful path: the wrapper only looks at errors.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import numbers
+from typing import Any, Callable, Optional, Tuple
+
+from ..base import MXNetTypeError
+
+# Text that only pybind11's own argument errors contain.
+_BINDING_ERROR_MARKS = ("incompatible function arguments", "Unable to cast", "pybind11")
+
+_AXIS_NAMES = frozenset(["axis", "axes", "dim", "dim1", "dim2"])
+
+
+def _is_int(value: Any, bits: int) -> bool:
+    return isinstance(value, numbers.Integral) and -2**(bits - 1) <= value < 2**(bits - 1)
+
+
+def _is_axis(value: Any) -> bool:
+    if value is None or _is_int(value, 32):
+        return True
+    return isinstance(value, (tuple, list)) and all(_is_int(v, 32) for v in value)
+
+
+def _expectation(param: inspect.Parameter) -> Optional[Tuple[str, Callable[[Any], bool]]]:
+    """(description, test) of what ``param`` accepts, where its signature tells."""
+    from .ndarray import NDArray
+    annotation = str(param.annotation)
+    if annotation.startswith("NDArray") or annotation == "Optional[NDArray]":
+        optional = annotation.startswith("Optional") or param.default is None
+        return ("an NDArray", lambda v: isinstance(v, NDArray) or (optional and v is None))
+    if param.name in _AXIS_NAMES:
+        return ("an int or a tuple of ints (32-bit)", _is_axis)
+    default = param.default
+    if annotation == "int" or (isinstance(default, int) and not isinstance(default, bool)):
+        return ("an int (64-bit)", lambda v: _is_int(v, 64))
+    if annotation == "float" or isinstance(default, float):
+        return ("a number", lambda v: isinstance(v, numbers.Real))
+    return None
+
+
+def is_binding_error(err: TypeError) -> bool:
+    """Whether ``err`` is pybind11's own report of arguments it could not convert."""
+    return any(mark in str(err) for mark in _BINDING_ERROR_MARKS)
+
+
+def argument_error(fn: Callable, args: tuple, kwargs: dict) -> MXNetTypeError:
+    """The MXNetTypeError for a call ``fn(*args, **kwargs)`` that the binding refused."""
+    return _argument_error(fn.__name__, inspect.signature(fn), args, kwargs)
+
+
+def _argument_error(name: str, signature: inspect.Signature, args: tuple,
+                    kwargs: dict) -> MXNetTypeError:
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError:
+        bound = None
+    if bound is not None:
+        for arg_name, value in bound.arguments.items():
+            param = signature.parameters[arg_name]
+            if param.kind == param.VAR_KEYWORD:
+                continue
+            expected = _expectation(param)
+            # *data: NDArray annotates each of the positional arguments
+            values = value if param.kind == param.VAR_POSITIONAL else (value,)
+            for v in values:
+                if expected is not None and not expected[1](v):
+                    return MXNetTypeError("%s: argument %s must be %s, got %s %s"
+                                          % (name, arg_name, expected[0], type(v).__name__,
+                                             _short_repr(v)))
+    given = [_short_repr(a) for a in args] + ["%s=%s" % (k, _short_repr(v)) for k, v in kwargs.items()]
+    return MXNetTypeError("%s: unsupported argument types or values in (%s)"
+                          % (name, ", ".join(given)))
+
+
+def _short_repr(value: Any) -> str:
+    from .ndarray import NDArray
+    if isinstance(value, NDArray):
+        return "<NDArray %s %s>" % ("x".join(map(str, value.shape)), value.dtype.__name__)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def checked_api(fn: Callable) -> Callable:
+    """``fn`` with pybind11's argument errors translated into MXNetTypeError.
+
+    Functions on the hot path (the elementwise and reduction families) catch the error in
+    their own body instead, saving the wrapper's call, and say so by setting
+    ``fn.binding_errors_checked``; they are returned unwrapped.
+    """
+    if getattr(fn, "binding_errors_checked", False):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as err:
+            if not is_binding_error(err):
+                raise
+            raise argument_error(fn, args, kwargs) from None
+    return wrapper
