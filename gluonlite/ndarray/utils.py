@@ -11,7 +11,10 @@ Differences from MXNet, on purpose:
 * Saves are atomic: the data goes to a temporary file in the target's directory (an
   unnamed ``O_TMPFILE`` where the filesystem has it, so even a killed process leaves no
   stray file), which is flushed, fsynced and renamed over the target. A failed save
-  leaves the previous file as it was.
+  leaves the previous file as it was. A save killed between naming its temporary
+  (``.NAME.<hex>.tmp``) and the rename leaves that file behind; the next save of the same
+  target removes it. A FIFO or a device (``/dev/null``) is written through, not
+  replaced, as MXNet does; a symlink loop or a path ending in a slash raise MXNetError.
 * ``save`` / ``load`` also take binary file objects; ``save_tobuffer`` returns the bytes.
 * ``load`` reads files MXNet cannot: the 0-d arrays MXNet writes but fails to reload,
   V1 and pre-V1 records, V3 records without numpy mode. Sparse records load as dense
@@ -22,6 +25,7 @@ Differences from MXNet, on purpose:
 """
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import secrets
@@ -35,6 +39,7 @@ from .ndarray import NDArray
 __all__ = ['save', 'load', 'load_frombuffer', 'save_tobuffer']
 
 _TYPE_ERROR = 'save only accept dict str->NDArray or list of NDArray'   # MXNet's text
+_TEMP_TOKEN_BYTES = 6   # temporaries are named .NAME.<12 hex digits>.tmp
 
 
 def _flatten(data: Any) -> Tuple[List[NDArray], List[bytes]]:
@@ -141,15 +146,52 @@ def _open_unnamed(directory: str) -> Optional[int]:
         return None
 
 
+def _temp_name(directory: str, base: str) -> str:
+    return os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(_TEMP_TOKEN_BYTES)))
+
+
 def _open_named(directory: str, base: str) -> Tuple[int, str]:
-    """A new hidden temporary file next to the target: (fd, path)."""
+    """A new hidden temporary file next to the target, locked as in use: (fd, path)."""
     while True:
-        name = os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(6)))
+        name = _temp_name(directory, base)
         try:
-            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-                           0o666), name
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
             continue
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd, name
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> None:
+    """Delete temporaries that earlier saves of this target left when they were killed
+    between naming the temporary and renaming it (a full-size file, kept forever).
+
+    A save in progress holds an exclusive flock on its temporary, so only files that
+    nobody holds are removed.
+    """
+    prefix = '.%s.' % base
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        token = name[len(prefix):-len('.tmp')]
+        if not (name.startswith(prefix) and name.endswith('.tmp')
+                and len(token) == 2 * _TEMP_TOKEN_BYTES
+                and all(c in '0123456789abcdef' for c in token)):
+            continue
+        path = os.path.join(directory, name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.unlink(path)
+        except OSError:
+            pass   # in use by a live save, or already gone
+        finally:
+            os.close(fd)
 
 
 def _link_unnamed(fd: int, directory: str, base: str) -> str:
@@ -159,7 +201,7 @@ def _link_unnamed(fd: int, directory: str, base: str) -> str:
     proc_fd = os.open('/proc/self/fd', os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         while True:
-            name = os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(6)))
+            name = _temp_name(directory, base)
             try:
                 os.link(str(fd), name, src_dir_fd=proc_fd, follow_symlinks=True)
                 return name
@@ -197,12 +239,47 @@ def _write_synced(fd: int, target: str, write: Callable[[int], None]) -> None:
     os.fsync(fd)
 
 
+def _existing_kind(path: str) -> Optional[int]:
+    """The file type bits of what ``path`` names (through symlinks), None if nothing."""
+    try:
+        return stat.S_IFMT(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None   # a new file, or a symlink to one
+    except OSError as err:   # ELOOP: a symlink loop, which realpath() would not report
+        raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from None
+
+
+def _write_through(path: str, write: Callable[[int], None]) -> None:
+    """Write into a FIFO or a device as it is, as MXNet does: replacing it by a regular
+    file would destroy it (think of /dev/null)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    except OSError as err:
+        raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from err
+    try:
+        write(fd)
+    finally:
+        os.close(fd)
+
+
 def _atomic_write(path: str, write: Callable[[int], None]) -> None:
-    """Replace ``path`` by what ``write(fd)`` writes, or leave it untouched on any failure."""
+    """Replace ``path`` by what ``write(fd)`` writes, or leave it untouched on any failure.
+
+    A FIFO or a device is written through instead; a directory, a path ending in a
+    slash and a symlink loop raise MXNetError naming the path.
+    """
+    kind = _existing_kind(path)
+    if kind == stat.S_IFDIR:
+        raise MXNetError("cannot save to '%s': it is a directory" % path)
+    if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
+        raise MXNetError("cannot save to '%s': a path ending in '%s' names a directory, "
+                         "and there is none" % (path, path[-1]))
+    if kind is not None and kind != stat.S_IFREG:
+        _write_through(path, write)
+        return
     target = os.path.realpath(path)   # through symlinks: replace the file, keep the link
     directory, base = os.path.split(target)
-    if os.path.isdir(target):
-        raise MXNetError("cannot save to '%s': it is a directory" % path)
+    _remove_stale_temporaries(directory, base)
     temp = None
     fd = -1
     try:
@@ -211,6 +288,7 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
             fd, temp = _open_named(directory, base)
         else:
             fd = unnamed
+            fcntl.flock(fd, fcntl.LOCK_EX)   # in use, once it has a name
         _write_synced(fd, target, write)
         if temp is None:
             try:
