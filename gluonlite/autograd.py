@@ -44,7 +44,8 @@ class _RecordingStateScope:
     def __init__(self, is_record: Optional[bool], train_mode: Optional[bool]):
         # Checked here, before __enter__ changes any flag: a bad value must not leave the
         # thread recording for good.
-        if train_mode is not None and not isinstance(train_mode, (bool, np.bool_, numbers.Integral)):
+        if train_mode is not None and \
+                not isinstance(train_mode, (bool, np.bool_, numbers.Integral)):
             raise MXNetTypeError("train_mode must be a bool, got %s %r"
                                  % (type(train_mode).__name__, train_mode))
         self._enter_record = is_record

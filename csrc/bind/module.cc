@@ -59,13 +59,17 @@ int64_t checked_int(py::handle entry, py::handle whole, const char* what, int64_
 // Integers of `obj`: one int or an iterable of them (a str is not one).
 template <typename Int>
 std::vector<Int> checked_ints(py::handle obj, const char* what, ErrorKind range_kind) {
-  const int64_t lo = std::numeric_limits<Int>::min(), hi = std::numeric_limits<Int>::max();
-  if (PyIndex_Check(obj.ptr())) return {static_cast<Int>(checked_int(obj, obj, what, lo, hi, range_kind))};
-  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) || !py::isinstance<py::iterable>(obj))
+  auto entry = [&](py::handle d) {
+    return static_cast<Int>(checked_int(d, obj, what, std::numeric_limits<Int>::min(),
+                                        std::numeric_limits<Int>::max(), range_kind));
+  };
+  if (PyIndex_Check(obj.ptr())) return {entry(obj)};
+  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) ||
+      !py::isinstance<py::iterable>(obj))
     GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ",
              python_repr(obj));
   std::vector<Int> out;
-  for (py::handle d : obj) out.push_back(static_cast<Int>(checked_int(d, obj, what, lo, hi, range_kind)));
+  for (py::handle d : obj) out.push_back(entry(d));
   return out;
 }
 

@@ -77,7 +77,8 @@ def _argument_error(name: str, signature: inspect.Signature, args: tuple,
                     return MXNetTypeError("%s: argument %s must be %s, got %s %s"
                                           % (name, arg_name, expected[0], type(v).__name__,
                                              _short_repr(v)))
-    given = [_short_repr(a) for a in args] + ["%s=%s" % (k, _short_repr(v)) for k, v in kwargs.items()]
+    given = [_short_repr(a) for a in args] + \
+        ["%s=%s" % (k, _short_repr(v)) for k, v in kwargs.items()]
     return MXNetTypeError("%s: unsupported argument types or values in (%s)"
                           % (name, ", ".join(given)))
 

@@ -246,7 +246,7 @@ def _existing_kind(path: str) -> Optional[int]:
     except FileNotFoundError:
         return None   # a new file, or a symlink to one
     except OSError as err:   # ELOOP: a symlink loop, which realpath() would not report
-        raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from None
+        raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from err
 
 
 def _write_through(path: str, write: Callable[[int], None]) -> None:
@@ -268,6 +268,7 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
     A FIFO or a device is written through instead; a directory, a path ending in a
     slash and a symlink loop raise MXNetError naming the path.
     """
+    path = os.fsdecode(os.fspath(path))
     kind = _existing_kind(path)
     if kind == stat.S_IFDIR:
         raise MXNetError("cannot save to '%s': it is a directory" % path)
