@@ -30,7 +30,7 @@ def __getattr__(name):
     aliases = {"init": "initializer", "initializer": "initializer", "gluon": "gluon",
                "optimizer": "optimizer", "lr_scheduler": "lr_scheduler", "metric": "metric",
                "util": "util", "test_utils": "test_utils", "recordio": "recordio",
-               "image": "image", "img": "image"}
+               "image": "image", "img": "image", "contrib": "contrib"}
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)
         globals()[name] = module
