@@ -470,23 +470,24 @@ def _sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def _serve_archive(served, cls_name, archive_name, member, content):
-    folder = served / 'gluon' / 'embeddings' / cls_name
+def _serve_pretrained(server, monkeypatch, cls, archive_name, member, content):
+    """Serve a zip holding ``member`` where ``cls`` looks for ``archive_name``; point the repo
+    URL at the server and ``cls``'s SHA-1 tables at the served bytes. Returns the archive."""
+    url, served = server
+    folder = served / 'gluon' / 'embeddings' / cls.__name__.lower()
     folder.mkdir(parents=True)
     with zipfile.ZipFile(folder / archive_name, 'w') as archive:
         archive.writestr(member, content)
-    return (folder / archive_name).read_bytes()
+    archive = (folder / archive_name).read_bytes()
+    monkeypatch.setenv('MXNET_GLUON_REPO', url)
+    monkeypatch.setitem(cls.pretrained_file_name_sha1, member, _sha1(content.encode()))
+    monkeypatch.setitem(cls.pretrained_archive_name_sha1, archive_name, _sha1(archive))
+    return archive
 
 
 def test_glove_downloads_and_unpacks_a_missing_file_once(server, tmp_path, monkeypatch, capsys):
-    url, served = server
-    content = 'the 1 2\nof 3 4\n'
-    archive = _serve_archive(served, 'glove', 'glove.6B.zip', 'glove.6B.50d.txt', content)
-    monkeypatch.setenv('MXNET_GLUON_REPO', url)
-    monkeypatch.setitem(embedding.GloVe.pretrained_file_name_sha1, 'glove.6B.50d.txt',
-                        _sha1(content.encode()))
-    monkeypatch.setitem(embedding.GloVe.pretrained_archive_name_sha1, 'glove.6B.zip',
-                        _sha1(archive))
+    _serve_pretrained(server, monkeypatch, embedding.GloVe, 'glove.6B.zip', 'glove.6B.50d.txt',
+                      'the 1 2\nof 3 4\n')
     root = tmp_path / 'embeddings'
     glove = embedding.create('glove', pretrained_file_name='glove.6B.50d.txt',
                              embedding_root=str(root))
@@ -508,12 +509,8 @@ def test_glove_downloads_and_unpacks_a_missing_file_once(server, tmp_path, monke
 
 
 def test_fasttext_download_with_a_wrong_hash_is_refused(server, tmp_path, monkeypatch):
-    url, served = server
-    content = '2 2\nthe 1 2\nof 3 4\n'
-    archive = _serve_archive(served, 'fasttext', 'wiki.simple.zip', 'wiki.simple.vec', content)
-    monkeypatch.setenv('MXNET_GLUON_REPO', url)
-    monkeypatch.setitem(embedding.FastText.pretrained_file_name_sha1, 'wiki.simple.vec',
-                        _sha1(content.encode()))
+    archive = _serve_pretrained(server, monkeypatch, embedding.FastText, 'wiki.simple.zip',
+                                'wiki.simple.vec', '2 2\nthe 1 2\nof 3 4\n')
     monkeypatch.setitem(embedding.FastText.pretrained_archive_name_sha1, 'wiki.simple.zip',
                         '0' * 40)
     root = tmp_path / 'embeddings'
@@ -529,11 +526,8 @@ def test_fasttext_download_with_a_wrong_hash_is_refused(server, tmp_path, monkey
 
 
 def test_archive_without_the_expected_file_names_both(server, tmp_path, monkeypatch):
-    url, served = server
-    archive = _serve_archive(served, 'glove', 'glove.6B.zip', 'other.txt', 'a 1\n')
-    monkeypatch.setenv('MXNET_GLUON_REPO', url)
-    monkeypatch.setitem(embedding.GloVe.pretrained_archive_name_sha1, 'glove.6B.zip',
-                        _sha1(archive))
+    _serve_pretrained(server, monkeypatch, embedding.GloVe, 'glove.6B.zip', 'other.txt', 'a 1\n')
+    url = server[0]
     root = tmp_path / 'embeddings'
     with pytest.raises(ValueError) as info:
         embedding.GloVe('glove.6B.100d.txt', embedding_root=str(root))

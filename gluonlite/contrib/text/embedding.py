@@ -13,12 +13,13 @@ returns a 0 x vec_len array instead of failing.
 """
 from __future__ import annotations
 
+import array
 import logging
 import os
 import tarfile
 import warnings
 import zipfile
-from typing import Callable, List, Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -157,6 +158,16 @@ class _TokenEmbedding(vocab.Vocabulary):
                              % (download_path, url, pretrained_file_name))
         return file_path
 
+    def _init_pretrained(self, owner: type, pretrained_file_name: str, embedding_root: str,
+                         init_unknown_vec: Callable, vocabulary, vocabulary_kwargs: dict) -> None:
+        """Load ``owner``'s pre-trained file (fetched if needed); ``owner``, not a subclass,
+        names the folder and the URL, as in MXNet."""
+        owner._check_pretrained_file_names(pretrained_file_name)
+        _TokenEmbedding.__init__(self, **vocabulary_kwargs)
+        path = owner._get_pretrained_file(embedding_root, pretrained_file_name)
+        self._load_embedding(path, ' ', init_unknown_vec)
+        self._build_embedding_for_vocabulary(vocabulary)
+
     # ------------------------------------------------------------ loading a text file
 
     def _load_embedding(self, pretrained_file_path: str, elem_delim: str,
@@ -173,7 +184,7 @@ class _TokenEmbedding(vocab.Vocabulary):
         logging.info('Loading pre-trained token embedding vectors from %s', path)
         preindexed = len(self._idx_to_token)    # the unknown token and the reserved tokens
         preindexed_vecs = {}                    # their rows found in the file
-        rows: List[List[float]] = []
+        rows = array.array('f')                 # float32, as the vectors end up
         vec_len = None
         with open(path, 'r', encoding=encoding) as f:
             for line_num, line in enumerate(f, 1):
@@ -201,7 +212,7 @@ class _TokenEmbedding(vocab.Vocabulary):
                             'length.' % (where, token, len(vec), vec_len))
                     self._token_to_idx[token] = len(self._idx_to_token)
                     self._idx_to_token.append(token)
-                    rows.append(vec)
+                    rows.extend(vec)
         if vec_len is None:
             # MXNet fails here with a TypeError from reshape; keep the class, say why
             raise TypeError('The pre-trained token embedding file %s has no token vectors: '
@@ -210,7 +221,7 @@ class _TokenEmbedding(vocab.Vocabulary):
                             % (path, elem_delim, elem_delim))
         matrix = np.zeros((len(self._idx_to_token), vec_len), dtype=np.float32)
         if rows:
-            matrix[preindexed:] = rows
+            matrix[preindexed:] = np.frombuffer(rows, dtype=np.float32).reshape(-1, vec_len)
         self._vec_len = vec_len
         self._idx_to_vec = nd.array(matrix)
         for idx in range(preindexed):
@@ -370,11 +381,8 @@ class GloVe(_TokenEmbedding):
     def __init__(self, pretrained_file_name: str = 'glove.840B.300d.txt',
                  embedding_root: str = _DEFAULT_ROOT, init_unknown_vec: Callable = nd.zeros,
                  vocabulary: Optional[vocab.Vocabulary] = None, **kwargs) -> None:
-        GloVe._check_pretrained_file_names(pretrained_file_name)
-        super().__init__(**kwargs)
-        path = GloVe._get_pretrained_file(embedding_root, pretrained_file_name)
-        self._load_embedding(path, ' ', init_unknown_vec)
-        self._build_embedding_for_vocabulary(vocabulary)
+        self._init_pretrained(GloVe, pretrained_file_name, embedding_root, init_unknown_vec,
+                              vocabulary, kwargs)
 
 
 @register
@@ -396,11 +404,8 @@ class FastText(_TokenEmbedding):
     def __init__(self, pretrained_file_name: str = 'wiki.simple.vec',
                  embedding_root: str = _DEFAULT_ROOT, init_unknown_vec: Callable = nd.zeros,
                  vocabulary: Optional[vocab.Vocabulary] = None, **kwargs) -> None:
-        FastText._check_pretrained_file_names(pretrained_file_name)
-        super().__init__(**kwargs)
-        path = FastText._get_pretrained_file(embedding_root, pretrained_file_name)
-        self._load_embedding(path, ' ', init_unknown_vec)
-        self._build_embedding_for_vocabulary(vocabulary)
+        self._init_pretrained(FastText, pretrained_file_name, embedding_root, init_unknown_vec,
+                              vocabulary, kwargs)
 
 
 class CustomEmbedding(_TokenEmbedding):
