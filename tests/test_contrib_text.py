@@ -7,9 +7,11 @@ Downloads go to a local HTTP server on 127.0.0.1 only.
 import collections
 import hashlib
 import inspect
+import io
 import os
 import subprocess
 import sys
+import tarfile
 import warnings
 import zipfile
 
@@ -535,6 +537,37 @@ def test_archive_without_the_expected_file_names_both(server, tmp_path, monkeypa
         'The archive %s downloaded from %sgluon/embeddings/glove/glove.6B.zip does not contain '
         'the pre-trained token embedding file glove.6B.100d.txt.'
         % (os.path.join(str(root), 'glove', 'glove.6B.zip'), url))
+
+
+def test_subclass_downloads_a_plain_file_or_a_tar_gz_archive(server, tmp_path, monkeypatch):
+    url, served = server
+    monkeypatch.setenv('MXNET_GLUON_REPO', url)
+    content = b'x 1 2\n'
+    folder = served / 'gluon' / 'embeddings' / 'plainembed'
+    folder.mkdir(parents=True)
+    (folder / 'plain.txt').write_bytes(content)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode='w:gz') as archive:
+        member = tarfile.TarInfo('packed.txt')
+        member.size = len(content)
+        archive.addfile(member, io.BytesIO(content))
+    (folder / 'packed.tar.gz').write_bytes(buffer.getvalue())
+
+    class PlainEmbed(embedding.TokenEmbedding):   # no archive table: the file itself is fetched
+        pretrained_file_name_sha1 = {'plain.txt': _sha1(content), 'packed.txt': _sha1(content)}
+
+        @classmethod
+        def _get_download_file_name(cls, pretrained_file_name):
+            return 'packed.tar.gz' if pretrained_file_name == 'packed.txt' else pretrained_file_name
+
+    root = tmp_path / 'embeddings'
+    assert PlainEmbed._get_pretrained_file(str(root), 'plain.txt') == \
+        os.path.join(str(root), 'plainembed', 'plain.txt')
+    PlainEmbed.pretrained_archive_name_sha1 = {'packed.tar.gz': _sha1(buffer.getvalue())}
+    path = PlainEmbed._get_pretrained_file(str(root), 'packed.txt')
+    assert open(path, 'rb').read() == content
+    assert Handler.requests == ['/gluon/embeddings/plainembed/plain.txt',
+                                '/gluon/embeddings/plainembed/packed.tar.gz']
 
 
 # ---------------------------------------------------------------- import paths
