@@ -23,7 +23,7 @@ from gluonlite import nd
 from gluonlite.contrib import text
 from gluonlite.contrib.text import embedding, utils, vocab
 
-from conftest import child_env
+from conftest import GLUONLITE_HOME, child_env
 from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
 
 # 'c' x3, 'd' x3, 'b' x2, 'e' x2, one each of 'a', 'f', '<pad>'; '<unk>' x4
@@ -459,7 +459,8 @@ def test_default_embedding_root_is_mxnet_home_embeddings(tmp_path):
             'print(inspect.signature(E.GloVe).parameters["embedding_root"].default); '
             'print(inspect.signature(E.FastText).parameters["embedding_root"].default)')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         env=child_env(MXNET_HOME=str(tmp_path)), check=True).stdout
+                         env=child_env(MXNET_HOME=str(tmp_path)), cwd=GLUONLITE_HOME,
+                         check=True).stdout
     expected = os.path.join(str(tmp_path), 'embeddings')
     assert out.split('\n')[:2] == [expected, expected]
     assert inspect.signature(embedding.GloVe).parameters['pretrained_file_name'].default == \
@@ -585,5 +586,5 @@ def test_d2l_import_line_works_in_a_fresh_process():
             'print(text.embedding.CustomEmbedding.__name__, gdata.DataLoader.__name__, '
             'gloss.L2Loss.__name__, nn.Dense.__name__, gutils.download.__name__)')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         env=child_env(), check=True).stdout
+                         env=child_env(), cwd=GLUONLITE_HOME, check=True).stdout
     assert out == 'CustomEmbedding DataLoader L2Loss Dense download\n'
