@@ -211,6 +211,8 @@ def _getitem(self: NDArray, key) -> NDArray:
         return take(self, idx, axis=0, mode="wrap")
     spec, int_only = _index_spec(self.shape, key)
     out = _core.slice_view(self, spec)
+    if not out._is_contiguous:  # MXNet: only indexing that gives a contiguous block is a view
+        out = _core.clone(out)
     if out.ndim == 0:  # MXNet's legacy arrays never become 0-d through indexing
         out = _core.reshape(out, (1,), False)
     return out
@@ -367,7 +369,7 @@ def _install_methods() -> None:
     NDArray.context = property(_ctx_of, doc="The array's device (a Context).")
     NDArray.ctx = NDArray.context
     NDArray.stype = property(lambda self: "default")
-    NDArray.T = property(lambda self: _core.transpose(self, None), doc="Transpose (reversed axes).")
+    NDArray.T = property(lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes).")
     NDArray.handle = property(lambda self: self._data_ptr)
     NDArray.writable = property(lambda self: True)
     _ops._install_op_methods(NDArray)

@@ -202,23 +202,30 @@ def log_softmax(data: NDArray, axis: int = -1, temperature=None, out=None, **kwa
 
 
 # ---- shape -------------------------------------------------------------------------------------
+# MXNet 1.x's operators return new arrays: writing into nd.transpose(x) never changes x. The
+# core returns views (free for gluonlite's own internals), so these functions copy a result
+# that shares x's memory. Only NDArray.reshape and contiguous basic indexing are views.
+
+def _own_data(result: NDArray, source: NDArray) -> NDArray:
+    return _core.clone(result) if result._is_same_storage(source) else result
+
 
 @_export
 def reshape(data: NDArray, shape=None, reverse=False, out=None, **kwargs) -> NDArray:
     """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
-    return _write_out(_core.reshape(data, tuple(shape), bool(reverse)), out)
+    return _write_out(_own_data(_core.reshape(data, tuple(shape), bool(reverse)), data), out)
 
 
 @_export
 def transpose(data: NDArray, axes=None, out=None, **kwargs) -> NDArray:
     """Permutes axes (reverses them when ``axes`` is None or empty)."""
-    return _write_out(_core.transpose(data, tuple(axes) if axes else None), out)
+    return _write_out(_own_data(_core.transpose(data, tuple(axes) if axes else None), data), out)
 
 
 @_export
 def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, out=None, **kwargs) -> NDArray:
     """Swaps two axes."""
-    return _write_out(_core.swapaxes(data, dim1, dim2), out)
+    return _write_out(_own_data(_core.swapaxes(data, dim1, dim2), data), out)
 
 
 SwapAxis = swapaxes
@@ -227,19 +234,19 @@ SwapAxis = swapaxes
 @_export
 def expand_dims(data: NDArray, axis: int, out=None, **kwargs) -> NDArray:
     """Inserts a size-1 axis."""
-    return _write_out(_core.expand_dims(data, axis), out)
+    return _write_out(_own_data(_core.expand_dims(data, axis), data), out)
 
 
 @_export
 def squeeze(data: NDArray, axis=None, out=None, **kwargs) -> NDArray:
     """Removes size-1 axes."""
-    return _write_out(_core.squeeze(data, axis), out)
+    return _write_out(_own_data(_core.squeeze(data, axis), data), out)
 
 
 @_export
 def flatten(data: NDArray, out=None, **kwargs) -> NDArray:
     """Collapses all axes but the first: (N, a, b) -> (N, a*b)."""
-    return _write_out(_core.flatten(data), out)
+    return _write_out(_own_data(_core.flatten(data), data), out)
 
 
 Flatten = flatten
@@ -266,7 +273,7 @@ def stack(*data: NDArray, axis: int = 0, out=None, **kwargs) -> NDArray:
 @_export
 def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False, **kwargs):
     """Splits into ``num_outputs`` equal parts along ``axis`` (MXNet's default is 1)."""
-    parts = _core.split(data, int(num_outputs), axis, bool(squeeze_axis))
+    parts = [_own_data(p, data) for p in _core.split(data, int(num_outputs), axis, bool(squeeze_axis))]
     return parts[0] if len(parts) == 1 else parts
 
 
@@ -277,7 +284,7 @@ SliceChannel = split
 def slice_axis(data: NDArray, axis: int, begin: int, end: Optional[int], out=None,
                **kwargs) -> NDArray:
     """Slices [begin, end) along ``axis``."""
-    return _write_out(_core.slice_axis(data, axis, begin, end), out)
+    return _write_out(_own_data(_core.slice_axis(data, axis, begin, end), data), out)
 
 
 @_export
