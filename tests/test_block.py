@@ -15,6 +15,8 @@ from gluonlite.base import MXNetError
 from gluonlite.gluon import nn
 from gluonlite.gluon.parameter import DeferredInitializationError
 
+from conftest import numeric_grad
+
 
 def _next_number(make, hint):
     """The counter value the next block of this kind will get."""
@@ -369,8 +371,22 @@ def test_shared_parameters_take_one_value_and_sum_gradients():
     net.add(nn.Dense(8, activation='relu'), shared,
             nn.Dense(8, activation='relu', params=shared.params))
     net.initialize()
-    net(nd.random.uniform(shape=(2, 20)))
+    x = nd.random.uniform(shape=(2, 20))
+    net(x)
     assert (_np(net[1].weight.data()) == _np(net[2].weight.data())).all()
+    assert net[1].weight is net[2].weight and len(list(net.collect_params().keys())) == 4
+    with autograd.record():
+        loss = net(x).sum()
+    loss.backward()
+    w0, b0 = _np(net[0].weight.data()).astype(np.float64), _np(net[0].bias.data())
+    ws, bs = _np(shared.weight.data()).astype(np.float64), _np(shared.bias.data())
+    h1 = np.maximum(_np(x) @ w0.T + b0, 0)
+
+    def loss_of(w):  # both uses of the shared layer see the same w
+        h2 = np.maximum(h1 @ w.T + bs, 0)
+        return np.maximum(h2 @ w.T + bs, 0).sum()
+    np.testing.assert_allclose(_np(shared.weight.grad()), numeric_grad(loss_of, ws),
+                               rtol=1e-3, atol=1e-4)
 
 
 def test_reusing_one_block_sums_gradients():
