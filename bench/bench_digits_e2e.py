@@ -8,6 +8,7 @@ Run:  python bench/bench_digits_e2e.py [--runs N] [--threads N]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -34,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--threads', type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument('--json', help='also write the medians to this file')
     args = parser.parse_args()
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     out = tempfile.mkdtemp(prefix='digits_e2e_')
@@ -54,6 +56,11 @@ def main() -> None:
     for name, samples in times.items():
         t = statistics.median(samples)
         print('  %-10s %6.2f s   %5.2fx gluonlite\'s time' % (name, t, t / base))
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump({'date': time.strftime('%Y-%m-%d %H:%M'), 'threads': args.threads,
+                       'load': load, 'runs': args.runs,
+                       'times': {k: statistics.median(v) for k, v in times.items()}}, f)
 
 
 if __name__ == '__main__':
