@@ -13,20 +13,9 @@
 #include "../cuda/runtime.h"
 #include "nn_ops.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void bn_stats_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, int64_t outer,
-                   int64_t channels, int64_t inner);
-void bn_apply_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor* gamma,
-                   const Tensor& beta, const Tensor& y, double eps, int64_t outer,
-                   int64_t channels, int64_t inner);
-void bn_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& mean, const Tensor& var,
-                      const Tensor* gamma, const Tensor* dx, const Tensor& dgamma,
-                      const Tensor& dbeta, double eps, bool batch_stats, int64_t outer,
-                      int64_t channels, int64_t inner);
-#endif
 
 namespace {
 

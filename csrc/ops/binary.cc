@@ -9,13 +9,9 @@
 #include "elementwise.h"
 #include "math_functors.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void binary_cuda(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b);
-void binary_scalar_cuda(BinaryOp op, const Tensor& out, const Tensor& a, double s, bool first);
-#endif
 
 namespace {
 

@@ -1,6 +1,7 @@
 // CUDA kernels of the binary elementwise family (functors shared with binary.cc).
 #include "../cuda/elementwise.cuh"
 #include "math_functors.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

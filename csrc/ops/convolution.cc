@@ -19,15 +19,9 @@
 #include "../cuda/runtime.h"
 #include "nn_ops.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void im2col_cuda(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t group,
-                 int64_t n0, int64_t nb);
-void col2im_cuda(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t group,
-                 int64_t n0, int64_t nb);
-#endif
 
 namespace {
 

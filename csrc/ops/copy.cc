@@ -6,12 +6,9 @@
 #include "../cuda/runtime.h"
 #include "elementwise.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void copy_cuda(const Tensor& dst, const Tensor& src);  // copy.cu: same GPU, cast + broadcast
-#endif
 
 namespace {
 

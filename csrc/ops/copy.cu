@@ -1,6 +1,7 @@
 // CUDA kernel of copy_: cast and broadcast within one GPU (same layout engine as the CPU).
 #include "../cuda/elementwise.cuh"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

@@ -5,12 +5,9 @@
 #include "../cuda/runtime.h"
 #include "elementwise.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void fill_cuda(const Tensor& t, double value);  // fill.cu
-#endif
 
 Tensor empty(const Shape& shape, DType dtype, Device device) {
   if (device.is_gpu()) cuda::require_device(device.id, "creating an array");

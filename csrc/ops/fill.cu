@@ -1,6 +1,7 @@
 // CUDA kernel of fill_.
 #include "../cuda/elementwise.cuh"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

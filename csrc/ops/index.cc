@@ -8,17 +8,9 @@
 #include "../cuda/runtime.h"
 #include "elementwise.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void where_cuda(const Tensor& out, const Tensor& cond, const Tensor& x, const Tensor& y);
-void take_cuda(const Tensor& out, const Tensor& src, const Tensor& idx, int64_t outer,
-               int64_t axis_len, int64_t inner, bool wrap);
-void take_backward_cuda(const Tensor& grad_src, const Tensor& grad_out, const Tensor& idx,
-                        int64_t outer, int64_t axis_len, int64_t inner, bool wrap);
-void one_hot_cuda(const Tensor& out, const Tensor& idx, int64_t depth, double on, double off);
-#endif
 
 namespace {
 

@@ -1,6 +1,7 @@
 // CUDA kernels of the selection ops (index.cc).
 #include "../cuda/elementwise.cuh"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

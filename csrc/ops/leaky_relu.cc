@@ -8,14 +8,9 @@
 #include "leaky_relu.h"
 #include "nn_ops.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void leaky_relu_cuda(const Tensor& y, const Tensor& x, int act, double slope);
-void leaky_relu_grad_cuda(const Tensor& dx, const Tensor& x, const Tensor& dy, int act,
-                          double slope);
-#endif
 
 namespace {
 

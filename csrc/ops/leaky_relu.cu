@@ -2,6 +2,7 @@
 // leaky_relu.h.
 #include "../cuda/elementwise.cuh"
 #include "leaky_relu.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

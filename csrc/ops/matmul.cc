@@ -11,18 +11,9 @@
 #include "../core/parallel.h"
 #include "../cuda/runtime.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-// Row-major C = alpha op(A) op(B) + beta C for `batch` matrices at the given strides.
-void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m, int64_t n,
-               int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a,
-               const void* b, int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc,
-               int64_t stride_c, int64_t batch);
-// out[j] = sum_i g[i, j] for a contiguous (rows, cols) g.
-void column_sum_cuda(const Tensor& out, const Tensor& g, int64_t rows, int64_t cols);
-#endif
 
 namespace {
 

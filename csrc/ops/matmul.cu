@@ -10,6 +10,7 @@
 #include "../core/tensor.h"
 #include "../cuda/cublas_loader.h"
 #include "../cuda/runtime.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

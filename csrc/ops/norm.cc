@@ -14,17 +14,9 @@
 #include "../cuda/runtime.h"
 #include "nn_ops.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void norm_forward_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& y,
-                       const Tensor& mean, const Tensor& invstd, const NormGeometry& g,
-                       double eps);
-void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma,
-                        const Tensor& mean, const Tensor& invstd, const Tensor& dx,
-                        const NormGeometry& g);
-#endif
 
 namespace {
 

@@ -4,6 +4,7 @@
 
 #include "nn_kernels.cuh"
 #include "nn_ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

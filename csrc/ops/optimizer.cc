@@ -7,14 +7,9 @@
 #include "../core/parallel.h"
 #include "../cuda/runtime.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void optimizer_update_cuda(OptimRule rule, const Tensor& weight, const Tensor& grad,
-                           const std::vector<Tensor>& states, const Tensor& master,
-                           const OptimParams& params);  // optimizer.cu
-#endif
 
 namespace {
 

@@ -2,6 +2,7 @@
 // rule functors of optimizer.h (operand checks happen in optimizer.cc).
 #include "../cuda/elementwise.cuh"
 #include "optimizer.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

@@ -16,15 +16,9 @@
 #include "../cuda/runtime.h"
 #include "nn_ops.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void pool_forward_cuda(const Tensor& x, const Tensor& y, const Tensor* argmax,
-                       const PoolGeometry& g);
-void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx,
-                        const PoolGeometry& g);
-#endif
 
 namespace {
 

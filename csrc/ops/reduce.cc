@@ -14,13 +14,9 @@
 #include "elementwise.h"
 #include "ops.h"
 #include "reduce_functors.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void reduce_cuda(ReduceOp op, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
-void argreduce_cuda(bool is_max, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
-#endif
 
 namespace {
 
@@ -142,7 +138,6 @@ struct Odometer {
     }
   }
 };
-
 
 // Folds n elements p[0], p[stride], ... into acc.
 template <typename R, typename T>

@@ -9,6 +9,7 @@
 
 #include "../cuda/elementwise.cuh"
 #include "reduce_functors.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

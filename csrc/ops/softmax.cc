@@ -8,13 +8,9 @@
 #include "../core/parallel.h"
 #include "../cuda/runtime.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
-                  double temperature, bool log);
-#endif
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "../cuda/elementwise.cuh"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

@@ -4,12 +4,9 @@
 #include "elementwise.h"
 #include "math_functors.h"
 #include "ops.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void unary_cuda(UnaryOp op, const Tensor& out, const Tensor& x);  // unary.cu
-#endif
 
 namespace {
 

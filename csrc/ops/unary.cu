@@ -1,6 +1,7 @@
 // CUDA kernel of the unary elementwise family (functors shared with unary.cc).
 #include "../cuda/elementwise.cuh"
 #include "math_functors.h"
+#include "cuda_kernels.h"
 
 namespace gl::ops {
 

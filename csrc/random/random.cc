@@ -14,14 +14,9 @@
 #include "../cuda/runtime.h"
 #include "../ops/ops.h"
 #include "philox.h"
+#include "../ops/cuda_kernels.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t seed,
-                      uint64_t stream, const char* op);                        // random.cu
-void gather_rows_cuda(const Tensor& out, const Tensor& src, const int64_t* perm_host);
-#endif
 
 namespace {
 

@@ -4,6 +4,7 @@
 
 #include "../cuda/elementwise.cuh"
 #include "philox.h"
+#include "../ops/cuda_kernels.h"
 
 namespace gl::ops {
 

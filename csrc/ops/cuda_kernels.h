@@ -1,0 +1,101 @@
+// The CUDA entry points of every op, one group per .cu file: the .cc beside each calls
+// them (only in a CUDA build), the .cu defines them, and both include this header, so
+// the compiler checks that the two agree.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "../core/tensor.h"
+#include "../random/philox.h"
+#include "elementwise.h"
+#include "nn_ops.h"
+#include "ops.h"
+#include "optimizer.h"
+
+namespace gl::ops {
+
+// batch_norm.cu
+void bn_stats_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, int64_t outer,
+                   int64_t channels, int64_t inner);
+void bn_apply_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor* gamma,
+                   const Tensor& beta, const Tensor& y, double eps, int64_t outer,
+                   int64_t channels, int64_t inner);
+void bn_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& mean, const Tensor& var,
+                      const Tensor* gamma, const Tensor* dx, const Tensor& dgamma,
+                      const Tensor& dbeta, double eps, bool batch_stats, int64_t outer,
+                      int64_t channels, int64_t inner);
+
+// binary.cu
+void binary_cuda(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b);
+void binary_scalar_cuda(BinaryOp op, const Tensor& out, const Tensor& a, double s, bool first);
+
+// convolution.cu
+void im2col_cuda(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t group,
+                 int64_t n0, int64_t nb);
+void col2im_cuda(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t group,
+                 int64_t n0, int64_t nb);
+
+// copy.cu
+void copy_cuda(const Tensor& dst, const Tensor& src);
+
+// fill.cu
+void fill_cuda(const Tensor& t, double value);
+
+// index.cu
+void where_cuda(const Tensor& out, const Tensor& cond, const Tensor& x, const Tensor& y);
+void take_cuda(const Tensor& out, const Tensor& src, const Tensor& idx, int64_t outer,
+               int64_t axis_len, int64_t inner, bool wrap);
+void take_backward_cuda(const Tensor& grad_src, const Tensor& grad_out, const Tensor& idx,
+                        int64_t outer, int64_t axis_len, int64_t inner, bool wrap);
+void one_hot_cuda(const Tensor& out, const Tensor& idx, int64_t depth, double on, double off);
+
+// leaky_relu.cu
+void leaky_relu_cuda(const Tensor& y, const Tensor& x, int act, double slope);
+void leaky_relu_grad_cuda(const Tensor& dx, const Tensor& x, const Tensor& dy, int act,
+                          double slope);
+
+// matmul.cu
+// Row-major C = alpha op(A) op(B) + beta C for `batch` matrices at the given strides.
+void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m, int64_t n,
+               int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a,
+               const void* b, int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc,
+               int64_t stride_c, int64_t batch);
+// out[j] = sum_i g[i, j] for a contiguous (rows, cols) g.
+void column_sum_cuda(const Tensor& out, const Tensor& g, int64_t rows, int64_t cols);
+
+// norm.cu
+void norm_forward_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& y,
+                       const Tensor& mean, const Tensor& invstd, const NormGeometry& g,
+                       double eps);
+void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma,
+                        const Tensor& mean, const Tensor& invstd, const Tensor& dx,
+                        const NormGeometry& g);
+
+// optimizer.cu
+void optimizer_update_cuda(OptimRule rule, const Tensor& weight, const Tensor& grad,
+                           const std::vector<Tensor>& states, const Tensor& master,
+                           const OptimParams& params);
+
+// pooling.cu
+void pool_forward_cuda(const Tensor& x, const Tensor& y, const Tensor* argmax,
+                       const PoolGeometry& g);
+void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx,
+                        const PoolGeometry& g);
+
+// reduce.cu
+void reduce_cuda(ReduceOp op, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
+void argreduce_cuda(bool is_max, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
+
+// softmax.cu
+void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
+                  double temperature, bool log);
+
+// unary.cu
+void unary_cuda(UnaryOp op, const Tensor& out, const Tensor& x);
+
+// csrc/random/random.cu
+void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t seed,
+                      uint64_t stream, const char* op);
+void gather_rows_cuda(const Tensor& out, const Tensor& src, const int64_t* perm_host);
+
+}  // namespace gl::ops
