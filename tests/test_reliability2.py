@@ -1,7 +1,12 @@
 """Regression tests for issue #19, "Reliability, second round": each test failed (or
 crashed the process) before its fix."""
 import os
+import pathlib
+import shutil
+import stat
+import subprocess
 import sys
+import tempfile
 import threading
 
 import numpy as np
@@ -10,6 +15,8 @@ import pytest
 import gluonlite as mx
 from gluonlite import nd
 from gluonlite.base import MXNetError
+
+from conftest import GLUONLITE_HOME, child_env
 
 
 # ---- reshape's -4 split -------------------------------------------------------------------
@@ -538,3 +545,69 @@ def test_save_refuses_a_trailing_slash(tmp_path):
     assert str(info.value) == "cannot save to '%s': a path ending in '/' names a directory, " \
                               "and there is none" % path
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- what a save does to permissions, owners and hard links (item 12) ---------------------
+
+def test_a_replaced_file_keeps_its_permission_bits(tmp_path):
+    target = tmp_path / 'w.params'
+    nd.save(str(target), nd.ones((2,)))
+    os.chmod(target, 0o640)
+    nd.save(str(target), nd.zeros((3,)))
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert nd.load(str(target))[0].shape == (3,)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='changing a file owner needs root')
+def test_root_saving_over_a_file_keeps_its_owner(tmp_path):
+    target = tmp_path / 'w.params'
+    nd.save(str(target), nd.ones((2,)))
+    os.chown(target, 65534, 65534)
+    nd.save(str(target), nd.zeros((3,)))
+    st = os.stat(target)
+    assert (st.st_uid, st.st_gid) == (65534, 65534)
+    assert nd.load(str(target))[0].shape == (3,)
+
+
+def _save_as_unprivileged(path):
+    """Child process: drop to an unprivileged user when root, then try to save to path."""
+    code = ('import os, sys\n'
+            'from gluonlite import nd\n'
+            'from gluonlite.base import MXNetError\n'
+            'if os.geteuid() == 0:\n'
+            '    os.setgid(65534); os.setuid(65534)\n'
+            'try:\n'
+            '    nd.save(sys.argv[1], nd.zeros((3,)))\n'
+            'except MXNetError as e:\n'
+            '    print("MXNetError:", e)\n'
+            'else:\n'
+            '    print("saved")\n')
+    return subprocess.run([sys.executable, '-c', code, path], capture_output=True, text=True,
+                          timeout=60, env=child_env(), cwd=GLUONLITE_HOME)
+
+
+def test_a_read_only_file_is_refused_not_replaced():
+    # A folder everyone may write, so only the file's own bits protect it (tmp_path's parents
+    # are private to the user running the tests).
+    folder = pathlib.Path(tempfile.mkdtemp(dir='/tmp'))
+    folder.chmod(0o777)
+    target = folder / 'frozen.params'
+    nd.save(str(target), nd.ones((2,)))
+    os.chmod(target, 0o444)
+    before = target.read_bytes()
+    out = _save_as_unprivileged(str(target))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ("MXNetError: cannot save to '%s': the file is read-only (make "
+                                  "it writable or save elsewhere)" % target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ['frozen.params']
+    shutil.rmtree(folder)
+
+
+def test_other_hard_links_keep_the_previous_contents(tmp_path):
+    target, other = tmp_path / 'w.params', tmp_path / 'link.params'
+    nd.save(str(target), nd.ones((2,)))
+    os.link(target, other)
+    nd.save(str(target), nd.zeros((3,)))
+    assert nd.load(str(target))[0].shape == (3,)
+    assert nd.load(str(other))[0].asnumpy().tolist() == [1.0, 1.0]   # the old file, intact

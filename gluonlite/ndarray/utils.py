@@ -15,6 +15,10 @@ Differences from MXNet, on purpose:
   (``.NAME.<hex>.tmp``) and the rename leaves that file behind; the next save of the same
   target removes it. A FIFO or a device (``/dev/null``) is written through, not
   replaced, as MXNet does; a symlink loop or a path ending in a slash raise MXNetError.
+  A replaced file keeps its permission bits, and, when root saves it, its owner and group.
+  A file the saving user may not write (read-only, not root) is refused with MXNetError,
+  as MXNet's open() refuses it. A file with other hard links is replaced by a new file:
+  the other names keep the previous contents (MXNet, writing in place, changes them all).
 * ``save`` / ``load`` also take binary file objects; ``save_tobuffer`` returns the bytes.
 * ``load`` reads files MXNet cannot: the 0-d arrays MXNet writes but fails to reload,
   V1 and pre-V1 records, V3 records without numpy mode. Sparse records load as dense
@@ -212,11 +216,18 @@ def _link_unnamed(fd: int, directory: str, base: str) -> str:
 
 
 def _keep_mode(target: str, fd: int) -> None:
-    """A replaced file keeps its permission bits (a rename would otherwise reset them)."""
+    """A replaced file keeps its permission bits and, where we may set it (as root), its
+    owner and group: a rename would otherwise give the new file ours."""
     try:
-        os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
+        st = os.stat(target)
     except OSError:
-        pass   # no previous file, or not ours to inspect: the umask default stays
+        return   # no previous file, or not ours to inspect: the umask default stays
+    try:
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+            os.fchown(fd, st.st_uid, st.st_gid)
+    except OSError:
+        pass   # not permitted (not root): the file becomes ours, as any new file would
 
 
 def _fsync_directory(directory: str) -> None:
@@ -279,6 +290,10 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
         _write_through(path, write)
         return
     target = os.path.realpath(path)   # through symlinks: replace the file, keep the link
+    if kind == stat.S_IFREG and not os.access(target, os.W_OK):
+        # MXNet's plain open() fails here too; a rename would replace the file regardless
+        raise MXNetError("cannot save to '%s': the file is read-only (make it writable "
+                         "or save elsewhere)" % path)
     directory, base = os.path.split(target)
     _remove_stale_temporaries(directory, base)
     temp = None
