@@ -2,6 +2,7 @@
 renamed) or stopped by a file-size limit leaves the previous checkpoint loadable and no
 temporary file behind, for nd.save, save_parameters and Trainer.save_states; an allocation
 larger than memory raises MXNetError naming the size and leaves the process usable."""
+import gc
 import os
 import signal
 import subprocess
@@ -102,10 +103,12 @@ def test_file_size_limit_fails_the_save_and_keeps_the_previous_checkpoint(checkp
                                  r'1099511627776\) and dtype int8 would take 1\.20893e\+24 bytes'),
 ])
 def test_allocation_beyond_memory_raises_mxnet_error_naming_the_size(shape, dtype, message):
+    gc.collect()   # earlier tests' garbage must not be freed during the count below
     live = mx._core.live_tensor_count()
     for make in (nd.empty, nd.zeros, nd.ones):
         with pytest.raises(MXNetError, match=message):
             make(shape, dtype=dtype)
+    gc.collect()
     assert mx._core.live_tensor_count() == live
     assert (nd.ones((3,)) * 2).asnumpy().tolist() == [2, 2, 2]   # still usable
 
