@@ -5,7 +5,7 @@ import importlib.util as _importlib_util
 from .parameter import (Constant, DeferredInitializationError, Parameter, ParameterDict,
                         tensor_types)
 from .block import Block, HybridBlock
-from . import block, data, loss, nn, parameter, utils
+from . import block, data, loss, nn, parameter, rnn, utils
 from . import contrib, model_zoo
 
 

@@ -1,0 +1,7 @@
+"""Recurrent layers and cells (``gluonlite.gluon.rnn``, as ``mxnet.gluon.rnn``)."""
+from .rnn_cell import (BidirectionalCell, DropoutCell, GRUCell, HybridRecurrentCell,
+                       HybridSequentialRNNCell, LSTMCell, ModifierCell, RecurrentCell,
+                       ResidualCell, RNNCell, SequentialRNNCell, ZoneoutCell)
+from . import rnn_cell
+
+__all__ = rnn_cell.__all__
