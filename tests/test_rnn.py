@@ -1,15 +1,23 @@
-"""gluon.rnn cells against a float64 numpy reference of MXNet's equations: outputs,
-finite-difference gradients, names, repr, the container and modifier cells."""
+"""gluon.rnn: the cells against a float64 numpy reference of MXNet's equations, the fused
+layers (one C++ op per layer and direction) against the cells, finite differences and
+MXNet 1.9.1 fixtures (tests/data/make_rnn_fixtures.py), names, repr, errors, training."""
+import os
 import re
 
 import numpy as np
 import pytest
 
-from gluonlite import autograd, nd
+import gluonlite as mx
+from gluonlite import _core, autograd, gluon, nd
 from gluonlite.base import MXNetError
 from gluonlite.gluon import rnn
 
+from conftest import requires_gpu
+
+FIXTURES = os.path.join(os.path.dirname(__file__), 'data', 'rnn')
 MODES = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']
+MODE_CODE = {'rnn_tanh': 0, 'rnn_relu': 1, 'lstm': 2, 'gru': 3}
+GATES = {'rnn_tanh': 1, 'rnn_relu': 1, 'lstm': 4, 'gru': 3}
 
 
 # ---- numpy reference (MXNet's equations, float64) -------------------------------------
@@ -50,12 +58,39 @@ def np_sequence(mode, x, states, wi, wh, bi, bh, reverse=False):
     return np.stack(outs), states
 
 
+def np_layer(mode, x, states, params, num_layers, dirs):
+    """A fused layer in TNC: params by structural name ('l0_i2h_weight'), states
+    (L*D, N, H) arrays; returns (output, [h_T, (c_T)])."""
+    finals = [[] for _ in states]
+    for layer in range(num_layers):
+        outs = []
+        for d, tag in enumerate('lr'[:dirs]):
+            at = layer * dirs + d
+            p = ['%s%d_%s' % (tag, layer, k) for k in
+                 ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]
+            y, st = np_sequence(mode, x, [s[at] for s in states], *[params[k] for k in p],
+                                reverse=tag == 'r')
+            outs.append(y)
+            for f, s in zip(finals, st):
+                f.append(s)
+        x = np.concatenate(outs, axis=2)
+    return x, [np.stack(f) for f in finals]
+
+
 def make_cell(mode, hidden, **kwargs):
     if mode == 'lstm':
         return rnn.LSTMCell(hidden, **kwargs)
     if mode == 'gru':
         return rnn.GRUCell(hidden, **kwargs)
     return rnn.RNNCell(hidden, activation=mode[4:], **kwargs)
+
+
+def make_layer(mode, hidden, **kwargs):
+    if mode == 'lstm':
+        return rnn.LSTM(hidden, **kwargs)
+    if mode == 'gru':
+        return rnn.GRU(hidden, **kwargs)
+    return rnn.RNN(hidden, activation=mode[4:], **kwargs)
 
 
 def randomize(block, rng, dtype='float64', scale=0.5):
@@ -269,3 +304,292 @@ def test_unroll_valid_length_masks_outputs_and_keeps_last_states():
     np.testing.assert_allclose(states[0].asnumpy(), [y[0, 0], y[2, 1]], rtol=1e-12)
     outs, _ = cell.unroll(4, f64(x))
     assert isinstance(outs, list) and len(outs) == 4
+
+
+# ---- the fused op --------------------------------------------------------------------
+
+@pytest.mark.parametrize('mode', MODES)
+@pytest.mark.parametrize('reverse', [False, True])
+def test_fused_op_gradients_match_finite_differences(mode, reverse):
+    rng = np.random.RandomState(5)
+    T, N, I, H, G = 3, 2, 2, 3, GATES[mode]
+    lstm = mode == 'lstm'
+    arrays = {'x': rng.uniform(-1, 1, (T, N, I)), 'h0': rng.uniform(-1, 1, (N, H)),
+              'c0': rng.uniform(-1, 1, (N, H)), 'wi': rng.uniform(-.7, .7, (G * H, I)),
+              'wh': rng.uniform(-.7, .7, (G * H, H)), 'bi': rng.uniform(-.5, .5, (G * H,)),
+              'bh': rng.uniform(-.5, .5, (G * H,))}
+    if not lstm:
+        del arrays['c0']
+    heads = [rng.uniform(-1, 1, s) for s in [(T, N, H), (N, H), (N, H)][:3 if lstm else 2]]
+
+    def run(values):
+        return _core.rnn_layer(values['x'], values['h0'], values.get('c0'), values['wi'],
+                               values['wh'], values['bi'], values['bh'], MODE_CODE[mode],
+                               reverse)
+
+    def objective(np_values):
+        outs = run({k: f64(v) for k, v in np_values.items()})
+        return sum((o.asnumpy() * h).sum() for o, h in zip(outs, heads))
+
+    tensors = {k: f64(v) for k, v in arrays.items()}
+    for t in tensors.values():
+        t.attach_grad()
+    with autograd.record():
+        outs = run(tensors)
+        loss = sum((o * f64(h)).sum() for o, h in zip(outs, heads))
+    loss.backward()
+    # the op's forward against the reference, then its BPTT against its own forward
+    want_y, want_states = np_sequence(mode, arrays['x'], [arrays['h0']] +
+                                      ([arrays['c0']] if lstm else []), arrays['wi'],
+                                      arrays['wh'], arrays['bi'], arrays['bh'], reverse)
+    np.testing.assert_allclose(outs[0].asnumpy(), want_y, rtol=1e-12, atol=1e-12)
+    for got, want in zip(outs[1:], want_states):
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-12, atol=1e-12)
+    for key in arrays:
+        want = numeric(objective, arrays, key)
+        np.testing.assert_allclose(tensors[key].grad.asnumpy(), want, rtol=1e-6, atol=1e-8,
+                                   err_msg=key)
+
+
+def test_fused_op_checks_shapes():
+    x, h = nd.ones((3, 2, 4)), nd.zeros((2, 5))
+    wi, wh, b = nd.ones((20, 4)), nd.ones((20, 5)), nd.zeros((20,))
+    with pytest.raises(MXNetError, match=r'RNN\(lstm\): the data must be 3-D'):
+        _core.rnn_layer(nd.ones((3, 4)), h, h, wi, wh, b, b, 2, False)
+    with pytest.raises(MXNetError, match=r'RNN\(lstm\): i2h_weight has shape \(20, 3\) but '
+                                         r'the data \(3, 2, 4\) needs \(20, 4\)'):
+        _core.rnn_layer(x, h, h, nd.ones((20, 3)), wh, b, b, 2, False)
+    with pytest.raises(MXNetError, match='lstm needs an initial cell state'):
+        _core.rnn_layer(x, h, None, wi, wh, b, b, 2, False)
+    with pytest.raises(MXNetError, match=r'the initial hidden state has shape \(3, 5\)'):
+        _core.rnn_layer(x, nd.zeros((3, 5)), h, wi, wh, b, b, 2, False)
+
+
+# ---- the layers ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('mode', MODES)
+def test_layer_matches_unrolled_cell_with_same_weights(mode):
+    rng = np.random.RandomState(6)
+    layer = make_layer(mode, 4, input_size=3)
+    cell = make_cell(mode, 4, input_size=3)
+    layer.initialize()
+    cell.initialize()
+    p = randomize(layer, rng)
+    cell.cast('float64')
+    for k in ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias'):
+        getattr(cell, k).set_data(f64(p['l0_' + k]))
+    x = f64(rng.uniform(-1, 1, (5, 2, 3)))
+    out, states = layer(x, layer.begin_state(2, dtype='float64'))
+    cell_out, cell_states = cell.unroll(5, x, layout='TNC', merge_outputs=True)
+    np.testing.assert_allclose(out.asnumpy(), cell_out.asnumpy(), rtol=1e-12, atol=1e-12)
+    for got, want in zip(states, cell_states):
+        np.testing.assert_allclose(got.asnumpy()[0], want.asnumpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_bidirectional_two_layer_gradients_match_finite_differences(mode):
+    rng = np.random.RandomState(7)
+    layer = make_layer(mode, 2, num_layers=2, bidirectional=True, input_size=2)
+    layer.initialize()
+    p = randomize(layer, rng, scale=0.7)
+    x = rng.uniform(-1, 1, (3, 2, 2))
+    begin = [rng.uniform(-1, 1, s['shape']) for s in layer.state_info(2)]
+    head = rng.uniform(-1, 1, (3, 2, 4))
+    state_heads = [rng.uniform(-1, 1, s['shape']) for s in layer.state_info(2)]
+    xt, st = f64(x), [f64(s) for s in begin]
+    for t in [xt] + st:
+        t.attach_grad()
+    with autograd.record():
+        out, states = layer(xt, st)
+        loss = (out * f64(head)).sum()
+        for s, h in zip(states, state_heads):
+            loss = loss + (s * f64(h)).sum()
+    loss.backward()
+
+    def objective(values):
+        y, finals = np_layer(mode, values['x'], [values['s%d' % i] for i in range(len(begin))],
+                             values, 2, 2)
+        return (y * head).sum() + sum((f * h).sum() for f, h in zip(finals, state_heads))
+
+    values = dict(p, x=x, **{'s%d' % i: s for i, s in enumerate(begin)})
+    want_y, _ = np_layer(mode, x, begin, p, 2, 2)
+    np.testing.assert_allclose(out.asnumpy(), want_y, rtol=1e-12, atol=1e-12)
+    for key in values:
+        want = numeric(objective, values, key)
+        if key == 'x':
+            got = xt.grad
+        elif key.startswith('s') and key[1:].isdigit():
+            got = st[int(key[1:])].grad
+        else:
+            got = getattr(layer, key).grad()
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-6, atol=1e-8, err_msg=key)
+
+
+FIXTURE_LAYERS = {
+    'lstm_bi2': lambda: rnn.LSTM(8, num_layers=2, bidirectional=True, input_size=5),
+    'gru2': lambda: rnn.GRU(8, num_layers=2, input_size=5),
+    'rnn_tanh2_ntc': lambda: rnn.RNN(8, num_layers=2, activation='tanh', layout='NTC',
+                                     input_size=5),
+    'rnn_relu_bi': lambda: rnn.RNN(8, bidirectional=True, input_size=5),
+}
+
+
+@pytest.mark.parametrize('name', sorted(FIXTURE_LAYERS))
+def test_layer_reproduces_mxnet_fixture(name):
+    layer = FIXTURE_LAYERS[name]()
+    layer.load_parameters(os.path.join(FIXTURES, name + '.params'))
+    io = nd.load(os.path.join(FIXTURES, name + '_io.nd'))
+    with open(os.path.join(FIXTURES, name + '.txt')) as f:
+        lines = f.read().splitlines()
+    assert repr(layer) == lines[0]
+    mx_prefix = re.match(r'[a-z]+\d+_', lines[1]).group(0)
+    assert [k[len(layer.prefix):] for k in layer.collect_params().keys()] == \
+        [k[len(mx_prefix):] for k in lines[1:]]
+    n_states = 2 if name.startswith('lstm') else 1
+    x = io['input']
+    x.attach_grad()
+    with autograd.record():
+        out, states = layer(x, [io['state%d' % i] for i in range(n_states)])
+        loss = (out * io['head']).sum()
+    loss.backward()
+    np.testing.assert_allclose(out.asnumpy(), io['output'].asnumpy(), rtol=1e-5, atol=1e-6)
+    for i in range(n_states):
+        np.testing.assert_allclose(states[i].asnumpy(), io['out_state%d' % i].asnumpy(),
+                                   rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(x.grad.asnumpy(), io['grad_input'].asnumpy(), rtol=1e-5,
+                               atol=1e-6)
+    for key, param in layer.collect_params().items():
+        np.testing.assert_allclose(param.grad().asnumpy(),
+                                   io['grad_' + key[len(layer.prefix):]].asnumpy(),
+                                   rtol=1e-5, atol=1e-6, err_msg=key)
+    no_states = layer(x)
+    assert isinstance(no_states, nd.NDArray) and no_states.shape == out.shape
+
+
+@pytest.mark.parametrize('name', ['lstm_bi2', 'gru2'])
+def test_saved_parameter_names_are_mxnets(name, tmp_path):
+    layer = FIXTURE_LAYERS[name]()
+    layer.load_parameters(os.path.join(FIXTURES, name + '.params'))
+    path = str(tmp_path / 'layer.params')
+    layer.save_parameters(path)
+    ours, theirs = nd.load(path), nd.load(os.path.join(FIXTURES, name + '.params'))
+    assert sorted(ours) == sorted(theirs)
+    assert any('_cell.' in k for k in ours) == name.startswith('lstm')
+    for key in theirs:
+        np.testing.assert_array_equal(ours[key].asnumpy(), theirs[key].asnumpy())
+
+
+def test_layer_names_shapes_state_info_and_repr():
+    lstm = rnn.LSTM(8, 2, bidirectional=True)
+    assert repr(lstm) == 'LSTM(None -> 8, TNC, num_layers=2, bidirectional)'
+    names = [k[len(lstm.prefix):] for k in lstm.collect_params().keys()]
+    assert names == ['%s%d_%s' % (d, l, k) for l in range(2) for d in 'lr'
+                     for k in ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]
+    assert lstm.l1_i2h_weight.shape == (32, 16) and lstm.r0_i2h_weight.shape == (32, 0)
+    assert lstm.state_info(3) == [{'shape': (4, 3, 8), '__layout__': 'LNC',
+                                   'dtype': 'float32'}] * 2
+    assert repr(rnn.GRU(8, input_size=5)) == 'GRU(5 -> 8, TNC)'
+    assert repr(rnn.RNN(8, 2, 'relu', layout='NTC', dropout=0.5)) == \
+        'RNN(None -> 8, NTC, num_layers=2, dropout=0.5)'
+    assert re.fullmatch(r'lstm\d+_', lstm.prefix)
+
+
+def test_layer_deferred_input_size_and_call_forms():
+    layer = rnn.GRU(4, num_layers=2)
+    layer.initialize()
+    out = layer(nd.ones((5, 3, 6)))
+    assert isinstance(out, nd.NDArray) and out.shape == (5, 3, 4)
+    assert layer.l0_i2h_weight.shape == (12, 6)
+    out, states = layer(nd.ones((5, 3, 6)), layer.begin_state(3)[0])
+    assert isinstance(states, list) and states[0].shape == (2, 3, 4)
+
+
+def test_layer_ntc_layout_is_tnc_transposed():
+    rng = np.random.RandomState(8)
+    ntc, tnc = rnn.LSTM(3, layout='NTC', input_size=2), rnn.LSTM(3, input_size=2)
+    ntc.initialize()
+    tnc.initialize()
+    p = randomize(ntc, rng)
+    tnc.cast('float64')
+    for k, v in p.items():
+        getattr(tnc, k).set_data(f64(v))
+    x = rng.uniform(-1, 1, (2, 5, 2))
+    np.testing.assert_allclose(ntc(f64(x)).asnumpy(),
+                               tnc(f64(x.transpose(1, 0, 2))).asnumpy().transpose(1, 0, 2),
+                               rtol=1e-12)
+
+
+def test_layer_errors_name_the_layer_and_shapes():
+    layer = rnn.LSTM(8, input_size=5)
+    layer.initialize()
+    with pytest.raises(MXNetError, match=r"LSTM layer 'lstm\d+' expects a 3-D input in layout "
+                                         r"'TNC' \(sequence length, batch, features\), got "
+                                         r"shape \(4, 3\)"):
+        layer(nd.ones((4, 3)))
+    with pytest.raises(MXNetError, match=r"LSTM layer 'lstm\d+' has input_size=5 \(parameter "
+                                         r"'lstm\d+_l0_i2h_weight' of shape \(32, 5\)\) but got "
+                                         r"an input of shape \(4, 3, 6\)"):
+        layer(nd.ones((4, 3, 6)))
+    with pytest.raises(ValueError, match=r'Invalid recurrent state shape. Expecting '
+                                         r'\(1, 3, 8\), got \(1, 2, 8\)'):
+        layer(nd.ones((4, 3, 5)), [nd.zeros((1, 2, 8)), nd.zeros((1, 2, 8))])
+    with pytest.raises(NotImplementedError, match='projection_size'):
+        rnn.LSTM(8, projection_size=4)
+
+
+def test_layer_dropout_between_layers_only_while_training():
+    layer = rnn.RNN(6, num_layers=2, dropout=0.5, input_size=3)
+    layer.initialize(mx.init.Uniform(0.5))
+    x = nd.ones((4, 2, 3))
+    a, b = layer(x), layer(x)
+    np.testing.assert_array_equal(a.asnumpy(), b.asnumpy())
+    with autograd.record():
+        c = layer(x)
+    assert not np.allclose(c.asnumpy(), a.asnumpy())
+
+
+def test_training_step_reduces_loss_on_a_toy_sequence_task():
+    mx.random.seed(0)
+    rng = np.random.RandomState(9)
+    x = rng.uniform(-1, 1, (16, 6, 1)).astype('float32')     # NTC
+    y = np.cumsum(x, axis=1)[:, -1, :]                       # the running sum at the end
+    net = gluon.nn.HybridSequential()
+    lstm = rnn.LSTM(8, layout='NTC')
+    head = gluon.nn.Dense(1, flatten=False)
+    net.add(lstm)
+    net.add(head)
+    net.initialize(mx.init.Xavier())
+    trainer = gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.02})
+    loss_fn = gluon.loss.L2Loss()
+    losses = []
+    for _ in range(40):
+        with autograd.record():
+            out = net(nd.array(x))[:, -1, :]
+            loss = loss_fn(out, nd.array(y))
+        loss.backward()
+        trainer.step(x.shape[0])
+        losses.append(loss.mean().asscalar())
+    assert losses[-1] < 0.3 * losses[0]
+
+
+@requires_gpu
+def test_lstm_on_gpu_matches_cpu():
+    rng = np.random.RandomState(10)
+    layer = rnn.LSTM(8, num_layers=2, bidirectional=True, input_size=5)
+    layer.initialize(ctx=[mx.cpu(), mx.gpu(0)])
+    for param in layer.collect_params().values():
+        param.set_data(nd.array(rng.uniform(-0.5, 0.5, param.shape)))
+    x = rng.uniform(-1, 1, (4, 3, 5)).astype('float32')
+    grads = []
+    outs = []
+    for ctx in (mx.cpu(), mx.gpu(0)):
+        xt = nd.array(x, ctx=ctx)
+        xt.attach_grad()
+        with autograd.record():
+            out = layer(xt)
+            loss = (out * out).sum()
+        loss.backward()
+        outs.append(out.asnumpy())
+        grads.append(xt.grad.asnumpy())
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-4, atol=1e-5)

@@ -1,4 +1,5 @@
-// Bindings of the nn family: convolution, pooling, normalization, embedding, LeakyReLU.
+// Bindings of the nn family: convolution, pooling, normalization, embedding, LeakyReLU,
+// the fused recurrent layer.
 // gluonlite/ndarray/nn_ops.py gives them MXNet's names and keyword arguments.
 #include <optional>
 
@@ -66,6 +67,12 @@ void bind_nn(py::module_& m) {
   m.def("layer_norm", &ops::layer_norm);
   m.def("instance_norm", &ops::instance_norm);
   m.def("embedding", &ops::embedding);
+  m.def("rnn_layer", [](const Tensor& x, const Tensor& h0, const std::optional<Tensor>& c0,
+                        const Tensor& wi, const Tensor& wh, const Tensor& bi, const Tensor& bh,
+                        int mode, bool reverse) {
+    return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, static_cast<ops::RnnMode>(mode),
+                          reverse);
+  });
   m.def("leaky_relu", [](const Tensor& x, const std::optional<Tensor>& gamma, int act,
                          double slope) {
     return ops::leaky_relu(x, opt(gamma), static_cast<ops::LeakyAct>(act), slope);

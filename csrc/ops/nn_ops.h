@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../core/tensor.h"
+#include "rnn.h"
 
 namespace gl::ops {
 
@@ -155,5 +156,14 @@ Tensor embedding(const Tensor& indices, const Tensor& weight, int64_t input_dim,
 enum class LeakyAct { Leaky = 0, Prelu = 1, Elu = 2, Selu = 3, Gelu = 4 };
 // gamma is used by Prelu only: shape (1,) or (C,) broadcast along axis 1.
 Tensor leaky_relu(const Tensor& x, const Tensor* gamma, LeakyAct act, double slope);
+
+// ---- recurrent layers (rnn.cc) ---------------------------------------------------------
+// One layer, one direction of a fused RNN/LSTM/GRU over x (T, N, I), gates in MXNet's
+// order (rnn.h). wi (G*H, I), wh (G*H, H), bi and bh (G*H,), h0 and c0 (N, H); c0 is
+// given for lstm only. `reverse` runs from the last step to the first (outputs stay at
+// their time index). Returns {y (T, N, H), h_T} and for lstm c_T too.
+std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0,
+                              const Tensor& wi, const Tensor& wh, const Tensor& bi,
+                              const Tensor& bh, RnnMode mode, bool reverse);
 
 }  // namespace gl::ops

@@ -2,6 +2,7 @@
 from .rnn_cell import (BidirectionalCell, DropoutCell, GRUCell, HybridRecurrentCell,
                        HybridSequentialRNNCell, LSTMCell, ModifierCell, RecurrentCell,
                        ResidualCell, RNNCell, SequentialRNNCell, ZoneoutCell)
-from . import rnn_cell
+from .rnn_layer import GRU, LSTM, RNN
+from . import rnn_cell, rnn_layer
 
-__all__ = rnn_cell.__all__
+__all__ = rnn_cell.__all__ + rnn_layer.__all__
