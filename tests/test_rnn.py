@@ -26,8 +26,8 @@ def sigmoid(v):
     return 1 / (1 + np.exp(-v))
 
 
-def np_step(mode, x, states, wi, wh, bi, bh):
-    """One step; returns (output, new states)."""
+def np_step(mode, x, states, wi, wh, bi, bh, wr=None):
+    """One step; returns (output, new states). wr: an LSTM's projection (LSTMP)."""
     h = states[0]
     xw, hw = x @ wi.T + bi, h @ wh.T + bh
     if mode == 'rnn_tanh':
@@ -40,6 +40,8 @@ def np_step(mode, x, states, wi, wh, bi, bh):
         i, f, g, o = np.split(xw + hw, 4, axis=1)
         c = sigmoid(f) * states[1] + sigmoid(i) * np.tanh(g)
         out = sigmoid(o) * np.tanh(c)
+        if wr is not None:
+            out = out @ wr.T
         return out, [out, c]
     xr, xz, xn = np.split(xw, 3, axis=1)
     hr, hz, hn = np.split(hw, 3, axis=1)
@@ -49,12 +51,12 @@ def np_step(mode, x, states, wi, wh, bi, bh):
     return out, [out]
 
 
-def np_sequence(mode, x, states, wi, wh, bi, bh, reverse=False):
+def np_sequence(mode, x, states, wi, wh, bi, bh, reverse=False, wr=None):
     """x (T, N, I); returns (outputs (T, N, H), final states)."""
     steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
     outs = [None] * x.shape[0]
     for t in steps:
-        outs[t], states = np_step(mode, x[t], states, wi, wh, bi, bh)
+        outs[t], states = np_step(mode, x[t], states, wi, wh, bi, bh, wr)
     return np.stack(outs), states
 
 
@@ -69,7 +71,7 @@ def np_layer(mode, x, states, params, num_layers, dirs):
             p = ['%s%d_%s' % (tag, layer, k) for k in
                  ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]
             y, st = np_sequence(mode, x, [s[at] for s in states], *[params[k] for k in p],
-                                reverse=tag == 'r')
+                                reverse=tag == 'r', wr=params.get('%s%d_h2r_weight' % (tag, layer)))
             outs.append(y)
             for f, s in zip(finals, st):
                 f.append(s)
@@ -86,6 +88,8 @@ def make_cell(mode, hidden, **kwargs):
 
 
 def make_layer(mode, hidden, **kwargs):
+    if mode == 'lstmp':
+        return rnn.LSTM(hidden, projection_size=hidden - 1, **kwargs)
     if mode == 'lstm':
         return rnn.LSTM(hidden, **kwargs)
     if mode == 'gru':
@@ -324,8 +328,8 @@ def test_fused_op_gradients_match_finite_differences(mode, reverse):
 
     def run(values):
         return _core.rnn_layer(values['x'], values['h0'], values.get('c0'), values['wi'],
-                               values['wh'], values['bi'], values['bh'], MODE_CODE[mode],
-                               reverse)
+                               values['wh'], values['bi'], values['bh'], None,
+                               MODE_CODE[mode], reverse)
 
     def objective(np_values):
         outs = run({k: f64(v) for k, v in np_values.items()})
@@ -355,14 +359,14 @@ def test_fused_op_checks_shapes():
     x, h = nd.ones((3, 2, 4)), nd.zeros((2, 5))
     wi, wh, b = nd.ones((20, 4)), nd.ones((20, 5)), nd.zeros((20,))
     with pytest.raises(MXNetError, match=r'RNN\(lstm\): the data must be 3-D'):
-        _core.rnn_layer(nd.ones((3, 4)), h, h, wi, wh, b, b, 2, False)
+        _core.rnn_layer(nd.ones((3, 4)), h, h, wi, wh, b, b, None, 2, False)
     with pytest.raises(MXNetError, match=r'RNN\(lstm\): i2h_weight has shape \(20, 3\) but '
                                          r'the data \(3, 2, 4\) needs \(20, 4\)'):
-        _core.rnn_layer(x, h, h, nd.ones((20, 3)), wh, b, b, 2, False)
+        _core.rnn_layer(x, h, h, nd.ones((20, 3)), wh, b, b, None, 2, False)
     with pytest.raises(MXNetError, match='lstm needs an initial cell state'):
-        _core.rnn_layer(x, h, None, wi, wh, b, b, 2, False)
+        _core.rnn_layer(x, h, None, wi, wh, b, b, None, 2, False)
     with pytest.raises(MXNetError, match=r'the initial hidden state has shape \(3, 5\)'):
-        _core.rnn_layer(x, nd.zeros((3, 5)), h, wi, wh, b, b, 2, False)
+        _core.rnn_layer(x, nd.zeros((3, 5)), h, wi, wh, b, b, None, 2, False)
 
 
 # ---- the layers ----------------------------------------------------------------------
@@ -386,15 +390,16 @@ def test_layer_matches_unrolled_cell_with_same_weights(mode):
         np.testing.assert_allclose(got.asnumpy()[0], want.asnumpy(), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize('mode', MODES)
+@pytest.mark.parametrize('mode', MODES + ['lstmp'])
 def test_bidirectional_two_layer_gradients_match_finite_differences(mode):
     rng = np.random.RandomState(7)
-    layer = make_layer(mode, 2, num_layers=2, bidirectional=True, input_size=2)
+    layer = make_layer(mode, 3 if mode == 'lstmp' else 2, num_layers=2, bidirectional=True,
+                       input_size=2)
     layer.initialize()
     p = randomize(layer, rng, scale=0.7)
     x = rng.uniform(-1, 1, (3, 2, 2))
     begin = [rng.uniform(-1, 1, s['shape']) for s in layer.state_info(2)]
-    head = rng.uniform(-1, 1, (3, 2, 4))
+    head = rng.uniform(-1, 1, (3, 2, 4))     # lstmp: 2 x projection size 2
     state_heads = [rng.uniform(-1, 1, s['shape']) for s in layer.state_info(2)]
     xt, st = f64(x), [f64(s) for s in begin]
     for t in [xt] + st:
@@ -407,12 +412,12 @@ def test_bidirectional_two_layer_gradients_match_finite_differences(mode):
     loss.backward()
 
     def objective(values):
-        y, finals = np_layer(mode, values['x'], [values['s%d' % i] for i in range(len(begin))],
+        y, finals = np_layer(mode.replace('lstmp', 'lstm'), values['x'], [values['s%d' % i] for i in range(len(begin))],
                              values, 2, 2)
         return (y * head).sum() + sum((f * h).sum() for f, h in zip(finals, state_heads))
 
     values = dict(p, x=x, **{'s%d' % i: s for i, s in enumerate(begin)})
-    want_y, _ = np_layer(mode, x, begin, p, 2, 2)
+    want_y, _ = np_layer(mode.replace('lstmp', 'lstm'), x, begin, p, 2, 2)
     np.testing.assert_allclose(out.asnumpy(), want_y, rtol=1e-12, atol=1e-12)
     for key in values:
         want = numeric(objective, values, key)
@@ -431,6 +436,8 @@ FIXTURE_LAYERS = {
     'rnn_tanh2_ntc': lambda: rnn.RNN(8, num_layers=2, activation='tanh', layout='NTC',
                                      input_size=5),
     'rnn_relu_bi': lambda: rnn.RNN(8, bidirectional=True, input_size=5),
+    'lstmp_bi2': lambda: rnn.LSTM(8, num_layers=2, bidirectional=True, projection_size=4,
+                                  input_size=5),
 }
 
 
@@ -456,17 +463,18 @@ def test_layer_reproduces_mxnet_fixture(name):
     for i in range(n_states):
         np.testing.assert_allclose(states[i].asnumpy(), io['out_state%d' % i].asnumpy(),
                                    rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(x.grad.asnumpy(), io['grad_input'].asnumpy(), rtol=1e-5,
-                               atol=1e-6)
-    for key, param in layer.collect_params().items():
-        np.testing.assert_allclose(param.grad().asnumpy(),
-                                   io['grad_' + key[len(layer.prefix):]].asnumpy(),
-                                   rtol=1e-5, atol=1e-6, err_msg=key)
+    if 'grad_input' in io:   # MXNet cannot train a projected LSTM on the CPU
+        np.testing.assert_allclose(x.grad.asnumpy(), io['grad_input'].asnumpy(), rtol=1e-5,
+                                   atol=1e-6)
+        for key, param in layer.collect_params().items():
+            np.testing.assert_allclose(param.grad().asnumpy(),
+                                       io['grad_' + key[len(layer.prefix):]].asnumpy(),
+                                       rtol=1e-5, atol=1e-6, err_msg=key)
     no_states = layer(x)
     assert isinstance(no_states, nd.NDArray) and no_states.shape == out.shape
 
 
-@pytest.mark.parametrize('name', ['lstm_bi2', 'gru2'])
+@pytest.mark.parametrize('name', ['lstm_bi2', 'gru2', 'lstmp_bi2'])
 def test_saved_parameter_names_are_mxnets(name, tmp_path):
     layer = FIXTURE_LAYERS[name]()
     layer.load_parameters(os.path.join(FIXTURES, name + '.params'))
@@ -533,8 +541,25 @@ def test_layer_errors_name_the_layer_and_shapes():
     with pytest.raises(ValueError, match=r'Invalid recurrent state shape. Expecting '
                                          r'\(1, 3, 8\), got \(1, 2, 8\)'):
         layer(nd.ones((4, 3, 5)), [nd.zeros((1, 2, 8)), nd.zeros((1, 2, 8))])
-    with pytest.raises(NotImplementedError, match='projection_size'):
-        rnn.LSTM(8, projection_size=4)
+    with pytest.raises(NotImplementedError, match='state clipping'):
+        rnn.LSTM(8, state_clip_min=-1)
+
+
+def test_projected_lstm_names_shapes_and_states():
+    layer = rnn.LSTM(8, num_layers=2, projection_size=4)
+    assert [(k[len(layer.prefix):], v.shape) for k, v in layer.collect_params().items()] == [
+        ('l0_i2h_weight', (32, 0)), ('l0_h2h_weight', (32, 4)), ('l0_i2h_bias', (32,)),
+        ('l0_h2h_bias', (32,)), ('l0_h2r_weight', (4, 8)), ('l1_i2h_weight', (32, 4)),
+        ('l1_h2h_weight', (32, 4)), ('l1_i2h_bias', (32,)), ('l1_h2h_bias', (32,)),
+        ('l1_h2r_weight', (4, 8))]
+    assert [s['shape'] for s in layer.state_info(3)] == [(2, 3, 4), (2, 3, 8)]
+    layer.initialize()
+    out, states = layer(nd.ones((5, 3, 6)), layer.begin_state(3))
+    assert out.shape == (5, 3, 4) and [s.shape for s in states] == [(2, 3, 4), (2, 3, 8)]
+    with pytest.raises(MXNetError, match=r'only lstm takes a projection'):
+        _core.rnn_layer(nd.ones((2, 3, 6)), nd.zeros((3, 4)), None, nd.ones((12, 6)),
+                        nd.ones((12, 4)), nd.zeros((12,)), nd.zeros((12,)), nd.ones((4, 4)),
+                        3, False)
 
 
 def test_layer_dropout_between_layers_only_while_training():

@@ -69,9 +69,9 @@ void bind_nn(py::module_& m) {
   m.def("embedding", &ops::embedding);
   m.def("rnn_layer", [](const Tensor& x, const Tensor& h0, const std::optional<Tensor>& c0,
                         const Tensor& wi, const Tensor& wh, const Tensor& bi, const Tensor& bh,
-                        int mode, bool reverse) {
-    return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, static_cast<ops::RnnMode>(mode),
-                          reverse);
+                        const std::optional<Tensor>& wr, int mode, bool reverse) {
+    return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, opt(wr),
+                          static_cast<ops::RnnMode>(mode), reverse);
   });
   m.def("leaky_relu", [](const Tensor& x, const std::optional<Tensor>& gamma, int act,
                          double slope) {

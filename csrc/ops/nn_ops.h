@@ -159,11 +159,12 @@ Tensor leaky_relu(const Tensor& x, const Tensor* gamma, LeakyAct act, double slo
 
 // ---- recurrent layers (rnn.cc) ---------------------------------------------------------
 // One layer, one direction of a fused RNN/LSTM/GRU over x (T, N, I), gates in MXNet's
-// order (rnn.h). wi (G*H, I), wh (G*H, H), bi and bh (G*H,), h0 and c0 (N, H); c0 is
-// given for lstm only. `reverse` runs from the last step to the first (outputs stay at
-// their time index). Returns {y (T, N, H), h_T} and for lstm c_T too.
+// order (rnn.h). wi (G*H, I), wh (G*H, P), bi and bh (G*H,), h0 (N, P), c0 (N, H); c0 is
+// given for lstm only. wr (P, H) projects an LSTM's hidden state (LSTMP), else null and
+// P = H. `reverse` runs from the last step to the first (outputs stay at their time
+// index). Returns {y (T, N, P), h_T} and for lstm c_T too.
 std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0,
                               const Tensor& wi, const Tensor& wh, const Tensor& bi,
-                              const Tensor& bh, RnnMode mode, bool reverse);
+                              const Tensor& bh, const Tensor* wr, RnnMode mode, bool reverse);
 
 }  // namespace gl::ops

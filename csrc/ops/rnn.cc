@@ -1,8 +1,9 @@
 // The fused recurrent op behind gluon.rnn.RNN / LSTM / GRU: one layer in one direction
 // (Python stacks layers and directions). Forward: one GEMM projects the inputs of all time
 // steps, then per step one GEMM for the hidden projection and one elementwise gate pass
-// (rnn.h). Backward is BPTT over the saved gates: per step one gate-gradient pass and one
-// GEMM for dh_{t-1}; the weight gradients are GEMMs over all steps. CUDA kernels: rnn.cu.
+// (rnn.h), plus for a projected LSTM (LSTMP) one GEMM h = r W_hr^T. Backward is BPTT over
+// the saved gates: per step one gate-gradient pass and one GEMM for dh_{t-1}; the input
+// weight gradients are GEMMs over all steps. CUDA kernels: rnn.cu.
 #include "rnn.h"
 
 #include <utility>
@@ -54,6 +55,7 @@ template <typename T> T* mut(const Tensor& t) { return t.defined() ? t.data<T>()
 
 struct RnnDims {
   int64_t T, N, I, H, G;
+  int64_t P;  // width of the hidden state: the projection size, or H
 };
 
 void check_param(const char* what, const Tensor& p, const Shape& expected, const Tensor& x,
@@ -72,40 +74,53 @@ struct RnnSaved {
   bool reverse;
   RnnDims d;
   Tensor x, h0, c0, wi, wh, y, cs, saved;  // contiguous, no history
+  Tensor wr, rs;  // projection weight (P, H) and the unprojected h per step, or undefined
 };
 
 GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool need_h0,
                       bool need_c0) {
-  const auto [T, N, I, H, G] = s.d;
+  const auto [T, N, I, H, G, P] = s.d;
   const int64_t GH = G * H, S = rnn_saved_count(s.mode);
-  const bool lstm = s.mode == RnnMode::Lstm;
+  const bool lstm = s.mode == RnnMode::Lstm, gru = s.mode == RnnMode::Gru;
+  const bool projected = s.wr.defined();
   const Device dev = s.x.device();
   const DType dt = s.x.dtype();
   Tensor dy = g[0].defined() ? contiguous(g[0]) : Tensor();
-  Tensor dh = g[1].defined() ? clone(g[1]) : full({N, H}, 0.0, dt, dev);
+  Tensor dh = g[1].defined() ? clone(g[1]) : full({N, P}, 0.0, dt, dev);
   Tensor dc, dc_next;
   if (lstm) {
     dc = g.size() > 2 && g[2].defined() ? clone(g[2]) : full({N, H}, 0.0, dt, dev);
     dc_next = empty({N, H}, dt, dev);
   }
-  Tensor dh_next = empty({N, H}, dt, dev);
+  Tensor dh_next = empty({N, P}, dt, dev);
   Tensor dxw = empty({T, N, GH}, dt, dev), dhw = empty({T, N, GH}, dt, dev);
-  Tensor dwh = full({GH, H}, 0.0, dt, dev);
+  Tensor dwh = full({GH, P}, 0.0, dt, dev);
+  Tensor dwr = projected ? full({P, H}, 0.0, dt, dev) : Tensor();
+  Tensor dr = projected ? empty({N, H}, dt, dev) : Tensor();
   for (int64_t k = T - 1; k >= 0; --k) {
     const int64_t t = s.reverse ? T - 1 - k : k, tp = s.reverse ? t + 1 : t - 1;
-    Tensor h_prev = k == 0 ? s.h0 : step_of(s.y, tp, N, H);
+    Tensor h_prev = k == 0 ? s.h0 : step_of(s.y, tp, N, P);
     Tensor c_prev = lstm ? (k == 0 ? s.c0 : step_of(s.cs, tp, N, H)) : Tensor();
     Tensor dhw_k = step_of(dhw, k, N, GH);
+    Tensor dy_t = dy.defined() ? step_of(dy, t, N, P) : Tensor();
+    Tensor dh_cell = dh;  // the gradient reaching the gate outputs' h
+    if (projected) {     // h = r W_hr^T: dr = dh W_hr, dW_hr += dh^T r
+      Tensor dh_total = dy_t.defined() ? add(dh, dy_t) : dh;
+      gemm(dh_total, s.wr, dr, false, false, 1.0, 0.0);
+      gemm(dh_total, step_of(s.rs, t, N, H), dwr, true, false, 1.0, 1.0);
+      dh_cell = dr;
+      dy_t = Tensor();
+    }
     GL_DISPATCH_FLOAT(dt, "RNN", {
       RnnStepGrad<scalar_t> f{s.mode,
                               H,
                               S ? step_of(s.saved, t, N, S * H).data<scalar_t>() : nullptr,
-                              step_of(s.y, t, N, H).data<scalar_t>(),
+                              step_of(projected ? s.rs : s.y, t, N, H).data<scalar_t>(),
                               h_prev.data<scalar_t>(),
                               ptr<scalar_t>(c_prev),
                               lstm ? step_of(s.cs, t, N, H).data<scalar_t>() : nullptr,
-                              dh.data<scalar_t>(),
-                              dy.defined() ? step_of(dy, t, N, H).data<scalar_t>() : nullptr,
+                              dh_cell.data<scalar_t>(),
+                              ptr<scalar_t>(dy_t),
                               ptr<scalar_t>(dc),
                               step_of(dxw, t, N, GH).data<scalar_t>(),
                               dhw_k.data<scalar_t>(),
@@ -113,7 +128,8 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
                               mut<scalar_t>(dc_next)};
       run_step(f, N * H, dev);
     });
-    gemm(dhw_k, s.wh, dh_next, false, false, 1.0, 1.0);  // dh_{t-1} += dhw W_h
+    // dh_{t-1} = dhw W_h, plus for gru the z * dh the gate pass wrote
+    gemm(dhw_k, s.wh, dh_next, false, false, 1.0, gru ? 1.0 : 0.0);
     gemm(dhw_k, h_prev, dwh, true, false, 1.0, 1.0);     // dW_h += dhw^T h_{t-1}
     std::swap(dh, dh_next);
     if (lstm) std::swap(dc, dc_next);
@@ -131,6 +147,7 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
   GradList out{dx, need_h0 ? dh : Tensor()};
   if (lstm) out.push_back(need_c0 ? dc : Tensor());
   for (Tensor* p : {&dwi, &dwh, &dbi, &dbh}) out.push_back(*p);
+  if (projected) out.push_back(dwr);
   return out;
 }
 
@@ -138,7 +155,7 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
 
 std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0,
                               const Tensor& wi, const Tensor& wh, const Tensor& bi,
-                              const Tensor& bh, RnnMode mode, bool reverse) {
+                              const Tensor& bh, const Tensor* wr, RnnMode mode, bool reverse) {
   const char* mname = mode_name(mode);
   if (!is_floating(x.dtype())) throw_unsupported_dtype("RNN", x.dtype());
   GL_CHECK(x.ndim() == 3, "RNN(", mname, "): the data must be 3-D (sequence length, batch, "
@@ -146,14 +163,20 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
   const bool lstm = mode == RnnMode::Lstm;
   GL_CHECK(lstm == (c0 != nullptr), "RNN(", mname, "): ",
            lstm ? "lstm needs an initial cell state" : "only lstm takes a cell state");
-  RnnDims d{x.size(0), x.size(1), x.size(2), wh.ndim() == 2 ? wh.size(1) : 0,
-            rnn_gate_count(mode)};
+  GL_CHECK(wr == nullptr || lstm, "RNN(", mname, "): only lstm takes a projection (h2r_weight)");
+  GL_CHECK(wr == nullptr || wr->ndim() == 2, "RNN(lstm): h2r_weight must be 2-D "
+           "(projection size, hidden size), got shape ", shape_str(wr ? wr->shape() : Shape{}));
+  const int64_t gates = rnn_gate_count(mode);
+  // the hidden size: h2h_weight's rows / gates (its columns are the state width)
+  const int64_t hidden = wh.ndim() == 2 ? wh.size(0) / gates : 0;
+  RnnDims d{x.size(0), x.size(1), x.size(2), hidden, gates, wr ? wr->size(0) : hidden};
   const int64_t GH = d.G * d.H, S = rnn_saved_count(mode);
-  check_param("h2h_weight", wh, {GH, d.H}, x, mode);
+  check_param("h2h_weight", wh, {GH, d.P}, x, mode);
+  if (wr) check_param("h2r_weight", *wr, {d.P, d.H}, x, mode);
   check_param("i2h_weight", wi, {GH, d.I}, x, mode);
   check_param("i2h_bias", bi, {GH}, x, mode);
   check_param("h2h_bias", bh, {GH}, x, mode);
-  check_param("the initial hidden state", h0, {d.N, d.H}, x, mode);
+  check_param("the initial hidden state", h0, {d.N, d.P}, x, mode);
   if (lstm) check_param("the initial cell state", *c0, {d.N, d.H}, x, mode);
 
   RnnSaved s{mode, reverse, d};
@@ -162,18 +185,20 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
   if (lstm) s.c0 = contiguous(detach(*c0));
   s.wi = contiguous(detach(wi));
   s.wh = contiguous(detach(wh));
+  if (wr) s.wr = contiguous(detach(*wr));
   Tensor bic = contiguous(detach(bi)), bhc = contiguous(detach(bh));
-  const auto [T, N, I, H, G] = d;
+  const auto [T, N, I, H, G, P] = d;
   const Device dev = x.device();
   const DType dt = x.dtype();
-  Tensor y = empty({T, N, H}, dt, dev);
+  Tensor y = empty({T, N, P}, dt, dev);
+  s.rs = wr ? empty({T, N, H}, dt, dev) : Tensor();
   s.cs = lstm ? empty({T, N, H}, dt, dev) : Tensor();
   s.saved = empty({T, N, S * H}, dt, dev);
   Tensor xw = empty({T, N, GH}, dt, dev), hw = empty({N, GH}, dt, dev);
   gemm(reshape_to(s.x, {T * N, I}), s.wi, reshape_to(xw, {T * N, GH}), false, true, 1.0, 0.0);
   for (int64_t k = 0; k < T; ++k) {
     const int64_t t = reverse ? T - 1 - k : k, tp = reverse ? t + 1 : t - 1;
-    Tensor h_prev = k == 0 ? s.h0 : step_of(y, tp, N, H);
+    Tensor h_prev = k == 0 ? s.h0 : step_of(y, tp, N, P);
     Tensor c_prev = lstm ? (k == 0 ? s.c0 : step_of(s.cs, tp, N, H)) : Tensor();
     gemm(h_prev, s.wh, hw, false, true, 1.0, 0.0);
     GL_DISPATCH_FLOAT(dt, "RNN", {
@@ -185,19 +210,21 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
                           bhc.data<scalar_t>(),
                           h_prev.data<scalar_t>(),
                           ptr<scalar_t>(c_prev),
-                          step_of(y, t, N, H).data<scalar_t>(),
+                          step_of(wr ? s.rs : y, t, N, H).data<scalar_t>(),
                           lstm ? step_of(s.cs, t, N, H).data<scalar_t>() : nullptr,
                           S ? step_of(s.saved, t, N, S * H).data<scalar_t>() : nullptr};
       run_step(f, N * H, dev);
     });
+    if (wr) gemm(step_of(s.rs, t, N, H), s.wr, step_of(y, t, N, P), false, true, 1.0, 0.0);
   }
   const int64_t last = reverse ? 0 : T - 1;
-  Tensor h_t = T > 0 ? clone(step_of(y, last, N, H)) : clone(s.h0);
+  Tensor h_t = T > 0 ? clone(step_of(y, last, N, P)) : clone(s.h0);
   Tensor c_t = lstm ? (T > 0 ? clone(step_of(s.cs, last, N, H)) : clone(s.c0)) : Tensor();
   s.y = y;
   std::vector<Tensor> inputs{x, h0};
   if (lstm) inputs.push_back(*c0);
   for (const Tensor* p : {&wi, &wh, &bi, &bh}) inputs.push_back(*p);
+  if (wr) inputs.push_back(*wr);
   if (should_record_list(inputs)) {
     s.y = detach(y);
     const bool need_x = x.requires_grad(), need_h0 = h0.requires_grad(),

@@ -77,8 +77,9 @@ struct RnnStep {
 // Backward of one step. dh is the gradient reaching h_t from later steps, dy the one from
 // the output at this step (may be null). Writes the gradients of the pre-activations of the
 // input projection (dxw) and of the hidden projection (dhw; differs from dxw only for gru,
-// where the reset gate scales the hidden part of n), the part of dh_{t-1} that does not go
-// through W_h (dh_prev: gru's z * dh, else 0) and dc_{t-1} (lstm; dc holds dc_t on entry).
+// where the reset gate scales the hidden part of n), for gru the part of dh_{t-1} that does
+// not go through W_h (dh_prev = z * dh), for lstm dc_{t-1} (dc holds dc_t on entry). With a
+// projected LSTM, h is the unprojected r and dh its gradient.
 template <typename T>
 struct RnnStepGrad {
   RnnMode mode;
@@ -93,7 +94,7 @@ struct RnnStepGrad {
   const T* dc;              // dc_t or null (lstm)
   T* dxw;                   // (N, G*H)
   T* dhw;                   // (N, G*H)
-  T* dh_prev;               // (N, H)
+  T* dh_prev;               // (N, H), gru only
   T* dc_prev;               // (N, H), lstm only
 
   GL_HD void operator()(int64_t idx) const {
@@ -109,7 +110,6 @@ struct RnnStepGrad {
       const A y = A(h[at]);
       const A d = mode == RnnMode::Tanh ? g_h * (A(1) - y * y) : (y > A(0) ? g_h : A(0));
       dx[j] = T(d), dr[j] = T(d);
-      dh_prev[at] = T(0);
     } else if (mode == RnnMode::Lstm) {
       const T* s = saved + n * 4 * H;
       const A i = A(s[j]), f = A(s[H + j]), g = A(s[2 * H + j]), o = A(s[3 * H + j]);
@@ -125,7 +125,6 @@ struct RnnStepGrad {
       dx[2 * H + j] = dr[2 * H + j] = T(dg);
       dx[3 * H + j] = dr[3 * H + j] = T(d_o);
       dc_prev[at] = T(g_c * f);
-      dh_prev[at] = T(0);
     } else {
       const T* s = saved + n * 4 * H;
       const A rg = A(s[j]), z = A(s[H + j]), nn = A(s[2 * H + j]), hn = A(s[3 * H + j]);

@@ -4,7 +4,8 @@ Run with an interpreter that has mxnet 1.9.1 and numpy 1.23.5:
     python tests/data/make_rnn_fixtures.py
 For each layer it saves, under tests/data/rnn/: NAME.params (save_parameters) and
 NAME_io.nd (nd.save of a dict: input, begin states, output, output states and the
-gradients of sum(output * head) with respect to the input and every parameter).
+gradients of sum(output * head) with respect to the input and every parameter; not for
+the projected LSTM, which MXNet 1.9.1 cannot train on the CPU).
 """
 import os
 
@@ -22,6 +23,8 @@ LAYERS = {
     'rnn_tanh2_ntc': lambda: rnn.RNN(H, num_layers=2, activation='tanh', layout='NTC',
                                      input_size=I),
     'rnn_relu_bi': lambda: rnn.RNN(H, bidirectional=True, input_size=I),
+    'lstmp_bi2': lambda: rnn.LSTM(H, num_layers=2, bidirectional=True, projection_size=4,
+                                  input_size=I),
 }
 
 
@@ -36,20 +39,25 @@ def main():
         shape = (N, T, I) if layer._layout == 'NTC' else (T, N, I)
         x = nd.array(rng.uniform(-1, 1, shape))
         states = [nd.array(rng.uniform(-0.5, 0.5, s.shape)) for s in layer.begin_state(N)]
-        x.attach_grad()
         params = layer.collect_params()
-        with autograd.record():
+        trainable = layer._projection_size is None
+        if trainable:
+            x.attach_grad()
+        with autograd.record() if trainable else autograd.predict_mode():
             out, out_states = layer(x, states)
             head = nd.array(rng.uniform(-1, 1, out.shape))
             loss = (out * head).sum()
-        loss.backward()
-        io = {'input': x, 'output': out, 'head': head, 'grad_input': x.grad}
+        io = {'input': x, 'output': out, 'head': head}
+        if trainable:
+            loss.backward()
+            io['grad_input'] = x.grad
         for i, s in enumerate(states):
             io['state%d' % i] = s
         for i, s in enumerate(out_states):
             io['out_state%d' % i] = s
         for key, param in params.items():
-            io['grad_' + key[len(layer.prefix):]] = param.grad()
+            if trainable:
+                io['grad_' + key[len(layer.prefix):]] = param.grad()
         layer.save_parameters(os.path.join(HERE, name + '.params'))
         nd.save(os.path.join(HERE, name + '_io.nd'), io)
         with open(os.path.join(HERE, name + '.txt'), 'w') as f:

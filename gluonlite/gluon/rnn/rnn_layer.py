@@ -18,7 +18,7 @@ from ..block import HybridBlock
 
 __all__ = ['RNN', 'LSTM', 'GRU']
 
-_PARAM_NAME = re.compile(r'(l|r)(\d+)_(i2h|h2h)_(weight|bias)\Z')
+_PARAM_NAME = re.compile(r'(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z')
 _MODES = {'rnn_tanh': (0, 1), 'rnn_relu': (1, 1), 'lstm': (2, 4), 'gru': (3, 3)}
 
 
@@ -29,13 +29,10 @@ class _RNNLayer(HybridBlock):
                  bidirectional: bool, input_size: int, i2h_weight_initializer: Any,
                  h2h_weight_initializer: Any, i2h_bias_initializer: Any,
                  h2h_bias_initializer: Any, mode: str, projection_size: Optional[int],
-                 dtype: Any, **kwargs: Any) -> None:
+                 h2r_weight_initializer: Any, dtype: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if layout not in ('TNC', 'NTC'):
             raise MXNetError("Invalid layout %r; must be one of ['TNC' or 'NTC']" % (layout,))
-        if projection_size is not None:
-            raise NotImplementedError("%s: projection_size is not supported by gluonlite yet"
-                                      % type(self).__name__)
         self._hidden_size = hidden_size
         self._num_layers = num_layers
         self._mode = mode
@@ -44,18 +41,23 @@ class _RNNLayer(HybridBlock):
         self._dir = 2 if bidirectional else 1
         self._input_size = input_size
         self._dtype = dtype
+        self._projection_size = projection_size
         self._mode_code, self._gates = _MODES[mode]
         rows = self._gates * hidden_size
+        state_size = projection_size or hidden_size
         in_size = input_size
         for layer in range(num_layers):
             for direction in ['l', 'r'][:self._dir]:
                 name = '%s%d_' % (direction, layer)
                 self._register_param(name + 'i2h_weight', (rows, in_size), i2h_weight_initializer)
-                self._register_param(name + 'h2h_weight', (rows, hidden_size),
+                self._register_param(name + 'h2h_weight', (rows, state_size),
                                      h2h_weight_initializer)
                 self._register_param(name + 'i2h_bias', (rows,), i2h_bias_initializer)
                 self._register_param(name + 'h2h_bias', (rows,), h2h_bias_initializer)
-            in_size = hidden_size * self._dir
+                if projection_size:
+                    self._register_param(name + 'h2r_weight', (projection_size, hidden_size),
+                                         h2r_weight_initializer)
+            in_size = state_size * self._dir
 
     def _register_param(self, name: str, shape: tuple, init: Any) -> None:
         param = self.params.get(name, shape=shape, init=init, allow_deferred_init=True,
@@ -92,10 +94,12 @@ class _RNNLayer(HybridBlock):
         return 2 if self._mode == 'lstm' else 1
 
     def state_info(self, batch_size: int = 0) -> List[dict]:
-        """One entry per state: shape (num_layers * directions, batch, hidden), layout LNC."""
-        return [{'shape': (self._num_layers * self._dir, batch_size, self._hidden_size),
+        """One entry per state: shape (num_layers * directions, batch, width), layout LNC;
+        the width is the hidden size, or for a projected LSTM's h the projection size."""
+        widths = [self._projection_size or self._hidden_size, self._hidden_size]
+        return [{'shape': (self._num_layers * self._dir, batch_size, width),
                  '__layout__': 'LNC', 'dtype': self._dtype}
-                for _ in range(self._num_states())]
+                for width in widths[:self._num_states()]]
 
     def begin_state(self, batch_size: int = 0, func: Any = nd.zeros, **kwargs: Any) -> list:
         """The initial states, one ``func(shape=..., **kwargs)`` array per state."""
@@ -171,7 +175,7 @@ class _RNNLayer(HybridBlock):
                     x, states[0][at], states[1][at] if lstm else None,
                     params[name + 'i2h_weight'], params[name + 'h2h_weight'],
                     params[name + 'i2h_bias'], params[name + 'h2h_bias'],
-                    self._mode_code, direction == 'r')
+                    params.get(name + 'h2r_weight'), self._mode_code, direction == 'r')
                 outputs.append(result[0])
                 h_out.append(result[1])
                 if lstm:
@@ -198,7 +202,7 @@ class RNN(_RNNLayer):
             raise MXNetError("RNN: activation must be 'relu' or 'tanh', got %r" % (activation,))
         super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
                          i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, 'rnn_' + activation, None, dtype, **kwargs)
+                         h2h_bias_initializer, 'rnn_' + activation, None, None, dtype, **kwargs)
 
     def _alias(self) -> str:
         return 'rnn'
@@ -207,8 +211,8 @@ class RNN(_RNNLayer):
 class LSTM(_RNNLayer):
     """Multi-layer LSTM; gates i, f, g, o stacked in that order (MXNet's and cuDNN's).
 
-    gluonlite does not support ``projection_size`` or the state clipping arguments yet
-    (NotImplementedError)."""
+    With ``projection_size`` (LSTMP) the hidden state is projected, ``h = h2r_weight r``;
+    gluonlite does not support the state clipping arguments yet (NotImplementedError)."""
 
     def __init__(self, hidden_size: int, num_layers: int = 1, layout: str = 'TNC',
                  dropout: float = 0, bidirectional: bool = False, input_size: int = 0,
@@ -221,7 +225,8 @@ class LSTM(_RNNLayer):
             raise NotImplementedError("LSTM: state clipping is not supported by gluonlite yet")
         super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
                          i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, 'lstm', projection_size, dtype, **kwargs)
+                         h2h_bias_initializer, 'lstm', projection_size, h2r_weight_initializer,
+                         dtype, **kwargs)
 
     def _alias(self) -> str:
         return 'lstm'
@@ -238,7 +243,7 @@ class GRU(_RNNLayer):
                  dtype: Any = 'float32', **kwargs: Any) -> None:
         super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
                          i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, 'gru', None, dtype, **kwargs)
+                         h2h_bias_initializer, 'gru', None, None, dtype, **kwargs)
 
     def _alias(self) -> str:
         return 'gru'
