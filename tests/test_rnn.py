@@ -261,6 +261,10 @@ def test_bidirectional_residual_dropout_and_zoneout_cells():
     assert len(states) == 2
     with pytest.raises(NotImplementedError, match='Bidirectional cannot be stepped'):
         bi(f64(x[:, 0]), states)
+    with pytest.raises(MXNetError, match='After applying modifier cells'):
+        zone_base_used = rnn.RNNCell(2)
+        rnn.ZoneoutCell(zone_base_used)
+        zone_base_used.begin_state(2)
 
     base = rnn.RNNCell(2, input_size=2)
     res = rnn.ResidualCell(base)
@@ -308,6 +312,34 @@ def test_unroll_valid_length_masks_outputs_and_keeps_last_states():
     np.testing.assert_allclose(states[0].asnumpy(), [y[0, 0], y[2, 1]], rtol=1e-12)
     outs, _ = cell.unroll(4, f64(x))
     assert isinstance(outs, list) and len(outs) == 4
+
+
+def test_bidirectional_unroll_reverses_each_sequence_within_its_valid_length():
+    rng = np.random.RandomState(11)
+    left, right = rnn.GRUCell(3, input_size=2), rnn.LSTMCell(2, input_size=2)
+    bi = rnn.BidirectionalCell(left, right)
+    bi.initialize()
+    pl, pr = randomize(left, rng), randomize(right, rng)
+    names = ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')
+    x = rng.uniform(-1, 1, (3, 5, 2))        # NTC
+    lengths = [2, 5, 4]
+    xt = f64(x)
+    xt.attach_grad()
+    with autograd.record():
+        out, states = bi.unroll(5, xt, valid_length=f64(lengths))
+    assert isinstance(out, nd.NDArray) and out.shape == (3, 5, 5)
+    for b, n in enumerate(lengths):
+        seq = x[b:b + 1, :n].transpose(1, 0, 2)
+        yl, sl = np_sequence('gru', seq, [np.zeros((1, 3))], *[pl[k] for k in names])
+        yr, sr = np_sequence('lstm', seq, [np.zeros((1, 2))] * 2, *[pr[k] for k in names],
+                             reverse=True)
+        want = np.zeros((5, 5))
+        want[:n] = np.concatenate([yl, yr], 2)[:, 0]
+        np.testing.assert_allclose(out.asnumpy()[b], want, rtol=1e-12, atol=1e-12)
+        for got, w in zip(states, sl + sr):
+            np.testing.assert_allclose(got.asnumpy()[b], w[0], rtol=1e-12, atol=1e-12)
+    out.backward()
+    assert np.all(xt.grad.asnumpy()[0, 2:] == 0) and np.all(xt.grad.asnumpy()[0, :2] != 0)
 
 
 # ---- the fused op --------------------------------------------------------------------

@@ -68,12 +68,26 @@ def _last_valid(per_step: list, valid_length: Any) -> Any:
     return total
 
 
-def _cells_state_info(cells: Any, batch_size: int) -> list:
-    return sum([c.state_info(batch_size) for c in cells], [])
+def _reverse_steps(steps: list, valid_length: Any) -> list:
+    """The steps in reverse order; with ``valid_length`` each sequence is reversed within its
+    own length and its padding stays in place (MXNet's SequenceReverse)."""
+    if valid_length is None:
+        return list(reversed(steps))
+    T, N = len(steps), steps[0].shape[0]
+    flat = nd.stack(*steps, axis=0).reshape((T * N, -1))
+    batch = nd.arange(N, ctx=flat.context, dtype=valid_length.dtype)
+    out = []
+    for t in range(T):
+        inside = valid_length > t
+        source = nd.where(inside, valid_length - (t + 1), valid_length * 0 + t)
+        out.append(nd.take(flat, source * N + batch, axis=0))
+    return out
 
 
-def _cells_begin_state(cells: Any, batch_size: int, **kwargs: Any) -> list:
-    return sum([c.begin_state(batch_size=batch_size, **kwargs) for c in cells], [])
+def _check_unmodified(cell: Any) -> None:
+    if cell._modified:
+        raise MXNetError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                         "cannot be called directly. Call the modifier cell instead.")
 
 
 def _get_begin_state(cell: Any, begin_state: Any, inputs: Any, batch_size: int) -> list:
@@ -105,9 +119,7 @@ class RecurrentCell(Block):
 
     def begin_state(self, batch_size: int = 0, func: Any = nd.zeros, **kwargs: Any) -> list:
         """The initial states, one ``func(shape=..., **kwargs)`` array per state."""
-        if self._modified:
-            raise MXNetError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
-                             "cannot be called directly. Call the modifier cell instead.")
+        _check_unmodified(self)
         states = []
         for info in self.state_info(batch_size):
             self._init_counter += 1
@@ -306,8 +318,23 @@ class GRUCell(_TwoActivationCell):
         return next_h, [next_h]
 
 
-class _CellContainer:
-    """add / indexing / len / repr shared by the sequential cells."""
+class _ChildrenStates:
+    """state_info and begin_state of a cell made of child cells: the children's, in order."""
+
+    _children: Any
+
+    def state_info(self, batch_size: int = 0) -> List[dict]:
+        return sum([c.state_info(batch_size) for c in self._children.values()], [])
+
+    def begin_state(self, batch_size: int = 0, **kwargs: Any) -> list:
+        """The children's initial states, in order."""
+        _check_unmodified(self)
+        return sum([c.begin_state(batch_size=batch_size, **kwargs)
+                    for c in self._children.values()], [])
+
+
+class _CellContainer(_ChildrenStates):
+    """add / indexing / len / repr / stepping shared by the sequential cells."""
 
     _children: Any
 
@@ -325,16 +352,6 @@ class _CellContainer:
         modstr = '\n'.join('({i}): {m}'.format(i=i, m=_indent(repr(m), 2))
                            for i, m in self._children.items())
         return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
-
-    def state_info(self, batch_size: int = 0) -> List[dict]:
-        return _cells_state_info(self._children.values(), batch_size)
-
-    def begin_state(self, batch_size: int = 0, **kwargs: Any) -> list:
-        """The children's initial states, in order."""
-        if self._modified:
-            raise MXNetError("After applying modifier cells (e.g. ZoneoutCell) the base cell "
-                             "cannot be called directly. Call the modifier cell instead.")
-        return _cells_begin_state(self._children.values(), batch_size, **kwargs)
 
     def _step(self, inputs: Any, states: Any) -> Any:
         next_states, at = [], 0
@@ -535,7 +552,7 @@ class ResidualCell(ModifierCell):
         return outputs, states
 
 
-class BidirectionalCell(HybridRecurrentCell):
+class BidirectionalCell(_ChildrenStates, HybridRecurrentCell):
     """Run ``l_cell`` forward and ``r_cell`` backward over the sequence and concatenate
     their outputs on the feature axis. Can only be unrolled, not stepped."""
 
@@ -556,38 +573,28 @@ class BidirectionalCell(HybridRecurrentCell):
         return '{name}(forward={l_cell}, backward={r_cell})'.format(
             name=self.__class__.__name__, l_cell=l_cell, r_cell=r_cell)
 
-    def state_info(self, batch_size: int = 0) -> List[dict]:
-        return _cells_state_info(self._children.values(), batch_size)
-
-    def begin_state(self, batch_size: int = 0, **kwargs: Any) -> list:
-        """The forward cell's initial states, then the backward cell's."""
-        if self._modified:
-            raise MXNetError("After applying modifier cells (e.g. DropoutCell) the base cell "
-                             "cannot be called directly. Call the modifier cell instead.")
-        return _cells_begin_state(self._children.values(), batch_size, **kwargs)
-
     def unroll(self, length: int, inputs: Any, begin_state: Any = None, layout: str = 'NTC',
                merge_outputs: Optional[bool] = None, valid_length: Any = None):
-        """Unroll l_cell over the sequence and r_cell over it reversed; outputs are
-        concatenated per step (the reverse outputs put back in time order).
-
-        gluonlite does not support ``valid_length`` here yet (MXNet reverses each sequence
-        within its own length); it raises NotImplementedError."""
-        if valid_length is not None:
-            raise NotImplementedError("BidirectionalCell.unroll: valid_length is not supported "
-                                      "by gluonlite yet; pad the sequences instead")
+        """Unroll l_cell over the sequence and r_cell over it reversed (each sequence within
+        its ``valid_length``); outputs are concatenated per step, the reverse outputs put
+        back in time order. MXNet 1.9.1 fails here with ``valid_length`` and layout 'NTC'
+        (it stacks the reverse outputs on the wrong axis); gluonlite does not."""
         self.reset()
         inputs, axis, batch_size = _format_sequence(length, inputs, layout, False)
         states = _get_begin_state(self, begin_state, inputs, batch_size)
         l_cell, r_cell = self._children.values()
         n_left = len(l_cell.state_info(batch_size))
         l_outputs, l_states = l_cell.unroll(length, inputs=inputs, begin_state=states[:n_left],
-                                            layout=layout, merge_outputs=False)
-        r_outputs, r_states = r_cell.unroll(length, inputs=list(reversed(inputs)),
+                                            layout=layout, merge_outputs=False,
+                                            valid_length=valid_length)
+        r_outputs, r_states = r_cell.unroll(length,
+                                            inputs=_reverse_steps(inputs, valid_length),
                                             begin_state=states[n_left:], layout=layout,
-                                            merge_outputs=False)
+                                            merge_outputs=False, valid_length=valid_length)
         outputs = [nd.concat(l_o, r_o, dim=1)
-                   for l_o, r_o in zip(l_outputs, reversed(r_outputs))]
+                   for l_o, r_o in zip(l_outputs, _reverse_steps(r_outputs, valid_length))]
+        if merge_outputs is None:
+            merge_outputs = valid_length is not None   # as MXNet: masking merges
         if merge_outputs:
             outputs = nd.stack(*outputs, axis=axis)
         return outputs, l_states + r_states
