@@ -575,6 +575,9 @@ def test_layer_errors_name_the_layer_and_shapes():
         layer(nd.ones((4, 3, 5)), [nd.zeros((1, 2, 8)), nd.zeros((1, 2, 8))])
     with pytest.raises(NotImplementedError, match='state clipping'):
         rnn.LSTM(8, state_clip_min=-1)
+    with pytest.raises(NotImplementedError, match='use_sequence_length'):
+        rnn.GRU(8, use_sequence_length=True)
+    assert repr(rnn.GRU(8, use_sequence_length=False)).startswith('GRU(None -> 8')
 
 
 def test_projected_lstm_names_shapes_and_states():

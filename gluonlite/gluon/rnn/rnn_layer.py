@@ -30,6 +30,9 @@ class _RNNLayer(HybridBlock):
                  h2h_weight_initializer: Any, i2h_bias_initializer: Any,
                  h2h_bias_initializer: Any, mode: str, projection_size: Optional[int],
                  h2r_weight_initializer: Any, dtype: Any, **kwargs: Any) -> None:
+        if kwargs.pop('use_sequence_length', False):
+            raise NotImplementedError("%s: use_sequence_length is not supported by gluonlite "
+                                      "yet" % type(self).__name__)
         super().__init__(**kwargs)
         if layout not in ('TNC', 'NTC'):
             raise MXNetError("Invalid layout %r; must be one of ['TNC' or 'NTC']" % (layout,))
