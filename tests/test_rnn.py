@@ -387,6 +387,20 @@ def test_fused_op_gradients_match_finite_differences(mode, reverse):
                                    err_msg=key)
 
 
+def test_fused_layer_refuses_create_graph():
+    layer = rnn.GRU(3, input_size=2)
+    layer.initialize()
+    x = nd.ones((2, 1, 2))
+    x.attach_grad()
+    with autograd.record():
+        y = layer(x).sum()
+    with pytest.raises(MXNetError, match=r'RNN\(gru\): higher-order gradients'):
+        autograd.grad(y, [x], create_graph=True)
+    with autograd.record():
+        y = layer(x).sum()
+    assert autograd.grad(y, [x])[0].shape == (2, 1, 2)
+
+
 def test_fused_op_checks_shapes():
     x, h = nd.ones((3, 2, 4)), nd.zeros((2, 5))
     wi, wh, b = nd.ones((20, 4)), nd.ones((20, 5)), nd.zeros((20,))

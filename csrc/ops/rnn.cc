@@ -232,7 +232,10 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
     std::vector<Tensor*> outputs{&y, &h_t};
     if (lstm) outputs.push_back(&c_t);
     record_op("RNN", inputs, outputs, [s, need_x, need_h0, need_c0](const GradList& g) {
-      RecordingGuard no_record(false);  // BPTT is not itself differentiable
+      // BPTT is not written with recorded ops: a second derivative would be silently wrong
+      GL_CHECK(!is_recording(), "RNN(", mode_name(s.mode), "): higher-order gradients "
+               "(create_graph=True) are not supported by the fused recurrent layers; unroll "
+               "the cells (rnn.LSTMCell, ...) instead, which are made of differentiable ops");
       return rnn_backward(s, g, need_x, need_h0, need_c0);
     });
   }
