@@ -11,6 +11,7 @@
 #include "nn_ops.h"
 #include "ops.h"
 #include "optimizer.h"
+#include "rnn.h"
 
 namespace gl::ops {
 
@@ -85,6 +86,10 @@ void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx
 // reduce.cu
 void reduce_cuda(ReduceOp op, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
 void argreduce_cuda(bool is_max, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
+
+// rnn.cu: one step of the gate pass, forward and backward (T: float, double, half_t)
+template <typename T> void rnn_step_cuda(const RnnStep<T>& step, int64_t count);
+template <typename T> void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count);
 
 // softmax.cu
 void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,

@@ -11,14 +11,10 @@
 #include "../autograd/autograd.h"
 #include "../core/parallel.h"
 #include "../cuda/runtime.h"
+#include "cuda_kernels.h"
 #include "ops.h"
 
 namespace gl::ops {
-
-#ifdef GLUONLITE_WITH_CUDA
-template <typename T> void rnn_step_cuda(const RnnStep<T>& step, int64_t count);
-template <typename T> void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count);
-#endif
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include "../core/tensor.h"
 #include "../cuda/runtime.h"
 #include "../cuda/elementwise.cuh"
+#include "cuda_kernels.h"
 #include "rnn.h"
 
 namespace gl::ops {
