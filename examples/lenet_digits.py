@@ -5,7 +5,8 @@ The convolution and BatchNorm layers are created without their input channel cou
 before the first forward pass and filled in after it, as MXNet does. The network trains
 with ``gluon.Trainer`` (SGD with momentum, the learning rate cut tenfold for the last third
 of the epochs) and reports the test accuracy, which must reach 97 % (the script exits with
-status 1 otherwise).
+status 1 otherwise). The images go through ``gluon.data.vision.transforms`` (``ToTensor``
+and ``Normalize`` applied with ``transform_first``), as real image data would.
 
     pip install scikit-learn
     python examples/lenet_digits.py [--epochs 20] [--ctx gpu]
@@ -24,6 +25,7 @@ import numpy as np
 import gluonlite as mx
 from gluonlite import autograd, gluon, nd
 from gluonlite.gluon import nn
+from gluonlite.gluon.data.vision import transforms
 
 try:
     from sklearn.datasets import load_digits
@@ -68,13 +70,16 @@ def main() -> int:
     np.random.seed(args.seed)
 
     digits = load_digits()
-    images = (digits.images / 16.0).astype(np.float32)[:, None, :, :]  # (N, 1, 8, 8)
+    images = digits.images.astype(np.uint8)[:, :, :, None]  # (N, 8, 8, 1), grey levels 0..16
     x_train, x_test, y_train, y_test = train_test_split(
         images, digits.target, test_size=0.25, stratify=digits.target, random_state=args.seed)
-    train_data = gluon.data.DataLoader(
-        gluon.data.ArrayDataset(nd.array(x_train), nd.array(y_train)),
-        batch_size=args.batch_size, shuffle=True)
-    test_x = nd.array(x_test, ctx=ctx)
+    # ToTensor gives (1, 8, 8) float32 images divided by 255; the digits only reach 16, so
+    # Normalize divides by 16/255 to put them in [0, 1].
+    to_input = transforms.Compose([transforms.ToTensor(), transforms.Normalize(0.0, 16 / 255)])
+    train_set = gluon.data.ArrayDataset(nd.array(x_train, dtype=np.uint8), nd.array(y_train))
+    train_data = gluon.data.DataLoader(train_set.transform_first(to_input),
+                                       batch_size=args.batch_size, shuffle=True)
+    test_x = to_input(nd.array(x_test, dtype=np.uint8)).as_in_context(ctx)  # (N, 1, 8, 8)
 
     net = build_net()
     net.initialize(mx.init.Xavier(), ctx=ctx)
