@@ -15,7 +15,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ["bench_ops", "bench_train", "bench_gluon", "bench_conv", "bench_io", "bench_vision"]
+SCRIPTS = ["bench_ops", "bench_train", "bench_gluon", "bench_conv", "bench_resnet", "bench_rnn",
+           "bench_io", "bench_vision"]
 
 
 def main() -> None:
