@@ -19,6 +19,19 @@ def child_env(**extra) -> dict:
     return env
 
 
+def run_example(script: str, *args: str, needs=('tqdm', 'matplotlib'), timeout: float = 120):
+    """Runs examples/<script> with --no-progress in a child that imports the gluonlite under
+    test (never the source tree); skips when one of the example's extras is missing."""
+    import subprocess
+    import sys
+    for module in needs:
+        pytest.importorskip(module)
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.run([sys.executable, os.path.join(repo, 'examples', script), '--no-progress',
+                           *args], capture_output=True, text=True, timeout=timeout,
+                          env=child_env(), cwd=GLUONLITE_HOME)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "gpu: needs a CUDA GPU")
 

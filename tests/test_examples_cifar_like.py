@@ -1,27 +1,20 @@
 """The second main example (examples/train_cifar_like.py): a small ResNet on generated
 CIFAR-10-format data, read back through gluon.data.vision.CIFAR10."""
 import os
-import subprocess
-import sys
 import time
 
 import pytest
 
 import gluonlite as mx
 
-from conftest import GLUONLITE_HOME, child_env
+from conftest import run_example
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECORD_BYTES = 1 + 3 * 32 * 32   # CIFAR-10 binary: a label byte, then a 3x32x32 image
 
 
-def _run_example(*args, timeout=120):
-    pytest.importorskip('tqdm')
-    pytest.importorskip('matplotlib')
-    # The example imports the gluonlite under test (the installed one), never the source tree.
-    return subprocess.run([sys.executable, os.path.join(REPO, 'examples', 'train_cifar_like.py'),
-                           '--no-progress', *args], capture_output=True, text=True,
-                          timeout=timeout, env=child_env(), cwd=GLUONLITE_HOME)
+def _run_example(*args):
+    return run_example('train_cifar_like.py', *args)
 
 
 def test_cifar_like_example_learns_writes_cifar_batches_and_reloads(tmp_path):

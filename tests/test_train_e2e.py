@@ -1,8 +1,6 @@
 """End-to-end training with Trainer, losses, DataLoader and metrics; gluon.utils helpers;
 the main example (examples/train_digits.py)."""
 import os
-import subprocess
-import sys
 import time
 import warnings
 
@@ -13,7 +11,7 @@ import gluonlite as mx
 from gluonlite import autograd, gluon, nd
 from gluonlite.gluon.utils import clip_global_norm, split_and_load, split_data
 
-from conftest import GLUONLITE_HOME, child_env, requires_gpu
+from conftest import requires_gpu, run_example
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -134,14 +132,8 @@ def test_split_and_load_onto_a_gpu():
 
 # ---- the main example ----------------------------------------------------------------------
 
-def _run_example(*args, timeout=120):
-    pytest.importorskip('sklearn')
-    pytest.importorskip('tqdm')
-    pytest.importorskip('matplotlib')
-    # The example imports the gluonlite under test (the installed one), never the source tree.
-    return subprocess.run([sys.executable, os.path.join(REPO, 'examples', 'train_digits.py'),
-                           '--no-progress', *args], capture_output=True, text=True,
-                          timeout=timeout, env=child_env(), cwd=GLUONLITE_HOME)
+def _run_example(*args):
+    return run_example('train_digits.py', *args, needs=('sklearn', 'tqdm', 'matplotlib'))
 
 
 def test_train_digits_example_reaches_95_percent_and_reloads(tmp_path):
