@@ -32,6 +32,16 @@ def run_example(script: str, *args: str, needs=('tqdm', 'matplotlib'), timeout: 
                           env=child_env(), cwd=GLUONLITE_HOME)
 
 
+def run_example_asking_for_a_gpu(script: str, out_dir, **kwargs):
+    """Runs the example with --ctx gpu on a machine without one: it must exit 2 and say so."""
+    if gluonlite.context.num_gpus() > 0:
+        pytest.skip('a GPU is present')
+    result = run_example(script, '--ctx', 'gpu', '--out-dir', str(out_dir), **kwargs)
+    assert result.returncode == 2
+    assert 'no CUDA GPU is usable here' in result.stderr and '--ctx cpu' in result.stderr
+    return result
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "gpu: needs a CUDA GPU")
 

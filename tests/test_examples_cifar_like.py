@@ -1,15 +1,9 @@
 """The second main example (examples/train_cifar_like.py): a small ResNet on generated
 CIFAR-10-format data, read back through gluon.data.vision.CIFAR10."""
-import os
 import time
 
-import pytest
+from conftest import run_example, run_example_asking_for_a_gpu
 
-import gluonlite as mx
-
-from conftest import run_example
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECORD_BYTES = 1 + 3 * 32 * 32   # CIFAR-10 binary: a label byte, then a 3x32x32 image
 
 
@@ -41,9 +35,5 @@ def test_cifar_like_example_learns_writes_cifar_batches_and_reloads(tmp_path):
 
 
 def test_cifar_like_gpu_request_without_gpu_exits_clearly(tmp_path):
-    if mx.context.num_gpus() > 0:
-        pytest.skip('a GPU is present')
-    result = _run_example('--ctx', 'gpu', '--out-dir', str(tmp_path))
-    assert result.returncode == 2
-    assert 'no CUDA GPU is usable here' in result.stderr and '--ctx cpu' in result.stderr
+    run_example_asking_for_a_gpu('train_cifar_like.py', tmp_path)
     assert not (tmp_path / 'data').exists()   # it stops before generating anything

@@ -1,6 +1,5 @@
 """End-to-end training with Trainer, losses, DataLoader and metrics; gluon.utils helpers;
 the main example (examples/train_digits.py)."""
-import os
 import time
 import warnings
 
@@ -11,9 +10,8 @@ import gluonlite as mx
 from gluonlite import autograd, gluon, nd
 from gluonlite.gluon.utils import clip_global_norm, split_and_load, split_data
 
-from conftest import requires_gpu, run_example
+from conftest import requires_gpu, run_example, run_example_asking_for_a_gpu
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_linear_regression_recovers_the_true_parameters():
@@ -151,8 +149,5 @@ def test_train_digits_example_reaches_95_percent_and_reloads(tmp_path):
 
 
 def test_train_digits_gpu_request_without_gpu_exits_clearly(tmp_path):
-    if mx.context.num_gpus() > 0:
-        pytest.skip('a GPU is present')
-    result = _run_example('--ctx', 'gpu', '--out-dir', str(tmp_path))
-    assert result.returncode == 2
-    assert 'no CUDA GPU is usable here' in result.stderr and '--ctx cpu' in result.stderr
+    run_example_asking_for_a_gpu('train_digits.py', tmp_path,
+                                 needs=('sklearn', 'tqdm', 'matplotlib'))
