@@ -168,7 +168,8 @@ void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t 
 // ---- the GEMM driver ------------------------------------------------------------------
 // The batch is cut into chunks of samples; a chunk is one im2col, one GEMM per group and a
 // scatter. On the CPU the chunks are spread over the thread pool's workers, each running
-// its GEMMs on one BLAS thread: a single fork/join per pass. On the GPU the chunks run in order on the stream.
+// its GEMMs on one BLAS thread: a single fork/join per pass. On the GPU the chunks run in
+// order on the stream.
 constexpr int64_t kTargetColumns = 4096;             // columns per GEMM worth aiming for
 constexpr int64_t kColumnBudget = int64_t(1) << 24;  // elements of one column buffer
 constexpr int64_t kParallelMacs = int64_t(1) << 24;  // below this, one thread does it all
