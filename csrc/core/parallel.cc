@@ -112,8 +112,9 @@ class ThreadPool {
   // so it cannot miss the job it was started for.
   void grow(int workers) {
     while (static_cast<int>(workers_.size()) < workers) {
+      const int index = static_cast<int>(workers_.size()) + 1;
       const uint64_t seen = generation_of(claim_.load(std::memory_order_relaxed));
-      workers_.emplace_back([this, seen] { worker_loop(seen); });
+      workers_.emplace_back([this, index, seen] { worker_loop(index, seen); });
       workers_.back().detach();  // the pool lives until the process exits
     }
   }
@@ -150,15 +151,22 @@ class ThreadPool {
     }
   }
 
-  void worker_loop(uint64_t seen) {
+  // Worker `index` (1-based) joins only jobs of more than `index` tasks, and polls for the
+  // next job only after one it joined: workers left over from a larger thread count sleep
+  // instead of spinning on cores the job's own threads need.
+  void worker_loop(int index, uint64_t seen) {
+    bool joined = false;
     for (;;) {
-      seen = generation_of(wait_for_job(seen));
-      run_claimed_tasks(seen);
+      const uint64_t c = wait_for_job(seen, joined);
+      seen = generation_of(c);
+      joined = index < static_cast<int>((c >> 16) & 0xffff);
+      if (joined) run_claimed_tasks(seen);
     }
   }
 
-  uint64_t wait_for_job(uint64_t seen) {
-    auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  uint64_t wait_for_job(uint64_t seen, bool poll) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + (poll ? kSpinTime : std::chrono::microseconds(0));
     for (int spins = 0;; ++spins) {
       uint64_t c = claim_.load(std::memory_order_acquire);
       if (generation_of(c) != seen) return c;
