@@ -13,6 +13,7 @@ atomic and fsyncs the file before renaming it, which the peers do not do; the ro
 "gluonlite (file object)" writes without fsync, for a like-for-like view.
 Run:  python bench/bench_io.py [--quick] [--threads N] [--mxnet-python PATH]
 """
+
 from __future__ import annotations
 
 import atexit
@@ -29,7 +30,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from common import Case, run_cases  # noqa: E402
 
 TOTAL_MB = 100
-REPEAT, WARMUP = 5, 1   # single-shot: one save or load per run
+REPEAT, WARMUP = 5, 1  # single-shot: one save or load per run
 
 
 def param_shapes(total_mb: float) -> Dict[str, Tuple[int, ...]]:
@@ -81,19 +82,23 @@ def _once(fn: Callable[[], object]) -> Tuple[Callable[[], object], int]:
 
 # --- setups: save ---------------------------------------------------------------------------
 
+
 def gl_save(q: int):
     from gluonlite import nd
+
     arrays = {k: nd.array(v) for k, v in params().items()}
     return _once(lambda: nd.save(path("gl.params"), arrays))
 
 
 def gl_save_file_object(q: int):
     from gluonlite import nd
+
     arrays = {k: nd.array(v) for k, v in params().items()}
 
     def save():
         with open(path("gl_obj.params"), "wb") as f:
             nd.save(f, arrays)
+
     return _once(save)
 
 
@@ -108,24 +113,29 @@ def np_save_flat(q: int):
 
 def torch_save(q: int):
     import torch
+
     state = {k: torch.from_numpy(v) for k, v in params().items()}
     return _once(lambda: torch.save(state, path("t.pt")))
 
 
 def mx_save(q: int):
     import mxnet
+
     arrays = {k: mxnet.nd.array(v) for k, v in params().items()}
 
     def save():
         mxnet.nd.save(path("mx.params"), arrays)
         mxnet.nd.waitall()
+
     return _once(save)
 
 
 # --- setups: load (each writes its own file first) ------------------------------------------
 
+
 def gl_load(q: int):
     from gluonlite import nd
+
     nd.save(path("gl_load.params"), {k: nd.array(v) for k, v in params().items()})
     return _once(lambda: nd.load(path("gl_load.params")))
 
@@ -136,6 +146,7 @@ def np_load_savez(q: int):
     def load():
         with np.load(path("np_load.npz")) as f:
             return {k: f[k] for k in f.files}
+
     return _once(load)
 
 
@@ -146,12 +157,14 @@ def np_load_flat(q: int):
 
 def torch_load(q: int):
     import torch
+
     torch.save({k: torch.from_numpy(v) for k, v in params().items()}, path("t_load.pt"))
     return _once(lambda: torch.load(path("t_load.pt")))
 
 
 def mx_load(q: int):
     import mxnet
+
     mxnet.nd.save(path("mx_load.params"), {k: mxnet.nd.array(v) for k, v in params().items()})
     return _once(lambda: [a.wait_to_read() for a in mxnet.nd.load(path("mx_load.params")).values()])
 
@@ -159,18 +172,36 @@ def mx_load(q: int):
 def make_cases() -> List[Case]:
     mb = NBYTES / 1e6
     small = sum(int(np.prod(s)) * 4 < 65536 for s in SHAPES.values())
-    described = (f"parameter set: {len(SHAPES)} arrays, {mb:.1f} MB ({small} of them under "
-                 f"64 KB); files under {tempfile.gettempdir()}")
+    described = (
+        f"parameter set: {len(SHAPES)} arrays, {mb:.1f} MB ({small} of them under "
+        f"64 KB); files under {tempfile.gettempdir()}"
+    )
     common = dict(repeat=REPEAT, warmup=WARMUP, work=(NBYTES, "GB/s"))
     return [
-        Case(f"save, {mb:.0f} MB parameter set", {
-            "gluonlite": gl_save, "gluonlite (file object)": gl_save_file_object,
-            "numpy savez": np_savez, "numpy save, one array": np_save_flat,
-            "torch": torch_save, "mxnet": mx_save}, notes=[described], **common),
-        Case(f"load, {mb:.0f} MB parameter set", {
-            "gluonlite": gl_load, "numpy savez": np_load_savez,
-            "numpy save, one array": np_load_flat, "torch": torch_load, "mxnet": mx_load},
-             **common),
+        Case(
+            f"save, {mb:.0f} MB parameter set",
+            {
+                "gluonlite": gl_save,
+                "gluonlite (file object)": gl_save_file_object,
+                "numpy savez": np_savez,
+                "numpy save, one array": np_save_flat,
+                "torch": torch_save,
+                "mxnet": mx_save,
+            },
+            notes=[described],
+            **common,
+        ),
+        Case(
+            f"load, {mb:.0f} MB parameter set",
+            {
+                "gluonlite": gl_load,
+                "numpy savez": np_load_savez,
+                "numpy save, one array": np_load_flat,
+                "torch": torch_load,
+                "mxnet": mx_load,
+            },
+            **common,
+        ),
     ]
 
 
@@ -182,8 +213,10 @@ def summary(record: Dict) -> str:
         np_total = save["numpy savez"] + load["numpy savez"]
     except KeyError:
         return ""
-    return (f"save+load: gluonlite {gl_total * 1e3:.0f} ms, numpy savez {np_total * 1e3:.0f} ms"
-            f" -> gluonlite takes {gl_total / np_total:.2f}x numpy's time")
+    return (
+        f"save+load: gluonlite {gl_total * 1e3:.0f} ms, numpy savez {np_total * 1e3:.0f} ms"
+        f" -> gluonlite takes {gl_total / np_total:.2f}x numpy's time"
+    )
 
 
 if __name__ == "__main__":

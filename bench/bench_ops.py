@@ -5,6 +5,7 @@ process on the same thread count; prints medians of repeated runs with each peer
 a multiple of gluonlite's (>1: gluonlite is faster).
 Run:  python bench/bench_ops.py [--quick] [--threads N] [--mxnet-python PATH]
 """
+
 from __future__ import annotations
 
 import os
@@ -26,6 +27,7 @@ def _vectors(k: int):
 def overhead_case() -> Case:
     def gl(q):
         from gluonlite import nd
+
         a, b = nd.ones((10,)), nd.ones((10,))
         return (lambda: a + b), 20000 // q
 
@@ -35,21 +37,27 @@ def overhead_case() -> Case:
 
     def torch_(q):
         import torch
+
         a, b = torch.ones(10), torch.ones(10)
         return (lambda: a + b), 20000 // q
 
     def mx(q):
         import mxnet
+
         a, b = mxnet.nd.ones((10,)), mxnet.nd.ones((10,))
         return (lambda: a + b), 2000 // q
 
-    return Case("x + y, 10 float32 elements (per-call overhead)",
-                {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx}, unit="us")
+    return Case(
+        "x + y, 10 float32 elements (per-call overhead)",
+        {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
+        unit="us",
+    )
 
 
 def relu_case() -> Case:
     def gl(q):
         from gluonlite import nd
+
         x = nd.array(_vectors(1)[0])
         return (lambda: nd.relu(x)), 300 // q
 
@@ -59,21 +67,27 @@ def relu_case() -> Case:
 
     def torch_(q):
         import torch
+
         x = torch.from_numpy(_vectors(1)[0])
         return (lambda: torch.relu(x)), 300 // q
 
     def mx(q):
         import mxnet
+
         x = mxnet.nd.array(_vectors(1)[0])
         return (lambda: mxnet.nd.relu(x).wait_to_read()), 300 // q
 
-    return Case("relu, 1e6 float32", {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
-                unit="us")
+    return Case(
+        "relu, 1e6 float32",
+        {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
+        unit="us",
+    )
 
 
 def fma_case() -> Case:
     def gl(q):
         from gluonlite import nd
+
         x, y = (nd.array(v) for v in _vectors(2))
         return (lambda: x * y + x), 200 // q
 
@@ -83,16 +97,21 @@ def fma_case() -> Case:
 
     def torch_(q):
         import torch
+
         x, y = (torch.from_numpy(v) for v in _vectors(2))
         return (lambda: x * y + x), 200 // q
 
     def mx(q):
         import mxnet
+
         x, y = (mxnet.nd.array(v) for v in _vectors(2))
         return (lambda: (x * y + x).wait_to_read()), 200 // q
 
-    return Case("x * y + x, 1e6 float32", {"gluonlite": gl, "numpy": np_, "torch": torch_,
-                                           "mxnet": mx}, unit="us")
+    return Case(
+        "x * y + x, 1e6 float32",
+        {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
+        unit="us",
+    )
 
 
 def sgemm_case(n: int) -> Case:
@@ -104,6 +123,7 @@ def sgemm_case(n: int) -> Case:
 
     def gl(q):
         from gluonlite import nd
+
         a, b = (nd.array(m) for m in mats())
         return (lambda: nd.dot(a, b)), number // q
 
@@ -113,16 +133,22 @@ def sgemm_case(n: int) -> Case:
 
     def torch_(q):
         import torch
+
         a, b = (torch.from_numpy(m) for m in mats())
         return (lambda: a @ b), number // q
 
     def mx(q):
         import mxnet
+
         a, b = (mxnet.nd.array(m) for m in mats())
         return (lambda: mxnet.nd.dot(a, b).wait_to_read()), number // q
 
-    return Case(f"SGEMM {n}x{n}", {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
-                repeat=5, work=(2.0 * n ** 3, "GFLOP/s"))
+    return Case(
+        f"SGEMM {n}x{n}",
+        {"gluonlite": gl, "numpy": np_, "torch": torch_, "mxnet": mx},
+        repeat=5,
+        work=(2.0 * n**3, "GFLOP/s"),
+    )
 
 
 def uniform_case() -> Case:
@@ -130,6 +156,7 @@ def uniform_case() -> Case:
 
     def gl(q):
         from gluonlite import nd
+
         out = nd.empty((n,))
         return (lambda: nd.random.uniform(0, 1, out=out)), 10 // q
 
@@ -139,16 +166,21 @@ def uniform_case() -> Case:
 
     def torch_(q):
         import torch
+
         out = torch.empty(n)
         return (lambda: out.uniform_(0, 1)), 10 // q
 
     def mx(q):
         import mxnet
+
         out = mxnet.nd.empty((n,))
         return (lambda: mxnet.nd.random.uniform(0, 1, out=out).wait_to_read()), 10 // q
 
-    return Case("uniform fill, 1e7 float32", {"gluonlite": gl, "numpy Generator": np_,
-                                              "torch": torch_, "mxnet": mx}, repeat=5)
+    return Case(
+        "uniform fill, 1e7 float32",
+        {"gluonlite": gl, "numpy Generator": np_, "torch": torch_, "mxnet": mx},
+        repeat=5,
+    )
 
 
 def fully_connected_case() -> Case:
@@ -168,18 +200,22 @@ def fully_connected_case() -> Case:
                 y = lib.nd.FullyConnected(x, w, b, num_hidden=256)
             y.backward()
             w.grad.wait_to_read()
+
         return step, 300 // q
 
     def gl(q):
         import gluonlite
+
         return gluon_like(gluonlite, q)
 
     def mx(q):
         import mxnet
+
         return gluon_like(mxnet, q)
 
     def torch_(q):
         import torch
+
         x, w, b = (torch.from_numpy(v) for v in data())
         w.requires_grad_()
         b.requires_grad_()
@@ -187,15 +223,26 @@ def fully_connected_case() -> Case:
         def step():
             y = torch.nn.functional.linear(x, w, b)
             y.backward(torch.ones_like(y))
+
         return step, 300 // q
 
-    return Case("FullyConnected fwd+bwd, batch 64, 784->256",
-                {"gluonlite": gl, "torch": torch_, "mxnet": mx})
+    return Case(
+        "FullyConnected fwd+bwd, batch 64, 784->256",
+        {"gluonlite": gl, "torch": torch_, "mxnet": mx},
+    )
 
 
 def make_cases():
-    return [overhead_case(), relu_case(), fma_case(), sgemm_case(256), sgemm_case(1024),
-            sgemm_case(2048), uniform_case(), fully_connected_case()]
+    return [
+        overhead_case(),
+        relu_case(),
+        fma_case(),
+        sgemm_case(256),
+        sgemm_case(1024),
+        sgemm_case(2048),
+        uniform_case(),
+        fully_connected_case(),
+    ]
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Batch 8 of 3x224x224 (ImageNet size) and batch 32 of 3x32x32 (CIFAR size); media
 repeated runs, each peer's time as a multiple of gluonlite's (>1: gluonlite is faster).
 Run:  python bench/bench_resnet.py [--quick] [--threads N] [--mxnet-python PATH]
 """
+
 from __future__ import annotations
 
 import os
@@ -26,17 +27,30 @@ def torch_resnet18(torch: ModuleType, classes: int = 1000):
         def __init__(self, cin: int, cout: int, stride: int):
             super().__init__()
             self.body = nn.Sequential(
-                nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
-                nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
-            self.down = None if stride == 1 and cin == cout else nn.Sequential(
-                nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                nn.Conv2d(cin, cout, 3, stride, 1, bias=False),
+                nn.BatchNorm2d(cout),
+                nn.ReLU(),
+                nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
+                nn.BatchNorm2d(cout),
+            )
+            self.down = (
+                None
+                if stride == 1 and cin == cout
+                else nn.Sequential(
+                    nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout)
+                )
+            )
 
         def forward(self, x):
             residual = x if self.down is None else self.down(x)
             return torch.relu(self.body(x) + residual)
 
-    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
-              nn.MaxPool2d(3, 2, 1)]
+    layers = [
+        nn.Conv2d(3, 64, 7, 2, 3, bias=False),
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, 1),
+    ]
     cin = 64
     for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
         layers += [Basic(cin, cout, stride), Basic(cout, cout, 1)]
@@ -49,17 +63,22 @@ def resnet_case(shape: Tuple[int, ...], steps: int) -> Case:
     def gluon(name: str):
         def setup(q: int):
             import importlib
+
             lib = importlib.import_module(name)
             make = lambda lib: lib.gluon.model_zoo.vision.resnet18_v1()  # noqa: E731
             return gluon_layer_step(lib, make, shape), max(1, steps // q)
+
         return setup
 
     def torch_(q: int):
         return torch_layer_step(torch_resnet18, shape), max(1, steps // q)
 
-    return Case(f"ResNet-18 v1 fwd+bwd, {'x'.join(map(str, shape))}",
-                {"gluonlite": gluon("gluonlite"), "torch": torch_, "mxnet": gluon("mxnet")},
-                repeat=5, warmup=1)
+    return Case(
+        f"ResNet-18 v1 fwd+bwd, {'x'.join(map(str, shape))}",
+        {"gluonlite": gluon("gluonlite"), "torch": torch_, "mxnet": gluon("mxnet")},
+        repeat=5,
+        warmup=1,
+    )
 
 
 def make_cases():

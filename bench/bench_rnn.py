@@ -7,6 +7,7 @@ process on the same thread count; medians of repeated runs, each peer's time as 
 of gluonlite's (>1: gluonlite is faster).
 Run:  python bench/bench_rnn.py [--quick] [--threads N] [--mxnet-python PATH]
 """
+
 from __future__ import annotations
 
 import importlib
@@ -20,21 +21,26 @@ sys.path.insert(0, os.path.dirname(__file__))
 from bench_conv import gluon_layer_step, torch_layer_step  # noqa: E402
 from common import Case, run_cases  # noqa: E402
 
-STEPS = 10          # timed calls per run, before --quick
+STEPS = 10  # timed calls per run, before --quick
 
 # (title, (T, N, I), hidden, layers)
-SIZES = [("35x32x256, hidden 256, 2 layers", (35, 32, 256), 256, 2),
-         ("20x8x32, hidden 64, 1 layer", (20, 8, 32), 64, 1)]
+SIZES = [
+    ("35x32x256, hidden 256, 2 layers", (35, 32, 256), 256, 2),
+    ("20x8x32, hidden 64, 1 layer", (20, 8, 32), 64, 1),
+]
 
 
-def layer_case(kind: str, title: str, shape: Tuple[int, int, int], hidden: int,
-               layers: int) -> Case:
+def layer_case(
+    kind: str, title: str, shape: Tuple[int, int, int], hidden: int, layers: int
+) -> Case:
     """Forward+backward of a fused layer; torch's (output, state) -> output."""
+
     def gluon(name: str):
         def setup(q: int):
             lib = importlib.import_module(name)
             make = lambda lib: getattr(lib.gluon.rnn, kind)(hidden, layers, input_size=shape[2])
             return gluon_layer_step(lib, make, shape), max(2, STEPS // q)
+
         return setup
 
     def torch_(q: int):
@@ -47,10 +53,13 @@ def layer_case(kind: str, title: str, shape: Tuple[int, int, int], hidden: int,
 
             def forward(self, x):
                 return self.rnn(x)[0]
+
         return torch_layer_step(lambda torch: OutputOnly(), shape), max(2, STEPS // q)
 
-    return Case("%s %s (fwd+bwd)" % (kind, title),
-                {"gluonlite": gluon("gluonlite"), "torch": torch_, "mxnet": gluon("mxnet")})
+    return Case(
+        "%s %s (fwd+bwd)" % (kind, title),
+        {"gluonlite": gluon("gluonlite"), "torch": torch_, "mxnet": gluon("mxnet")},
+    )
 
 
 def cell_case() -> Case:
@@ -62,7 +71,7 @@ def cell_case() -> Case:
             lib = importlib.import_module(name)
             cell = lib.gluon.rnn.LSTMCell(H, input_size=I)
             cell.initialize()
-            x = lib.nd.array(np.random.default_rng(0).standard_normal((N, T, I)).astype('f4'))
+            x = lib.nd.array(np.random.default_rng(0).standard_normal((N, T, I)).astype("f4"))
             wait = lib.nd.waitall if name == "mxnet" else (lambda: None)
 
             def step():
@@ -70,11 +79,15 @@ def cell_case() -> Case:
                     out, _ = cell.unroll(T, x, merge_outputs=True)
                 out.backward()
                 wait()
+
             return step, max(2, STEPS // q)
+
         return setup
 
-    return Case("LSTMCell unroll 20 steps, 8x32 -> 64 (fwd+bwd)",
-                {"gluonlite": gluon("gluonlite"), "mxnet": gluon("mxnet")})
+    return Case(
+        "LSTMCell unroll 20 steps, 8x32 -> 64 (fwd+bwd)",
+        {"gluonlite": gluon("gluonlite"), "mxnet": gluon("mxnet")},
+    )
 
 
 def make_cases() -> List[Case]:

@@ -6,6 +6,7 @@ own process on the same thread count; plus trainer.step / opt.step alone. Median
 repeated runs, each peer's time as a multiple of gluonlite's (>1: gluonlite is faster).
 Run:  python bench/bench_train.py [--quick] [--threads N] [--mxnet-python PATH]
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from common import Case, run_cases  # noqa: E402
 
 IN, HIDDEN, OUT = 784, 256, 10
 LR = 0.01
-STEPS = {1: 2000, 64: 300, 256: 100}   # per timed run, before --quick
+STEPS = {1: 2000, 64: 300, 256: 100}  # per timed run, before --quick
 
 
 def data(batch: int):
@@ -30,11 +31,11 @@ def gluon_step(lib, batch: int, hybridize: bool):
     """A training step closure for gluonlite or MXNet (the same Gluon script for both)."""
     nn = lib.gluon.nn
     net = nn.HybridSequential()
-    net.add(nn.Dense(HIDDEN, activation='relu', in_units=IN), nn.Dense(OUT, in_units=HIDDEN))
+    net.add(nn.Dense(HIDDEN, activation="relu", in_units=IN), nn.Dense(OUT, in_units=HIDDEN))
     net.initialize(lib.init.Xavier())
     if hybridize:
         net.hybridize(static_alloc=True, static_shape=True)
-    trainer = lib.gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': LR})
+    trainer = lib.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": LR})
     loss_fn = lib.gluon.loss.SoftmaxCrossEntropyLoss()
     x_np, y_np = data(batch)
     x, y = lib.nd.array(x_np), lib.nd.array(y_np)
@@ -45,18 +46,20 @@ def gluon_step(lib, batch: int, hybridize: bool):
             loss = loss_fn(net(x), y)
         loss.backward()
         trainer.step(batch)
-        weight.data().wait_to_read()   # MXNet is asynchronous; a no-op on gluonlite's CPU
+        weight.data().wait_to_read()  # MXNet is asynchronous; a no-op on gluonlite's CPU
 
     return step
 
 
 def torch_step(batch: int):
     import torch
+
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(IN, HIDDEN), torch.nn.ReLU(),
-                              torch.nn.Linear(HIDDEN, OUT))
+    net = torch.nn.Sequential(
+        torch.nn.Linear(IN, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, OUT)
+    )
     opt = torch.optim.SGD(net.parameters(), lr=LR)
-    loss_fn = torch.nn.CrossEntropyLoss(reduction='mean')
+    loss_fn = torch.nn.CrossEntropyLoss(reduction="mean")
     x_np, y_np = data(batch)
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
 
@@ -72,25 +75,33 @@ def torch_step(batch: int):
 def _gluon(name: str, batch: int, hybridize: bool):
     def setup(q):
         import importlib
+
         return gluon_step(importlib.import_module(name), batch, hybridize), STEPS[batch] // q
+
     return setup
 
 
 def train_step_case(batch: int) -> Case:
-    return Case(f"train step, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}", {
-        "gluonlite": _gluon("gluonlite", batch, False),
-        "gluonlite hybridized": _gluon("gluonlite", batch, True),
-        "torch": lambda q: (torch_step(batch), STEPS[batch] // q),
-        "mxnet": _gluon("mxnet", batch, False),
-        "mxnet hybridized": _gluon("mxnet", batch, True),
-    }, unit="us")
+    return Case(
+        f"train step, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}",
+        {
+            "gluonlite": _gluon("gluonlite", batch, False),
+            "gluonlite hybridized": _gluon("gluonlite", batch, True),
+            "torch": lambda q: (torch_step(batch), STEPS[batch] // q),
+            "mxnet": _gluon("mxnet", batch, False),
+            "mxnet hybridized": _gluon("mxnet", batch, True),
+        },
+        unit="us",
+    )
 
 
 def optimizer_case(title: str, name: str, kwargs: dict, torch_cls: str, torch_kwargs: dict) -> Case:
     """trainer.step / opt.step alone on the MLP's four parameters (gradients kept)."""
+
     def gluon_like(lib_name):
         def setup(q):
             import importlib
+
             lib = importlib.import_module(lib_name)
             nn = lib.gluon.nn
             net = nn.HybridSequential()
@@ -104,30 +115,40 @@ def optimizer_case(title: str, name: str, kwargs: dict, torch_cls: str, torch_kw
             arrays = [p.data() for p in net.collect_params().values()]
 
             def step():
-                for arr in arrays:   # reuse the gradients: mark them fresh as backward would
+                for arr in arrays:  # reuse the gradients: mark them fresh as backward would
                     arr._fresh_grad = True
                 trainer.step(2)
                 weight.data().wait_to_read()
+
             return step, 2000 // q
+
         return setup
 
     def torch_(q):
         import torch
+
         net = torch.nn.Sequential(torch.nn.Linear(IN, HIDDEN), torch.nn.Linear(HIDDEN, OUT))
         net(torch.ones(2, IN)).sum().backward()
         opt = getattr(torch.optim, torch_cls)(net.parameters(), **torch_kwargs)
         return opt.step, 2000 // q
 
-    return Case(f"optimizer step alone ({title}), {IN}-{HIDDEN}-{OUT} params",
-                {"gluonlite": gluon_like("gluonlite"), "torch": torch_,
-                 "mxnet": gluon_like("mxnet")}, unit="us")
+    return Case(
+        f"optimizer step alone ({title}), {IN}-{HIDDEN}-{OUT} params",
+        {"gluonlite": gluon_like("gluonlite"), "torch": torch_, "mxnet": gluon_like("mxnet")},
+        unit="us",
+    )
 
 
 def make_cases():
     return [train_step_case(b) for b in (1, 64, 256)] + [
-        optimizer_case('sgd, momentum 0.9', 'sgd', {'learning_rate': LR, 'momentum': 0.9}, 'SGD',
-                       {'lr': LR, 'momentum': 0.9}),
-        optimizer_case('adam', 'adam', {'learning_rate': 1e-3}, 'Adam', {'lr': 1e-3}),
+        optimizer_case(
+            "sgd, momentum 0.9",
+            "sgd",
+            {"learning_rate": LR, "momentum": 0.9},
+            "SGD",
+            {"lr": LR, "momentum": 0.9},
+        ),
+        optimizer_case("adam", "adam", {"learning_rate": 1e-3}, "Adam", {"lr": 1e-3}),
     ]
 
 

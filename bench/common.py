@@ -11,6 +11,7 @@ A case is a title plus, per implementation label, a setup function ``setup(q)`` 
 first word names the framework ("gluonlite", "numpy", "torch", "mxnet"); "gluonlite
 hybridized" runs in gluonlite's child.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ Setup = Callable[[int], Tuple[Callable[[], object], int]]
 class Case:
     title: str
     impls: Dict[str, Setup]
-    unit: str = "ms"                      # "us", "ms" or "s"
+    unit: str = "ms"  # "us", "ms" or "s"
     repeat: int = 7
     warmup: int = 2
     work: Optional[Tuple[float, str]] = None  # (amount per call, unit) e.g. (2*n**3, "GFLOP/s")
@@ -70,12 +71,15 @@ def _pin_threads(framework: str, threads: int) -> str:
 def _threads_used(framework: str) -> str:
     if framework == "gluonlite":
         import gluonlite
+
         return str(gluonlite.get_num_threads())
     if framework == "torch":
         import torch
+
         return str(torch.get_num_threads())
     try:  # numpy's OpenBLAS (and MXNet's OpenMP) read the variables the parent set
         from threadpoolctl import threadpool_info
+
         counts = sorted({str(i["num_threads"]) for i in threadpool_info()})
         if counts:
             return "/".join(counts)
@@ -92,7 +96,9 @@ def _child(cases: List[Case], framework: str, threads: int, q: int) -> None:
             if framework_of(label) != framework:
                 continue
             fn, number = setup(q)
-            out["times"][f"{i}\t{label}"] = median_time(fn, max(1, number), case.repeat, case.warmup)
+            out["times"][f"{i}\t{label}"] = median_time(
+                fn, max(1, number), case.repeat, case.warmup
+            )
     out["threads"] = _threads_used(framework)
     print("BENCH-JSON " + json.dumps(out), flush=True)
 
@@ -107,7 +113,7 @@ def _run_child(script: str, python: str, framework: str, threads: int, quick: bo
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH-JSON "):
-            return json.loads(line[len("BENCH-JSON "):])
+            return json.loads(line[len("BENCH-JSON ") :])
     tail = (proc.stderr or proc.stdout)[-600:].strip()
     first = tail.splitlines()[-1] if tail else "no output"
     print(f"  [{framework} skipped: {first}]", file=sys.stderr)
@@ -128,8 +134,10 @@ def format_case(case: Case, times: Dict[str, float], threads: Dict[str, str]) ->
             continue
         ratio = f"{t / base:6.2f}x gluonlite's time" if base else ""
         fw_threads = threads.get(framework_of(label), "?")
-        lines.append(f"  {label:<30} {t * _SCALE[case.unit]:10.3f} {case.unit}  {ratio}"
-                     f"   [{fw_threads} threads]")
+        lines.append(
+            f"  {label:<30} {t * _SCALE[case.unit]:10.3f} {case.unit}  {ratio}"
+            f"   [{fw_threads} threads]"
+        )
     if case.work:
         amount, unit = case.work
         rates = "  ".join(f"{k}: {amount / v / 1e9:.1f}" for k, v in times.items() if v)
@@ -142,13 +150,22 @@ def run_cases(script: str, doc: str, make_cases: Callable[[], List[Case]]) -> Di
     """The command line of a bench script: parent (default) or one framework's child."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer iterations")
-    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
-                        help="threads for every framework (default: the CPUs available)")
-    parser.add_argument("--mxnet-python", default=os.environ.get("GLUONLITE_BENCH_MXNET_PYTHON"),
-                        help="interpreter with mxnet==1.9.1 installed (it needs numpy<1.24); "
-                             "default: this one")
-    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS),
-                        help="comma-separated subset of " + ",".join(FRAMEWORKS))
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="threads for every framework (default: the CPUs available)",
+    )
+    parser.add_argument(
+        "--mxnet-python",
+        default=os.environ.get("GLUONLITE_BENCH_MXNET_PYTHON"),
+        help="interpreter with mxnet==1.9.1 installed (it needs numpy<1.24); default: this one",
+    )
+    parser.add_argument(
+        "--frameworks",
+        default=",".join(FRAMEWORKS),
+        help="comma-separated subset of " + ",".join(FRAMEWORKS),
+    )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--framework", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -172,15 +189,22 @@ def run_cases(script: str, doc: str, make_cases: Callable[[], List[Case]]) -> Di
             i, label = key.split("\t", 1)
             results.setdefault(int(i), {})[label] = t
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"{os.path.basename(script)}: {time.strftime('%Y-%m-%d %H:%M')}, "
-          f"{len(os.sched_getaffinity(0))} CPUs, {args.threads} threads per framework, "
-          f"load average {load}, each framework in its own process")
+    print(
+        f"{os.path.basename(script)}: {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"{len(os.sched_getaffinity(0))} CPUs, {args.threads} threads per framework, "
+        f"load average {load}, each framework in its own process"
+    )
     print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     for i, case in enumerate(cases):
         print(format_case(case, results.get(i, {}), threads), flush=True)
-    record = {"script": os.path.basename(script), "date": time.strftime("%Y-%m-%d %H:%M"),
-              "threads": args.threads, "load": load, "versions": versions,
-              "cases": {case.title: results.get(i, {}) for i, case in enumerate(cases)}}
+    record = {
+        "script": os.path.basename(script),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "threads": args.threads,
+        "load": load,
+        "versions": versions,
+        "cases": {case.title: results.get(i, {}) for i, case in enumerate(cases)},
+    }
     if args.json:
         with open(args.json, "w") as f:
             json.dump(record, f, indent=1)

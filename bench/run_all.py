@@ -5,6 +5,7 @@ and printed tables to bench/results/, then prints the README's performance table
 
 Run it on a quiet machine: the table records the date, the load average and the threads.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,16 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ["bench_ops", "bench_train", "bench_gluon", "bench_conv", "bench_resnet", "bench_rnn",
-           "bench_io", "bench_vision"]
+SCRIPTS = [
+    "bench_ops",
+    "bench_train",
+    "bench_gluon",
+    "bench_conv",
+    "bench_resnet",
+    "bench_rnn",
+    "bench_io",
+    "bench_vision",
+]
 
 
 def main() -> None:
@@ -29,8 +38,12 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     scripts = args.only.split(",") if args.only else SCRIPTS
     for name in scripts:
-        cmd = [sys.executable, os.path.join(HERE, name + ".py"), "--json",
-               os.path.join(args.out, name + ".json")]
+        cmd = [
+            sys.executable,
+            os.path.join(HERE, name + ".py"),
+            "--json",
+            os.path.join(args.out, name + ".json"),
+        ]
         if args.mxnet_python:
             cmd += ["--mxnet-python", args.mxnet_python]
         if args.quick:
@@ -44,8 +57,14 @@ def main() -> None:
             print(f"{name} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
         print(f"[{name}: {time.perf_counter() - start:.0f} s]", flush=True)
     if not args.only or "bench_digits_e2e" in scripts:
-        subprocess.run([sys.executable, os.path.join(HERE, "bench_digits_e2e.py"), "--json",
-                        os.path.join(args.out, "bench_digits_e2e.json")])
+        subprocess.run(
+            [
+                sys.executable,
+                os.path.join(HERE, "bench_digits_e2e.py"),
+                "--json",
+                os.path.join(args.out, "bench_digits_e2e.json"),
+            ]
+        )
     subprocess.run([sys.executable, os.path.join(HERE, "make_table.py"), args.out])
 
 

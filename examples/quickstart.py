@@ -2,6 +2,7 @@
 
 Run:  python examples/quickstart.py
 """
+
 import gluonlite as mx
 from gluonlite import autograd, nd
 

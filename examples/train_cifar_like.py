@@ -26,6 +26,7 @@ network's accuracy differs from the trained one's.
 The script is written against the MXNet 1.x API: replacing ``gluonlite`` by ``mxnet`` in
 the imports runs it on MXNet.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,79 +46,101 @@ try:
     import matplotlib
     import tqdm
 except ImportError as missing:
-    sys.exit('train_cifar_like.py needs tqdm and matplotlib (%s); install them with: '
-             'pip install "gluonlite[examples]"' % missing)
+    sys.exit(
+        "train_cifar_like.py needs tqdm and matplotlib (%s); install them with: "
+        'pip install "gluonlite[examples]"' % missing
+    )
 
-CLASSES = ['filled circle', 'ring', 'filled square', 'outlined square', 'triangle',
-           'horizontal stripes', 'vertical stripes', 'diagonal stripes', 'cross',
-           'checkerboard']
+CLASSES = [
+    "filled circle",
+    "ring",
+    "filled square",
+    "outlined square",
+    "triangle",
+    "horizontal stripes",
+    "vertical stripes",
+    "diagonal stripes",
+    "cross",
+    "checkerboard",
+]
 SIDE = 32
-TRAIN_FILES = ['data_batch_%d.bin' % i for i in range(1, 6)]
-TEST_FILE = 'test_batch.bin'
+TRAIN_FILES = ["data_batch_%d.bin" % i for i in range(1, 6)]
+TEST_FILE = "test_batch.bin"
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--epochs', type=int, default=12)
-    parser.add_argument('--train-size', type=int, default=5000, help='generated training images')
-    parser.add_argument('--test-size', type=int, default=1000, help='generated test images')
-    parser.add_argument('--batch-size', type=int, default=64)
-    parser.add_argument('--lr', type=float, default=0.1, help='initial learning rate')
-    parser.add_argument('--ctx', choices=['cpu', 'gpu'], default='cpu')
-    parser.add_argument('--num-workers', type=int, default=0,
-                        help='DataLoader worker processes (0: load in this process)')
-    parser.add_argument('--seed', type=int, default=42)
-    parser.add_argument('--out-dir', default='cifar_like_output',
-                        help='where the data, the parameters and the plot are written')
-    parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--train-size", type=int, default=5000, help="generated training images")
+    parser.add_argument("--test-size", type=int, default=1000, help="generated test images")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=0.1, help="initial learning rate")
+    parser.add_argument("--ctx", choices=["cpu", "gpu"], default="cpu")
+    parser.add_argument(
+        "--num-workers",
+        type=int,
+        default=0,
+        help="DataLoader worker processes (0: load in this process)",
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--out-dir",
+        default="cifar_like_output",
+        help="where the data, the parameters and the plot are written",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return parser.parse_args()
 
 
 def pick_context(name: str) -> mx.Context:
     """The requested device; exits with status 2 and a clear message if no GPU is usable."""
-    if name == 'cpu':
+    if name == "cpu":
         return mx.cpu()
     if mx.context.num_gpus() == 0:
-        print('error: --ctx gpu was given but no CUDA GPU is usable here (gluonlite sees '
-              'num_gpus() == 0: no NVIDIA driver or device, or a build without CUDA). '
-              'Run with --ctx cpu instead.', file=sys.stderr)
+        print(
+            "error: --ctx gpu was given but no CUDA GPU is usable here (gluonlite sees "
+            "num_gpus() == 0: no NVIDIA driver or device, or a build without CUDA). "
+            "Run with --ctx cpu instead.",
+            file=sys.stderr,
+        )
         sys.exit(2)
     return mx.gpu(0)
 
 
 # ---- the generated data set ----------------------------------------------------------------
 
+
 def shape_mask(label: int, rng: np.random.RandomState) -> np.ndarray:
     """Boolean 32x32 mask of one shape of class ``label`` at a random place and size."""
     yy, xx = np.mgrid[0:SIDE, 0:SIDE].astype(np.float32)
-    half = rng.uniform(6, 12)                       # half the shape's width
+    half = rng.uniform(6, 12)  # half the shape's width
     cy, cx = rng.uniform(half, SIDE - half, size=2)
     dy, dx = yy - cy, xx - cx
     inside_box = (np.abs(dy) <= half) & (np.abs(dx) <= half)
-    width = rng.uniform(1.5, 3.0)                   # stroke width of outlines and stripes
-    period = rng.uniform(3.5, 6.0)                  # of stripes and checkerboards
+    width = rng.uniform(1.5, 3.0)  # stroke width of outlines and stripes
+    period = rng.uniform(3.5, 6.0)  # of stripes and checkerboards
     phase = rng.uniform(0, period)
-    if label == 0:                                  # filled circle
-        return dy ** 2 + dx ** 2 <= half ** 2
-    if label == 1:                                  # ring
-        radius = np.sqrt(dy ** 2 + dx ** 2)
+    if label == 0:  # filled circle
+        return dy**2 + dx**2 <= half**2
+    if label == 1:  # ring
+        radius = np.sqrt(dy**2 + dx**2)
         return (radius <= half) & (radius >= half - width)
-    if label == 2:                                  # filled square
+    if label == 2:  # filled square
         return inside_box
-    if label == 3:                                  # outlined square
+    if label == 3:  # outlined square
         inner = (np.abs(dy) <= half - width) & (np.abs(dx) <= half - width)
         return inside_box & ~inner
-    if label == 4:                                  # triangle pointing up
+    if label == 4:  # triangle pointing up
         top = cy - half
         return (dy <= half) & (yy >= top) & (np.abs(dx) <= (yy - top) / 2)
-    if label == 5:                                  # horizontal stripes
+    if label == 5:  # horizontal stripes
         return inside_box & ((yy + phase) % period < period / 2)
-    if label == 6:                                  # vertical stripes
+    if label == 6:  # vertical stripes
         return inside_box & ((xx + phase) % period < period / 2)
-    if label == 7:                                  # diagonal stripes, either direction
+    if label == 7:  # diagonal stripes, either direction
         diagonal = xx + yy if rng.rand() < 0.5 else xx - yy
         return inside_box & ((diagonal + phase) % (period * 1.4) < period * 0.7)
-    if label == 8:                                  # cross (a plus sign)
+    if label == 8:  # cross (a plus sign)
         return inside_box & ((np.abs(dy) <= width) | (np.abs(dx) <= width))
     # checkerboard
     cells = np.floor((yy + phase) / period) + np.floor((xx + phase) / period)
@@ -150,12 +173,13 @@ def write_cifar_batch(path: str, images: np.ndarray, labels: np.ndarray) -> None
     records = np.empty((len(labels), 1 + 3 * SIDE * SIDE), dtype=np.uint8)
     records[:, 0] = labels
     records[:, 1:] = images.transpose(0, 3, 1, 2).reshape(len(labels), -1)
-    with open(path, 'wb') as fout:
+    with open(path, "wb") as fout:
         fout.write(records.tobytes())
 
 
-def write_data_set(root: str, train_size: int, test_size: int,
-                   seed: int) -> Tuple[List[float], List[float]]:
+def write_data_set(
+    root: str, train_size: int, test_size: int, seed: int
+) -> Tuple[List[float], List[float]]:
     """Generate and write the batches; returns the training images' per-channel mean and std
     (in [0, 1], as ``transforms.Normalize`` wants them after ``ToTensor``)."""
     rng = np.random.RandomState(seed)
@@ -172,10 +196,10 @@ def write_data_set(root: str, train_size: int, test_size: int,
 
 # ---- the network and the training loop -----------------------------------------------------
 
+
 def build_net() -> ResNetV1:
     """A three-stage ResNet-V1 with one basic block per stage (about 78,000 parameters)."""
-    return ResNetV1(BasicBlockV1, [1, 1, 1], [16, 16, 32, 64], classes=len(CLASSES),
-                    thumbnail=True)
+    return ResNetV1(BasicBlockV1, [1, 1, 1], [16, 16, 32, 64], classes=len(CLASSES), thumbnail=True)
 
 
 def evaluate(net: gluon.Block, loader: gluon.data.DataLoader, ctx: mx.Context) -> float:
@@ -186,49 +210,64 @@ def evaluate(net: gluon.Block, loader: gluon.data.DataLoader, ctx: mx.Context) -
     return metric.get()[1]
 
 
-def make_loaders(args: argparse.Namespace, root: str, mean: List[float],
-                 std: List[float]) -> Tuple[gluon.data.DataLoader, gluon.data.DataLoader]:
+def make_loaders(
+    args: argparse.Namespace, root: str, mean: List[float], std: List[float]
+) -> Tuple[gluon.data.DataLoader, gluon.data.DataLoader]:
     """Training data flipped at random, both normalised with the training set's statistics."""
-    train_transform: Callable = transforms.Compose([transforms.RandomFlipLeftRight(),
-                                                    transforms.ToTensor(),
-                                                    transforms.Normalize(mean, std)])
-    test_transform: Callable = transforms.Compose([transforms.ToTensor(),
-                                                   transforms.Normalize(mean, std)])
+    train_transform: Callable = transforms.Compose(
+        [transforms.RandomFlipLeftRight(), transforms.ToTensor(), transforms.Normalize(mean, std)]
+    )
+    test_transform: Callable = transforms.Compose(
+        [transforms.ToTensor(), transforms.Normalize(mean, std)]
+    )
     train_set = gluon.data.vision.CIFAR10(root=root, train=True)
     test_set = gluon.data.vision.CIFAR10(root=root, train=False)
-    train_loader = gluon.data.DataLoader(train_set.transform_first(train_transform),
-                                         batch_size=args.batch_size, shuffle=True,
-                                         last_batch='discard', num_workers=args.num_workers)
-    test_loader = gluon.data.DataLoader(test_set.transform_first(test_transform),
-                                        batch_size=256, num_workers=args.num_workers)
-    print('cifar-like: %d training and %d test images of %s from %s, context %s'
-          % (len(train_set), len(test_set), 'x'.join(map(str, train_set[0][0].shape)), root,
-             args.ctx))
+    train_loader = gluon.data.DataLoader(
+        train_set.transform_first(train_transform),
+        batch_size=args.batch_size,
+        shuffle=True,
+        last_batch="discard",
+        num_workers=args.num_workers,
+    )
+    test_loader = gluon.data.DataLoader(
+        test_set.transform_first(test_transform), batch_size=256, num_workers=args.num_workers
+    )
+    print(
+        "cifar-like: %d training and %d test images of %s from %s, context %s"
+        % (len(train_set), len(test_set), "x".join(map(str, train_set[0][0].shape)), root, args.ctx)
+    )
     return train_loader, test_loader
 
 
 def train(args: argparse.Namespace, ctx: mx.Context) -> Dict[str, List[float]]:
-    root = os.path.join(args.out_dir, 'data')
+    root = os.path.join(args.out_dir, "data")
     mean, std = write_data_set(root, args.train_size, args.test_size, args.seed)
     train_loader, test_loader = make_loaders(args, root, mean, std)
 
     net = build_net()
     net.initialize(mx.init.Xavier(magnitude=2), ctx=ctx)
     net.hybridize()
-    schedule = mx.lr_scheduler.CosineScheduler(max_update=args.epochs * len(train_loader),
-                                               base_lr=args.lr, final_lr=args.lr / 100)
-    trainer = gluon.Trainer(net.collect_params(), 'sgd',
-                            {'lr_scheduler': schedule, 'momentum': 0.9, 'wd': 1e-4})
+    schedule = mx.lr_scheduler.CosineScheduler(
+        max_update=args.epochs * len(train_loader), base_lr=args.lr, final_lr=args.lr / 100
+    )
+    trainer = gluon.Trainer(
+        net.collect_params(), "sgd", {"lr_scheduler": schedule, "momentum": 0.9, "wd": 1e-4}
+    )
     loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     train_metric = mx.metric.Accuracy()
 
-    history: Dict[str, List[float]] = {'loss': [], 'train_acc': [], 'test_acc': []}
+    history: Dict[str, List[float]] = {"loss": [], "train_acc": [], "test_acc": []}
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
         train_metric.reset()
         loss_sum, count = 0.0, 0
-        bar = tqdm.tqdm(train_loader, desc='epoch %2d/%d' % (epoch, args.epochs),
-                        leave=False, disable=args.no_progress, file=sys.stdout)
+        bar = tqdm.tqdm(
+            train_loader,
+            desc="epoch %2d/%d" % (epoch, args.epochs),
+            leave=False,
+            disable=args.no_progress,
+            file=sys.stdout,
+        )
         for data, label in bar:
             data, label = data.as_in_context(ctx), label.as_in_context(ctx)
             with autograd.record():
@@ -239,41 +278,53 @@ def train(args: argparse.Namespace, ctx: mx.Context) -> Dict[str, List[float]]:
             loss_sum += loss.sum().asscalar()
             count += data.shape[0]
             train_metric.update([label], [output])
-            bar.set_postfix(loss='%.4f' % (loss_sum / count), lr='%.4f' % trainer.learning_rate,
-                            refresh=False)
-        history['loss'].append(loss_sum / count)
-        history['train_acc'].append(train_metric.get()[1])
-        history['test_acc'].append(evaluate(net, test_loader, ctx))
-        print('epoch %2d  loss %.4f  train acc %.4f  test acc %.4f  (%.1f s)'
-              % (epoch, history['loss'][-1], history['train_acc'][-1], history['test_acc'][-1],
-                 time.perf_counter() - start))
+            bar.set_postfix(
+                loss="%.4f" % (loss_sum / count), lr="%.4f" % trainer.learning_rate, refresh=False
+            )
+        history["loss"].append(loss_sum / count)
+        history["train_acc"].append(train_metric.get()[1])
+        history["test_acc"].append(evaluate(net, test_loader, ctx))
+        print(
+            "epoch %2d  loss %.4f  train acc %.4f  test acc %.4f  (%.1f s)"
+            % (
+                epoch,
+                history["loss"][-1],
+                history["train_acc"][-1],
+                history["test_acc"][-1],
+                time.perf_counter() - start,
+            )
+        )
 
-    params_file = os.path.join(args.out_dir, 'cifar_like_resnet.params')
+    params_file = os.path.join(args.out_dir, "cifar_like_resnet.params")
     net.save_parameters(params_file)
     reloaded = build_net()
     reloaded.load_parameters(params_file, ctx=ctx)
     reloaded.hybridize()
     reloaded_acc = evaluate(reloaded, test_loader, ctx)
-    print('saved %s; reloaded net test acc %.4f' % (params_file, reloaded_acc))
-    if reloaded_acc != history['test_acc'][-1]:
-        print('error: the reloaded parameters give test accuracy %.4f, the trained net %.4f'
-              % (reloaded_acc, history['test_acc'][-1]), file=sys.stderr)
+    print("saved %s; reloaded net test acc %.4f" % (params_file, reloaded_acc))
+    if reloaded_acc != history["test_acc"][-1]:
+        print(
+            "error: the reloaded parameters give test accuracy %.4f, the trained net %.4f"
+            % (reloaded_acc, history["test_acc"][-1]),
+            file=sys.stderr,
+        )
         sys.exit(1)
     return history
 
 
 def plot(history: Dict[str, List[float]], path: str) -> None:
     """Loss and accuracy per epoch, side by side, as a PNG."""
-    matplotlib.use('Agg')   # no display needed
+    matplotlib.use("Agg")  # no display needed
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
-    epochs = range(1, len(history['loss']) + 1)
+
+    epochs = range(1, len(history["loss"]) + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
-    ax_loss.plot(epochs, history['loss'], marker='o')
-    ax_loss.set(xlabel='epoch', ylabel='training loss', title='Softmax cross-entropy')
-    ax_acc.plot(epochs, history['train_acc'], marker='o', label='train')
-    ax_acc.plot(epochs, history['test_acc'], marker='s', label='test')
-    ax_acc.set(xlabel='epoch', ylabel='accuracy', title='Accuracy')
+    ax_loss.plot(epochs, history["loss"], marker="o")
+    ax_loss.set(xlabel="epoch", ylabel="training loss", title="Softmax cross-entropy")
+    ax_acc.plot(epochs, history["train_acc"], marker="o", label="train")
+    ax_acc.plot(epochs, history["test_acc"], marker="s", label="test")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
     ax_acc.legend()
     for axis in (ax_loss, ax_acc):
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -285,16 +336,18 @@ def plot(history: Dict[str, List[float]], path: str) -> None:
 def main() -> None:
     args = parse_args()
     ctx = pick_context(args.ctx)
-    np.random.seed(args.seed)          # DataLoader shuffling
-    mx.random.seed(args.seed)          # weight initialisation and random flips
+    np.random.seed(args.seed)  # DataLoader shuffling
+    mx.random.seed(args.seed)  # weight initialisation and random flips
     start = time.perf_counter()
     history = train(args, ctx)
     elapsed = time.perf_counter() - start
-    png = os.path.join(args.out_dir, 'cifar_like_training.png')
+    png = os.path.join(args.out_dir, "cifar_like_training.png")
     plot(history, png)
-    print('final test accuracy %.2f%% after %d epochs in %.1f s; plot written to %s'
-          % (100 * history['test_acc'][-1], args.epochs, elapsed, png))
+    print(
+        "final test accuracy %.2f%% after %d epochs in %.1f s; plot written to %s"
+        % (100 * history["test_acc"][-1], args.epochs, elapsed, png)
+    )
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

@@ -5,18 +5,29 @@ Port an MXNet script by changing its imports::
     import gluonlite as mx
     from gluonlite import nd, autograd, gluon, init
 """
+
 import sys as _sys
 
-from . import _core  # noqa: F401
-from . import base
-from .base import MXNetError
-from . import context
-from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
-from .context import get_num_threads, set_num_threads
-from . import ndarray
+from . import (
+    _core,  # noqa: F401
+    autograd,
+    base,
+    context,
+    ndarray,
+    random,
+)
 from . import ndarray as nd
-from . import autograd
-from . import random
+from .base import MXNetError
+from .context import (
+    Context,
+    cpu,
+    cpu_pinned,
+    current_context,
+    get_num_threads,
+    gpu,
+    num_gpus,
+    set_num_threads,
+)
 
 _sys.modules[__name__ + ".nd"] = ndarray
 
@@ -27,10 +38,21 @@ def __getattr__(name):
     # Gluon, init and friends are imported on first use: keeps `import gluonlite` fast and
     # lets the NDArray core stand alone.
     import importlib
-    aliases = {"init": "initializer", "initializer": "initializer", "gluon": "gluon",
-               "optimizer": "optimizer", "lr_scheduler": "lr_scheduler", "metric": "metric",
-               "util": "util", "test_utils": "test_utils", "recordio": "recordio",
-               "image": "image", "img": "image", "contrib": "contrib"}
+
+    aliases = {
+        "init": "initializer",
+        "initializer": "initializer",
+        "gluon": "gluon",
+        "optimizer": "optimizer",
+        "lr_scheduler": "lr_scheduler",
+        "metric": "metric",
+        "util": "util",
+        "test_utils": "test_utils",
+        "recordio": "recordio",
+        "image": "image",
+        "img": "image",
+        "contrib": "contrib",
+    }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)
         globals()[name] = module

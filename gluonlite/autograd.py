@@ -2,6 +2,7 @@
 
 The recording and training flags are thread-local and live in the C++ core.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -12,8 +13,20 @@ import numpy as np
 from . import _core
 from .base import MXNetTypeError, MXNetValueError
 
-__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training", "backward", "grad", "mark_variables", "Function"]
+__all__ = [
+    "record",
+    "pause",
+    "train_mode",
+    "predict_mode",
+    "is_recording",
+    "is_training",
+    "set_recording",
+    "set_training",
+    "backward",
+    "grad",
+    "mark_variables",
+    "Function",
+]
 
 
 def set_recording(is_recording: bool) -> bool:  # noqa: D401
@@ -44,10 +57,12 @@ class _RecordingStateScope:
     def __init__(self, is_record: Optional[bool], train_mode: Optional[bool]):
         # Checked here, before __enter__ changes any flag: a bad value must not leave the
         # thread recording for good.
-        if train_mode is not None and \
-                not isinstance(train_mode, (bool, np.bool_, numbers.Integral)):
-            raise MXNetTypeError("train_mode must be a bool, got %s %r"
-                                 % (type(train_mode).__name__, train_mode))
+        if train_mode is not None and not isinstance(
+            train_mode, (bool, np.bool_, numbers.Integral)
+        ):
+            raise MXNetTypeError(
+                "train_mode must be a bool, got %s %r" % (type(train_mode).__name__, train_mode)
+            )
         self._enter_record = is_record
         self._enter_train = train_mode
         self._prev_record = None
@@ -102,8 +117,14 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
         _core.backward(heads, head_grads, retain_graph, False)
 
 
-def grad(heads, variables, head_grads=None, retain_graph: Optional[bool] = None,
-         create_graph: bool = False, train_mode: bool = True):
+def grad(
+    heads,
+    variables,
+    head_grads=None,
+    retain_graph: Optional[bool] = None,
+    create_graph: bool = False,
+    train_mode: bool = True,
+):
     """Returns the gradients of ``heads`` with respect to ``variables`` (no ``.grad`` writes)."""
     single = not isinstance(variables, (list, tuple))
     heads = _as_list(heads)
@@ -123,11 +144,17 @@ def mark_variables(variables, gradients, grad_reqs="write") -> None:
     """Marks arrays as variables; their gradients land in ``gradients``' buffers on backward."""
     variables = _as_list(variables)
     gradients = _as_list(gradients)
-    reqs = _as_list(grad_reqs) if isinstance(grad_reqs, (list, tuple)) else [grad_reqs] * len(variables)
+    reqs = (
+        _as_list(grad_reqs)
+        if isinstance(grad_reqs, (list, tuple))
+        else [grad_reqs] * len(variables)
+    )
     if not len(variables) == len(gradients) == len(reqs):
-        raise MXNetValueError("mark_variables: got %d variables, %d gradients and %d grad_reqs; "
-                              "give one gradient buffer and one grad_req per variable"
-                              % (len(variables), len(gradients), len(reqs)))
+        raise MXNetValueError(
+            "mark_variables: got %d variables, %d gradients and %d grad_reqs; "
+            "give one gradient buffer and one grad_req per variable"
+            % (len(variables), len(gradients), len(reqs))
+        )
     for var, g, req in zip(variables, gradients, reqs):
         var.attach_grad(req)
         if req != "null":

@@ -1,4 +1,5 @@
 """Base definitions shared by every module (MXNet's ``mxnet.base``)."""
+
 from __future__ import annotations
 
 import os
@@ -6,8 +7,19 @@ import platform
 
 import numpy as np
 
-__all__ = ["MXNetError", "MXNetIndexError", "MXNetValueError", "MXNetTypeError", "NotImplementedForSymbol", "string_types", "numeric_types",
-           "integer_types", "mx_real_t", "data_dir_default", "data_dir"]
+__all__ = [
+    "MXNetError",
+    "MXNetIndexError",
+    "MXNetValueError",
+    "MXNetTypeError",
+    "NotImplementedForSymbol",
+    "string_types",
+    "numeric_types",
+    "integer_types",
+    "mx_real_t",
+    "data_dir_default",
+    "data_dir",
+]
 
 
 class MXNetError(RuntimeError):
@@ -41,11 +53,11 @@ mx_real_t = np.float32
 
 def data_dir_default() -> str:
     """Where downloads go unless ``MXNET_HOME`` says otherwise (``~/.mxnet``, as MXNet)."""
-    if platform.system() == 'Windows':
-        return os.path.join(os.environ.get('APPDATA', ''), 'mxnet')
-    return os.path.join(os.path.expanduser('~'), '.mxnet')
+    if platform.system() == "Windows":
+        return os.path.join(os.environ.get("APPDATA", ""), "mxnet")
+    return os.path.join(os.path.expanduser("~"), ".mxnet")
 
 
 def data_dir() -> str:
     """The data directory for downloads such as model-zoo weights: ``$MXNET_HOME`` or the default."""
-    return os.getenv('MXNET_HOME', data_dir_default())
+    return os.getenv("MXNET_HOME", data_dir_default())

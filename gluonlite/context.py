@@ -1,4 +1,5 @@
 """Devices (MXNet's ``Context``): ``cpu(i)``, ``gpu(i)``, ``current_context()``."""
+
 from __future__ import annotations
 
 import threading
@@ -6,8 +7,17 @@ from typing import Optional
 
 from . import _core
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus", "gpu_memory_info",
-           "get_num_threads", "set_num_threads"]
+__all__ = [
+    "Context",
+    "cpu",
+    "gpu",
+    "cpu_pinned",
+    "current_context",
+    "num_gpus",
+    "gpu_memory_info",
+    "get_num_threads",
+    "set_num_threads",
+]
 
 _DEVTYPE_NAMES = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
 _DEVTYPE_IDS = {name: code for code, name in _DEVTYPE_NAMES.items()}
@@ -39,8 +49,11 @@ class Context:
         return hash((self.device_typeid, self.device_id))
 
     def __eq__(self, other):
-        return (isinstance(other, Context) and self.device_typeid == other.device_typeid
-                and self.device_id == other.device_id)
+        return (
+            isinstance(other, Context)
+            and self.device_typeid == other.device_typeid
+            and self.device_id == other.device_id
+        )
 
     def __str__(self):
         return f"{self.device_type}({self.device_id})"
@@ -110,6 +123,7 @@ def set_num_threads(num_threads: int) -> None:
 def gpu_memory_info(device_id: int = 0):
     """Not tracked per device yet; raises MXNetError like MXNet does without a GPU."""
     from .base import MXNetError
+
     raise MXNetError(f"gpu_memory_info: gpu({device_id}) is not available")
 
 
@@ -118,4 +132,6 @@ def _as_context(ctx: Optional[Context]) -> Context:
         return current_context()
     if isinstance(ctx, Context):
         return ctx
-    raise TypeError(f"ctx must be a Context such as mx.cpu() or mx.gpu(0), got {type(ctx).__name__}")
+    raise TypeError(
+        f"ctx must be a Context such as mx.cpu() or mx.gpu(0), got {type(ctx).__name__}"
+    )

@@ -1,8 +1,9 @@
 """Global random state (MXNet's ``mxnet.random``)."""
+
 from __future__ import annotations
 
 from . import _core
-from .ndarray.random import (uniform, normal, randint, shuffle, randn, exponential)  # noqa: F401
+from .ndarray.random import exponential, normal, randint, randn, shuffle, uniform  # noqa: F401
 
 __all__ = ["seed", "uniform", "normal", "randint", "shuffle", "randn"]
 

@@ -14,6 +14,7 @@ never mistakes payload bytes for a chunk start. The reader puts the magic words 
 keeping OpenCV's BGR channel order for 3-channel arrays so records written by either
 library read back the same.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -26,37 +27,43 @@ import numpy as np
 
 from .base import MXNetError
 
-__all__ = ['MXRecordIO', 'MXIndexedRecordIO', 'IRHeader', 'pack', 'unpack', 'pack_img',
-           'unpack_img']
+__all__ = [
+    "MXRecordIO",
+    "MXIndexedRecordIO",
+    "IRHeader",
+    "pack",
+    "unpack",
+    "pack_img",
+    "unpack_img",
+]
 
-_MAGIC = 0xced7230a
-_MAGIC_BYTES = struct.pack('<I', _MAGIC)
+_MAGIC = 0xCED7230A
+_MAGIC_BYTES = struct.pack("<I", _MAGIC)
 _LENGTH_MASK = (1 << 29) - 1
 
 
 def _chunk_header(cflag: int, length: int) -> bytes:
-    return _MAGIC_BYTES + struct.pack('<I', (cflag << 29) | length)
+    return _MAGIC_BYTES + struct.pack("<I", (cflag << 29) | length)
 
 
 def _encode_record(buf: bytes) -> bytes:
     """The chunks that store ``buf`` as one record, padding included."""
     size = len(buf)
     if size >= 1 << 29:
-        raise MXNetError('RecordIO only accepts records of less than 2^29 bytes, got %d'
-                         % size)
+        raise MXNetError("RecordIO only accepts records of less than 2^29 bytes, got %d" % size)
     out = []
-    start = 0                                    # first payload byte not yet written
+    start = 0  # first payload byte not yet written
     pos = buf.find(_MAGIC_BYTES)
     while pos != -1:
-        if pos % 4 == 0:                         # only aligned occurrences split the record
+        if pos % 4 == 0:  # only aligned occurrences split the record
             out.append(_chunk_header(1 if start == 0 else 2, pos - start))
             out.append(buf[start:pos])
             start = pos + 4
         pos = buf.find(_MAGIC_BYTES, pos + 1)
     out.append(_chunk_header(3 if start else 0, size - start))
     out.append(buf[start:])
-    out.append(b'\0' * (-size % 4))
-    return b''.join(out)
+    out.append(b"\0" * (-size % 4))
+    return b"".join(out)
 
 
 class MXRecordIO:
@@ -77,18 +84,19 @@ class MXRecordIO:
 
     def open(self) -> None:
         """Opens the record file (for reading at its start, or truncated for writing)."""
-        if self.flag == 'w':
-            mode, self.writable = 'wb', True
-        elif self.flag == 'r':
-            mode, self.writable = 'rb', False
+        if self.flag == "w":
+            mode, self.writable = "wb", True
+        elif self.flag == "r":
+            mode, self.writable = "rb", False
         else:
-            raise ValueError('Invalid flag %s' % self.flag)
+            raise ValueError("Invalid flag %s" % self.flag)
         try:
             self._file = open(self.uri, mode)
         except OSError as err:
-            raise MXNetError('Cannot open RecordIO file "%s" for %s: %s'
-                             % (self.uri, 'writing' if self.writable else 'reading',
-                                err.strerror)) from None
+            raise MXNetError(
+                'Cannot open RecordIO file "%s" for %s: %s'
+                % (self.uri, "writing" if self.writable else "reading", err.strerror)
+            ) from None
         self.pid = current_process().pid
         self.is_open = True
 
@@ -100,12 +108,12 @@ class MXRecordIO:
         is_open = self.is_open
         self.close()
         state = dict(self.__dict__)
-        state['is_open'] = is_open
-        state['_file'] = None
+        state["is_open"] = is_open
+        state["_file"] = None
         return state
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
-        was_open = state['is_open']
+        was_open = state["is_open"]
         self.__dict__ = state
         self.is_open = False
         if was_open:
@@ -116,11 +124,11 @@ class MXRecordIO:
             if allow_reset:
                 self.reset()
             else:
-                raise RuntimeError('Forbidden operation in multiple processes')
+                raise RuntimeError("Forbidden operation in multiple processes")
 
     def close(self) -> None:
         """Closes the record file (a writer's records are then all on disk)."""
-        if not getattr(self, 'is_open', False):
+        if not getattr(self, "is_open", False):
             return
         self._file.close()
         self._file = None
@@ -137,8 +145,10 @@ class MXRecordIO:
         assert self.writable
         self._check_pid(allow_reset=False)
         if isinstance(buf, str):
-            raise TypeError('MXRecordIO.write takes bytes, not str: encode the text first '
-                            "(e.g. buf.encode('utf-8'))")
+            raise TypeError(
+                "MXRecordIO.write takes bytes, not str: encode the text first "
+                "(e.g. buf.encode('utf-8'))"
+            )
         self._file.write(_encode_record(bytes(buf)))
 
     def _read_chunk(self) -> Optional[Tuple[int, bytes]]:
@@ -147,19 +157,23 @@ class MXRecordIO:
         if not head:
             return None
         if len(head) < 8:
-            raise MXNetError('Invalid RecordIO file "%s": truncated chunk header at byte %d'
-                             % (self.uri, start))
-        magic, lrec = struct.unpack('<II', head)
+            raise MXNetError(
+                'Invalid RecordIO file "%s": truncated chunk header at byte %d' % (self.uri, start)
+            )
+        magic, lrec = struct.unpack("<II", head)
         if magic != _MAGIC:
-            raise MXNetError('Invalid RecordIO file "%s": no magic number 0xced7230a at '
-                             'byte %d (found 0x%08x)' % (self.uri, start, magic))
+            raise MXNetError(
+                'Invalid RecordIO file "%s": no magic number 0xced7230a at '
+                "byte %d (found 0x%08x)" % (self.uri, start, magic)
+            )
         length = lrec & _LENGTH_MASK
         padded = length + (-length % 4)
         body = self._file.read(padded)
         if len(body) < padded:
-            raise MXNetError('Invalid RecordIO file "%s": the record at byte %d says %d bytes '
-                             'but the file ends after %d' % (self.uri, start, length,
-                                                             len(body)))
+            raise MXNetError(
+                'Invalid RecordIO file "%s": the record at byte %d says %d bytes '
+                "but the file ends after %d" % (self.uri, start, length, len(body))
+            )
         return lrec >> 29, body[:length]
 
     def read(self) -> Optional[bytes]:
@@ -173,18 +187,24 @@ class MXRecordIO:
         if cflag == 0:
             return part
         if cflag != 1:
-            raise MXNetError('Invalid RecordIO file "%s": a record starts with a '
-                             'continuation chunk (cflag %d)' % (self.uri, cflag))
+            raise MXNetError(
+                'Invalid RecordIO file "%s": a record starts with a '
+                "continuation chunk (cflag %d)" % (self.uri, cflag)
+            )
         parts = [part]
         while cflag != 3:
             chunk = self._read_chunk()
             if chunk is None:
-                raise MXNetError('Invalid RecordIO file "%s": the file ends inside a '
-                                 'multi-part record' % self.uri)
+                raise MXNetError(
+                    'Invalid RecordIO file "%s": the file ends inside a '
+                    "multi-part record" % self.uri
+                )
             cflag, part = chunk
             if cflag not in (2, 3):
-                raise MXNetError('Invalid RecordIO file "%s": multi-part record broken by a '
-                                 'chunk with cflag %d' % (self.uri, cflag))
+                raise MXNetError(
+                    'Invalid RecordIO file "%s": multi-part record broken by a '
+                    "chunk with cflag %d" % (self.uri, cflag)
+                )
             parts.append(part)
         return _MAGIC_BYTES.join(parts)
 
@@ -211,25 +231,27 @@ class MXIndexedRecordIO(MXRecordIO):
         self.fidx = open(self.idx_path, self.flag)
         if not self.writable:
             for line_no, line in enumerate(self.fidx, 1):
-                fields = line.strip().split('\t')
-                if fields == ['']:
+                fields = line.strip().split("\t")
+                if fields == [""]:
                     continue
                 if len(fields) < 2:
-                    raise MXNetError('Invalid index file "%s": line %d is %r, expected '
-                                     '"key<TAB>offset"' % (self.idx_path, line_no, line))
+                    raise MXNetError(
+                        'Invalid index file "%s": line %d is %r, expected '
+                        '"key<TAB>offset"' % (self.idx_path, line_no, line)
+                    )
                 key = self.key_type(fields[0])
                 self.idx[key] = int(fields[1])
                 self.keys.append(key)
 
     def close(self) -> None:
-        if not getattr(self, 'is_open', False):
+        if not getattr(self, "is_open", False):
             return
         super().close()
         self.fidx.close()
 
     def __getstate__(self) -> Dict[str, Any]:
         state = super().__getstate__()
-        state['fidx'] = None
+        state["fidx"] = None
         return state
 
     def seek(self, idx: Any) -> None:
@@ -253,16 +275,16 @@ class MXIndexedRecordIO(MXRecordIO):
         key = self.key_type(idx)
         pos = self.tell()
         self.write(buf)
-        self.fidx.write('%s\t%d\n' % (str(key), pos))
+        self.fidx.write("%s\t%d\n" % (str(key), pos))
         self.idx[key] = pos
         self.keys.append(key)
 
 
-IRHeader = namedtuple('HEADER', ['flag', 'label', 'id', 'id2'])
+IRHeader = namedtuple("HEADER", ["flag", "label", "id", "id2"])
 IRHeader.__doc__ = """Image-record header: ``flag`` (label count, set by ``pack``), ``label``
 (a float, or an array of floats), ``id`` and ``id2`` (the high bits of the id, usually 0)."""
 
-_IR_FORMAT = 'IfQQ'
+_IR_FORMAT = "IfQQ"
 _IR_SIZE = struct.calcsize(_IR_FORMAT)
 
 
@@ -281,13 +303,15 @@ def pack(header: Any, s: bytes) -> bytes:
 def unpack(s: bytes) -> Tuple[Any, bytes]:
     """Splits a packed record into its ``IRHeader`` and the payload."""
     if len(s) < _IR_SIZE:
-        raise struct.error('unpack requires a buffer of %d bytes: the record holds only %d, '
-                           'too short for an IRHeader' % (_IR_SIZE, len(s)))
+        raise struct.error(
+            "unpack requires a buffer of %d bytes: the record holds only %d, "
+            "too short for an IRHeader" % (_IR_SIZE, len(s))
+        )
     header = IRHeader(*struct.unpack(_IR_FORMAT, s[:_IR_SIZE]))
     s = s[_IR_SIZE:]
     if header.flag > 0:
         header = header._replace(label=np.frombuffer(s, np.float32, header.flag))
-        s = s[header.flag * 4:]
+        s = s[header.flag * 4 :]
     return header, s
 
 
@@ -297,15 +321,17 @@ def unpack_img(s: bytes, iscolor: int = -1) -> Tuple[Any, np.ndarray]:
     ``iscolor`` follows OpenCV: -1 keeps the file's channels, 0 gives grey (HxW), 1 BGR.
     """
     from .image._codec import decode_numpy
+
     header, payload = unpack(s)
     return header, decode_numpy(payload, iscolor, bgr=True)
 
 
-def pack_img(header: Any, img: np.ndarray, quality: int = 95, img_fmt: str = '.jpg') -> bytes:
+def pack_img(header: Any, img: np.ndarray, quality: int = 95, img_fmt: str = ".jpg") -> bytes:
     """Encodes ``img`` (numpy HxW grey or HxWx3 BGR, as OpenCV) and packs it with ``header``.
 
     ``quality`` is the JPEG quality (0-100) or the PNG compression level (0-9); values
     outside are clamped, as OpenCV does.
     """
     from .image._codec import encode_numpy
+
     return pack(header, encode_numpy(img, quality, img_fmt))

@@ -1,4 +1,5 @@
 """Testing helpers used by MXNet scripts (a subset of ``mxnet.test_utils``)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,14 @@ from . import _core
 from .context import Context, cpu, gpu
 from .ndarray import NDArray
 
-__all__ = ["list_gpus", "default_context", "set_default_context", "almost_equal",
-           "assert_almost_equal", "same"]
+__all__ = [
+    "list_gpus",
+    "default_context",
+    "set_default_context",
+    "almost_equal",
+    "assert_almost_equal",
+    "same",
+]
 
 _default_ctx = cpu()
 
@@ -40,13 +47,31 @@ def same(a, b) -> bool:
 
 def almost_equal(a, b, rtol=None, atol=None, equal_nan=False, use_broadcast=True) -> bool:
     """Whether two arrays are equal within tolerances (defaults 1e-5 relative, 1e-20 absolute)."""
-    return np.allclose(_np(a), _np(b), rtol=1e-5 if rtol is None else rtol,
-                       atol=1e-20 if atol is None else atol, equal_nan=equal_nan)
+    return np.allclose(
+        _np(a),
+        _np(b),
+        rtol=1e-5 if rtol is None else rtol,
+        atol=1e-20 if atol is None else atol,
+        equal_nan=equal_nan,
+    )
 
 
-def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=False,
-                        use_broadcast=True, mismatches=(10, 10)) -> None:
+def assert_almost_equal(
+    a,
+    b,
+    rtol=None,
+    atol=None,
+    names=("a", "b"),
+    equal_nan=False,
+    use_broadcast=True,
+    mismatches=(10, 10),
+) -> None:
     """Raises AssertionError naming the worst element when the arrays differ."""
-    np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5 if rtol is None else rtol,
-                               atol=1e-20 if atol is None else atol, equal_nan=equal_nan,
-                               err_msg=f"{names[0]} and {names[1]} differ")
+    np.testing.assert_allclose(
+        _np(a),
+        _np(b),
+        rtol=1e-5 if rtol is None else rtol,
+        atol=1e-20 if atol is None else atol,
+        equal_nan=equal_nan,
+        err_msg=f"{names[0]} and {names[1]} differ",
+    )

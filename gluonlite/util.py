@@ -1,4 +1,5 @@
 """Utilities (MXNet's ``mxnet.util``)."""
+
 from __future__ import annotations
 
 from . import _core
@@ -14,4 +15,5 @@ def get_gpu_count() -> int:
 def get_gpu_memory(gpu_dev_id: int):
     """Not tracked per device; raises MXNetError like MXNet without that GPU."""
     from .base import MXNetError
+
     raise MXNetError(f"get_gpu_memory: gpu({gpu_dev_id}) is not available")

@@ -19,26 +19,32 @@ def child_env(**extra) -> dict:
     return env
 
 
-def run_example(script: str, *args: str, needs=('tqdm', 'matplotlib'), timeout: float = 120):
+def run_example(script: str, *args: str, needs=("tqdm", "matplotlib"), timeout: float = 120):
     """Runs examples/<script> with --no-progress in a child that imports the gluonlite under
     test (never the source tree); skips when one of the example's extras is missing."""
     import subprocess
     import sys
+
     for module in needs:
         pytest.importorskip(module)
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return subprocess.run([sys.executable, os.path.join(repo, 'examples', script), '--no-progress',
-                           *args], capture_output=True, text=True, timeout=timeout,
-                          env=child_env(), cwd=GLUONLITE_HOME)
+    return subprocess.run(
+        [sys.executable, os.path.join(repo, "examples", script), "--no-progress", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=child_env(),
+        cwd=GLUONLITE_HOME,
+    )
 
 
 def run_example_asking_for_a_gpu(script: str, out_dir, **kwargs):
     """Runs the example with --ctx gpu on a machine without one: it must exit 2 and say so."""
     if gluonlite.context.num_gpus() > 0:
-        pytest.skip('a GPU is present')
-    result = run_example(script, '--ctx', 'gpu', '--out-dir', str(out_dir), **kwargs)
+        pytest.skip("a GPU is present")
+    result = run_example(script, "--ctx", "gpu", "--out-dir", str(out_dir), **kwargs)
     assert result.returncode == 2
-    assert 'no CUDA GPU is usable here' in result.stderr and '--ctx cpu' in result.stderr
+    assert "no CUDA GPU is usable here" in result.stderr and "--ctx cpu" in result.stderr
     return result
 
 
@@ -53,11 +59,18 @@ except ImportError:  # hypothesis is a test extra; tests that need it import it 
 else:
     _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
     # "ci" (the default): few examples from a fixed seed, so a CI run is fast and repeatable.
-    settings.register_profile("ci", max_examples=100, derandomize=True, database=None,
-                              deadline=None, suppress_health_check=_QUIET)
+    settings.register_profile(
+        "ci",
+        max_examples=100,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=_QUIET,
+    )
     # "long": GLUONLITE_FUZZ=long or --hypothesis-profile=long, for local fuzzing runs.
-    settings.register_profile("long", max_examples=3000, deadline=None,
-                              suppress_health_check=_QUIET)
+    settings.register_profile(
+        "long", max_examples=3000, deadline=None, suppress_health_check=_QUIET
+    )
     settings.load_profile("long" if os.environ.get("GLUONLITE_FUZZ") == "long" else "ci")
 
 

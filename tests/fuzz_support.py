@@ -3,6 +3,7 @@
 The number of examples per test comes from the hypothesis profile chosen in conftest.py:
 "ci" by default, "long" with GLUONLITE_FUZZ=long or --hypothesis-profile=long.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,24 +12,25 @@ from hypothesis.extra import numpy as hnp
 
 from gluonlite import nd
 
-FLOATS = ['float32', 'float64', 'float16']
-INTS = ['int8', 'uint8', 'int32', 'int64']
+FLOATS = ["float32", "float64", "float16"]
+INTS = ["int8", "uint8", "int32", "int64"]
 # (rtol, atol) per dtype for results computed in a different order or precision than numpy.
-TOLERANCE = {'float16': (2e-3, 2e-3), 'float32': (2e-5, 1e-5), 'float64': (1e-12, 1e-12)}
+TOLERANCE = {"float16": (2e-3, 2e-3), "float32": (2e-5, 1e-5), "float64": (1e-12, 1e-12)}
 
 
 def shapes(min_dims=0, max_dims=4, min_side=0, max_side=4):
     """Shapes including 0-d and zero-size dimensions."""
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
-                            max_side=max_side)
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 def elements(dtype, lo=-10.0, hi=10.0, full_int_range=False):
     """Values of ``dtype`` in [lo, hi]; integers over the whole type when full_int_range."""
     dt = np.dtype(dtype)
-    if dt.kind == 'f':
+    if dt.kind == "f":
         return st.floats(lo, hi, width=8 * dt.itemsize, allow_subnormal=False)
-    if dt.kind == 'b':
+    if dt.kind == "b":
         return st.booleans()
     info = np.iinfo(dt)
     if full_int_range:
@@ -53,10 +55,15 @@ def assert_matches(got, want: np.ndarray, scale: float = 1.0) -> None:
     assert got.shape == want.shape, (got.shape, want.shape)
     assert np.dtype(got.dtype) == want.dtype, (got.dtype, want.dtype)
     values = got.asnumpy()
-    if want.dtype.kind == 'f':
+    if want.dtype.kind == "f":
         rtol, atol = TOLERANCE[want.dtype.name]
-        np.testing.assert_allclose(values.astype(np.float64), want.astype(np.float64),
-                                   rtol=rtol * scale, atol=atol * scale, equal_nan=True)
+        np.testing.assert_allclose(
+            values.astype(np.float64),
+            want.astype(np.float64),
+            rtol=rtol * scale,
+            atol=atol * scale,
+            equal_nan=True,
+        )
     else:
         np.testing.assert_array_equal(values, want)
 

@@ -1,4 +1,5 @@
 """A local HTTP server for download tests: 127.0.0.1 only, in a thread, serving a tmp folder."""
+
 import http.server
 import threading
 
@@ -8,16 +9,16 @@ import pytest
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the server's folder; ``/drop/<n>`` promises n bytes, sends half and hangs up."""
 
-    requests = []   # paths asked for, shared by the test and the server thread
+    requests = []  # paths asked for, shared by the test and the server thread
 
     def do_GET(self):
         type(self).requests.append(self.path)
-        if self.path.startswith('/drop/'):
-            size = int(self.path.split('/')[-1])
+        if self.path.startswith("/drop/"):
+            size = int(self.path.split("/")[-1])
             self.send_response(200)
-            self.send_header('Content-Length', str(size))
+            self.send_header("Content-Length", str(size))
             self.end_headers()
-            self.wfile.write(b'x' * (size // 2))
+            self.wfile.write(b"x" * (size // 2))
             self.wfile.flush()
             self.close_connection = True
             return
@@ -30,16 +31,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture
 def server(tmp_path):
     """(base URL ending in '/', served folder); ``Handler.requests`` lists the paths asked."""
-    served = tmp_path / 'served'
+    served = tmp_path / "served"
     served.mkdir()
     Handler.requests = []
 
     def handler(*args, **kwargs):
         return Handler(*args, directory=str(served), **kwargs)
 
-    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    yield 'http://127.0.0.1:%d/' % httpd.server_address[1], served
+    yield "http://127.0.0.1:%d/" % httpd.server_address[1], served
     httpd.shutdown()
     httpd.server_close()

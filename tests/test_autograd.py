@@ -1,21 +1,31 @@
 """Autograd: gradients of every elementwise op against float64 finite differences,
 recording state, grad_req, retain_graph, and MXNet's error cases."""
+
 import threading
 
 import numpy as np
 import pytest
+from conftest import numeric_grad
 
 from gluonlite import autograd, nd
 from gluonlite.base import MXNetError
 
-from conftest import numeric_grad
-
 UNARY = {
-    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "square": np.square, "tanh": np.tanh,
-    "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "relu": lambda v: np.maximum(v, 0),
-    "abs": np.abs, "sin": np.sin, "cos": np.cos, "reciprocal": lambda v: 1 / v,
-    "rsqrt": lambda v: 1 / np.sqrt(v), "softsign": lambda v: v / (1 + np.abs(v)),
-    "softrelu": lambda v: np.log1p(np.exp(v)), "negative": lambda v: -v,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "square": np.square,
+    "tanh": np.tanh,
+    "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+    "relu": lambda v: np.maximum(v, 0),
+    "abs": np.abs,
+    "sin": np.sin,
+    "cos": np.cos,
+    "reciprocal": lambda v: 1 / v,
+    "rsqrt": lambda v: 1 / np.sqrt(v),
+    "softsign": lambda v: v / (1 + np.abs(v)),
+    "softrelu": lambda v: np.log1p(np.exp(v)),
+    "negative": lambda v: -v,
 }
 
 
@@ -36,9 +46,13 @@ def test_unary_gradients_match_finite_differences(name):
 
 
 BINARY = {
-    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
-    "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
-    "maximum": np.maximum, "minimum": np.minimum,
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: a / b,
+    "power": lambda a, b: a**b,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
 }
 
 
@@ -61,12 +75,20 @@ def test_binary_gradients_with_broadcasting(name, shapes):
     np.testing.assert_allclose(b.grad.asnumpy(), gb, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("expr,ref", [
-    ("x + 2", lambda v: v + 2), ("2 - x", lambda v: 2 - v), ("x * 3", lambda v: v * 3),
-    ("3 / x", lambda v: 3 / v), ("x / 4", lambda v: v / 4), ("x ** 3", lambda v: v ** 3),
-    ("2 ** x", lambda v: 2 ** v), ("nd.maximum(x, 1)", lambda v: np.maximum(v, 1)),
-    ("nd.clip(x, 0.6, 1.5)", lambda v: np.clip(v, 0.6, 1.5)),
-])
+@pytest.mark.parametrize(
+    "expr,ref",
+    [
+        ("x + 2", lambda v: v + 2),
+        ("2 - x", lambda v: 2 - v),
+        ("x * 3", lambda v: v * 3),
+        ("3 / x", lambda v: 3 / v),
+        ("x / 4", lambda v: v / 4),
+        ("x ** 3", lambda v: v**3),
+        ("2 ** x", lambda v: 2**v),
+        ("nd.maximum(x, 1)", lambda v: np.maximum(v, 1)),
+        ("nd.clip(x, 0.6, 1.5)", lambda v: np.clip(v, 0.6, 1.5)),
+    ],
+)
 def test_scalar_operator_gradients(expr, ref):
     x0 = np.array([0.3, 0.8, 1.2, 1.9])
     x = nd.array(x0, dtype="float64")
@@ -74,8 +96,9 @@ def test_scalar_operator_gradients(expr, ref):
     with autograd.record():
         y = eval(expr, {"x": x, "nd": nd}).sum()
     y.backward()
-    np.testing.assert_allclose(x.grad.asnumpy(), numeric_grad(lambda v: float(ref(v).sum()), x0),
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        x.grad.asnumpy(), numeric_grad(lambda v: float(ref(v).sum()), x0), rtol=1e-6, atol=1e-8
+    )
 
 
 def test_shape_op_gradients():
@@ -232,13 +255,18 @@ def test_recording_flag_is_thread_local():
     assert seen == [False]
 
 
-@pytest.mark.parametrize("expr,second", [
-    ("nd.exp(x)", lambda v: np.exp(v)), ("nd.sqrt(x)", lambda v: -0.25 * v ** -1.5),
-    ("nd.sigmoid(x)", lambda v: (lambda s: s * (1 - s) * (1 - 2 * s))(1 / (1 + np.exp(-v)))),
-    ("nd.tanh(x)", lambda v: -2 * np.tanh(v) * (1 - np.tanh(v) ** 2)),
-    ("1 / x", lambda v: 2 / v ** 3), ("x / (x + 1)", lambda v: -2 / (v + 1) ** 3),
-    ("2 ** x", lambda v: np.log(2) ** 2 * 2 ** v),
-])
+@pytest.mark.parametrize(
+    "expr,second",
+    [
+        ("nd.exp(x)", lambda v: np.exp(v)),
+        ("nd.sqrt(x)", lambda v: -0.25 * v**-1.5),
+        ("nd.sigmoid(x)", lambda v: (lambda s: s * (1 - s) * (1 - 2 * s))(1 / (1 + np.exp(-v)))),
+        ("nd.tanh(x)", lambda v: -2 * np.tanh(v) * (1 - np.tanh(v) ** 2)),
+        ("1 / x", lambda v: 2 / v**3),
+        ("x / (x + 1)", lambda v: -2 / (v + 1) ** 3),
+        ("2 ** x", lambda v: np.log(2) ** 2 * 2**v),
+    ],
+)
 def test_second_order_through_ops_that_reuse_their_output(expr, second):
     x0 = np.array([0.4, 1.1, 2.3])
     x = nd.array(x0, dtype="float64")

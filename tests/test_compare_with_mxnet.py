@@ -1,4 +1,5 @@
 """tools/compare_with_mxnet.py: which lines count as random, and how outputs are compared."""
+
 import importlib.util
 import os
 
@@ -7,7 +8,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _tool():
     spec = importlib.util.spec_from_file_location(
-        "compare_with_mxnet", os.path.join(ROOT, "tools", "compare_with_mxnet.py"))
+        "compare_with_mxnet", os.path.join(ROOT, "tools", "compare_with_mxnet.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -40,8 +42,9 @@ def test_random_array_with_another_shape_is_reported():
 
 def test_values_outside_random_arrays_must_match():
     actual = RUN_A.replace("done 3", "done 4")
-    assert _tool().compare(RUN_A, actual, [2, 3]) == ["line 6: 3 != 4\n  expected: done 3\n"
-                                                       "  actual:   done 4"]
+    assert _tool().compare(RUN_A, actual, [2, 3]) == [
+        "line 6: 3 != 4\n  expected: done 3\n  actual:   done 4"
+    ]
 
 
 def test_extra_output_is_reported():

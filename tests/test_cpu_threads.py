@@ -1,5 +1,6 @@
 """The CPU thread pool: one pool shared by gluonlite's loops and OpenBLAS, its thread-count
 controls, and the GEMM-then-elementwise regression that two spinning pools once caused."""
+
 import os
 import statistics
 import subprocess
@@ -9,11 +10,10 @@ import time
 
 import numpy as np
 import pytest
+from conftest import GLUONLITE_HOME, child_env
 
 import gluonlite as mx
 from gluonlite import nd
-
-from conftest import GLUONLITE_HOME, child_env
 
 
 @pytest.fixture
@@ -24,49 +24,75 @@ def threads():
     mx.set_num_threads(before)
 
 
-def _child_threads(env=None, prelude=''):
-    code = prelude + 'import gluonlite as mx; print(mx.get_num_threads())'
+def _child_threads(env=None, prelude=""):
+    code = prelude + "import gluonlite as mx; print(mx.get_num_threads())"
     base = child_env()
-    for name in ('OMP_NUM_THREADS', 'MXNET_CPU_WORKER_NTHREADS'):
+    for name in ("OMP_NUM_THREADS", "MXNET_CPU_WORKER_NTHREADS"):
         base.pop(name, None)
     base.update(env or {})
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=60, env=base, cwd=GLUONLITE_HOME)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=base,
+        cwd=GLUONLITE_HOME,
+    )
     assert out.returncode == 0, out.stderr
     return int(out.stdout)
 
 
 def test_default_is_the_cpus_this_process_may_use():
     assert _child_threads() == len(os.sched_getaffinity(0))
-    assert _child_threads(prelude='import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); ') == 1
+    assert (
+        _child_threads(
+            prelude="import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        )
+        == 1
+    )
 
 
 def test_omp_num_threads_is_honoured_then_mxnet_cpu_worker_nthreads():
-    assert _child_threads({'OMP_NUM_THREADS': '3'}) == 3
-    assert _child_threads({'OMP_NUM_THREADS': '5,2'}) == 5  # a nested list: the outer level
-    assert _child_threads({'MXNET_CPU_WORKER_NTHREADS': '4'}) == 4
-    assert _child_threads({'OMP_NUM_THREADS': '2', 'MXNET_CPU_WORKER_NTHREADS': '4'}) == 2
+    assert _child_threads({"OMP_NUM_THREADS": "3"}) == 3
+    assert _child_threads({"OMP_NUM_THREADS": "5,2"}) == 5  # a nested list: the outer level
+    assert _child_threads({"MXNET_CPU_WORKER_NTHREADS": "4"}) == 4
+    assert _child_threads({"OMP_NUM_THREADS": "2", "MXNET_CPU_WORKER_NTHREADS": "4"}) == 2
     # unusable values fall back to the CPU count
-    assert _child_threads({'OMP_NUM_THREADS': 'many'}) == len(os.sched_getaffinity(0))
-    assert _child_threads({'OMP_NUM_THREADS': '0'}) == len(os.sched_getaffinity(0))
+    assert _child_threads({"OMP_NUM_THREADS": "many"}) == len(os.sched_getaffinity(0))
+    assert _child_threads({"OMP_NUM_THREADS": "0"}) == len(os.sched_getaffinity(0))
 
 
 def test_importing_changes_no_environment_variable():
-    code = ('import os; before = dict(os.environ); import gluonlite; '
-            'print(dict(os.environ) == before)')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=60, env=child_env(), cwd=GLUONLITE_HOME)
-    assert out.stdout.strip() == 'True', out.stderr
+    code = (
+        "import os; before = dict(os.environ); import gluonlite; print(dict(os.environ) == before)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=child_env(),
+        cwd=GLUONLITE_HOME,
+    )
+    assert out.stdout.strip() == "True", out.stderr
 
 
 def test_no_openmp_runtime_is_loaded():
     # One pool: gluonlite brings no libgomp whose spinning team could fight OpenBLAS.
-    code = ('import gluonlite as mx; from gluonlite import nd; '
-            '(nd.dot(nd.ones((300, 300)), nd.ones((300, 300))) + 1).sum().asscalar(); '
-            'print(any("libgomp" in line or "libiomp" in line for line in open("/proc/self/maps")))')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=60, env=child_env(), cwd=GLUONLITE_HOME)
-    assert out.stdout.strip() == 'False', out.stderr
+    code = (
+        "import gluonlite as mx; from gluonlite import nd; "
+        "(nd.dot(nd.ones((300, 300)), nd.ones((300, 300))) + 1).sum().asscalar(); "
+        'print(any("libgomp" in line or "libiomp" in line for line in open("/proc/self/maps")))'
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=child_env(),
+        cwd=GLUONLITE_HOME,
+    )
+    assert out.stdout.strip() == "False", out.stderr
 
 
 def test_set_num_threads_changes_the_count_and_results_do_not(threads):
@@ -79,8 +105,10 @@ def test_set_num_threads_changes_the_count_and_results_do_not(threads):
         mx.set_num_threads(n)
         assert mx.get_num_threads() == n
         assert mx.context.get_num_threads() == n
-        results[n] = (nd.dot(nd.array(a), nd.array(b)).asnumpy(),
-                      nd.relu(nd.array(x) * 2 + 1).asnumpy())
+        results[n] = (
+            nd.dot(nd.array(a), nd.array(b)).asnumpy(),
+            nd.relu(nd.array(x) * 2 + 1).asnumpy(),
+        )
     expected_dot = a.astype(np.float64) @ b.astype(np.float64)
     for n, (dot, relu) in results.items():
         np.testing.assert_allclose(dot, expected_dot, rtol=1e-4, atol=1e-4)
@@ -88,16 +116,19 @@ def test_set_num_threads_changes_the_count_and_results_do_not(threads):
         np.testing.assert_array_equal(dot, results[1][0])  # splitting M/N keeps each sum
 
 
-@pytest.mark.parametrize('bad, cls, text', [
-    (0, ValueError, 'set_num_threads: 0 threads is out of range; give 1 to 256'),
-    (-3, ValueError, 'set_num_threads: -3 threads is out of range'),
-    (10**30, ValueError, 'out of range'),
-    (2.0, TypeError, 'set_num_threads: expected an int, got float'),
-    ('2', TypeError, 'expected an int, got str'),
-])
+@pytest.mark.parametrize(
+    "bad, cls, text",
+    [
+        (0, ValueError, "set_num_threads: 0 threads is out of range; give 1 to 256"),
+        (-3, ValueError, "set_num_threads: -3 threads is out of range"),
+        (10**30, ValueError, "out of range"),
+        (2.0, TypeError, "set_num_threads: expected an int, got float"),
+        ("2", TypeError, "expected an int, got str"),
+    ],
+)
 def test_set_num_threads_rejects_bad_counts(threads, bad, cls, text):
     before = mx.get_num_threads()
-    with pytest.raises(cls, match=text.replace('(', r'\(')):
+    with pytest.raises(cls, match=text.replace("(", r"\(")):
         mx.set_num_threads(bad)
     assert mx.get_num_threads() == before
 
@@ -132,11 +163,19 @@ def test_gemm_then_elementwise_is_not_pathologically_slow(threads):
 
 def test_idle_workers_sleep():
     # After work, the pool's workers poll briefly and then sleep: an idle process holds no core.
-    code = ('import time; from gluonlite import nd; a = nd.ones((1000, 1000)); '
-            '[(nd.dot(a, a) + a).sum().asscalar() for _ in range(3)]; time.sleep(0.05); '
-            'c0 = time.process_time(); time.sleep(0.5); print(time.process_time() - c0)')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=60, env=child_env(OMP_NUM_THREADS='2'), cwd=GLUONLITE_HOME)
+    code = (
+        "import time; from gluonlite import nd; a = nd.ones((1000, 1000)); "
+        "[(nd.dot(a, a) + a).sum().asscalar() for _ in range(3)]; time.sleep(0.05); "
+        "c0 = time.process_time(); time.sleep(0.5); print(time.process_time() - c0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=child_env(OMP_NUM_THREADS="2"),
+        cwd=GLUONLITE_HOME,
+    )
     assert out.returncode == 0, out.stderr
     assert float(out.stdout) < 0.1  # CPU seconds used over half a second of sleep
 
@@ -147,8 +186,9 @@ def test_threads_sharing_the_pool_get_correct_results(threads):
     mx.set_num_threads(2)
     rng = np.random.default_rng(1)
     mats = [rng.standard_normal((200, 200)).astype(np.float32) for _ in range(4)]
-    expected = [float(np.maximum(m.astype(np.float64) @ m.astype(np.float64) + 1, 0).sum())
-                for m in mats]
+    expected = [
+        float(np.maximum(m.astype(np.float64) @ m.astype(np.float64) + 1, 0).sum()) for m in mats
+    ]
     errors, got = [], {}
 
     def work(i):
@@ -164,7 +204,7 @@ def test_threads_sharing_the_pool_get_correct_results(threads):
         t.start()
     for t in workers:
         t.join(timeout=120)
-        assert not t.is_alive(), 'a thread hung'
+        assert not t.is_alive(), "a thread hung"
     assert not errors, errors
     for i in range(4):
         assert got[i] == pytest.approx(expected[i], rel=1e-4)
@@ -183,12 +223,16 @@ def test_convolution_gemms_inside_parallel_tasks(threads):
     np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-4)
     # and BLAS is multi-threaded again afterwards: a large GEMM still matches numpy
     a = rng.standard_normal((512, 512)).astype(np.float32)
-    np.testing.assert_allclose(nd.dot(nd.array(a), nd.array(a)).asnumpy(),
-                               a.astype(np.float64) @ a.astype(np.float64), rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        nd.dot(nd.array(a), nd.array(a)).asnumpy(),
+        a.astype(np.float64) @ a.astype(np.float64),
+        rtol=1e-3,
+        atol=1e-3,
+    )
 
 
 def test_forked_child_runs_parallel_ops_and_gemms():
-    code = '''
+    code = """
 import os, numpy as np
 from gluonlite import nd
 a = nd.ones((600, 600))
@@ -199,7 +243,13 @@ if pid == 0:
     os._exit(0 if ok else 3)
 _, status = os.waitpid(pid, 0)
 print(os.waitstatus_to_exitcode(status))
-'''
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=60, env=child_env(OMP_NUM_THREADS='2'), cwd=GLUONLITE_HOME)
-    assert out.stdout.strip() == '0', out.stderr
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=child_env(OMP_NUM_THREADS="2"),
+        cwd=GLUONLITE_HOME,
+    )
+    assert out.stdout.strip() == "0", out.stderr

@@ -1,4 +1,5 @@
 """A process forked after parallel work must still run ops (GNU OpenMP is not fork-safe)."""
+
 import multiprocessing as mp
 
 import numpy as np
@@ -12,8 +13,10 @@ def _child_sum(q):
     q.put(float((x * 2).sum().asscalar()))
 
 
-@pytest.mark.skipif(not hasattr(mp, "get_context") or "fork" not in mp.get_all_start_methods(),
-                    reason="needs fork()")
+@pytest.mark.skipif(
+    not hasattr(mp, "get_context") or "fork" not in mp.get_all_start_methods(),
+    reason="needs fork()",
+)
 def test_forked_child_runs_parallel_sized_ops():
     big = nd.ones((1 << 20,))
     assert (big + big).sum().asscalar() == 2 * (1 << 20)  # parent starts the OpenMP pool

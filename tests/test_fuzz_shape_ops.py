@@ -4,12 +4,14 @@ reshape (with MXNet's codes 0, -1, -2, -3, -4 and reverse=), transpose, swapaxes
 expand_dims, squeeze, flatten, concat, stack, split, broadcast_to, slice_axis, basic
 indexing and assignment, on random shapes including 0-d and zero-size dims.
 """
+
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from fuzz_support import FLOATS, INTS, arrays, assert_matches, elements, shapes, to_nd
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from fuzz_support import FLOATS, INTS, arrays, assert_matches, elements, shapes, to_nd
 from gluonlite import autograd, nd
 from gluonlite.base import MXNetError, MXNetIndexError
 
@@ -17,10 +19,11 @@ DTYPES = st.sampled_from(FLOATS + INTS)
 
 
 def _shape_text(shape):
-    return '\\(' + ', '.join(map(str, shape)) + (',' if len(shape) == 1 else '') + '\\)'
+    return "\\(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + "\\)"
 
 
 # ---- creation ----------------------------------------------------------------------------
+
 
 @given(shape=shapes(), dtype=DTYPES, value=st.integers(-5, 5))
 def test_zeros_ones_full_have_the_shape_dtype_and_value(shape, dtype, value):
@@ -29,8 +32,13 @@ def test_zeros_ones_full_have_the_shape_dtype_and_value(shape, dtype, value):
     assert_matches(nd.full(shape, value, dtype=dtype), np.full(shape, value).astype(dtype))
 
 
-@given(start=st.integers(-20, 20), length=st.integers(0, 20), step=st.integers(-3, 3).filter(bool),
-       repeat=st.integers(1, 3), dtype=st.sampled_from(['float32', 'float64', 'int32', 'int64']))
+@given(
+    start=st.integers(-20, 20),
+    length=st.integers(0, 20),
+    step=st.integers(-3, 3).filter(bool),
+    repeat=st.integers(1, 3),
+    dtype=st.sampled_from(["float32", "float64", "int32", "int64"]),
+)
 def test_arange_matches_numpy(start, length, step, repeat, dtype):
     stop = start + length * step
     want = np.repeat(np.arange(start, stop, step), repeat).astype(dtype)
@@ -38,6 +46,7 @@ def test_arange_matches_numpy(start, length, step, repeat, dtype):
 
 
 # ---- reshape -------------------------------------------------------------------------------
+
 
 def _prime_factors(d):
     out, p = [], 2
@@ -61,10 +70,11 @@ def _same_size_shape(data, shape):
     ndim = data.draw(st.integers(0 if n == 1 else 1, 4))
     if ndim == 0:
         return ()
-    cuts = sorted(data.draw(st.lists(st.integers(0, len(factors)), min_size=ndim - 1,
-                                     max_size=ndim - 1)))
+    cuts = sorted(
+        data.draw(st.lists(st.integers(0, len(factors)), min_size=ndim - 1, max_size=ndim - 1))
+    )
     bounds = [0] + cuts + [len(factors)]
-    return tuple(int(np.prod(factors[bounds[i]:bounds[i + 1]])) for i in range(ndim))
+    return tuple(int(np.prod(factors[bounds[i] : bounds[i + 1]])) for i in range(ndim))
 
 
 @given(data=st.data(), shape=shapes(), dtype=DTYPES, reverse=st.booleans())
@@ -85,30 +95,34 @@ def test_reshape_with_codes_0_and_minus_1_matches_numpy(data, shape, dtype, reve
 
 @given(data=st.data(), shape=shapes(min_dims=2, min_side=1), code=st.sampled_from([-2, -3, -4]))
 def test_reshape_codes_minus_2_3_4_match_their_definition(data, shape, code):
-    x = data.draw(arrays('float32', shape))
+    x = data.draw(arrays("float32", shape))
     i = data.draw(st.integers(0, len(shape) - 2))
     if code == -2:  # copy all remaining dims
         spec, want = shape[:i] + (-2,), shape
     elif code == -3:  # merge two dims
-        spec = shape[:i] + (-3,) + shape[i + 2:]
-        want = shape[:i] + (shape[i] * shape[i + 1],) + shape[i + 2:]
+        spec = shape[:i] + (-3,) + shape[i + 2 :]
+        want = shape[:i] + (shape[i] * shape[i + 1],) + shape[i + 2 :]
     else:  # split one dim into two, one of them inferred
         a = data.draw(st.sampled_from([f for f in range(1, shape[i] + 1) if shape[i] % f == 0]))
-        spec = shape[:i] + (-4, a, -1) + shape[i + 1:]
-        want = shape[:i] + (a, shape[i] // a) + shape[i + 1:]
+        spec = shape[:i] + (-4, a, -1) + shape[i + 1 :]
+        want = shape[:i] + (a, shape[i] // a) + shape[i + 1 :]
     assert_matches(nd.reshape(to_nd(x), spec), x.reshape(want))
 
 
 @given(shape=shapes(), extra=st.integers(1, 3))
 def test_reshape_to_a_different_size_is_an_error(shape, extra):
     n = int(np.prod(shape))
-    with pytest.raises(MXNetError, match=rf"^reshape: cannot reshape array of shape "
-                                         rf"{_shape_text(shape)} \({n} elements\) into shape "
-                                         rf"\({n + extra},\) \({n + extra} elements\)"):
+    with pytest.raises(
+        MXNetError,
+        match=rf"^reshape: cannot reshape array of shape "
+        rf"{_shape_text(shape)} \({n} elements\) into shape "
+        rf"\({n + extra},\) \({n + extra} elements\)",
+    ):
         nd.zeros(shape).reshape((n + extra,))
 
 
 # ---- axis permutations --------------------------------------------------------------------
+
 
 @given(data=st.data(), shape=shapes(), dtype=DTYPES)
 def test_transpose_and_swapaxes_match_numpy(data, shape, dtype):
@@ -130,8 +144,11 @@ def test_expand_dims_and_squeeze_match_numpy(data, shape, dtype):
     nd_ = len(shape)
     axis = data.draw(st.integers(-nd_ - 1, nd_))
     assert_matches(nd.expand_dims(to_nd(x), axis), np.expand_dims(x, axis))
-    with pytest.raises(MXNetIndexError, match=rf"^expand_dims: axis {nd_ + 1} is out of range for "
-                                              rf"an array of {nd_} dimension\(s\)"):
+    with pytest.raises(
+        MXNetIndexError,
+        match=rf"^expand_dims: axis {nd_ + 1} is out of range for "
+        rf"an array of {nd_} dimension\(s\)",
+    ):
         nd.expand_dims(to_nd(x), nd_ + 1)
     assert_matches(nd.squeeze(to_nd(x)), np.squeeze(x))
     ones = [i for i, d in enumerate(shape) if d == 1]
@@ -141,7 +158,9 @@ def test_expand_dims_and_squeeze_match_numpy(data, shape, dtype):
     others = [i for i, d in enumerate(shape) if d != 1]
     if others:
         a = data.draw(st.sampled_from(others))
-        with pytest.raises(MXNetError, match=rf"^squeeze: cannot squeeze axis {a} of size {shape[a]}"):
+        with pytest.raises(
+            MXNetError, match=rf"^squeeze: cannot squeeze axis {a} of size {shape[a]}"
+        ):
             nd.squeeze(to_nd(x), axis=a)
 
 
@@ -152,18 +171,27 @@ def test_flatten_keeps_the_first_axis(data, shape, dtype):
     assert_matches(nd.flatten(to_nd(x)), want)
 
 
-@given(op=st.sampled_from(['concat', 'split', 'swapaxes', 'slice_axis', 'take', 'squeeze']))
+@given(op=st.sampled_from(["concat", "split", "swapaxes", "slice_axis", "take", "squeeze"]))
 def test_axis_ops_reject_a_0d_array_by_name(op):
     s = nd.array(np.float32(1.5))
-    calls = {'concat': lambda: nd.concat(s, s, dim=0), 'split': lambda: nd.split(s, 1, axis=0),
-             'swapaxes': lambda: nd.swapaxes(s, 0, 0), 'slice_axis': lambda: nd.slice_axis(s, 0, 0, 1),
-             'take': lambda: nd.take(s, nd.array([0]), axis=0), 'squeeze': lambda: nd.squeeze(s, axis=0)}
-    with pytest.raises(MXNetIndexError, match=rf"^{op}: axis 0 is out of range for a 0-d array, "
-                                              r"which has no axes"):
+    calls = {
+        "concat": lambda: nd.concat(s, s, dim=0),
+        "split": lambda: nd.split(s, 1, axis=0),
+        "swapaxes": lambda: nd.swapaxes(s, 0, 0),
+        "slice_axis": lambda: nd.slice_axis(s, 0, 0, 1),
+        "take": lambda: nd.take(s, nd.array([0]), axis=0),
+        "squeeze": lambda: nd.squeeze(s, axis=0),
+    }
+    with pytest.raises(
+        MXNetIndexError,
+        match=rf"^{op}: axis 0 is out of range for a 0-d array, "
+        r"which has no axes",
+    ):
         calls[op]()
 
 
 # ---- joining and splitting ------------------------------------------------------------------
+
 
 @given(data=st.data(), shape=shapes(min_dims=1), dtype=DTYPES, count=st.integers(1, 3))
 def test_concat_and_stack_match_numpy(data, shape, dtype, count):
@@ -173,10 +201,14 @@ def test_concat_and_stack_match_numpy(data, shape, dtype, count):
         part_shape = list(shape)
         part_shape[axis] = data.draw(st.integers(0, 3))
         parts.append(data.draw(arrays(dtype, tuple(part_shape))))
-    assert_matches(nd.concat(*[to_nd(p) for p in parts], dim=axis), np.concatenate(parts, axis=axis))
+    assert_matches(
+        nd.concat(*[to_nd(p) for p in parts], dim=axis), np.concatenate(parts, axis=axis)
+    )
     same = [data.draw(arrays(dtype, shape)) for _ in range(count)]
     new_axis = data.draw(st.integers(-len(shape) - 1, len(shape)))
-    assert_matches(nd.stack(*[to_nd(p) for p in same], axis=new_axis), np.stack(same, axis=new_axis))
+    assert_matches(
+        nd.stack(*[to_nd(p) for p in same], axis=new_axis), np.stack(same, axis=new_axis)
+    )
     if count > 1:
         other = (axis + 1) % len(shape) if len(shape) > 1 else None
         if other is not None:
@@ -202,8 +234,11 @@ def test_split_matches_numpy(data, shape, dtype):
     uneven = [n for n in range(1, 6) if size % n != 0]
     if uneven:
         bad = data.draw(st.sampled_from(uneven))
-        with pytest.raises(MXNetError, match=rf"^split: axis {axis % len(shape)} of size {size} "
-                                             rf"cannot be split evenly into {bad} parts"):
+        with pytest.raises(
+            MXNetError,
+            match=rf"^split: axis {axis % len(shape)} of size {size} "
+            rf"cannot be split evenly into {bad} parts",
+        ):
             nd.split(to_nd(x), bad, axis=axis)
 
 
@@ -211,7 +246,8 @@ def test_split_matches_numpy(data, shape, dtype):
 def test_broadcast_to_matches_numpy(data, shape, dtype, lead):
     x = data.draw(arrays(dtype, shape))
     target = tuple(data.draw(st.integers(0, 3)) for _ in range(lead)) + tuple(
-        data.draw(st.integers(1, 3)) if d == 1 else d for d in shape)  # 0 there keeps the dim
+        data.draw(st.integers(1, 3)) if d == 1 else d for d in shape
+    )  # 0 there keeps the dim
     assert_matches(nd.broadcast_to(to_nd(x), target), np.broadcast_to(x, target))
     if not lead and shape:  # MXNet's code 0 keeps the input's dimension
         spec = tuple(0 if data.draw(st.booleans()) else d for d in target)
@@ -226,11 +262,17 @@ def test_slice_axis_matches_numpy_slicing(data, shape, dtype):
     n = shape[axis]
     begin = data.draw(st.integers(-n, n))
     end = data.draw(st.none() | st.integers(-n, n))
-    b, e = begin % n if n and begin < 0 else begin, n if end is None else (end + n if end < 0 else end)
+    b, e = (
+        begin % n if n and begin < 0 else begin,
+        n if end is None else (end + n if end < 0 else end),
+    )
     call = lambda: nd.slice_axis(to_nd(x), axis, begin, end)
     if b > e:
-        with pytest.raises(MXNetIndexError, match=rf"^slice_axis: range \[{b}, {e}\) is out of bounds "
-                                                  rf"for axis {axis % len(shape)} of size {n}"):
+        with pytest.raises(
+            MXNetIndexError,
+            match=rf"^slice_axis: range \[{b}, {e}\) is out of bounds "
+            rf"for axis {axis % len(shape)} of size {n}",
+        ):
             call()
         return
     index = [slice(None)] * len(shape)
@@ -239,6 +281,7 @@ def test_slice_axis_matches_numpy_slicing(data, shape, dtype):
 
 
 # ---- indexing -------------------------------------------------------------------------------
+
 
 def _mxnet_view(a):  # MXNet's legacy arrays never become 0-d through indexing
     return a.reshape(1) if a.ndim == 0 else a
@@ -260,9 +303,11 @@ def test_assignment_through_an_index_matches_numpy(data, shape, dtype, scalar):
         value = data.draw(elements(dtype, lo=-5, hi=5))
         got_value = value
     else:
-        value_shape = data.draw(hnp.broadcastable_shapes(target_shape, min_side=0, max_side=5,
-                                                         max_dims=len(target_shape)).filter(
-            lambda v: np.broadcast_shapes(v, target_shape) == target_shape))
+        value_shape = data.draw(
+            hnp.broadcastable_shapes(
+                target_shape, min_side=0, max_side=5, max_dims=len(target_shape)
+            ).filter(lambda v: np.broadcast_shapes(v, target_shape) == target_shape)
+        )
         value = data.draw(arrays(dtype, value_shape))
         got_value = to_nd(value)
     want = x.copy()
@@ -279,19 +324,26 @@ def test_out_of_range_and_too_many_indices_are_index_errors(shape, extra, negati
     with pytest.raises(IndexError, match=rf"^index {i} is out of bounds for axis 0 with size {n}"):
         nd.zeros(shape)[i]
     key = (0,) * (len(shape) + 1)
-    with pytest.raises(IndexError, match=rf"^too many indices \({len(key)}\) for an array of shape"):
+    with pytest.raises(
+        IndexError, match=rf"^too many indices \({len(key)}\) for an array of shape"
+    ):
         nd.zeros(shape)[key]
 
 
-@given(shape=shapes(min_dims=1).filter(lambda s: 0 in s), op=st.sampled_from(
-    ['reshape', 'flatten', 'expand_dims', 'squeeze', 'transpose']))
+@given(
+    shape=shapes(min_dims=1).filter(lambda s: 0 in s),
+    op=st.sampled_from(["reshape", "flatten", "expand_dims", "squeeze", "transpose"]),
+)
 def test_gradients_through_shape_ops_of_zero_size_arrays(shape, op):
     x = nd.zeros(shape)
     x.attach_grad()
-    forms = {'reshape': lambda a: a.reshape((-1,)), 'flatten': nd.flatten,
-             'expand_dims': lambda a: nd.expand_dims(a, 0).reshape((-1,)),
-             'squeeze': lambda a: nd.squeeze(nd.expand_dims(a, -1)).reshape((-1,)),
-             'transpose': lambda a: a.T.reshape((-1,))}
+    forms = {
+        "reshape": lambda a: a.reshape((-1,)),
+        "flatten": nd.flatten,
+        "expand_dims": lambda a: nd.expand_dims(a, 0).reshape((-1,)),
+        "squeeze": lambda a: nd.squeeze(nd.expand_dims(a, -1)).reshape((-1,)),
+        "transpose": lambda a: a.T.reshape((-1,)),
+    }
     with autograd.record():
         y = forms[op](x).sum()
     y.backward()

@@ -1,10 +1,10 @@
 """where, take (and x[int_array]), one_hot, pick: values vs numpy, gradients, errors."""
+
 import numpy as np
 import pytest
+from conftest import numeric_grad
 
 from gluonlite import autograd, nd
-
-from conftest import numeric_grad
 
 
 def test_where_matches_numpy_with_broadcast():
@@ -62,7 +62,9 @@ def test_integer_array_indexing():
 def test_one_hot_and_pick():
     oh = nd.one_hot(nd.array([0, 2, 1]), 3)
     np.testing.assert_array_equal(oh.asnumpy(), np.eye(3)[[0, 2, 1]])
-    assert nd.one_hot(nd.array([1]), 2, on_value=5, off_value=-1, dtype="int32").asnumpy().tolist() == [[-1, 5]]
+    assert nd.one_hot(
+        nd.array([1]), 2, on_value=5, off_value=-1, dtype="int32"
+    ).asnumpy().tolist() == [[-1, 5]]
     data = nd.array([[1, 2, 3], [4, 5, 6]])
     assert nd.pick(data, nd.array([2, 0])).asnumpy().tolist() == [3, 4]
     assert nd.pick(data, nd.array([1, 0, 1]), axis=0).asnumpy().tolist() == [4, 2, 6]

@@ -1,4 +1,5 @@
 """numpy and DLPack interchange."""
+
 import numpy as np
 import pytest
 
@@ -34,7 +35,9 @@ def test_capsule_round_trip_and_single_use():
     assert x.__dlpack_device__() == (1, 0)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int8", "uint8", "int32", "int64", "bool"])
+@pytest.mark.parametrize(
+    "dtype", ["float32", "float64", "float16", "int8", "uint8", "int32", "int64", "bool"]
+)
 def test_dlpack_all_dtypes(dtype):
     src = np.array([1, 0, 1], dtype=dtype)
     back = np.from_dlpack(nd.from_dlpack(src))

@@ -1,6 +1,7 @@
 """dot, batch_dot and FullyConnected: values against numpy (float64), gradients against central
 finite differences, MXNet's shape rules and our error messages; on a GPU, both GEMM paths
 (cuBLAS and the tiled fallback kernel) against the CPU."""
+
 import itertools
 import re
 
@@ -29,8 +30,9 @@ def dot_ref(a, b, ta=False, tb=False):
         return np.array([a @ b])
     A = a.reshape(a.shape[0], -1).T if ta else a.reshape(-1, a.shape[-1])
     B = b.reshape(-1, b.shape[-1]).T if tb else b.reshape(b.shape[0], -1)
-    shape = ((a.shape[1:] if ta else a.shape[:-1]) if a.ndim > 1 else ()) + \
-            ((b.shape[:-1] if tb else b.shape[1:]) if b.ndim > 1 else ())
+    shape = ((a.shape[1:] if ta else a.shape[:-1]) if a.ndim > 1 else ()) + (
+        (b.shape[:-1] if tb else b.shape[1:]) if b.ndim > 1 else ()
+    )
     return (A @ B).reshape(shape)
 
 
@@ -82,6 +84,7 @@ def forward_np(op):
 
 # ---- dot -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("ta,tb", TRANSPOSES)
 def test_dot_matrix_matches_numpy_for_every_transpose(ta, tb):
     a = rand(*stored_shape((3, 5), ta))
@@ -97,17 +100,20 @@ def test_dot_of_two_vectors_has_shape_1_like_mxnet():
     assert y.asnumpy().tolist() == [32.0]
 
 
-@pytest.mark.parametrize("a_shape,b_shape,ta,tb,out_shape", [
-    ((3,), (3, 4), False, False, (4,)),
-    ((3,), (3, 4), True, False, (4,)),     # a 1-D lhs reads the same either way
-    ((3,), (4, 3), False, True, (4,)),
-    ((4, 3), (3,), False, False, (4,)),
-    ((3, 4), (3,), True, False, (4,)),
-    ((2, 3, 4), (4, 5, 6), False, False, (2, 3, 5, 6)),
-    ((2, 3, 4), (2, 5, 6), True, False, (3, 4, 5, 6)),
-    ((2, 3, 4), (5, 6, 4), False, True, (2, 3, 5, 6)),
-    ((2, 3, 4), (5, 6, 2), True, True, (3, 4, 5, 6)),
-])
+@pytest.mark.parametrize(
+    "a_shape,b_shape,ta,tb,out_shape",
+    [
+        ((3,), (3, 4), False, False, (4,)),
+        ((3,), (3, 4), True, False, (4,)),  # a 1-D lhs reads the same either way
+        ((3,), (4, 3), False, True, (4,)),
+        ((4, 3), (3,), False, False, (4,)),
+        ((3, 4), (3,), True, False, (4,)),
+        ((2, 3, 4), (4, 5, 6), False, False, (2, 3, 5, 6)),
+        ((2, 3, 4), (2, 5, 6), True, False, (3, 4, 5, 6)),
+        ((2, 3, 4), (5, 6, 4), False, True, (2, 3, 5, 6)),
+        ((2, 3, 4), (5, 6, 2), True, True, (3, 4, 5, 6)),
+    ],
+)
 def test_dot_nd_follows_mxnet_shape_rules(a_shape, b_shape, ta, tb, out_shape):
     a, b = rand(*a_shape), rand(*b_shape, seed=1)
     y = nd.dot(f64(a), f64(b), transpose_a=ta, transpose_b=tb)
@@ -134,13 +140,18 @@ def test_dot_reads_transposed_and_sliced_views_correctly():
     a, b, c = rand(5, 3), rand(5, 6, seed=1), rand(6, 2, seed=2)
     a_t = nd.transpose(f64(a))  # (3, 5) stored transposed
     np.testing.assert_allclose(nd.dot(a_t, f64(b)).asnumpy(), a.T @ b, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(nd.dot(f64(b), a_t, transpose_a=True, transpose_b=True).asnumpy(),
-                               b.T @ a, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        nd.dot(f64(b), a_t, transpose_a=True, transpose_b=True).asnumpy(),
+        b.T @ a,
+        rtol=1e-12,
+        atol=1e-12,
+    )
     rows = f64(b)[1:4]  # starts inside the buffer
     np.testing.assert_allclose(nd.dot(rows, f64(c)).asnumpy(), b[1:4] @ c, rtol=1e-12, atol=1e-12)
     cols = f64(b)[:, 1:4]  # rows 6 apart
-    np.testing.assert_allclose(nd.dot(f64(a).T, cols).asnumpy(), a.T @ b[:, 1:4], rtol=1e-12,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        nd.dot(f64(a).T, cols).asnumpy(), a.T @ b[:, 1:4], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_dot_rejects_integer_dtype_with_type_error():
@@ -157,14 +168,20 @@ def test_dot_shape_mismatch_names_op_and_both_shapes():
 
 
 def test_dot_cannot_transpose_vectors():
-    with pytest.raises(MXNetError, match=r"dot: cannot transpose 1-D vectors \(shapes \(3,\) and "
-                                         r"\(3,\), transpose_a=True, transpose_b=False\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"dot: cannot transpose 1-D vectors \(shapes \(3,\) and "
+        r"\(3,\), transpose_a=True, transpose_b=False\)",
+    ):
         nd.dot(nd.ones((3,)), nd.ones((3,)), transpose_a=True)
 
 
 def test_dot_rejects_mixed_dtypes():
-    with pytest.raises(MXNetError, match=r"dot: lhs and rhs have different dtypes \(float64 vs "
-                                         r"float32\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"dot: lhs and rhs have different dtypes \(float64 vs "
+        r"float32\)",
+    ):
         nd.dot(nd.ones((2, 3), dtype="float64"), nd.ones((3, 2), dtype="float32"))
 
 
@@ -180,13 +197,16 @@ def test_dot_gradient_matches_finite_differences(ta, tb):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("a_shape,b_shape,ta,tb", [
-    ((2, 3, 4), (4, 2), False, False),
-    ((2, 3, 4), (2, 5), True, False),
-    ((2, 3), (2, 2, 3), False, True),
-    ((4,), (4, 3), False, False),
-    ((3,), (3,), False, False),
-])
+@pytest.mark.parametrize(
+    "a_shape,b_shape,ta,tb",
+    [
+        ((2, 3, 4), (4, 2), False, False),
+        ((2, 3, 4), (2, 5), True, False),
+        ((2, 3), (2, 2, 3), False, True),
+        ((4,), (4, 3), False, False),
+        ((3,), (3,), False, False),
+    ],
+)
 def test_dot_nd_gradient_matches_finite_differences(a_shape, b_shape, ta, tb):
     a, b = rand(*a_shape), rand(*b_shape, seed=1)
     op = lambda x, y: nd.dot(x, y, transpose_a=ta, transpose_b=tb)
@@ -198,6 +218,7 @@ def test_dot_nd_gradient_matches_finite_differences(a_shape, b_shape, ta, tb):
 
 
 # ---- batch_dot -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("ta,tb", TRANSPOSES)
 def test_batch_dot_matches_numpy_for_every_transpose(ta, tb):
@@ -221,11 +242,14 @@ def test_batch_dot_reads_swapped_axes_view():
     np.testing.assert_allclose(y.asnumpy(), a @ b.transpose(0, 2, 1), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("a_shape,b_shape,fragment", [
-    ((2, 3, 4), (3, 4, 5), "leading batch dimensions must be equal"),
-    ((2, 3, 4), (2, 5, 5), "4 elements in the lhs but 5 in the rhs"),
-    ((3, 4), (4, 5), "at least 3"),
-])
+@pytest.mark.parametrize(
+    "a_shape,b_shape,fragment",
+    [
+        ((2, 3, 4), (3, 4, 5), "leading batch dimensions must be equal"),
+        ((2, 3, 4), (2, 5, 5), "4 elements in the lhs but 5 in the rhs"),
+        ((3, 4), (4, 5), "at least 3"),
+    ],
+)
 def test_batch_dot_bad_shapes_name_op_and_both_shapes(a_shape, b_shape, fragment):
     with pytest.raises(MXNetError) as err:
         nd.batch_dot(nd.ones(a_shape), nd.ones(b_shape))
@@ -248,19 +272,29 @@ def test_batch_dot_gradient_matches_finite_differences(ta, tb):
 
 # ---- FullyConnected ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("x_shape,flatten,out_shape", [
-    ((4, 6), True, (4, 3)),
-    ((4, 2, 3), True, (4, 3)),
-    ((4, 2, 6), False, (4, 2, 3)),
-    ((6,), False, (3,)),
-])
+
+@pytest.mark.parametrize(
+    "x_shape,flatten,out_shape",
+    [
+        ((4, 6), True, (4, 3)),
+        ((4, 2, 3), True, (4, 3)),
+        ((4, 2, 6), False, (4, 2, 3)),
+        ((6,), False, (3,)),
+    ],
+)
 @pytest.mark.parametrize("with_bias", [True, False])
 def test_fully_connected_matches_numpy(x_shape, flatten, out_shape, with_bias):
     x = rand(*x_shape)
     w = rand(3, 6, seed=1)
     b = rand(3, seed=2) if with_bias else None
-    y = nd.FullyConnected(f64(x), f64(w), f64(b) if with_bias else None, num_hidden=3,
-                          no_bias=not with_bias, flatten=flatten)
+    y = nd.FullyConnected(
+        f64(x),
+        f64(w),
+        f64(b) if with_bias else None,
+        num_hidden=3,
+        no_bias=not with_bias,
+        flatten=flatten,
+    )
     assert y.shape == out_shape
     np.testing.assert_allclose(y.asnumpy(), fc_ref(x, w, b, flatten), rtol=1e-12, atol=1e-12)
 
@@ -274,37 +308,70 @@ def test_fully_connected_float32_wide_layer():
 
 def test_fully_connected_float16():
     x, w, b = rand(4, 10), rand(3, 10, seed=1), rand(3, seed=2)
-    y = nd.FullyConnected(nd.array(x, dtype="float16"), nd.array(w, dtype="float16"),
-                          nd.array(b, dtype="float16"), num_hidden=3)
+    y = nd.FullyConnected(
+        nd.array(x, dtype="float16"),
+        nd.array(w, dtype="float16"),
+        nd.array(b, dtype="float16"),
+        num_hidden=3,
+    )
     assert y.dtype == np.float16
     h = lambda v: v.astype(np.float16).astype(np.float64)
-    np.testing.assert_allclose(y.asnumpy().astype(np.float64), h(x) @ h(w).T + h(b),
-                               rtol=2e-3, atol=2e-2)
+    np.testing.assert_allclose(
+        y.asnumpy().astype(np.float64), h(x) @ h(w).T + h(b), rtol=2e-3, atol=2e-2
+    )
 
 
-@pytest.mark.parametrize("x_shape,w_shape,b_shape,num_hidden,message", [
-    ((2, 21), (256, 20), (256,), 256,
-     "FullyConnected: input has 21 features (shape (2, 21)) but weight expects 20 "
-     "(weight shape (256, 20))"),
-    ((2, 3, 4), (5, 10), (5,), 5,
-     "FullyConnected: input has 12 features (shape (2, 3, 4), flattened to (2, 12)) but "
-     "weight expects 10 (weight shape (5, 10))"),
-    ((2, 20), (256, 20), (255,), 255,
-     "FullyConnected: weight must have shape (num_hidden, in_units) = (255, in_units), "
-     "got (256, 20)"),
-    ((2, 20), (256, 20), (255,), 256,
-     "FullyConnected: bias must have shape (num_hidden,) = (256,), got (255,)"),
-])
+@pytest.mark.parametrize(
+    "x_shape,w_shape,b_shape,num_hidden,message",
+    [
+        (
+            (2, 21),
+            (256, 20),
+            (256,),
+            256,
+            "FullyConnected: input has 21 features (shape (2, 21)) but weight expects 20 "
+            "(weight shape (256, 20))",
+        ),
+        (
+            (2, 3, 4),
+            (5, 10),
+            (5,),
+            5,
+            "FullyConnected: input has 12 features (shape (2, 3, 4), flattened to (2, 12)) but "
+            "weight expects 10 (weight shape (5, 10))",
+        ),
+        (
+            (2, 20),
+            (256, 20),
+            (255,),
+            255,
+            "FullyConnected: weight must have shape (num_hidden, in_units) = (255, in_units), "
+            "got (256, 20)",
+        ),
+        (
+            (2, 20),
+            (256, 20),
+            (255,),
+            256,
+            "FullyConnected: bias must have shape (num_hidden,) = (256,), got (255,)",
+        ),
+    ],
+)
 def test_fully_connected_bad_shapes_message(x_shape, w_shape, b_shape, num_hidden, message):
     with pytest.raises(MXNetError, match=re.escape(message)):
-        nd.FullyConnected(nd.ones(x_shape), nd.ones(w_shape), nd.ones(b_shape),
-                          num_hidden=num_hidden)
+        nd.FullyConnected(
+            nd.ones(x_shape), nd.ones(w_shape), nd.ones(b_shape), num_hidden=num_hidden
+        )
 
 
 def test_fully_connected_rejects_integer_dtype_with_type_error():
     with pytest.raises(TypeError, match="FullyConnected"):
-        nd.FullyConnected(nd.ones((2, 3), dtype="int32"), nd.ones((4, 3), dtype="int32"),
-                          nd.ones((4,), dtype="int32"), num_hidden=4)
+        nd.FullyConnected(
+            nd.ones((2, 3), dtype="int32"),
+            nd.ones((4, 3), dtype="int32"),
+            nd.ones((4,), dtype="int32"),
+            num_hidden=4,
+        )
 
 
 @pytest.mark.parametrize("x_shape,flatten", [((3, 4), True), ((3, 2, 2), True), ((2, 3, 4), False)])
@@ -360,8 +427,9 @@ def test_fully_connected_gradient_is_differentiable_with_create_graph():
         z = (dx * dx).sum()
     z.backward()
     # dx = ones(3, 2) W, every row equal to W's column sums s; z = 3 |s|^2, dz/dW = 6 s per row.
-    np.testing.assert_allclose(weight.grad.asnumpy(), 6 * np.tile(w.sum(axis=0), (2, 1)),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        weight.grad.asnumpy(), 6 * np.tile(w.sum(axis=0), (2, 1)), rtol=1e-12, atol=1e-12
+    )
 
 
 def test_dot_gradient_is_differentiable_with_create_graph():
@@ -375,8 +443,9 @@ def test_dot_gradient_is_differentiable_with_create_graph():
         z = (da * da).sum()
     z.backward()
     # da = ones(2, 4) B^T, every row equal to B's row sums r; z = 2 |r|^2, dz/dB = 4 r per column.
-    np.testing.assert_allclose(rhs.grad.asnumpy(), 4 * np.tile(b.sum(axis=1)[:, None], (1, 4)),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        rhs.grad.asnumpy(), 4 * np.tile(b.sum(axis=1)[:, None], (1, 4)), rtol=1e-12, atol=1e-12
+    )
 
 
 # ---- GPU: both GEMM paths against the CPU --------------------------------------------------
@@ -408,8 +477,11 @@ def test_gpu_dot_matches_cpu(gemm_path, dtype, ta, tb):
     # Sizes straddle the 64x64x16 tiles of the fallback kernel.
     a = rand(*stored_shape((70, 33), ta))
     b = rand(*stored_shape((33, 130), tb), seed=1)
-    want = nd.dot(nd.array(a, dtype=dtype), nd.array(b, dtype=dtype), transpose_a=ta,
-                  transpose_b=tb).asnumpy().astype(np.float64)
+    want = (
+        nd.dot(nd.array(a, dtype=dtype), nd.array(b, dtype=dtype), transpose_a=ta, transpose_b=tb)
+        .asnumpy()
+        .astype(np.float64)
+    )
     got = nd.dot(on_gpu(a, dtype), on_gpu(b, dtype), transpose_a=ta, transpose_b=tb)
     tol = gpu_tolerance(dtype)
     np.testing.assert_allclose(got.asnumpy().astype(np.float64), want, rtol=tol, atol=tol)
@@ -439,8 +511,9 @@ def test_gpu_fully_connected_forward_and_backward_match_cpu(gemm_path, dtype):
         with autograd.record():
             y = nd.FullyConnected(data, weight, bias, num_hidden=65)
         y.backward(nd.array(head, dtype=dtype, ctx=ctx))
-        results.append([t.asnumpy().astype(np.float64)
-                        for t in (y, data.grad, weight.grad, bias.grad)])
+        results.append(
+            [t.asnumpy().astype(np.float64) for t in (y, data.grad, weight.grad, bias.grad)]
+        )
     tol = gpu_tolerance(dtype)
     for cpu_value, gpu_value in zip(*results):
         np.testing.assert_allclose(gpu_value, cpu_value, rtol=tol, atol=tol * 10)

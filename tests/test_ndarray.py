@@ -1,4 +1,5 @@
 """NDArray creation, printing (recorded from MXNet 1.9.1), arithmetic, indexing, errors."""
+
 import pickle
 
 import numpy as np
@@ -12,23 +13,42 @@ from gluonlite.base import MXNetError
 MXNET_PRINTED = {
     "ones23": (lambda: nd.ones((2, 3)), "\n[[1. 1. 1.]\n [1. 1. 1.]]\n<NDArray 2x3 @cpu(0)>"),
     "scalar0d": (lambda: nd.array(3.2), "\n3.2\n<NDArray  @cpu(0)>"),
-    "int32": (lambda: nd.array([[1, 2], [3, 4]], dtype="int32"), "\n[[1 2]\n [3 4]]\n<NDArray 2x2 @cpu(0)>"),
-    "large": (lambda: nd.arange(2000),
-              "\n[0.000e+00 1.000e+00 2.000e+00 ... 1.997e+03 1.998e+03 1.999e+03]\n<NDArray 2000 @cpu(0)>"),
-    "float64": (lambda: nd.array([0.1, 0.25], dtype="float64"), "\n[0.1  0.25]\n<NDArray 2 @cpu(0)>"),
+    "int32": (
+        lambda: nd.array([[1, 2], [3, 4]], dtype="int32"),
+        "\n[[1 2]\n [3 4]]\n<NDArray 2x2 @cpu(0)>",
+    ),
+    "large": (
+        lambda: nd.arange(2000),
+        "\n[0.000e+00 1.000e+00 2.000e+00 ... 1.997e+03 1.998e+03 1.999e+03]\n<NDArray 2000 @cpu(0)>",
+    ),
+    "float64": (
+        lambda: nd.array([0.1, 0.25], dtype="float64"),
+        "\n[0.1  0.25]\n<NDArray 2 @cpu(0)>",
+    ),
     "uint8": (lambda: nd.array([1, 255], dtype="uint8"), "\n[  1 255]\n<NDArray 2 @cpu(0)>"),
     "int8": (lambda: nd.array([-1, 5], dtype="int8"), "\n[-1  5]\n<NDArray 2 @cpu(0)>"),
     "int64": (lambda: nd.array([7, 8], dtype="int64"), "\n[7 8]\n<NDArray 2 @cpu(0)>"),
     "bool": (lambda: nd.array([True, False], dtype="bool"), "\n[ True False]\n<NDArray 2 @cpu(0)>"),
     "float16": (lambda: nd.array([0.5, 1.5], dtype="float16"), "\n[0.5 1.5]\n<NDArray 2 @cpu(0)>"),
-    "3d": (lambda: nd.arange(8).reshape((2, 2, 2)),
-           "\n[[[0. 1.]\n  [2. 3.]]\n\n [[4. 5.]\n  [6. 7.]]]\n<NDArray 2x2x2 @cpu(0)>"),
-    "neg": (lambda: nd.array([-1.5, 2.25, 1e-5]), "\n[-1.50e+00  2.25e+00  1.00e-05]\n<NDArray 3 @cpu(0)>"),
+    "3d": (
+        lambda: nd.arange(8).reshape((2, 2, 2)),
+        "\n[[[0. 1.]\n  [2. 3.]]\n\n [[4. 5.]\n  [6. 7.]]]\n<NDArray 2x2x2 @cpu(0)>",
+    ),
+    "neg": (
+        lambda: nd.array([-1.5, 2.25, 1e-5]),
+        "\n[-1.50e+00  2.25e+00  1.00e-05]\n<NDArray 3 @cpu(0)>",
+    ),
     "big": (lambda: nd.array([1e6, 2.5]), "\n[1.0e+06 2.5e+00]\n<NDArray 2 @cpu(0)>"),
     "row": (lambda: nd.ones((2, 3))[1], "\n[1. 1. 1.]\n<NDArray 3 @cpu(0)>"),
-    "transpose": (lambda: nd.array([[1, 2], [3, 4]]).T, "\n[[1. 3.]\n [2. 4.]]\n<NDArray 2x2 @cpu(0)>"),
+    "transpose": (
+        lambda: nd.array([[1, 2], [3, 4]]).T,
+        "\n[[1. 3.]\n [2. 4.]]\n<NDArray 2x2 @cpu(0)>",
+    ),
     "int_div": (lambda: nd.array([1, 2, 3], dtype="int32") / 2, "\n[0 1 1]\n<NDArray 3 @cpu(0)>"),
-    "int_mul_float": (lambda: nd.array([1, 2, 3], dtype="int32") * 2.7, "\n[2 4 6]\n<NDArray 3 @cpu(0)>"),
+    "int_mul_float": (
+        lambda: nd.array([1, 2, 3], dtype="int32") * 2.7,
+        "\n[2 4 6]\n<NDArray 3 @cpu(0)>",
+    ),
 }
 
 
@@ -72,7 +92,9 @@ def test_numpy_interop():
 
 
 @pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
-@pytest.mark.parametrize("shapes", [((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1, 3), (5, 1)), ((1,), (2, 2))])
+@pytest.mark.parametrize(
+    "shapes", [((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1, 3), (5, 1)), ((1,), (2, 2))]
+)
 def test_binary_broadcast_matches_numpy(op, shapes):
     rng = np.random.default_rng(0)
     a = rng.uniform(0.5, 2.0, shapes[0])
@@ -81,13 +103,30 @@ def test_binary_broadcast_matches_numpy(op, shapes):
     np.testing.assert_allclose(got.asnumpy(), eval(f"a {op} b"), rtol=1e-12)
 
 
-@pytest.mark.parametrize("expr,expected", [
-    ("x + 1", [2, 3, 4]), ("1 + x", [2, 3, 4]), ("x - 1", [0, 1, 2]), ("10 - x", [9, 8, 7]),
-    ("x * 2", [2, 4, 6]), ("6 / x", [6, 3, 2]), ("x / 2", [0.5, 1, 1.5]), ("x ** 2", [1, 4, 9]),
-    ("2 ** x", [2, 4, 8]), ("x % 2", [1, 0, 1]), ("-x", [-1, -2, -3]), ("abs(-x)", [1, 2, 3]),
-    ("x > 2", [0, 0, 1]), ("x >= 2", [0, 1, 1]), ("x < 2", [1, 0, 0]), ("x <= 2", [1, 1, 0]),
-    ("x == 2", [0, 1, 0]), ("x != 2", [1, 0, 1]), ("x + np.float32(1)", [2, 3, 4]),
-])
+@pytest.mark.parametrize(
+    "expr,expected",
+    [
+        ("x + 1", [2, 3, 4]),
+        ("1 + x", [2, 3, 4]),
+        ("x - 1", [0, 1, 2]),
+        ("10 - x", [9, 8, 7]),
+        ("x * 2", [2, 4, 6]),
+        ("6 / x", [6, 3, 2]),
+        ("x / 2", [0.5, 1, 1.5]),
+        ("x ** 2", [1, 4, 9]),
+        ("2 ** x", [2, 4, 8]),
+        ("x % 2", [1, 0, 1]),
+        ("-x", [-1, -2, -3]),
+        ("abs(-x)", [1, 2, 3]),
+        ("x > 2", [0, 0, 1]),
+        ("x >= 2", [0, 1, 1]),
+        ("x < 2", [1, 0, 0]),
+        ("x <= 2", [1, 1, 0]),
+        ("x == 2", [0, 1, 0]),
+        ("x != 2", [1, 0, 1]),
+        ("x + np.float32(1)", [2, 3, 4]),
+    ],
+)
 def test_scalar_operators(expr, expected):
     x = nd.array([1, 2, 3])
     out = eval(expr, {"x": x, "np": np})
@@ -109,15 +148,47 @@ def test_inplace_operators_modify_in_place():
     np.testing.assert_allclose(y.asnumpy(), [[2, 3, 4], [2, 3, 4]])
 
 
-@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "square", "sigmoid", "tanh", "relu", "abs",
-                                  "sign", "sin", "cos", "floor", "ceil", "reciprocal", "rsqrt", "softsign"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exp",
+        "log",
+        "sqrt",
+        "square",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "abs",
+        "sign",
+        "sin",
+        "cos",
+        "floor",
+        "ceil",
+        "reciprocal",
+        "rsqrt",
+        "softsign",
+    ],
+)
 def test_unary_matches_numpy(name):
     a = np.array([[0.3, 1.7, 2.2], [0.9, 3.4, 0.05]])
-    ref = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "square": np.square,
-           "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh, "relu": lambda v: np.maximum(v, 0),
-           "abs": np.abs, "sign": np.sign, "sin": np.sin, "cos": np.cos, "floor": np.floor,
-           "ceil": np.ceil, "reciprocal": lambda v: 1 / v, "rsqrt": lambda v: 1 / np.sqrt(v),
-           "softsign": lambda v: v / (1 + np.abs(v))}[name]
+    ref = {
+        "exp": np.exp,
+        "log": np.log,
+        "sqrt": np.sqrt,
+        "square": np.square,
+        "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+        "tanh": np.tanh,
+        "relu": lambda v: np.maximum(v, 0),
+        "abs": np.abs,
+        "sign": np.sign,
+        "sin": np.sin,
+        "cos": np.cos,
+        "floor": np.floor,
+        "ceil": np.ceil,
+        "reciprocal": lambda v: 1 / v,
+        "rsqrt": lambda v: 1 / np.sqrt(v),
+        "softsign": lambda v: v / (1 + np.abs(v)),
+    }[name]
     for sign in (1, -1):
         v = a * sign if name not in ("log", "sqrt", "rsqrt") else a
         got = getattr(nd, name)(nd.array(v, dtype="float64")).asnumpy()
@@ -128,7 +199,9 @@ def test_float16_arithmetic_rounds_like_numpy():
     a = np.array([0.1, 1000.5, -3.3, 65000], dtype=np.float16)
     b = np.array([0.2, 0.25, 7.1, 100], dtype=np.float16)
     got = (nd.array(a, dtype="float16") + nd.array(b, dtype="float16")).asnumpy()
-    np.testing.assert_array_equal(got, (a.astype(np.float32) + b.astype(np.float32)).astype(np.float16))
+    np.testing.assert_array_equal(
+        got, (a.astype(np.float32) + b.astype(np.float32)).astype(np.float16)
+    )
 
 
 def test_maximum_minimum_clip_propagate_nan():
@@ -177,8 +250,17 @@ def test_overlapping_copy_is_safe():
     np.testing.assert_array_equal(x.asnumpy(), [0, 0, 1, 2, 3])
 
 
-@pytest.mark.parametrize("spec,expected", [((0, -1), (3, 1)), ((-3, 0), (6, 4)), ((-4, 1, 2, -2), (1, 2, 3, 4)),
-                                           ((-1,), (24,)), ((2, -1), (2, 12)), ((0, -2), (2, 3, 4))])
+@pytest.mark.parametrize(
+    "spec,expected",
+    [
+        ((0, -1), (3, 1)),
+        ((-3, 0), (6, 4)),
+        ((-4, 1, 2, -2), (1, 2, 3, 4)),
+        ((-1,), (24,)),
+        ((2, -1), (2, 12)),
+        ((0, -2), (2, 3, 4)),
+    ],
+)
 def test_reshape_special_codes(spec, expected):
     src = nd.array([1, 2, 3]) if spec == (0, -1) else nd.ones((2, 3, 4))
     assert src.reshape(spec).shape == expected
@@ -195,8 +277,15 @@ def test_reshape_variants_and_errors():
 
 def test_shape_ops():
     x = nd.arange(24).reshape((2, 3, 4))
-    np.testing.assert_array_equal(x.transpose((2, 0, 1)).asnumpy(), np.arange(24).reshape(2, 3, 4).transpose(2, 0, 1))
-    assert nd.expand_dims(x, 1).shape == (2, 1, 3, 4) and nd.expand_dims(x, -1).shape == (2, 3, 4, 1)
+    np.testing.assert_array_equal(
+        x.transpose((2, 0, 1)).asnumpy(), np.arange(24).reshape(2, 3, 4).transpose(2, 0, 1)
+    )
+    assert nd.expand_dims(x, 1).shape == (2, 1, 3, 4) and nd.expand_dims(x, -1).shape == (
+        2,
+        3,
+        4,
+        1,
+    )
     assert nd.squeeze(nd.ones((1, 3, 1))).shape == (3,)
     assert nd.flatten(x).shape == (2, 12) and nd.flatten(nd.ones((3,))).shape == (3, 1)
     assert nd.concat(nd.ones((2, 2)), nd.zeros((2, 1))).shape == (2, 3)  # default dim=1
@@ -204,8 +293,10 @@ def test_shape_ops():
     parts = nd.split(nd.arange(8).reshape((2, 4)), 2)  # default axis=1
     assert isinstance(parts, list) and parts[1].asnumpy().tolist() == [[2, 3], [6, 7]]
     assert nd.swapaxes(x, 0, 2).shape == (4, 3, 2)
-    np.testing.assert_array_equal(nd.slice_axis(x, axis=2, begin=1, end=3).asnumpy(),
-                                  np.arange(24).reshape(2, 3, 4)[:, :, 1:3])
+    np.testing.assert_array_equal(
+        nd.slice_axis(x, axis=2, begin=1, end=3).asnumpy(),
+        np.arange(24).reshape(2, 3, 4)[:, :, 1:3],
+    )
 
 
 def test_astype_copyto_context():
@@ -221,15 +312,23 @@ def test_astype_copyto_context():
 
 
 def test_bad_input_errors_name_the_problem():
-    with pytest.raises(MXNetError, match=r"add: operands could not be broadcast together with shapes \(2, 3\) and \(4, 3\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"add: operands could not be broadcast together with shapes \(2, 3\) and \(4, 3\)",
+    ):
         nd.ones((2, 3)) + nd.ones((4, 3))
-    with pytest.raises(MXNetError, match=r"add: operands have different dtypes \(lhs float32, rhs int32\)"):
+    with pytest.raises(
+        MXNetError, match=r"add: operands have different dtypes \(lhs float32, rhs int32\)"
+    ):
         nd.ones((2, 3)) + nd.ones((2, 3), dtype="int32")
     with pytest.raises(TypeError, match="unsupported dtype 'complex64'"):
         nd.zeros((2,), dtype="complex64")
     with pytest.raises(IndexError, match="axis 3 is out of range"):
         nd.ones((2, 2)).transpose((0, 3))
-    with pytest.raises(MXNetError, match=r"in-place result would have shape \(2, 3\) but the target has shape \(3,\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"in-place result would have shape \(2, 3\) but the target has shape \(3,\)",
+    ):
         x = nd.ones((3,))
         x += nd.ones((2, 3))
     with pytest.raises(MXNetError, match=r"concat: array 1 has shape \(3, 2\)"):

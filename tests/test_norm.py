@@ -1,15 +1,15 @@
 """BatchNorm, LayerNorm and InstanceNorm: forward against float64 numpy, gradients against
 finite differences, BatchNorm's running statistics in train vs predict mode (values recorded
 from MXNet 1.9.1), deferred channel inference, reprs and errors."""
+
 import numpy as np
 import pytest
+from conftest import requires_gpu
 
 import gluonlite as mx
 from gluonlite import autograd, nd
 from gluonlite.base import MXNetError
 from gluonlite.gluon import nn
-
-from conftest import requires_gpu
 
 
 def rand(*shape, seed=0):
@@ -59,15 +59,25 @@ def check_gradients(op, arrays, train=True, rtol=1e-5, atol=1e-7, eps=1e-6):
 
 # ---- BatchNorm op -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("shape,axis", [((4, 3, 2, 5), 1), ((6, 4), 1), ((2, 3, 5), -1),
-                                        ((2, 5, 3, 2), 2)])
+
+@pytest.mark.parametrize(
+    "shape,axis", [((4, 3, 2, 5), 1), ((6, 4), 1), ((2, 3, 5), -1), ((2, 5, 3, 2), 2)]
+)
 def test_batch_norm_training_uses_batch_statistics(shape, axis):
     x = rand(*shape)
     c = shape[axis]
     gamma, beta = rand(c, seed=1), rand(c, seed=2)
     with autograd.train_mode():
-        y = nd.BatchNorm(f64(x), f64(gamma), f64(beta), f64(np.zeros(c)), f64(np.ones(c)),
-                         eps=1e-5, fix_gamma=False, axis=axis)
+        y = nd.BatchNorm(
+            f64(x),
+            f64(gamma),
+            f64(beta),
+            f64(np.zeros(c)),
+            f64(np.ones(c)),
+            eps=1e-5,
+            fix_gamma=False,
+            axis=axis,
+        )
     axes = tuple(i for i in range(len(shape)) if i != axis % len(shape))
     ref = normalize(x, axes, 1e-5) * bcast(gamma, len(shape), axis) + bcast(beta, len(shape), axis)
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-10, atol=1e-10)
@@ -81,8 +91,9 @@ def test_batch_norm_inference_uses_running_statistics_and_fix_gamma():
     ref = (x - mean[:, None]) / np.sqrt(var[:, None] + 1e-3) * gamma[:, None] + beta[:, None]
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-12)
     fixed = nd.BatchNorm(*args, eps=1e-3)  # fix_gamma=True is the op's default: gamma = 1
-    np.testing.assert_allclose(fixed.asnumpy(), (ref - beta[:, None]) / gamma[:, None] + beta[:, None],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        fixed.asnumpy(), (ref - beta[:, None]) / gamma[:, None] + beta[:, None], rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("train", [True, False])
@@ -91,8 +102,11 @@ def test_batch_norm_gradients_match_finite_differences(train, shape, axis):
     c = shape[axis]
     arrays = [rand(*shape), rand(c, seed=1), rand(c, seed=2)]
     mean, var = f64(rand(c, seed=3)), f64(np.abs(rand(c, seed=4)) + 0.5)
-    check_gradients(lambda x, g, b: nd.BatchNorm(x, g, b, mean, var, fix_gamma=False, axis=axis),
-                    arrays, train=train)
+    check_gradients(
+        lambda x, g, b: nd.BatchNorm(x, g, b, mean, var, fix_gamma=False, axis=axis),
+        arrays,
+        train=train,
+    )
 
 
 def test_batch_norm_fix_gamma_gives_gamma_a_zero_gradient():
@@ -108,22 +122,29 @@ def test_batch_norm_fix_gamma_gives_gamma_a_zero_gradient():
 def test_batch_norm_output_mean_var_returns_mean_and_inverse_std():
     x = rand(4, 3, 5)
     with autograd.train_mode():
-        y, mean, invstd = nd.BatchNorm(f64(x), f64(np.ones(3)), f64(np.zeros(3)),
-                                       f64(np.zeros(3)), f64(np.ones(3)), eps=1e-3,
-                                       output_mean_var=True)
+        y, mean, invstd = nd.BatchNorm(
+            f64(x),
+            f64(np.ones(3)),
+            f64(np.zeros(3)),
+            f64(np.zeros(3)),
+            f64(np.ones(3)),
+            eps=1e-3,
+            output_mean_var=True,
+        )
     np.testing.assert_allclose(mean.asnumpy(), x.mean(axis=(0, 2)), rtol=1e-12)
     np.testing.assert_allclose(invstd.asnumpy(), 1 / np.sqrt(x.var(axis=(0, 2)) + 1e-3), rtol=1e-12)
 
 
 # ---- BatchNorm layer ------------------------------------------------------------------------
 
+
 def test_batch_norm_running_statistics_update_only_when_training_under_record():
     x = nd.array(np.arange(24, dtype=np.float32).reshape(2, 3, 2, 2) / 7.0)
     bn = nn.BatchNorm()
     bn.initialize()
-    assert bn.running_mean.grad_req == 'null' and bn.running_var.grad_req == 'null'
-    bn(x)                                   # predict mode: no update
-    with autograd.train_mode():             # training without recording: no update
+    assert bn.running_mean.grad_req == "null" and bn.running_var.grad_req == "null"
+    bn(x)  # predict mode: no update
+    with autograd.train_mode():  # training without recording: no update
         bn(x)
     with autograd.record(train_mode=False):  # recording in predict mode: no update
         bn(x)
@@ -133,15 +154,19 @@ def test_batch_norm_running_statistics_update_only_when_training_under_record():
         y = bn(x)
     y.backward()
     # MXNet 1.9.1 after the same step
-    np.testing.assert_allclose(bn.running_mean.data().asnumpy(),
-                               [0.10714288055896759, 0.16428576409816742, 0.22142863273620605],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        bn.running_mean.data().asnumpy(),
+        [0.10714288055896759, 0.16428576409816742, 0.22142863273620605],
+        rtol=1e-6,
+    )
     np.testing.assert_allclose(bn.running_var.data().asnumpy(), [0.9760203957557678] * 3, rtol=1e-6)
     with autograd.predict_mode():
         pred = bn(x)
-    np.testing.assert_allclose(pred.asnumpy()[0, :, 0, 0],
-                               [-0.1084505245089531, 0.4121118485927582, 0.9326742887496948],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        pred.asnumpy()[0, :, 0, 0],
+        [-0.1084505245089531, 0.4121118485927582, 0.9326742887496948],
+        rtol=1e-5,
+    )
     with pytest.raises(RuntimeError, match="grad_req='null'"):
         bn.running_mean.grad()
 
@@ -152,10 +177,12 @@ def test_batch_norm_momentum_and_use_global_stats():
     bn.initialize()
     with autograd.record():
         bn(nd.array(x))
-    np.testing.assert_allclose(bn.running_mean.data().asnumpy(), 0.5 * x.mean(axis=(0, 2)),
-                               rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(bn.running_var.data().asnumpy(),
-                               0.5 + 0.5 * x.var(axis=(0, 2)), rtol=1e-5)
+    np.testing.assert_allclose(
+        bn.running_mean.data().asnumpy(), 0.5 * x.mean(axis=(0, 2)), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        bn.running_var.data().asnumpy(), 0.5 + 0.5 * x.var(axis=(0, 2)), rtol=1e-5
+    )
     frozen = nn.BatchNorm(use_global_stats=True)
     frozen.initialize()
     with autograd.record():
@@ -166,19 +193,30 @@ def test_batch_norm_momentum_and_use_global_stats():
 
 def test_batch_norm_defers_channels_and_prints_like_mxnet():
     bn = nn.BatchNorm()
-    assert repr(bn) == ('BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, '
-                        'use_global_stats=False, in_channels=None)')
+    assert repr(bn) == (
+        "BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, "
+        "use_global_stats=False, in_channels=None)"
+    )
     assert [p.shape for p in bn.params.values()] == [(0,)] * 4
-    assert [p.init for p in bn.params.values()] == ['ones', 'zeros', 'zeros', 'ones']
+    assert [p.init for p in bn.params.values()] == ["ones", "zeros", "zeros", "ones"]
     bn.initialize()
     bn(nd.ones((2, 5, 3)))
     assert [p.shape for p in bn.params.values()] == [(5,)] * 4
-    assert repr(bn).endswith('in_channels=5)')
-    other = nn.BatchNorm(axis=2, momentum=0.8, epsilon=1e-3, center=False, scale=False,
-                         use_global_stats=True, in_channels=5)
-    assert repr(other) == ('BatchNorm(axis=2, eps=0.001, momentum=0.8, fix_gamma=True, '
-                           'use_global_stats=True, in_channels=5)')
-    assert other.gamma.grad_req == 'null' and other.beta.grad_req == 'null'
+    assert repr(bn).endswith("in_channels=5)")
+    other = nn.BatchNorm(
+        axis=2,
+        momentum=0.8,
+        epsilon=1e-3,
+        center=False,
+        scale=False,
+        use_global_stats=True,
+        in_channels=5,
+    )
+    assert repr(other) == (
+        "BatchNorm(axis=2, eps=0.001, momentum=0.8, fix_gamma=True, "
+        "use_global_stats=True, in_channels=5)"
+    )
+    assert other.gamma.grad_req == "null" and other.beta.grad_req == "null"
 
 
 def test_batch_norm_scale_false_pins_gamma_to_one():
@@ -194,15 +232,16 @@ def test_batch_norm_scale_false_pins_gamma_to_one():
 def test_batch_norm_float16_data_keeps_float32_parameters():
     bn = nn.BatchNorm(in_channels=3)
     bn.initialize()
-    bn.cast('float16')
-    assert bn.gamma.dtype == 'float32'
+    bn.cast("float16")
+    assert bn.gamma.dtype == "float32"
     x = rand(4, 3, 5)
     with autograd.record():
-        y = bn(nd.array(x, dtype='float16'))
+        y = bn(nd.array(x, dtype="float16"))
     assert y.dtype == np.float16
     np.testing.assert_allclose(y.asnumpy(), normalize(x, (0, 2), 1e-5), rtol=1e-2, atol=1e-2)
-    np.testing.assert_allclose(bn.running_mean.data().asnumpy(), 0.1 * x.mean(axis=(0, 2)),
-                               rtol=1e-2, atol=1e-3)
+    np.testing.assert_allclose(
+        bn.running_mean.data().asnumpy(), 0.1 * x.mean(axis=(0, 2)), rtol=1e-2, atol=1e-3
+    )
 
 
 def test_batch_norm_channel_mismatch_and_bad_axis_name_the_layer():
@@ -211,19 +250,25 @@ def test_batch_norm_channel_mismatch_and_bad_axis_name_the_layer():
     bn(nd.ones((2, 3, 4)))
     with pytest.raises(MXNetError) as info:
         bn(nd.ones((2, 4, 4)))
-    assert ("BatchNorm layer '%s' (BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, "
-            "use_global_stats=False, in_channels=3)) normalizes 3 channels on axis 1, but got an "
-            "input of shape (2, 4, 4) with 4 there" % bn.name) in str(info.value)
+    assert (
+        "BatchNorm layer '%s' (BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, "
+        "use_global_stats=False, in_channels=3)) normalizes 3 channels on axis 1, but got an "
+        "input of shape (2, 4, 4) with 4 there" % bn.name
+    ) in str(info.value)
     wide = nn.BatchNorm(axis=3)
     wide.initialize()
-    with pytest.raises(MXNetError, match=r"normalizes along axis 3, but its input of shape "
-                                         r"\(2, 3\) has only 2 axes"):
+    with pytest.raises(
+        MXNetError,
+        match=r"normalizes along axis 3, but its input of shape "
+        r"\(2, 3\) has only 2 axes",
+    ):
         wide(nd.ones((2, 3)))
     with pytest.raises(MXNetError, match=r"BatchNorm: moving_var must have shape \(2,\)"):
         nd.BatchNorm(nd.ones((2, 2)), nd.ones(2), nd.ones(2), nd.ones(2), nd.ones(3))
 
 
 # ---- LayerNorm, InstanceNorm ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("shape,axis", [((2, 3, 4), -1), ((2, 3, 4), 1), ((5, 6), 0)])
 def test_layer_norm_matches_numpy_and_finite_differences(shape, axis):
@@ -246,21 +291,21 @@ def test_instance_norm_matches_numpy_and_finite_differences(shape):
 
 def test_layer_norm_layer_defers_channels_and_prints_like_mxnet():
     ln = nn.LayerNorm()
-    assert repr(ln) == 'LayerNorm(eps=1e-05, axis=-1, center=True, scale=True, in_channels=0)'
+    assert repr(ln) == "LayerNorm(eps=1e-05, axis=-1, center=True, scale=True, in_channels=0)"
     ln.initialize()
     x = rand(2, 3, 6).astype(np.float32)
     y = ln(nd.array(x))
-    assert repr(ln) == 'LayerNorm(eps=1e-05, axis=-1, center=True, scale=True, in_channels=6)'
+    assert repr(ln) == "LayerNorm(eps=1e-05, axis=-1, center=True, scale=True, in_channels=6)"
     np.testing.assert_allclose(y.asnumpy(), normalize(x, -1, 1e-5), rtol=1e-5, atol=1e-5)
     fixed = nn.LayerNorm(axis=1, epsilon=1e-3, center=False, scale=False, in_channels=3)
-    assert repr(fixed) == 'LayerNorm(eps=0.001, axis=1, center=False, scale=False, in_channels=3)'
-    assert fixed.gamma.grad_req == 'null' and fixed.beta.grad_req == 'null'
+    assert repr(fixed) == "LayerNorm(eps=0.001, axis=1, center=False, scale=False, in_channels=3)"
+    assert fixed.gamma.grad_req == "null" and fixed.beta.grad_req == "null"
 
 
 def test_instance_norm_layer_axis_and_repr():
     layer = nn.InstanceNorm(axis=2)
-    assert repr(layer) == 'InstanceNorm(eps=1e-05, axis=2, center=True, scale=False, in_channels=0)'
-    assert layer.gamma.grad_req == 'null' and layer.beta.grad_req == 'write'
+    assert repr(layer) == "InstanceNorm(eps=1e-05, axis=2, center=True, scale=False, in_channels=0)"
+    assert layer.gamma.grad_req == "null" and layer.beta.grad_req == "write"
     layer.initialize()
     x = rand(2, 4, 3, 5).astype(np.float32)
     y = layer(nd.array(x))
@@ -272,9 +317,12 @@ def test_instance_norm_layer_axis_and_repr():
 def test_norm_layer_channel_mismatch_names_the_layer():
     ln = nn.LayerNorm(in_channels=4)
     ln.initialize()
-    with pytest.raises(MXNetError, match=r"LayerNorm layer 'layernorm\d+' .* normalizes 4 "
-                                         r"channels on axis -1, but got an input of shape "
-                                         r"\(2, 5\) with 5 there"):
+    with pytest.raises(
+        MXNetError,
+        match=r"LayerNorm layer 'layernorm\d+' .* normalizes 4 "
+        r"channels on axis -1, but got an input of shape "
+        r"\(2, 5\) with 5 there",
+    ):
         ln(nd.ones((2, 5)))
 
 
@@ -284,13 +332,21 @@ def test_normalization_gpu_matches_cpu():
     results = []
     for ctx in [mx.cpu(), mx.gpu(0)]:
         outs = []
-        for op in [lambda a, g, b: nd.BatchNorm(a, g, b, nd.zeros(3, ctx=ctx, dtype='float64'),
-                                                nd.ones(3, ctx=ctx, dtype='float64'),
-                                                fix_gamma=False),
-                   lambda a, g, b: nd.InstanceNorm(a, g, b),
-                   lambda a, g, b: nd.LayerNorm(a, nd.ones(6, ctx=ctx, dtype='float64'),
-                                                nd.zeros(6, ctx=ctx, dtype='float64'))]:
-            arrays = [nd.array(v, ctx=ctx, dtype='float64') for v in (x, gamma, beta)]
+        for op in [
+            lambda a, g, b: nd.BatchNorm(
+                a,
+                g,
+                b,
+                nd.zeros(3, ctx=ctx, dtype="float64"),
+                nd.ones(3, ctx=ctx, dtype="float64"),
+                fix_gamma=False,
+            ),
+            lambda a, g, b: nd.InstanceNorm(a, g, b),
+            lambda a, g, b: nd.LayerNorm(
+                a, nd.ones(6, ctx=ctx, dtype="float64"), nd.zeros(6, ctx=ctx, dtype="float64")
+            ),
+        ]:
+            arrays = [nd.array(v, ctx=ctx, dtype="float64") for v in (x, gamma, beta)]
             for a in arrays:
                 a.attach_grad()
             with autograd.record():

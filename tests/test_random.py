@@ -6,6 +6,7 @@ transforms, with the same float64 operations in the same order). gluonlite's CPU
 equal it bit for bit, and its GPU output must equal the CPU's: that is the guarantee that
 one seed gives the same values on every device.
 """
+
 import math
 import os
 import subprocess
@@ -37,16 +38,24 @@ def ref_philox4x32_10(ctr, key):
             k1 = (k1 + _KEY_BUMP[1]) & 0xFFFFFFFF
         p0 = c0 * _ROUND_MUL[0]
         p1 = c2 * _ROUND_MUL[1]
-        c0, c1, c2, c3 = ((p1 >> _S32) ^ c1 ^ np.uint64(k0), p1 & _MASK32,
-                          (p0 >> _S32) ^ c3 ^ np.uint64(k1), p0 & _MASK32)
+        c0, c1, c2, c3 = (
+            (p1 >> _S32) ^ c1 ^ np.uint64(k0),
+            p1 & _MASK32,
+            (p0 >> _S32) ^ c3 ^ np.uint64(k1),
+            p0 & _MASK32,
+        )
     return [c.astype(np.uint32) for c in (c0, c1, c2, c3)]
 
 
 def ref_words(seed, stream, nblocks):
     """(nblocks, 4) uint32: counter blocks 0 .. nblocks-1 of fill number `stream`."""
     block = np.arange(nblocks, dtype=np.uint64)
-    ctr = (block & _MASK32, block >> _S32, np.full(nblocks, stream & 0xFFFFFFFF, np.uint64),
-           np.full(nblocks, stream >> 32, np.uint64))
+    ctr = (
+        block & _MASK32,
+        block >> _S32,
+        np.full(nblocks, stream & 0xFFFFFFFF, np.uint64),
+        np.full(nblocks, stream >> 32, np.uint64),
+    )
     return np.stack(ref_philox4x32_10(ctr, (seed & 0xFFFFFFFF, seed >> 32)), axis=1)
 
 
@@ -77,12 +86,25 @@ def ref_log(x):
 def _ref_sincos_small(x):
     x2 = x * x
     ps = np.full_like(x, -1.0 / 355687428096000.0)
-    for c in (1.0 / 1307674368000.0, -1.0 / 6227020800.0, 1.0 / 39916800.0, -1.0 / 362880.0,
-              1.0 / 5040.0, -1.0 / 120.0, 1.0 / 6.0):
+    for c in (
+        1.0 / 1307674368000.0,
+        -1.0 / 6227020800.0,
+        1.0 / 39916800.0,
+        -1.0 / 362880.0,
+        1.0 / 5040.0,
+        -1.0 / 120.0,
+        1.0 / 6.0,
+    ):
         ps = ps * x2 + c
     pc = np.full_like(x, 1.0 / 20922789888000.0)
-    for c in (-1.0 / 87178291200.0, 1.0 / 479001600.0, -1.0 / 3628800.0, 1.0 / 40320.0,
-              -1.0 / 720.0, 1.0 / 24.0):
+    for c in (
+        -1.0 / 87178291200.0,
+        1.0 / 479001600.0,
+        -1.0 / 3628800.0,
+        1.0 / 40320.0,
+        -1.0 / 720.0,
+        1.0 / 24.0,
+    ):
         pc = pc * x2 + c
     return x - (x * x2) * ps, (1.0 - 0.5 * x2) + (x2 * x2) * pc
 
@@ -94,7 +116,7 @@ def ref_sincos_turn32(w):
     within = w & np.uint64(0x1FFFFFFF)
     odd = (octant & np.uint64(1)) == 1
     steps = np.where(odd, np.uint64(0x20000000) - within, within).astype(np.float64)
-    sx, cx = _ref_sincos_small(steps * (PI_OVER_4 * 2.0 ** -29))
+    sx, cx = _ref_sincos_small(steps * (PI_OVER_4 * 2.0**-29))
     sx = np.where(odd, -sx, sx)
     q = ((octant + np.uint64(1)) >> np.uint64(1)) & np.uint64(3)
     sin_a = np.select([q == 0, q == 1, q == 2], [sx, cx, -sx], -cx)
@@ -103,7 +125,7 @@ def ref_sincos_turn32(w):
 
 
 def _open_unit32(w):
-    return (w.astype(np.float64) + 0.5) * 2.0 ** -32
+    return (w.astype(np.float64) + 0.5) * 2.0**-32
 
 
 def _ref_box_muller(w_radius, w_angle):
@@ -124,11 +146,11 @@ def ref_uniform(seed, stream, n, low, high, dtype):
     if dtype == np.float64:  # 53 bits from two words
         w = ref_words(seed, stream, (n + 1) // 2).astype(np.uint64).reshape(-1, 2)
         top53 = (w[:, 0] << np.uint64(21)) | (w[:, 1] >> np.uint64(11))
-        u = top53.astype(np.float64) * 2.0 ** -53
+        u = top53.astype(np.float64) * 2.0**-53
     else:  # one word: 24 bits for float32, 11 for float16
         w = ref_words(seed, stream, (n + 3) // 4).reshape(-1)
         bits = 11 if dtype == np.float16 else 24
-        u = (w >> np.uint32(32 - bits)).astype(np.float64) * 2.0 ** -bits
+        u = (w >> np.uint32(32 - bits)).astype(np.float64) * 2.0**-bits
     return _round_to(low + (high - low) * u[:n], dtype)
 
 
@@ -153,8 +175,8 @@ def _mulhi64(a, b):
 
 
 def ref_randint(seed, stream, n, low, high, dtype):
-    span = np.uint64((high - low) % 2 ** 64)
-    base = np.uint64(low % 2 ** 64)
+    span = np.uint64((high - low) % 2**64)
+    base = np.uint64(low % 2**64)
     with np.errstate(over="ignore"):
         if np.dtype(dtype) == np.int64:  # 64 bits from two words
             w = ref_words(seed, stream, (n + 1) // 2).astype(np.uint64).reshape(-1, 2)
@@ -179,7 +201,7 @@ def ref_permutation(seed, stream, n):
 
 def ref_dropout_mask(seed, stream, n, p, dtype):
     w = ref_words(seed, stream, (n + 3) // 4).reshape(-1)[:n]
-    kept = (w >> np.uint32(8)).astype(np.float64) * 2.0 ** -24 >= p
+    kept = (w >> np.uint32(8)).astype(np.float64) * 2.0**-24 >= p
     return np.where(kept, _round_to(np.float64(1.0 / (1.0 - p)), dtype), 0).astype(dtype)
 
 
@@ -187,8 +209,10 @@ def assert_same_bits(got, expected):
     got, expected = np.asarray(got), np.asarray(expected)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     mismatch = got.reshape(-1).view(np.uint8) != expected.reshape(-1).view(np.uint8)
-    assert not mismatch.any(), (f"{mismatch.sum()} bytes differ; first values "
-                                f"{got.reshape(-1)[:4]} vs {expected.reshape(-1)[:4]}")
+    assert not mismatch.any(), (
+        f"{mismatch.sum()} bytes differ; first values "
+        f"{got.reshape(-1)[:4]} vs {expected.reshape(-1)[:4]}"
+    )
 
 
 # ---- Philox itself ------------------------------------------------------------------------------
@@ -196,12 +220,21 @@ def assert_same_bits(got, expected):
 # Random123's kat_vectors for philox4x32 with 10 rounds (also in TensorFlow's
 # stateful_random_ops_test.py, which cites Random123-Boost's test_philox.cpp).
 KAT = [
-    ((0x00000000, 0x00000000, 0x00000000, 0x00000000), (0x00000000, 0x00000000),
-     (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),
-    ((0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF), (0xFFFFFFFF, 0xFFFFFFFF),
-     (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD)),
-    ((0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344), (0xA4093822, 0x299F31D0),
-     (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1)),
+    (
+        (0x00000000, 0x00000000, 0x00000000, 0x00000000),
+        (0x00000000, 0x00000000),
+        (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8),
+    ),
+    (
+        (0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF),
+        (0xFFFFFFFF, 0xFFFFFFFF),
+        (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD),
+    ),
+    (
+        (0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344),
+        (0xA4093822, 0x299F31D0),
+        (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1),
+    ),
 ]
 
 
@@ -219,13 +252,14 @@ def test_core_philox_matches_random123_known_answers(ctr, key, expected):
 def test_seed_zero_first_block_is_the_zero_known_answer():
     # key = seed, counter = (block, stream): the first four words after seed(0) are KAT #1.
     mx.random.seed(0)
-    x = nd.random.randint(-2 ** 62, 2 ** 62, shape=(2,), dtype="int64").asnumpy()
-    assert_same_bits(x, ref_randint(0, 0, 2, -2 ** 62, 2 ** 62, np.int64))
+    x = nd.random.randint(-(2**62), 2**62, shape=(2,), dtype="int64").asnumpy()
+    assert_same_bits(x, ref_randint(0, 0, 2, -(2**62), 2**62, np.int64))
     w = ref_words(0, 0, 1)[0]
     assert [int(v) for v in w] == list(KAT[0][2])
 
 
 # ---- bit-exact agreement with the reference -----------------------------------------------------
+
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_uniform_bits_match_reference(dtype):
@@ -243,8 +277,15 @@ def test_normal_bits_match_reference(dtype):
     assert_same_bits(x, ref_normal(7, 0, 4099, 1.5, 2.0, dtype))
 
 
-@pytest.mark.parametrize("dtype,low,high", [("int32", -7, 1000), ("int32", -2 ** 31, 2 ** 31 - 1),
-                                            ("int64", -5, 5), ("int64", -2 ** 62, 2 ** 62)])
+@pytest.mark.parametrize(
+    "dtype,low,high",
+    [
+        ("int32", -7, 1000),
+        ("int32", -(2**31), 2**31 - 1),
+        ("int64", -5, 5),
+        ("int64", -(2**62), 2**62),
+    ],
+)
 def test_randint_bits_match_reference(dtype, low, high):
     mx.random.seed(99)
     x = nd.random.randint(low, high, shape=(1003,), dtype=dtype).asnumpy()
@@ -280,10 +321,15 @@ def test_successive_fills_use_successive_streams():
 
 # ---- the portable log / sin / cos ---------------------------------------------------------------
 
+
 def test_portable_log_is_within_one_ulp_of_libm():
-    w = np.concatenate([np.random.default_rng(0).integers(0, 2 ** 32, 200_000, dtype=np.uint64),
-                        np.arange(4096, dtype=np.uint64),
-                        2 ** 32 - 1 - np.arange(4096, dtype=np.uint64)])
+    w = np.concatenate(
+        [
+            np.random.default_rng(0).integers(0, 2**32, 200_000, dtype=np.uint64),
+            np.arange(4096, dtype=np.uint64),
+            2**32 - 1 - np.arange(4096, dtype=np.uint64),
+        ]
+    )
     x = _open_unit32(w)
     exact = np.log(x)
     err_ulp = np.abs(ref_log(x) - exact) / np.spacing(np.abs(exact))
@@ -291,14 +337,18 @@ def test_portable_log_is_within_one_ulp_of_libm():
 
 
 def test_portable_sincos_matches_libm():
-    w = np.concatenate([np.random.default_rng(1).integers(0, 2 ** 32, 200_000, dtype=np.uint64),
-                        np.arange(0, 2 ** 32, 2 ** 27, dtype=np.uint64),  # octant edges
-                        np.arange(2 ** 29 - 64, 2 ** 29 + 64, dtype=np.uint64)])
+    w = np.concatenate(
+        [
+            np.random.default_rng(1).integers(0, 2**32, 200_000, dtype=np.uint64),
+            np.arange(0, 2**32, 2**27, dtype=np.uint64),  # octant edges
+            np.arange(2**29 - 64, 2**29 + 64, dtype=np.uint64),
+        ]
+    )
     s, c = ref_sincos_turn32(w)
-    angle = w.astype(np.float64) * (2 * np.pi / 2 ** 32)  # itself rounded: ~4e-16 at 2*pi
+    angle = w.astype(np.float64) * (2 * np.pi / 2**32)  # itself rounded: ~4e-16 at 2*pi
     np.testing.assert_allclose(s, np.sin(angle), rtol=0, atol=1e-15)
     np.testing.assert_allclose(c, np.cos(angle), rtol=0, atol=1e-15)
-    q = np.array([0, 2 ** 30, 2 ** 31, 3 * 2 ** 30], dtype=np.uint64)  # exact at quarter turns
+    q = np.array([0, 2**30, 2**31, 3 * 2**30], dtype=np.uint64)  # exact at quarter turns
     s, c = ref_sincos_turn32(q)
     assert s.tolist() == [0.0, 1.0, 0.0, -1.0] and c.tolist() == [1.0, 0.0, -1.0, 0.0]
 
@@ -308,13 +358,21 @@ def test_normal_values_agree_with_libm_box_muller():
     got = nd.random.normal(shape=(20_000,), dtype="float64").asnumpy()
     w = ref_words(123, 0, 5000)
     radius = np.sqrt(-2.0 * np.log(_open_unit32(w[:, 0::2])))
-    angle = w[:, 1::2].astype(np.float64) * (2 * np.pi / 2 ** 32)
-    libm = np.stack([radius[:, 0] * np.cos(angle[:, 0]), radius[:, 0] * np.sin(angle[:, 0]),
-                     radius[:, 1] * np.cos(angle[:, 1]), radius[:, 1] * np.sin(angle[:, 1])], 1)
+    angle = w[:, 1::2].astype(np.float64) * (2 * np.pi / 2**32)
+    libm = np.stack(
+        [
+            radius[:, 0] * np.cos(angle[:, 0]),
+            radius[:, 0] * np.sin(angle[:, 0]),
+            radius[:, 1] * np.cos(angle[:, 1]),
+            radius[:, 1] * np.sin(angle[:, 1]),
+        ],
+        1,
+    )
     np.testing.assert_allclose(got, libm.reshape(-1), rtol=1e-14, atol=1e-14)
 
 
 # ---- statistics (fixed seeds: deterministic, not flaky) -----------------------------------------
+
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_uniform_stays_in_bounds_with_right_moments(dtype):
@@ -364,6 +422,7 @@ def test_randint_covers_its_range_uniformly():
 
 # ---- reproducibility ----------------------------------------------------------------------------
 
+
 def test_same_seed_same_bits_different_seed_different_bits():
     mx.random.seed(42)
     a = nd.random.normal(shape=(64,)).asnumpy()
@@ -382,9 +441,14 @@ def test_successive_draws_differ():
     assert not np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("draw", [lambda s: nd.random.uniform(shape=s),
-                                  lambda s: nd.random.normal(shape=s),
-                                  lambda s: nd.random.randint(0, 100, shape=s)])
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda s: nd.random.uniform(shape=s),
+        lambda s: nd.random.normal(shape=s),
+        lambda s: nd.random.randint(0, 100, shape=s),
+    ],
+)
 def test_values_depend_on_element_index_not_shape(draw):
     mx.random.seed(17)
     flat = draw((1000,)).asnumpy()
@@ -399,23 +463,35 @@ def test_fill_into_a_non_contiguous_out_uses_row_major_order():
     assert not view._is_contiguous
     mx.random.seed(9)
     nd.random.uniform(shape=view.shape, out=view)
-    assert_same_bits(base.asnumpy().T.copy(),
-                     ref_uniform(9, 0, 12, 0.0, 1.0, np.float32).reshape(4, 3))
+    assert_same_bits(
+        base.asnumpy().T.copy(), ref_uniform(9, 0, 12, 0.0, 1.0, np.float32).reshape(4, 3)
+    )
 
 
 def test_default_seed_differs_between_processes():
     # MXNet seeds every process identically (mxnet#7410); gluonlite draws a start-up seed.
-    code = ("from gluonlite import _core, nd; "
-            "print(nd.random.uniform(shape=(4,)).asnumpy().tolist())")
+    code = (
+        "from gluonlite import _core, nd; print(nd.random.uniform(shape=(4,)).asnumpy().tolist())"
+    )
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(mx.__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                           cwd=root, check=True).stdout for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=root,
+            check=True,
+        ).stdout
+        for _ in range(2)
+    ]
     assert runs[0] != runs[1]
 
 
 # ---- argument checks ----------------------------------------------------------------------------
+
 
 def test_bad_arguments_raise_named_errors():
     with pytest.raises(ValueError, match=r"uniform: need finite low <= high, got low=2, high=1"):
@@ -425,7 +501,7 @@ def test_bad_arguments_raise_named_errors():
     with pytest.raises(ValueError, match=r"randint: low must be less than high, got low=5, high=5"):
         nd.random.randint(5, 5, shape=(3,))
     with pytest.raises(ValueError, match=r"does not fit dtype int32; use dtype='int64'"):
-        nd.random.randint(0, 2 ** 40, shape=(3,), dtype="int32")
+        nd.random.randint(0, 2**40, shape=(3,), dtype="int32")
     with pytest.raises(TypeError, match=r"uniform: dtype int32 is not supported"):
         nd.random.uniform(shape=(3,), dtype="int32")
     with pytest.raises(TypeError, match=r"randint: dtype float32 is not supported"):
@@ -438,11 +514,13 @@ def test_a_failed_call_does_not_advance_the_stream():
         nd.random.uniform(2, 1, shape=(3,))
     with pytest.raises(TypeError):
         nd.random.uniform(shape=(3,), dtype="int32")
-    assert_same_bits(nd.random.uniform(shape=(5,)).asnumpy(),
-                     ref_uniform(10, 0, 5, 0.0, 1.0, np.float32))
+    assert_same_bits(
+        nd.random.uniform(shape=(5,)).asnumpy(), ref_uniform(10, 0, 5, 0.0, 1.0, np.float32)
+    )
 
 
 # ---- dropout ------------------------------------------------------------------------------------
+
 
 def test_dropout_keeps_scaled_values_and_matches_reference_mask():
     x_np = np.random.default_rng(0).standard_normal((50, 40)).astype(np.float32)
@@ -499,8 +577,9 @@ GPU_FILLS = {
     "normal64": lambda ctx: nd.random.normal(shape=(100_003,), dtype="float64", ctx=ctx),
     "normal16": lambda ctx: nd.random.normal(shape=(4097,), dtype="float16", ctx=ctx),
     "randint32": lambda ctx: nd.random.randint(-50, 50, shape=(1001,), ctx=ctx),
-    "randint64": lambda ctx: nd.random.randint(-2 ** 62, 2 ** 62, shape=(1001,), dtype="int64",
-                                               ctx=ctx),
+    "randint64": lambda ctx: nd.random.randint(
+        -(2**62), 2**62, shape=(1001,), dtype="int64", ctx=ctx
+    ),
 }
 
 

@@ -1,14 +1,14 @@
 """Reductions (sum, mean, max, min, prod, argmax, argmin), broadcast_to and the reverse
 of broadcasting in binary-op gradients: values against numpy, shapes and errors as in
 MXNet 1.9.1, gradients against float64 finite differences."""
+
 import numpy as np
 import pytest
+from conftest import numeric_grad, requires_gpu
 
 import gluonlite as mx
 from gluonlite import autograd, nd
 from gluonlite.base import MXNetError
-
-from conftest import numeric_grad, requires_gpu
 
 NUMPY = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod}
 AXES = [None, 0, 1, 2, -1, (0, 2), (1, 2), (0, 1, 2), (2, 0)]
@@ -23,6 +23,7 @@ def mxnet_shape(shape, axis, keepdims):
 
 
 # ---- values ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(NUMPY))
 @pytest.mark.parametrize("axis", AXES)
@@ -40,20 +41,25 @@ def test_reduce_matches_numpy_in_float64(name, axis, keepdims):
 def test_reduce_methods_match_functions(name):
     a = np.random.default_rng(1).uniform(0.5, 1.5, (2, 3, 4)).astype(np.float32)
     x = nd.array(a)
-    np.testing.assert_array_equal(getattr(x, name)(axis=1).asnumpy(),
-                                  getattr(nd, name)(x, axis=1).asnumpy())
+    np.testing.assert_array_equal(
+        getattr(x, name)(axis=1).asnumpy(), getattr(nd, name)(x, axis=1).asnumpy()
+    )
 
 
-@pytest.mark.parametrize("shape,axis", [
-    ((1000000,), None),          # one long reduction, split over threads
-    ((1000, 1000), 1), ((1000, 1000), 0),
-    ((3, 200001), 1),            # few outputs, long rows
-    ((500001, 2), 0),            # few outputs, many short rows
-    ((100000, 7), 1),            # many short rows
-    ((64, 1500), 0),             # outputs in several chunks
-    ((8, 9, 10, 11), (0, 2)),    # interleaved kept and reduced dims
-    ((8, 9, 10, 11), (1, 3)),
-])
+@pytest.mark.parametrize(
+    "shape,axis",
+    [
+        ((1000000,), None),  # one long reduction, split over threads
+        ((1000, 1000), 1),
+        ((1000, 1000), 0),
+        ((3, 200001), 1),  # few outputs, long rows
+        ((500001, 2), 0),  # few outputs, many short rows
+        ((100000, 7), 1),  # many short rows
+        ((64, 1500), 0),  # outputs in several chunks
+        ((8, 9, 10, 11), (0, 2)),  # interleaved kept and reduced dims
+        ((8, 9, 10, 11), (1, 3)),
+    ],
+)
 def test_float32_sum_and_max_of_large_arrays(shape, axis):
     a = np.random.default_rng(2).uniform(-1, 1, shape).astype(np.float32)
     x = nd.array(a)
@@ -61,10 +67,15 @@ def test_float32_sum_and_max_of_large_arrays(shape, axis):
     got = nd.sum(x, axis=axis).asnumpy().reshape(np.shape(exact))
     scale = np.abs(a).astype(np.float64).sum(axis=axis)  # the error bound grows with sum |a|
     assert np.all(np.abs(got - exact) <= 1e-6 * scale + 1e-6)
-    np.testing.assert_array_equal(nd.max(x, axis=axis).asnumpy().reshape(np.shape(exact)),
-                                  a.max(axis=axis))
-    np.testing.assert_allclose(nd.mean(x, axis=axis).asnumpy().reshape(np.shape(exact)),
-                               a.astype(np.float64).mean(axis=axis), rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(
+        nd.max(x, axis=axis).asnumpy().reshape(np.shape(exact)), a.max(axis=axis)
+    )
+    np.testing.assert_allclose(
+        nd.mean(x, axis=axis).asnumpy().reshape(np.shape(exact)),
+        a.astype(np.float64).mean(axis=axis),
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_float32_sum_is_accurate_where_naive_float_accumulation_drifts():
@@ -76,8 +87,9 @@ def test_noncontiguous_inputs_reduce_correctly():
     a = np.arange(60, dtype=np.float64).reshape(3, 4, 5)
     x = nd.array(a, dtype="float64")
     t = nd.transpose(x, axes=(2, 0, 1))
-    np.testing.assert_array_equal(nd.sum(t, axis=(0, 2)).asnumpy(),
-                                  a.transpose(2, 0, 1).sum(axis=(0, 2)))
+    np.testing.assert_array_equal(
+        nd.sum(t, axis=(0, 2)).asnumpy(), a.transpose(2, 0, 1).sum(axis=(0, 2))
+    )
     np.testing.assert_array_equal(nd.max(x.T, axis=0).asnumpy(), a.T.max(axis=0))
     s = x[:, 1:3]
     np.testing.assert_array_equal(nd.prod(s, axis=1).asnumpy(), a[:, 1:3].prod(axis=1))
@@ -109,6 +121,7 @@ def test_max_and_min_propagate_nan_like_numpy():
 
 
 # ---- exclude, keepdims, axis errors -----------------------------------------------------
+
 
 def test_exclude_reduces_every_axis_not_listed():
     a = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
@@ -147,6 +160,7 @@ def test_repeated_axis_is_an_mxnet_error():
 
 # ---- empty reductions ---------------------------------------------------------------------
 
+
 def test_empty_reductions_give_identity_nan_or_error():
     e = nd.array(np.zeros((2, 0, 3)))
     assert nd.sum(e, axis=1).shape == (2, 3)
@@ -156,8 +170,11 @@ def test_empty_reductions_give_identity_nan_or_error():
     assert nd.sum(e, axis=2).shape == (2, 0)  # nothing to compute
     np.testing.assert_array_equal(nd.sum(e).asnumpy(), [0.0])
     for name in ("max", "min"):
-        with pytest.raises(MXNetError, match=rf"{name}: cannot reduce over a zero-size axis: "
-                                             r"the input has shape \(2, 0, 3\)"):
+        with pytest.raises(
+            MXNetError,
+            match=rf"{name}: cannot reduce over a zero-size axis: "
+            r"the input has shape \(2, 0, 3\)",
+        ):
             getattr(nd, name)(e, axis=1)
 
 
@@ -171,6 +188,7 @@ def test_gradient_of_an_empty_sum_is_empty():
 
 
 # ---- argmax / argmin ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
 @pytest.mark.parametrize("axis", [0, 1, 2, -1])
@@ -199,10 +217,12 @@ def test_argmax_without_axis_searches_the_flattened_array():
 def test_argmax_argmin_of_large_arrays_with_ties(axis):
     a = np.random.default_rng(8).integers(0, 50, (700, 900)).astype(np.float32)  # many ties
     x = nd.array(a)
-    np.testing.assert_array_equal(nd.argmax(x, axis=axis).asnumpy().ravel(),
-                                  np.ravel(a.argmax(axis=axis)))
-    np.testing.assert_array_equal(nd.argmin(x, axis=axis).asnumpy().ravel(),
-                                  np.ravel(a.argmin(axis=axis)))
+    np.testing.assert_array_equal(
+        nd.argmax(x, axis=axis).asnumpy().ravel(), np.ravel(a.argmax(axis=axis))
+    )
+    np.testing.assert_array_equal(
+        nd.argmin(x, axis=axis).asnumpy().ravel(), np.ravel(a.argmin(axis=axis))
+    )
 
 
 def test_argmax_dtype_and_nan_follow_mxnet_and_numpy():
@@ -215,18 +235,28 @@ def test_argmax_dtype_and_nan_follow_mxnet_and_numpy():
 def test_argmax_errors():
     with pytest.raises(IndexError, match=r"argmax: axis 3 is out of range for an array of 3 dim"):
         nd.argmax(nd.ones((2, 3, 4)), axis=3)
-    with pytest.raises(MXNetError, match=r"argmin: cannot search along a zero-size axis: "
-                                         r"the input has shape \(2, 0, 3\) and axis=1"):
+    with pytest.raises(
+        MXNetError,
+        match=r"argmin: cannot search along a zero-size axis: "
+        r"the input has shape \(2, 0, 3\) and axis=1",
+    ):
         nd.argmin(nd.array(np.zeros((2, 0, 3))), axis=1)
 
 
 # ---- gradients ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(NUMPY))
-@pytest.mark.parametrize("axis,keepdims,exclude", [
-    (None, False, False), (1, False, False), ((0, 2), True, False), (-1, True, False),
-    (1, False, True),
-])
+@pytest.mark.parametrize(
+    "axis,keepdims,exclude",
+    [
+        (None, False, False),
+        (1, False, False),
+        ((0, 2), True, False),
+        (-1, True, False),
+        (1, False, True),
+    ],
+)
 def test_reduce_gradients_match_finite_differences(name, axis, keepdims, exclude):
     rng = np.random.default_rng(4)
     x0 = rng.permutation(24).reshape(2, 3, 4) / 10.0 + 0.5  # distinct: no ties for max/min
@@ -238,9 +268,11 @@ def test_reduce_gradients_match_finite_differences(name, axis, keepdims, exclude
     y.backward(nd.array(w, dtype="float64"))
 
     def f(v):
-        out = getattr(nd, name)(nd.array(v, dtype="float64"), axis=axis, keepdims=keepdims,
-                                exclude=exclude)
+        out = getattr(nd, name)(
+            nd.array(v, dtype="float64"), axis=axis, keepdims=keepdims, exclude=exclude
+        )
         return float((out.asnumpy() * w).sum())
+
     np.testing.assert_allclose(x.grad.asnumpy(), numeric_grad(f, x0), rtol=1e-6, atol=1e-8)
 
 
@@ -273,10 +305,11 @@ def test_second_order_gradient_through_sum_and_mean():
         (g,) = autograd.grad(y, [x], create_graph=True)  # 3 x^2 / 2
         z = nd.sum(g * g)
     z.backward()
-    np.testing.assert_allclose(x.grad.asnumpy(), 2 * (1.5 * x0 ** 2) * 3 * x0, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * (1.5 * x0**2) * 3 * x0, rtol=1e-12)
 
 
 # ---- broadcast_to and the reverse of broadcasting -----------------------------------------
+
 
 def test_broadcast_to_values_and_mxnet_zero_dims():
     a = np.array([[1.0], [2.0]])
@@ -292,8 +325,11 @@ def test_broadcast_to_values_and_mxnet_zero_dims():
 
 
 def test_broadcast_to_incompatible_shape_names_both_shapes():
-    with pytest.raises(MXNetError, match=r"broadcast_to: cannot broadcast an array of shape "
-                                         r"\(2, 2\) to \(2, 3\) \(dimension 1 has size 2"):
+    with pytest.raises(
+        MXNetError,
+        match=r"broadcast_to: cannot broadcast an array of shape "
+        r"\(2, 2\) to \(2, 3\) \(dimension 1 has size 2",
+    ):
         nd.broadcast_to(nd.ones((2, 2)), shape=(2, 3))
 
 
@@ -308,8 +344,10 @@ def test_broadcast_to_gradient_sums_back():
     np.testing.assert_allclose(x.grad.asnumpy(), w.sum(axis=(0, 2)).reshape(2, 1))
 
 
-@pytest.mark.parametrize("shapes", [((2, 3), (3,)), ((2, 3), (1, 3)), ((4, 1, 3), (2, 1)),
-                                    ((2, 3), (2, 3)), ((5,), (1,))])
+@pytest.mark.parametrize(
+    "shapes",
+    [((2, 3), (3,)), ((2, 3), (1, 3)), ((4, 1, 3), (2, 1)), ((2, 3), (2, 3)), ((5,), (1,))],
+)
 def test_binary_gradients_sum_back_to_each_operand_shape(shapes):
     rng = np.random.default_rng(5)
     a0, b0 = rng.uniform(-1, 1, shapes[0]), rng.uniform(-1, 1, shapes[1])
@@ -332,11 +370,22 @@ def _sum_to(g, shape):
 
 # ---- GPU ------------------------------------------------------------------------------------
 
+
 @requires_gpu
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int32", "uint8"])
-@pytest.mark.parametrize("shape,axis", [((1000000,), None), ((300, 700), 1), ((300, 700), 0),
-                                        ((3, 200001), 1), ((500001, 2), 0), ((6, 7, 8, 9), (0, 2)),
-                                        ((6, 7, 8, 9), (1, 3)), ((5,), 0)])
+@pytest.mark.parametrize(
+    "shape,axis",
+    [
+        ((1000000,), None),
+        ((300, 700), 1),
+        ((300, 700), 0),
+        ((3, 200001), 1),
+        ((500001, 2), 0),
+        ((6, 7, 8, 9), (0, 2)),
+        ((6, 7, 8, 9), (1, 3)),
+        ((5,), 0),
+    ],
+)
 def test_gpu_reductions_match_cpu(dtype, shape, axis):
     a = np.random.default_rng(6).uniform(0, 3, shape).astype(dtype)
     cpu, gpu = nd.array(a, dtype=dtype), nd.array(a, dtype=dtype, ctx=mx.gpu(0))
@@ -347,8 +396,9 @@ def test_gpu_reductions_match_cpu(dtype, shape, axis):
         np.testing.assert_allclose(g, c, rtol=tol, atol=tol, err_msg=name)
     for name in ("argmax", "argmin"):
         ax = axis if isinstance(axis, int) or axis is None else None
-        np.testing.assert_array_equal(getattr(nd, name)(gpu, axis=ax).asnumpy(),
-                                      getattr(nd, name)(cpu, axis=ax).asnumpy())
+        np.testing.assert_array_equal(
+            getattr(nd, name)(gpu, axis=ax).asnumpy(), getattr(nd, name)(cpu, axis=ax).asnumpy()
+        )
 
 
 @requires_gpu
@@ -360,14 +410,16 @@ def test_gpu_reduce_gradients_match_cpu():
         x.attach_grad()
         with autograd.record():
             y = (nd.max(x, axis=1) * nd.prod(x, axis=1)).sum() + nd.broadcast_to(
-                nd.mean(x, axis=(0, 2), keepdims=True), shape=(4, 5, 6)).sum()
+                nd.mean(x, axis=(0, 2), keepdims=True), shape=(4, 5, 6)
+            ).sum()
         y.backward()
         grads.append(x.grad.asnumpy())
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)
 
 
-@pytest.mark.parametrize("ctx", [mx.cpu(), pytest.param(mx.gpu(0), marks=requires_gpu)],
-                         ids=["cpu", "gpu"])
+@pytest.mark.parametrize(
+    "ctx", [mx.cpu(), pytest.param(mx.gpu(0), marks=requires_gpu)], ids=["cpu", "gpu"]
+)
 @pytest.mark.parametrize("shape,axis", [((2, 4_000_001), 1), ((4_000_001, 2), 0)])
 def test_float32_sums_accumulate_in_double_on_every_device(ctx, shape, axis):
     # Both devices fold float32 sums in double (reduce_functors.h): over 4e6 elements a

@@ -1,26 +1,27 @@
 """gluon.rnn: the cells against a float64 numpy reference of MXNet's equations, the fused
 layers (one C++ op per layer and direction) against the cells, finite differences and
 MXNet 1.9.1 fixtures (tests/data/make_rnn_fixtures.py), names, repr, errors, training."""
+
 import os
 import re
 
 import numpy as np
 import pytest
+from conftest import requires_gpu
 
 import gluonlite as mx
 from gluonlite import _core, autograd, gluon, nd
 from gluonlite.base import MXNetError
 from gluonlite.gluon import rnn
 
-from conftest import requires_gpu
-
-FIXTURES = os.path.join(os.path.dirname(__file__), 'data', 'rnn')
-MODES = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']
-MODE_CODE = {'rnn_tanh': 0, 'rnn_relu': 1, 'lstm': 2, 'gru': 3}
-GATES = {'rnn_tanh': 1, 'rnn_relu': 1, 'lstm': 4, 'gru': 3}
+FIXTURES = os.path.join(os.path.dirname(__file__), "data", "rnn")
+MODES = ["rnn_tanh", "rnn_relu", "lstm", "gru"]
+MODE_CODE = {"rnn_tanh": 0, "rnn_relu": 1, "lstm": 2, "gru": 3}
+GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 
 
 # ---- numpy reference (MXNet's equations, float64) -------------------------------------
+
 
 def sigmoid(v):
     return 1 / (1 + np.exp(-v))
@@ -30,13 +31,13 @@ def np_step(mode, x, states, wi, wh, bi, bh, wr=None):
     """One step; returns (output, new states). wr: an LSTM's projection (LSTMP)."""
     h = states[0]
     xw, hw = x @ wi.T + bi, h @ wh.T + bh
-    if mode == 'rnn_tanh':
+    if mode == "rnn_tanh":
         out = np.tanh(xw + hw)
         return out, [out]
-    if mode == 'rnn_relu':
+    if mode == "rnn_relu":
         out = np.maximum(xw + hw, 0)
         return out, [out]
-    if mode == 'lstm':
+    if mode == "lstm":
         i, f, g, o = np.split(xw + hw, 4, axis=1)
         c = sigmoid(f) * states[1] + sigmoid(i) * np.tanh(g)
         out = sigmoid(o) * np.tanh(c)
@@ -66,12 +67,20 @@ def np_layer(mode, x, states, params, num_layers, dirs):
     finals = [[] for _ in states]
     for layer in range(num_layers):
         outs = []
-        for d, tag in enumerate('lr'[:dirs]):
+        for d, tag in enumerate("lr"[:dirs]):
             at = layer * dirs + d
-            p = ['%s%d_%s' % (tag, layer, k) for k in
-                 ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]
-            y, st = np_sequence(mode, x, [s[at] for s in states], *[params[k] for k in p],
-                                reverse=tag == 'r', wr=params.get('%s%d_h2r_weight' % (tag, layer)))
+            p = [
+                "%s%d_%s" % (tag, layer, k)
+                for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias")
+            ]
+            y, st = np_sequence(
+                mode,
+                x,
+                [s[at] for s in states],
+                *[params[k] for k in p],
+                reverse=tag == "r",
+                wr=params.get("%s%d_h2r_weight" % (tag, layer)),
+            )
             outs.append(y)
             for f, s in zip(finals, st):
                 f.append(s)
@@ -80,83 +89,93 @@ def np_layer(mode, x, states, params, num_layers, dirs):
 
 
 def make_cell(mode, hidden, **kwargs):
-    if mode == 'lstm':
+    if mode == "lstm":
         return rnn.LSTMCell(hidden, **kwargs)
-    if mode == 'gru':
+    if mode == "gru":
         return rnn.GRUCell(hidden, **kwargs)
     return rnn.RNNCell(hidden, activation=mode[4:], **kwargs)
 
 
 def make_layer(mode, hidden, **kwargs):
-    if mode == 'lstmp':
+    if mode == "lstmp":
         return rnn.LSTM(hidden, projection_size=hidden - 1, **kwargs)
-    if mode == 'lstm':
+    if mode == "lstm":
         return rnn.LSTM(hidden, **kwargs)
-    if mode == 'gru':
+    if mode == "gru":
         return rnn.GRU(hidden, **kwargs)
     return rnn.RNN(hidden, activation=mode[4:], **kwargs)
 
 
-def randomize(block, rng, dtype='float64', scale=0.5):
+def randomize(block, rng, dtype="float64", scale=0.5):
     """Random float64 values for every parameter; returns them by structural name."""
     block.cast(dtype)
     values = {}
     for name, param in block.collect_params().items():
-        values[name[len(block.prefix):]] = v = rng.uniform(-scale, scale, param.shape)
+        values[name[len(block.prefix) :]] = v = rng.uniform(-scale, scale, param.shape)
         param.set_data(nd.array(v, dtype=dtype))
     return values
 
 
 def f64(a):
-    return nd.array(a, dtype='float64')
+    return nd.array(a, dtype="float64")
 
 
 # ---- cells ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize('mode', MODES)
+
+@pytest.mark.parametrize("mode", MODES)
 def test_cell_unroll_matches_numpy_reference(mode):
     rng = np.random.RandomState(0)
     cell = make_cell(mode, 4, input_size=3)
     cell.initialize()
     p = randomize(cell, rng)
-    x = rng.uniform(-1, 1, (2, 5, 3))       # NTC
+    x = rng.uniform(-1, 1, (2, 5, 3))  # NTC
     begin = [rng.uniform(-1, 1, (2, 4)) for _ in cell.state_info()]
-    out, states = cell.unroll(5, f64(x), begin_state=[f64(s) for s in begin], layout='NTC',
-                              merge_outputs=True)
-    want, want_states = np_sequence(mode, x.transpose(1, 0, 2), begin, p['i2h_weight'],
-                                    p['h2h_weight'], p['i2h_bias'], p['h2h_bias'])
+    out, states = cell.unroll(
+        5, f64(x), begin_state=[f64(s) for s in begin], layout="NTC", merge_outputs=True
+    )
+    want, want_states = np_sequence(
+        mode,
+        x.transpose(1, 0, 2),
+        begin,
+        p["i2h_weight"],
+        p["h2h_weight"],
+        p["i2h_bias"],
+        p["h2h_bias"],
+    )
     np.testing.assert_allclose(out.asnumpy(), want.transpose(1, 0, 2), rtol=1e-12, atol=1e-12)
     assert len(states) == len(want_states)
     for got, w in zip(states, want_states):
         np.testing.assert_allclose(got.asnumpy(), w, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize('mode', MODES)
+@pytest.mark.parametrize("mode", MODES)
 def test_cell_gradients_match_finite_differences(mode):
     rng = np.random.RandomState(1)
     cell = make_cell(mode, 3, input_size=2)
     cell.initialize()
     p = randomize(cell, rng)
-    x = rng.uniform(-1, 1, (3, 2, 2))       # TNC
+    x = rng.uniform(-1, 1, (3, 2, 2))  # TNC
     begin = [rng.uniform(-1, 1, (2, 3)) for _ in cell.state_info()]
     head = rng.uniform(-1, 1, (3, 2, 3))
     xt = f64(x)
     xt.attach_grad()
     with autograd.record():
-        out, _ = cell.unroll(3, xt, begin_state=[f64(s) for s in begin], layout='TNC',
-                             merge_outputs=True)
+        out, _ = cell.unroll(
+            3, xt, begin_state=[f64(s) for s in begin], layout="TNC", merge_outputs=True
+        )
         loss = (out * f64(head)).sum()
     loss.backward()
-    names = ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']
+    names = ["i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias"]
 
     def objective(values):
-        y, _ = np_sequence(mode, values['x'], begin, *[values[k] for k in names])
+        y, _ = np_sequence(mode, values["x"], begin, *[values[k] for k in names])
         return (y * head).sum()
 
     values = dict(p, x=x)
-    for key in ['x'] + names:
+    for key in ["x"] + names:
         want = numeric(objective, values, key)
-        got = xt.grad if key == 'x' else getattr(cell, key).grad()
+        got = xt.grad if key == "x" else getattr(cell, key).grad()
         np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-6, atol=1e-8, err_msg=key)
 
 
@@ -168,26 +187,32 @@ def numeric(objective, values, key, eps=1e-6):
         plus, minus = base.copy(), base.copy()
         plus[idx] += eps
         minus[idx] -= eps
-        grad[idx] = (objective(dict(values, **{key: plus}))
-                     - objective(dict(values, **{key: minus}))) / (2 * eps)
+        grad[idx] = (
+            objective(dict(values, **{key: plus})) - objective(dict(values, **{key: minus}))
+        ) / (2 * eps)
     return grad
 
 
 def test_cell_names_shapes_state_info_and_repr():
-    cases = [(rnn.RNNCell(8), 'rnn', 'RNNCell(None -> 8, tanh)', (8, 0)),
-             (rnn.RNNCell(8, activation='relu', input_size=5), 'rnn',
-              'RNNCell(5 -> 8, relu)', (8, 5)),
-             (rnn.LSTMCell(8), 'lstm', 'LSTMCell(None -> 32)', (32, 0)),
-             (rnn.GRUCell(8, input_size=5), 'gru', 'GRUCell(5 -> 24)', (24, 5))]
+    cases = [
+        (rnn.RNNCell(8), "rnn", "RNNCell(None -> 8, tanh)", (8, 0)),
+        (rnn.RNNCell(8, activation="relu", input_size=5), "rnn", "RNNCell(5 -> 8, relu)", (8, 5)),
+        (rnn.LSTMCell(8), "lstm", "LSTMCell(None -> 32)", (32, 0)),
+        (rnn.GRUCell(8, input_size=5), "gru", "GRUCell(5 -> 24)", (24, 5)),
+    ]
     for cell, alias, text, i2h_shape in cases:
         assert repr(cell) == text
-        assert re.fullmatch(alias + r'\d+_', cell.prefix)
+        assert re.fullmatch(alias + r"\d+_", cell.prefix)
         params = cell.collect_params()
-        assert [k[len(cell.prefix):] for k in params.keys()] == \
-            ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']
+        assert [k[len(cell.prefix) :] for k in params.keys()] == [
+            "i2h_weight",
+            "h2h_weight",
+            "i2h_bias",
+            "h2h_bias",
+        ]
         rows = i2h_shape[0]
         assert [p.shape for p in params.values()] == [i2h_shape, (rows, 8), (rows,), (rows,)]
-    assert rnn.LSTMCell(8).state_info(3) == [{'shape': (3, 8), '__layout__': 'NC'}] * 2
+    assert rnn.LSTMCell(8).state_info(3) == [{"shape": (3, 8), "__layout__": "NC"}] * 2
     states = rnn.GRUCell(4).begin_state(2)
     assert len(states) == 1 and states[0].shape == (2, 4) and states[0].asnumpy().sum() == 0
 
@@ -198,13 +223,17 @@ def test_container_cell_reprs_as_mxnet():
     seq.add(rnn.DropoutCell(0.5))
     seq.add(rnn.ResidualCell(rnn.GRUCell(4)))
     seq.add(rnn.ZoneoutCell(rnn.RNNCell(4), 0.1, 0.2))
-    assert repr(seq) == ('SequentialRNNCell(\n(0): LSTMCell(None -> 16)\n'
-                         '(1): DropoutCell(rate=0.5, axes=())\n'
-                         '(2): ResidualCell(GRUCell(None -> 12))\n'
-                         '(3): ZoneoutCell(p_out=0.1, p_state=0.2, RNNCell(None -> 4, tanh))\n)')
+    assert repr(seq) == (
+        "SequentialRNNCell(\n(0): LSTMCell(None -> 16)\n"
+        "(1): DropoutCell(rate=0.5, axes=())\n"
+        "(2): ResidualCell(GRUCell(None -> 12))\n"
+        "(3): ZoneoutCell(p_out=0.1, p_state=0.2, RNNCell(None -> 4, tanh))\n)"
+    )
     assert len(list(seq.collect_params().keys())) == 12
     bi = rnn.BidirectionalCell(rnn.LSTMCell(3), rnn.GRUCell(3))
-    assert repr(bi) == 'BidirectionalCell(forward=LSTMCell(None -> 12), backward=GRUCell(None -> 9))'
+    assert (
+        repr(bi) == "BidirectionalCell(forward=LSTMCell(None -> 12), backward=GRUCell(None -> 9))"
+    )
 
 
 def test_cell_step_call_and_deferred_input_size():
@@ -213,8 +242,11 @@ def test_cell_step_call_and_deferred_input_size():
     out, states = cell(nd.ones((2, 3)), cell.begin_state(2))
     assert out.shape == (2, 5) and [s.shape for s in states] == [(2, 5), (2, 5)]
     assert cell.i2h_weight.shape == (20, 3)
-    with pytest.raises(MXNetError, match=r"LSTMCell '.*' expects a step input of shape "
-                                         r"\(batch, 3\), got \(2, 4\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"LSTMCell '.*' expects a step input of shape "
+        r"\(batch, 3\), got \(2, 4\)",
+    ):
         cell(nd.ones((2, 4)), states)
 
 
@@ -227,17 +259,25 @@ def test_sequential_cell_unroll_equals_cells_in_turn():
     seq.initialize()
     p1, p2 = randomize(first, rng), randomize(second, rng)
     x = rng.uniform(-1, 1, (4, 2, 3))
-    out, states = seq.unroll(4, f64(x), layout='TNC', merge_outputs=True)
+    out, states = seq.unroll(4, f64(x), layout="TNC", merge_outputs=True)
     zeros = lambda h: np.zeros((2, h))
-    y1, s1 = np_sequence('gru', x, [zeros(4)], p1['i2h_weight'], p1['h2h_weight'],
-                         p1['i2h_bias'], p1['h2h_bias'])
-    y2, s2 = np_sequence('lstm', y1, [zeros(2), zeros(2)], p2['i2h_weight'], p2['h2h_weight'],
-                         p2['i2h_bias'], p2['h2h_bias'])
+    y1, s1 = np_sequence(
+        "gru", x, [zeros(4)], p1["i2h_weight"], p1["h2h_weight"], p1["i2h_bias"], p1["h2h_bias"]
+    )
+    y2, s2 = np_sequence(
+        "lstm",
+        y1,
+        [zeros(2), zeros(2)],
+        p2["i2h_weight"],
+        p2["h2h_weight"],
+        p2["i2h_bias"],
+        p2["h2h_bias"],
+    )
     np.testing.assert_allclose(out.asnumpy(), y2, rtol=1e-12, atol=1e-12)
     assert len(states) == 3
     for got, want in zip(states, s1 + s2):
         np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-12, atol=1e-12)
-    step_out, step_states = seq(f64(x[0]), seq.begin_state(2, dtype='float64'))
+    step_out, step_states = seq(f64(x[0]), seq.begin_state(2, dtype="float64"))
     np.testing.assert_allclose(step_out.asnumpy(), y2[0], rtol=1e-12, atol=1e-12)
 
 
@@ -247,21 +287,27 @@ def test_bidirectional_residual_dropout_and_zoneout_cells():
     bi = rnn.BidirectionalCell(left, right)
     bi.initialize()
     pl, pr = randomize(left, rng), randomize(right, rng)
-    x = rng.uniform(-1, 1, (2, 4, 2))        # NTC
+    x = rng.uniform(-1, 1, (2, 4, 2))  # NTC
     out, states = bi.unroll(4, f64(x), merge_outputs=True)
     xt = x.transpose(1, 0, 2)
     z = [np.zeros((2, 3))]
-    yl, _ = np_sequence('rnn_tanh', xt, z, *[pl[k] for k in
-                                             ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')])
-    yr, _ = np_sequence('gru', xt, z, *[pr[k] for k in
-                                        ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')],
-                        reverse=True)
-    np.testing.assert_allclose(out.asnumpy(), np.concatenate([yl, yr], 2).transpose(1, 0, 2),
-                               rtol=1e-12, atol=1e-12)
+    yl, _ = np_sequence(
+        "rnn_tanh", xt, z, *[pl[k] for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias")]
+    )
+    yr, _ = np_sequence(
+        "gru",
+        xt,
+        z,
+        *[pr[k] for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias")],
+        reverse=True,
+    )
+    np.testing.assert_allclose(
+        out.asnumpy(), np.concatenate([yl, yr], 2).transpose(1, 0, 2), rtol=1e-12, atol=1e-12
+    )
     assert len(states) == 2
-    with pytest.raises(NotImplementedError, match='Bidirectional cannot be stepped'):
+    with pytest.raises(NotImplementedError, match="Bidirectional cannot be stepped"):
         bi(f64(x[:, 0]), states)
-    with pytest.raises(MXNetError, match='After applying modifier cells'):
+    with pytest.raises(MXNetError, match="After applying modifier cells"):
         zone_base_used = rnn.RNNCell(2)
         rnn.ZoneoutCell(zone_base_used)
         zone_base_used.begin_state(2)
@@ -271,14 +317,21 @@ def test_bidirectional_residual_dropout_and_zoneout_cells():
     res.initialize()
     p = randomize(base, rng)
     out, _ = res.unroll(4, f64(x), merge_outputs=True)
-    y, _ = np_sequence('rnn_tanh', xt, [np.zeros((2, 2))], p['i2h_weight'], p['h2h_weight'],
-                       p['i2h_bias'], p['h2h_bias'])
+    y, _ = np_sequence(
+        "rnn_tanh",
+        xt,
+        [np.zeros((2, 2))],
+        p["i2h_weight"],
+        p["h2h_weight"],
+        p["i2h_bias"],
+        p["h2h_bias"],
+    )
     np.testing.assert_allclose(out.asnumpy(), (y + xt).transpose(1, 0, 2), rtol=1e-12)
 
     drop = rnn.DropoutCell(0.5)
     assert drop.state_info() == []
     kept, _ = drop(f64(x[:, 0]), [])
-    np.testing.assert_array_equal(kept.asnumpy(), x[:, 0])    # not training: identity
+    np.testing.assert_array_equal(kept.asnumpy(), x[:, 0])  # not training: identity
     with autograd.record():
         dropped, _ = drop(nd.ones((50, 40)), [])
     values = np.unique(dropped.asnumpy())
@@ -288,9 +341,16 @@ def test_bidirectional_residual_dropout_and_zoneout_cells():
     zone = rnn.ZoneoutCell(zone_base, zoneout_outputs=0.5, zoneout_states=0.5)
     zone.initialize()
     p = randomize(zone_base, rng)
-    out, _ = zone.unroll(4, f64(x), merge_outputs=True)        # not training: no zoneout
-    y, _ = np_sequence('rnn_tanh', xt, [np.zeros((2, 2))], p['i2h_weight'], p['h2h_weight'],
-                       p['i2h_bias'], p['h2h_bias'])
+    out, _ = zone.unroll(4, f64(x), merge_outputs=True)  # not training: no zoneout
+    y, _ = np_sequence(
+        "rnn_tanh",
+        xt,
+        [np.zeros((2, 2))],
+        p["i2h_weight"],
+        p["h2h_weight"],
+        p["i2h_bias"],
+        p["h2h_bias"],
+    )
     np.testing.assert_allclose(out.asnumpy(), y.transpose(1, 0, 2), rtol=1e-12)
 
 
@@ -303,8 +363,15 @@ def test_unroll_valid_length_masks_outputs_and_keeps_last_states():
     out, states = cell.unroll(4, f64(x), valid_length=f64([1, 3]))
     assert isinstance(out, nd.NDArray) and out.shape == (2, 4, 3)
     xt = x.transpose(1, 0, 2)
-    y, _ = np_sequence('lstm', xt, [np.zeros((2, 3))] * 2, p['i2h_weight'], p['h2h_weight'],
-                       p['i2h_bias'], p['h2h_bias'])
+    y, _ = np_sequence(
+        "lstm",
+        xt,
+        [np.zeros((2, 3))] * 2,
+        p["i2h_weight"],
+        p["h2h_weight"],
+        p["i2h_bias"],
+        p["h2h_bias"],
+    )
     want = y.transpose(1, 0, 2).copy()
     want[0, 1:] = 0
     want[1, 3:] = 0
@@ -320,8 +387,8 @@ def test_bidirectional_unroll_reverses_each_sequence_within_its_valid_length():
     bi = rnn.BidirectionalCell(left, right)
     bi.initialize()
     pl, pr = randomize(left, rng), randomize(right, rng)
-    names = ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')
-    x = rng.uniform(-1, 1, (3, 5, 2))        # NTC
+    names = ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias")
+    x = rng.uniform(-1, 1, (3, 5, 2))  # NTC
     lengths = [2, 5, 4]
     xt = f64(x)
     xt.attach_grad()
@@ -329,10 +396,11 @@ def test_bidirectional_unroll_reverses_each_sequence_within_its_valid_length():
         out, states = bi.unroll(5, xt, valid_length=f64(lengths))
     assert isinstance(out, nd.NDArray) and out.shape == (3, 5, 5)
     for b, n in enumerate(lengths):
-        seq = x[b:b + 1, :n].transpose(1, 0, 2)
-        yl, sl = np_sequence('gru', seq, [np.zeros((1, 3))], *[pl[k] for k in names])
-        yr, sr = np_sequence('lstm', seq, [np.zeros((1, 2))] * 2, *[pr[k] for k in names],
-                             reverse=True)
+        seq = x[b : b + 1, :n].transpose(1, 0, 2)
+        yl, sl = np_sequence("gru", seq, [np.zeros((1, 3))], *[pl[k] for k in names])
+        yr, sr = np_sequence(
+            "lstm", seq, [np.zeros((1, 2))] * 2, *[pr[k] for k in names], reverse=True
+        )
         want = np.zeros((5, 5))
         want[:n] = np.concatenate([yl, yr], 2)[:, 0]
         np.testing.assert_allclose(out.asnumpy()[b], want, rtol=1e-12, atol=1e-12)
@@ -344,24 +412,39 @@ def test_bidirectional_unroll_reverses_each_sequence_within_its_valid_length():
 
 # ---- the fused op --------------------------------------------------------------------
 
-@pytest.mark.parametrize('mode', MODES)
-@pytest.mark.parametrize('reverse', [False, True])
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("reverse", [False, True])
 def test_fused_op_gradients_match_finite_differences(mode, reverse):
     rng = np.random.RandomState(5)
     T, N, I, H, G = 3, 2, 2, 3, GATES[mode]
-    lstm = mode == 'lstm'
-    arrays = {'x': rng.uniform(-1, 1, (T, N, I)), 'h0': rng.uniform(-1, 1, (N, H)),
-              'c0': rng.uniform(-1, 1, (N, H)), 'wi': rng.uniform(-.7, .7, (G * H, I)),
-              'wh': rng.uniform(-.7, .7, (G * H, H)), 'bi': rng.uniform(-.5, .5, (G * H,)),
-              'bh': rng.uniform(-.5, .5, (G * H,))}
+    lstm = mode == "lstm"
+    arrays = {
+        "x": rng.uniform(-1, 1, (T, N, I)),
+        "h0": rng.uniform(-1, 1, (N, H)),
+        "c0": rng.uniform(-1, 1, (N, H)),
+        "wi": rng.uniform(-0.7, 0.7, (G * H, I)),
+        "wh": rng.uniform(-0.7, 0.7, (G * H, H)),
+        "bi": rng.uniform(-0.5, 0.5, (G * H,)),
+        "bh": rng.uniform(-0.5, 0.5, (G * H,)),
+    }
     if not lstm:
-        del arrays['c0']
-    heads = [rng.uniform(-1, 1, s) for s in [(T, N, H), (N, H), (N, H)][:3 if lstm else 2]]
+        del arrays["c0"]
+    heads = [rng.uniform(-1, 1, s) for s in [(T, N, H), (N, H), (N, H)][: 3 if lstm else 2]]
 
     def run(values):
-        return _core.rnn_layer(values['x'], values['h0'], values.get('c0'), values['wi'],
-                               values['wh'], values['bi'], values['bh'], None,
-                               MODE_CODE[mode], reverse)
+        return _core.rnn_layer(
+            values["x"],
+            values["h0"],
+            values.get("c0"),
+            values["wi"],
+            values["wh"],
+            values["bi"],
+            values["bh"],
+            None,
+            MODE_CODE[mode],
+            reverse,
+        )
 
     def objective(np_values):
         outs = run({k: f64(v) for k, v in np_values.items()})
@@ -375,16 +458,24 @@ def test_fused_op_gradients_match_finite_differences(mode, reverse):
         loss = sum((o * f64(h)).sum() for o, h in zip(outs, heads))
     loss.backward()
     # the op's forward against the reference, then its BPTT against its own forward
-    want_y, want_states = np_sequence(mode, arrays['x'], [arrays['h0']] +
-                                      ([arrays['c0']] if lstm else []), arrays['wi'],
-                                      arrays['wh'], arrays['bi'], arrays['bh'], reverse)
+    want_y, want_states = np_sequence(
+        mode,
+        arrays["x"],
+        [arrays["h0"]] + ([arrays["c0"]] if lstm else []),
+        arrays["wi"],
+        arrays["wh"],
+        arrays["bi"],
+        arrays["bh"],
+        reverse,
+    )
     np.testing.assert_allclose(outs[0].asnumpy(), want_y, rtol=1e-12, atol=1e-12)
     for got, want in zip(outs[1:], want_states):
         np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-12, atol=1e-12)
     for key in arrays:
         want = numeric(objective, arrays, key)
-        np.testing.assert_allclose(tensors[key].grad.asnumpy(), want, rtol=1e-6, atol=1e-8,
-                                   err_msg=key)
+        np.testing.assert_allclose(
+            tensors[key].grad.asnumpy(), want, rtol=1e-6, atol=1e-8, err_msg=key
+        )
 
 
 def test_fused_layer_refuses_create_graph():
@@ -394,7 +485,7 @@ def test_fused_layer_refuses_create_graph():
     x.attach_grad()
     with autograd.record():
         y = layer(x).sum()
-    with pytest.raises(MXNetError, match=r'RNN\(gru\): higher-order gradients'):
+    with pytest.raises(MXNetError, match=r"RNN\(gru\): higher-order gradients"):
         autograd.grad(y, [x], create_graph=True)
     with autograd.record():
         y = layer(x).sum()
@@ -404,20 +495,24 @@ def test_fused_layer_refuses_create_graph():
 def test_fused_op_checks_shapes():
     x, h = nd.ones((3, 2, 4)), nd.zeros((2, 5))
     wi, wh, b = nd.ones((20, 4)), nd.ones((20, 5)), nd.zeros((20,))
-    with pytest.raises(MXNetError, match=r'RNN\(lstm\): the data must be 3-D'):
+    with pytest.raises(MXNetError, match=r"RNN\(lstm\): the data must be 3-D"):
         _core.rnn_layer(nd.ones((3, 4)), h, h, wi, wh, b, b, None, 2, False)
-    with pytest.raises(MXNetError, match=r'RNN\(lstm\): i2h_weight has shape \(20, 3\) but '
-                                         r'the data \(3, 2, 4\) needs \(20, 4\)'):
+    with pytest.raises(
+        MXNetError,
+        match=r"RNN\(lstm\): i2h_weight has shape \(20, 3\) but "
+        r"the data \(3, 2, 4\) needs \(20, 4\)",
+    ):
         _core.rnn_layer(x, h, h, nd.ones((20, 3)), wh, b, b, None, 2, False)
-    with pytest.raises(MXNetError, match='lstm needs an initial cell state'):
+    with pytest.raises(MXNetError, match="lstm needs an initial cell state"):
         _core.rnn_layer(x, h, None, wi, wh, b, b, None, 2, False)
-    with pytest.raises(MXNetError, match=r'the initial hidden state has shape \(3, 5\)'):
+    with pytest.raises(MXNetError, match=r"the initial hidden state has shape \(3, 5\)"):
         _core.rnn_layer(x, nd.zeros((3, 5)), h, wi, wh, b, b, None, 2, False)
 
 
 # ---- the layers ----------------------------------------------------------------------
 
-@pytest.mark.parametrize('mode', MODES)
+
+@pytest.mark.parametrize("mode", MODES)
 def test_layer_matches_unrolled_cell_with_same_weights(mode):
     rng = np.random.RandomState(6)
     layer = make_layer(mode, 4, input_size=3)
@@ -425,28 +520,29 @@ def test_layer_matches_unrolled_cell_with_same_weights(mode):
     layer.initialize()
     cell.initialize()
     p = randomize(layer, rng)
-    cell.cast('float64')
-    for k in ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias'):
-        getattr(cell, k).set_data(f64(p['l0_' + k]))
+    cell.cast("float64")
+    for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias"):
+        getattr(cell, k).set_data(f64(p["l0_" + k]))
     x = f64(rng.uniform(-1, 1, (5, 2, 3)))
-    out, states = layer(x, layer.begin_state(2, dtype='float64'))
-    cell_out, cell_states = cell.unroll(5, x, layout='TNC', merge_outputs=True)
+    out, states = layer(x, layer.begin_state(2, dtype="float64"))
+    cell_out, cell_states = cell.unroll(5, x, layout="TNC", merge_outputs=True)
     np.testing.assert_allclose(out.asnumpy(), cell_out.asnumpy(), rtol=1e-12, atol=1e-12)
     for got, want in zip(states, cell_states):
         np.testing.assert_allclose(got.asnumpy()[0], want.asnumpy(), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize('mode', MODES + ['lstmp'])
+@pytest.mark.parametrize("mode", MODES + ["lstmp"])
 def test_bidirectional_two_layer_gradients_match_finite_differences(mode):
     rng = np.random.RandomState(7)
-    layer = make_layer(mode, 3 if mode == 'lstmp' else 2, num_layers=2, bidirectional=True,
-                       input_size=2)
+    layer = make_layer(
+        mode, 3 if mode == "lstmp" else 2, num_layers=2, bidirectional=True, input_size=2
+    )
     layer.initialize()
     p = randomize(layer, rng, scale=0.7)
     x = rng.uniform(-1, 1, (3, 2, 2))
-    begin = [rng.uniform(-1, 1, s['shape']) for s in layer.state_info(2)]
-    head = rng.uniform(-1, 1, (3, 2, 4))     # lstmp: 2 x projection size 2
-    state_heads = [rng.uniform(-1, 1, s['shape']) for s in layer.state_info(2)]
+    begin = [rng.uniform(-1, 1, s["shape"]) for s in layer.state_info(2)]
+    head = rng.uniform(-1, 1, (3, 2, 4))  # lstmp: 2 x projection size 2
+    state_heads = [rng.uniform(-1, 1, s["shape"]) for s in layer.state_info(2)]
     xt, st = f64(x), [f64(s) for s in begin]
     for t in [xt] + st:
         t.attach_grad()
@@ -458,18 +554,24 @@ def test_bidirectional_two_layer_gradients_match_finite_differences(mode):
     loss.backward()
 
     def objective(values):
-        y, finals = np_layer(mode.replace('lstmp', 'lstm'), values['x'], [values['s%d' % i] for i in range(len(begin))],
-                             values, 2, 2)
+        y, finals = np_layer(
+            mode.replace("lstmp", "lstm"),
+            values["x"],
+            [values["s%d" % i] for i in range(len(begin))],
+            values,
+            2,
+            2,
+        )
         return (y * head).sum() + sum((f * h).sum() for f, h in zip(finals, state_heads))
 
-    values = dict(p, x=x, **{'s%d' % i: s for i, s in enumerate(begin)})
-    want_y, _ = np_layer(mode.replace('lstmp', 'lstm'), x, begin, p, 2, 2)
+    values = dict(p, x=x, **{"s%d" % i: s for i, s in enumerate(begin)})
+    want_y, _ = np_layer(mode.replace("lstmp", "lstm"), x, begin, p, 2, 2)
     np.testing.assert_allclose(out.asnumpy(), want_y, rtol=1e-12, atol=1e-12)
     for key in values:
         want = numeric(objective, values, key)
-        if key == 'x':
+        if key == "x":
             got = xt.grad
-        elif key.startswith('s') and key[1:].isdigit():
+        elif key.startswith("s") and key[1:].isdigit():
             got = st[int(key[1:])].grad
         else:
             got = getattr(layer, key).grad()
@@ -477,75 +579,89 @@ def test_bidirectional_two_layer_gradients_match_finite_differences(mode):
 
 
 FIXTURE_LAYERS = {
-    'lstm_bi2': lambda: rnn.LSTM(8, num_layers=2, bidirectional=True, input_size=5),
-    'gru2': lambda: rnn.GRU(8, num_layers=2, input_size=5),
-    'rnn_tanh2_ntc': lambda: rnn.RNN(8, num_layers=2, activation='tanh', layout='NTC',
-                                     input_size=5),
-    'rnn_relu_bi': lambda: rnn.RNN(8, bidirectional=True, input_size=5),
-    'lstmp_bi2': lambda: rnn.LSTM(8, num_layers=2, bidirectional=True, projection_size=4,
-                                  input_size=5),
+    "lstm_bi2": lambda: rnn.LSTM(8, num_layers=2, bidirectional=True, input_size=5),
+    "gru2": lambda: rnn.GRU(8, num_layers=2, input_size=5),
+    "rnn_tanh2_ntc": lambda: rnn.RNN(
+        8, num_layers=2, activation="tanh", layout="NTC", input_size=5
+    ),
+    "rnn_relu_bi": lambda: rnn.RNN(8, bidirectional=True, input_size=5),
+    "lstmp_bi2": lambda: rnn.LSTM(
+        8, num_layers=2, bidirectional=True, projection_size=4, input_size=5
+    ),
 }
 
 
-@pytest.mark.parametrize('name', sorted(FIXTURE_LAYERS))
+@pytest.mark.parametrize("name", sorted(FIXTURE_LAYERS))
 def test_layer_reproduces_mxnet_fixture(name):
     layer = FIXTURE_LAYERS[name]()
-    layer.load_parameters(os.path.join(FIXTURES, name + '.params'))
-    io = nd.load(os.path.join(FIXTURES, name + '_io.nd'))
-    with open(os.path.join(FIXTURES, name + '.txt')) as f:
+    layer.load_parameters(os.path.join(FIXTURES, name + ".params"))
+    io = nd.load(os.path.join(FIXTURES, name + "_io.nd"))
+    with open(os.path.join(FIXTURES, name + ".txt")) as f:
         lines = f.read().splitlines()
     assert repr(layer) == lines[0]
-    mx_prefix = re.match(r'[a-z]+\d+_', lines[1]).group(0)
-    assert [k[len(layer.prefix):] for k in layer.collect_params().keys()] == \
-        [k[len(mx_prefix):] for k in lines[1:]]
-    n_states = 2 if name.startswith('lstm') else 1
-    x = io['input']
+    mx_prefix = re.match(r"[a-z]+\d+_", lines[1]).group(0)
+    assert [k[len(layer.prefix) :] for k in layer.collect_params().keys()] == [
+        k[len(mx_prefix) :] for k in lines[1:]
+    ]
+    n_states = 2 if name.startswith("lstm") else 1
+    x = io["input"]
     x.attach_grad()
     with autograd.record():
-        out, states = layer(x, [io['state%d' % i] for i in range(n_states)])
-        loss = (out * io['head']).sum()
+        out, states = layer(x, [io["state%d" % i] for i in range(n_states)])
+        loss = (out * io["head"]).sum()
     loss.backward()
-    np.testing.assert_allclose(out.asnumpy(), io['output'].asnumpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out.asnumpy(), io["output"].asnumpy(), rtol=1e-5, atol=1e-6)
     for i in range(n_states):
-        np.testing.assert_allclose(states[i].asnumpy(), io['out_state%d' % i].asnumpy(),
-                                   rtol=1e-5, atol=1e-6)
-    if 'grad_input' in io:   # MXNet cannot train a projected LSTM on the CPU
-        np.testing.assert_allclose(x.grad.asnumpy(), io['grad_input'].asnumpy(), rtol=1e-5,
-                                   atol=1e-6)
+        np.testing.assert_allclose(
+            states[i].asnumpy(), io["out_state%d" % i].asnumpy(), rtol=1e-5, atol=1e-6
+        )
+    if "grad_input" in io:  # MXNet cannot train a projected LSTM on the CPU
+        np.testing.assert_allclose(
+            x.grad.asnumpy(), io["grad_input"].asnumpy(), rtol=1e-5, atol=1e-6
+        )
         for key, param in layer.collect_params().items():
-            np.testing.assert_allclose(param.grad().asnumpy(),
-                                       io['grad_' + key[len(layer.prefix):]].asnumpy(),
-                                       rtol=1e-5, atol=1e-6, err_msg=key)
+            np.testing.assert_allclose(
+                param.grad().asnumpy(),
+                io["grad_" + key[len(layer.prefix) :]].asnumpy(),
+                rtol=1e-5,
+                atol=1e-6,
+                err_msg=key,
+            )
     no_states = layer(x)
     assert isinstance(no_states, nd.NDArray) and no_states.shape == out.shape
 
 
-@pytest.mark.parametrize('name', ['lstm_bi2', 'gru2', 'lstmp_bi2'])
+@pytest.mark.parametrize("name", ["lstm_bi2", "gru2", "lstmp_bi2"])
 def test_saved_parameter_names_are_mxnets(name, tmp_path):
     layer = FIXTURE_LAYERS[name]()
-    layer.load_parameters(os.path.join(FIXTURES, name + '.params'))
-    path = str(tmp_path / 'layer.params')
+    layer.load_parameters(os.path.join(FIXTURES, name + ".params"))
+    path = str(tmp_path / "layer.params")
     layer.save_parameters(path)
-    ours, theirs = nd.load(path), nd.load(os.path.join(FIXTURES, name + '.params'))
+    ours, theirs = nd.load(path), nd.load(os.path.join(FIXTURES, name + ".params"))
     assert sorted(ours) == sorted(theirs)
-    assert any('_cell.' in k for k in ours) == name.startswith('lstm')
+    assert any("_cell." in k for k in ours) == name.startswith("lstm")
     for key in theirs:
         np.testing.assert_array_equal(ours[key].asnumpy(), theirs[key].asnumpy())
 
 
 def test_layer_names_shapes_state_info_and_repr():
     lstm = rnn.LSTM(8, 2, bidirectional=True)
-    assert repr(lstm) == 'LSTM(None -> 8, TNC, num_layers=2, bidirectional)'
-    names = [k[len(lstm.prefix):] for k in lstm.collect_params().keys()]
-    assert names == ['%s%d_%s' % (d, l, k) for l in range(2) for d in 'lr'
-                     for k in ('i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias')]
+    assert repr(lstm) == "LSTM(None -> 8, TNC, num_layers=2, bidirectional)"
+    names = [k[len(lstm.prefix) :] for k in lstm.collect_params().keys()]
+    assert names == [
+        "%s%d_%s" % (d, l, k)
+        for l in range(2)
+        for d in "lr"
+        for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias")
+    ]
     assert lstm.l1_i2h_weight.shape == (32, 16) and lstm.r0_i2h_weight.shape == (32, 0)
-    assert lstm.state_info(3) == [{'shape': (4, 3, 8), '__layout__': 'LNC',
-                                   'dtype': 'float32'}] * 2
-    assert repr(rnn.GRU(8, input_size=5)) == 'GRU(5 -> 8, TNC)'
-    assert repr(rnn.RNN(8, 2, 'relu', layout='NTC', dropout=0.5)) == \
-        'RNN(None -> 8, NTC, num_layers=2, dropout=0.5)'
-    assert re.fullmatch(r'lstm\d+_', lstm.prefix)
+    assert lstm.state_info(3) == [{"shape": (4, 3, 8), "__layout__": "LNC", "dtype": "float32"}] * 2
+    assert repr(rnn.GRU(8, input_size=5)) == "GRU(5 -> 8, TNC)"
+    assert (
+        repr(rnn.RNN(8, 2, "relu", layout="NTC", dropout=0.5))
+        == "RNN(None -> 8, NTC, num_layers=2, dropout=0.5)"
+    )
+    assert re.fullmatch(r"lstm\d+_", lstm.prefix)
 
 
 def test_layer_deferred_input_size_and_call_forms():
@@ -560,55 +676,82 @@ def test_layer_deferred_input_size_and_call_forms():
 
 def test_layer_ntc_layout_is_tnc_transposed():
     rng = np.random.RandomState(8)
-    ntc, tnc = rnn.LSTM(3, layout='NTC', input_size=2), rnn.LSTM(3, input_size=2)
+    ntc, tnc = rnn.LSTM(3, layout="NTC", input_size=2), rnn.LSTM(3, input_size=2)
     ntc.initialize()
     tnc.initialize()
     p = randomize(ntc, rng)
-    tnc.cast('float64')
+    tnc.cast("float64")
     for k, v in p.items():
         getattr(tnc, k).set_data(f64(v))
     x = rng.uniform(-1, 1, (2, 5, 2))
-    np.testing.assert_allclose(ntc(f64(x)).asnumpy(),
-                               tnc(f64(x.transpose(1, 0, 2))).asnumpy().transpose(1, 0, 2),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        ntc(f64(x)).asnumpy(),
+        tnc(f64(x.transpose(1, 0, 2))).asnumpy().transpose(1, 0, 2),
+        rtol=1e-12,
+    )
 
 
 def test_layer_errors_name_the_layer_and_shapes():
     layer = rnn.LSTM(8, input_size=5)
     layer.initialize()
-    with pytest.raises(MXNetError, match=r"LSTM layer 'lstm\d+' expects a 3-D input in layout "
-                                         r"'TNC' \(sequence length, batch, features\), got "
-                                         r"shape \(4, 3\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"LSTM layer 'lstm\d+' expects a 3-D input in layout "
+        r"'TNC' \(sequence length, batch, features\), got "
+        r"shape \(4, 3\)",
+    ):
         layer(nd.ones((4, 3)))
-    with pytest.raises(MXNetError, match=r"LSTM layer 'lstm\d+' has input_size=5 \(parameter "
-                                         r"'lstm\d+_l0_i2h_weight' of shape \(32, 5\)\) but got "
-                                         r"an input of shape \(4, 3, 6\)"):
+    with pytest.raises(
+        MXNetError,
+        match=r"LSTM layer 'lstm\d+' has input_size=5 \(parameter "
+        r"'lstm\d+_l0_i2h_weight' of shape \(32, 5\)\) but got "
+        r"an input of shape \(4, 3, 6\)",
+    ):
         layer(nd.ones((4, 3, 6)))
-    with pytest.raises(ValueError, match=r'Invalid recurrent state shape. Expecting '
-                                         r'\(1, 3, 8\), got \(1, 2, 8\)'):
+    with pytest.raises(
+        ValueError,
+        match=r"Invalid recurrent state shape. Expecting "
+        r"\(1, 3, 8\), got \(1, 2, 8\)",
+    ):
         layer(nd.ones((4, 3, 5)), [nd.zeros((1, 2, 8)), nd.zeros((1, 2, 8))])
-    with pytest.raises(NotImplementedError, match='state clipping'):
+    with pytest.raises(NotImplementedError, match="state clipping"):
         rnn.LSTM(8, state_clip_min=-1)
-    with pytest.raises(NotImplementedError, match='use_sequence_length'):
+    with pytest.raises(NotImplementedError, match="use_sequence_length"):
         rnn.GRU(8, use_sequence_length=True)
-    assert repr(rnn.GRU(8, use_sequence_length=False)).startswith('GRU(None -> 8')
+    assert repr(rnn.GRU(8, use_sequence_length=False)).startswith("GRU(None -> 8")
 
 
 def test_projected_lstm_names_shapes_and_states():
     layer = rnn.LSTM(8, num_layers=2, projection_size=4)
-    assert [(k[len(layer.prefix):], v.shape) for k, v in layer.collect_params().items()] == [
-        ('l0_i2h_weight', (32, 0)), ('l0_h2h_weight', (32, 4)), ('l0_i2h_bias', (32,)),
-        ('l0_h2h_bias', (32,)), ('l0_h2r_weight', (4, 8)), ('l1_i2h_weight', (32, 4)),
-        ('l1_h2h_weight', (32, 4)), ('l1_i2h_bias', (32,)), ('l1_h2h_bias', (32,)),
-        ('l1_h2r_weight', (4, 8))]
-    assert [s['shape'] for s in layer.state_info(3)] == [(2, 3, 4), (2, 3, 8)]
+    assert [(k[len(layer.prefix) :], v.shape) for k, v in layer.collect_params().items()] == [
+        ("l0_i2h_weight", (32, 0)),
+        ("l0_h2h_weight", (32, 4)),
+        ("l0_i2h_bias", (32,)),
+        ("l0_h2h_bias", (32,)),
+        ("l0_h2r_weight", (4, 8)),
+        ("l1_i2h_weight", (32, 4)),
+        ("l1_h2h_weight", (32, 4)),
+        ("l1_i2h_bias", (32,)),
+        ("l1_h2h_bias", (32,)),
+        ("l1_h2r_weight", (4, 8)),
+    ]
+    assert [s["shape"] for s in layer.state_info(3)] == [(2, 3, 4), (2, 3, 8)]
     layer.initialize()
     out, states = layer(nd.ones((5, 3, 6)), layer.begin_state(3))
     assert out.shape == (5, 3, 4) and [s.shape for s in states] == [(2, 3, 4), (2, 3, 8)]
-    with pytest.raises(MXNetError, match=r'only lstm takes a projection'):
-        _core.rnn_layer(nd.ones((2, 3, 6)), nd.zeros((3, 4)), None, nd.ones((12, 6)),
-                        nd.ones((12, 4)), nd.zeros((12,)), nd.zeros((12,)), nd.ones((4, 4)),
-                        3, False)
+    with pytest.raises(MXNetError, match=r"only lstm takes a projection"):
+        _core.rnn_layer(
+            nd.ones((2, 3, 6)),
+            nd.zeros((3, 4)),
+            None,
+            nd.ones((12, 6)),
+            nd.ones((12, 4)),
+            nd.zeros((12,)),
+            nd.zeros((12,)),
+            nd.ones((4, 4)),
+            3,
+            False,
+        )
 
 
 def test_layer_dropout_between_layers_only_while_training():
@@ -625,15 +768,15 @@ def test_layer_dropout_between_layers_only_while_training():
 def test_training_step_reduces_loss_on_a_toy_sequence_task():
     mx.random.seed(0)
     rng = np.random.RandomState(9)
-    x = rng.uniform(-1, 1, (16, 6, 1)).astype('float32')     # NTC
-    y = np.cumsum(x, axis=1)[:, -1, :]                       # the running sum at the end
+    x = rng.uniform(-1, 1, (16, 6, 1)).astype("float32")  # NTC
+    y = np.cumsum(x, axis=1)[:, -1, :]  # the running sum at the end
     net = gluon.nn.HybridSequential()
-    lstm = rnn.LSTM(8, layout='NTC')
+    lstm = rnn.LSTM(8, layout="NTC")
     head = gluon.nn.Dense(1, flatten=False)
     net.add(lstm)
     net.add(head)
     net.initialize(mx.init.Xavier())
-    trainer = gluon.Trainer(net.collect_params(), 'adam', {'learning_rate': 0.02})
+    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.02})
     loss_fn = gluon.loss.L2Loss()
     losses = []
     for _ in range(40):
@@ -653,7 +796,7 @@ def test_lstm_on_gpu_matches_cpu():
     layer.initialize(ctx=[mx.cpu(), mx.gpu(0)])
     for param in layer.collect_params().values():
         param.set_data(nd.array(rng.uniform(-0.5, 0.5, param.shape)))
-    x = rng.uniform(-1, 1, (4, 3, 5)).astype('float32')
+    x = rng.uniform(-1, 1, (4, 3, 5)).astype("float32")
     grads = []
     outs = []
     for ctx in (mx.cpu(), mx.gpu(0)):

@@ -5,6 +5,7 @@ so the cell tests compare names relative to the blocks they create; ``test_whole
 runs the port in a fresh process and compares its output with MXNet 1.9.1's, byte for byte
 (random values are checked by property, since the two generators differ).
 """
+
 import os
 import subprocess
 import sys
@@ -25,7 +26,7 @@ PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gluonlite.__file_
 def net():
     """Cell 1: a two-layer MLP, initialized and run once."""
     net = nn.Sequential()
-    net.add(nn.Dense(256, activation='relu'))
+    net.add(nn.Dense(256, activation="relu"))
     net.add(nn.Dense(10))
     net.initialize()
     X = nd.random.uniform(shape=(2, 20))
@@ -39,49 +40,51 @@ def test_cell_access_print_net_and_params(net, capsys):
     print(type(net[0].params))
     d = net[0].name
     assert capsys.readouterr().out == (
-        'Sequential(\n'
-        '  (0): Dense(20 -> 256, Activation(relu))\n'
-        '  (1): Dense(256 -> 10, linear)\n'
-        ')\n'
-        '{d}_ (\n'
-        '  Parameter {d}_weight (shape=(256, 20), dtype=float32)\n'
-        '  Parameter {d}_bias (shape=(256,), dtype=float32)\n'
-        ')\n'
-        "<class 'gluonlite.gluon.parameter.ParameterDict'>\n").format(d=d)
-    assert net[0].params['%s_weight' % d] is net[0].weight
+        "Sequential(\n"
+        "  (0): Dense(20 -> 256, Activation(relu))\n"
+        "  (1): Dense(256 -> 10, linear)\n"
+        ")\n"
+        "{d}_ (\n"
+        "  Parameter {d}_weight (shape=(256, 20), dtype=float32)\n"
+        "  Parameter {d}_bias (shape=(256,), dtype=float32)\n"
+        ")\n"
+        "<class 'gluonlite.gluon.parameter.ParameterDict'>\n"
+    ).format(d=d)
+    assert net[0].params["%s_weight" % d] is net[0].weight
 
 
 def test_cell_weight_grad_and_bias(net, capsys):
     weight = net[0].weight.data()
     assert weight.shape == (256, 20) and np.abs(weight.asnumpy()).max() <= 0.07
     grad = net[0].weight.grad()
-    assert grad.shape == (256, 20) and (grad.asnumpy() == 0).all()   # no backward yet
+    assert grad.shape == (256, 20) and (grad.asnumpy() == 0).all()  # no backward yet
     print(net[1].bias.data())
-    assert capsys.readouterr().out == '\n[0. 0. 0. 0. 0. 0. 0. 0. 0. 0.]\n<NDArray 10 @cpu(0)>\n'
+    assert capsys.readouterr().out == "\n[0. 0. 0. 0. 0. 0. 0. 0. 0. 0.]\n<NDArray 10 @cpu(0)>\n"
 
 
 def test_cell_collect_params_and_regex(net, capsys):
     print(net.collect_params())
-    print(net.collect_params('.*weight'))
+    print(net.collect_params(".*weight"))
     s, a, b = net.prefix, net[0].name, net[1].name
     assert capsys.readouterr().out == (
-        '{s} (\n'
-        '  Parameter {a}_weight (shape=(256, 20), dtype=float32)\n'
-        '  Parameter {a}_bias (shape=(256,), dtype=float32)\n'
-        '  Parameter {b}_weight (shape=(10, 256), dtype=float32)\n'
-        '  Parameter {b}_bias (shape=(10,), dtype=float32)\n'
-        ')\n'
-        '{s} (\n'
-        '  Parameter {a}_weight (shape=(256, 20), dtype=float32)\n'
-        '  Parameter {b}_weight (shape=(10, 256), dtype=float32)\n'
-        ')\n').format(s=s, a=a, b=b)
+        "{s} (\n"
+        "  Parameter {a}_weight (shape=(256, 20), dtype=float32)\n"
+        "  Parameter {a}_bias (shape=(256,), dtype=float32)\n"
+        "  Parameter {b}_weight (shape=(10, 256), dtype=float32)\n"
+        "  Parameter {b}_bias (shape=(10,), dtype=float32)\n"
+        ")\n"
+        "{s} (\n"
+        "  Parameter {a}_weight (shape=(256, 20), dtype=float32)\n"
+        "  Parameter {b}_weight (shape=(10, 256), dtype=float32)\n"
+        ")\n"
+    ).format(s=s, a=a, b=b)
 
 
 def test_cell_normal_init(net, capsys):
     net.initialize(init=init.Normal(sigma=0.01), force_reinit=True)
     print(net[0].weight.data()[0])
-    lines = capsys.readouterr().out.split('\n')
-    assert lines[0] == '' and lines[-2] == '<NDArray 20 @cpu(0)>'
+    lines = capsys.readouterr().out.split("\n")
+    assert lines[0] == "" and lines[-2] == "<NDArray 20 @cpu(0)>"
     values = net[0].weight.data().asnumpy()
     assert values.std() == pytest.approx(0.01, rel=0.1) and abs(values.mean()) < 0.002
     assert (net[0].bias.data().asnumpy() == 0).all()
@@ -91,8 +94,8 @@ def test_cell_constant_init(net, capsys):
     net.initialize(init=init.Constant(2), force_reinit=True)
     print(net[0].weight.data()[0])
     assert capsys.readouterr().out == (
-        '\n[2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2.]\n'
-        '<NDArray 20 @cpu(0)>\n')
+        "\n[2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2. 2.]\n<NDArray 20 @cpu(0)>\n"
+    )
 
 
 class MyInit(init.Initializer):
@@ -104,11 +107,13 @@ class MyInit(init.Initializer):
 
 def test_cell_custom_initializer(net, capsys):
     net.initialize(MyInit(), force_reinit=True)
-    assert capsys.readouterr().out == '%s_weight (256, 20)\n%s_weight (10, 256)\n' \
-        % (net[0].name, net[1].name)
+    assert capsys.readouterr().out == "%s_weight (256, 20)\n%s_weight (10, 256)\n" % (
+        net[0].name,
+        net[1].name,
+    )
     w = net[0].weight.data().asnumpy()
     assert ((w == 0) | (np.abs(w) >= 5)).all() and (np.abs(w) >= 5).any()
-    assert (net[0].bias.data().asnumpy() == 0).all()   # Gluon never calls _init_bias
+    assert (net[0].bias.data().asnumpy() == 0).all()  # Gluon never calls _init_bias
 
 
 def test_cell_set_data(net):
@@ -116,14 +121,15 @@ def test_cell_set_data(net):
     wdata = net[0].weight.data()
     before = wdata[0].asnumpy().copy()
     net[0].weight.set_data(wdata + 1)
-    assert (wdata[0].asnumpy() == before + 1).all()   # wdata is the parameter's array
+    assert (wdata[0].asnumpy() == before + 1).all()  # wdata is the parameter's array
 
 
 def test_cell_sharing():
     net = nn.Sequential()
-    shared = nn.Dense(8, activation='relu')
-    net.add(nn.Dense(8, activation='relu'), shared,
-            nn.Dense(8, activation='relu', params=shared.params))
+    shared = nn.Dense(8, activation="relu")
+    net.add(
+        nn.Dense(8, activation="relu"), shared, nn.Dense(8, activation="relu", params=shared.params)
+    )
     net.initialize()
     X = nd.random.uniform(shape=(2, 20))
     net(X)
@@ -133,34 +139,41 @@ def test_cell_sharing():
 
 class PrintInit(init.Initializer):
     def _init_weight(self, name, data):
-        print('Init', name, data.shape)
+        print("Init", name, data.shape)
 
 
 def test_cell_deferred_initialization(capsys):
     net = nn.Sequential()
-    net.add(nn.Dense(256, activation='relu'), nn.Dense(10))
+    net.add(nn.Dense(256, activation="relu"), nn.Dense(10))
     net.initialize(init=PrintInit())
-    assert capsys.readouterr().out == ''
+    assert capsys.readouterr().out == ""
     X = nd.random.uniform(shape=(2, 20))
     net(X)
     a, b = net[0].name, net[1].name
-    assert capsys.readouterr().out == 'Init %s_weight (256, 20)\nInit %s_weight (10, 256)\n' \
-        % (a, b)
+    assert capsys.readouterr().out == "Init %s_weight (256, 20)\nInit %s_weight (10, 256)\n" % (
+        a,
+        b,
+    )
     net.initialize(init=PrintInit(), force_reinit=True)
-    assert capsys.readouterr().out == 'Init %s_weight (256, 20)\nInit %s_weight (10, 256)\n' \
-        % (a, b)
-    net.add(nn.Dense(256, in_units=20, activation='relu'), nn.Dense(10, in_units=256))
+    assert capsys.readouterr().out == "Init %s_weight (256, 20)\nInit %s_weight (10, 256)\n" % (
+        a,
+        b,
+    )
+    net.add(nn.Dense(256, in_units=20, activation="relu"), nn.Dense(10, in_units=256))
     with pytest.warns(UserWarning) as record:
         net.initialize(init=PrintInit())
-    assert capsys.readouterr().out == 'Init %s_weight (256, 20)\nInit %s_weight (10, 256)\n' \
-        % (net[2].name, net[3].name)
+    assert capsys.readouterr().out == "Init %s_weight (256, 20)\nInit %s_weight (10, 256)\n" % (
+        net[2].name,
+        net[3].name,
+    )
     assert [str(r.message) for r in record] == [
         "Parameter '%s' is already initialized, ignoring. Set force_reinit=True to "
-        "re-initialize." % name for name in (a + '_weight', a + '_bias', b + '_weight',
-                                             b + '_bias')]
+        "re-initialize." % name
+        for name in (a + "_weight", a + "_bias", b + "_weight", b + "_bias")
+    ]
 
 
-SEED_PORT = textwrap.dedent('''
+SEED_PORT = textwrap.dedent("""
     import warnings
     from gluonlite import init, nd
     from gluonlite.gluon import nn
@@ -224,10 +237,10 @@ SEED_PORT = textwrap.dedent('''
     net.add(nn.Dense(256, in_units=20, activation='relu'), nn.Dense(10, in_units=256))
     net.initialize(init=MyInit())
     print('-- end')
-''')
+""")
 
 # Recorded from MXNet 1.9.1 running the same script with `mxnet` in the imports.
-MXNET_STDOUT = '''Sequential(
+MXNET_STDOUT = """Sequential(
   (0): Dense(20 -> 256, Activation(relu))
   (1): Dense(256 -> 10, linear)
 )
@@ -269,20 +282,26 @@ Init dense6_weight (10, 256)
 Init dense7_weight (256, 20)
 Init dense8_weight (10, 256)
 -- end
-'''
+"""
 
 MXNET_WARNINGS = [
     "UserWarning: Parameter '%s' is already initialized, ignoring. Set force_reinit=True to "
     "re-initialize." % name
-    for name in ('dense5_weight', 'dense5_bias', 'dense6_weight', 'dense6_bias')]
+    for name in ("dense5_weight", "dense5_bias", "dense6_weight", "dense6_bias")
+]
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope="module")
 def seed_run():
-    env = dict(os.environ,
-               PYTHONPATH=PACKAGE_ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    return subprocess.run([sys.executable, '-c', SEED_PORT], capture_output=True, text=True,
-                          env=env, cwd=PACKAGE_ROOT, timeout=300)
+    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run(
+        [sys.executable, "-c", SEED_PORT],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PACKAGE_ROOT,
+        timeout=300,
+    )
 
 
 def test_whole_seed_prints_what_mxnet_printed(seed_run):
@@ -291,6 +310,7 @@ def test_whole_seed_prints_what_mxnet_printed(seed_run):
 
 
 def test_whole_seed_warns_what_mxnet_warned(seed_run):
-    warning_lines = [line.split(': ', 1)[1] for line in seed_run.stderr.splitlines()
-                     if 'Warning: ' in line]
+    warning_lines = [
+        line.split(": ", 1)[1] for line in seed_run.stderr.splitlines() if "Warning: " in line
+    ]
     assert warning_lines == MXNET_WARNINGS

@@ -1,12 +1,12 @@
 """softmax and log_softmax: values against numpy and MXNet 1.9.1, stability for huge
 logits, dtypes, errors, and gradients against float64 finite differences."""
+
 import numpy as np
 import pytest
+from conftest import numeric_grad, requires_gpu
 
 import gluonlite as mx
 from gluonlite import autograd, nd
-
-from conftest import numeric_grad, requires_gpu
 
 
 def np_log_softmax(a, axis=-1, temperature=1.0):
@@ -24,6 +24,7 @@ REFERENCE = {"softmax": np_softmax, "log_softmax": np_log_softmax}
 
 # ---- values ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 @pytest.mark.parametrize("axis", [-1, 0, 1, 2])
 @pytest.mark.parametrize("temperature", [None, 2.5, 0.5])
@@ -36,29 +37,43 @@ def test_values_match_numpy_in_float64(name, axis, temperature):
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
-@pytest.mark.parametrize("shape,axis", [((300, 1000), -1), ((300, 1000), 0), ((7, 600, 3), 1),
-                                        ((2, 3, 700), 1), ((1, 5), 0)])
+@pytest.mark.parametrize(
+    "shape,axis",
+    [((300, 1000), -1), ((300, 1000), 0), ((7, 600, 3), 1), ((2, 3, 700), 1), ((1, 5), 0)],
+)
 def test_float32_values_on_larger_arrays(name, shape, axis):
     a = np.random.default_rng(1).normal(0, 4, shape).astype(np.float32)
     out = getattr(nd, name)(nd.array(a), axis=axis)
     assert out.dtype is np.float32
-    np.testing.assert_allclose(out.asnumpy(), REFERENCE[name](a.astype(np.float64), axis),
-                               rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        out.asnumpy(), REFERENCE[name](a.astype(np.float64), axis), rtol=2e-6, atol=1e-6
+    )
 
 
 def test_values_recorded_from_mxnet():
     out = nd.softmax(nd.array([[1, 2], [3, 5]]), axis=0).asnumpy()
-    np.testing.assert_allclose(out, [[0.11920291930437088, 0.04742587357759476],
-                                     [0.8807970285415649, 0.9525741338729858]], rtol=1e-6)
+    np.testing.assert_allclose(
+        out,
+        [[0.11920291930437088, 0.04742587357759476], [0.8807970285415649, 0.9525741338729858]],
+        rtol=1e-6,
+    )
     x = nd.array([[1, 2, 4], [3, 5, -1]])
-    np.testing.assert_allclose(nd.log_softmax(x, axis=-1, temperature=2.0).asnumpy(),
-                               [[-1.9643688201904297, -1.4643688201904297, -0.4643687903881073],
-                                [-1.3490121364593506, -0.349012166261673, -3.3490121364593506]],
-                               rtol=1e-6)
-    np.testing.assert_allclose(nd.softmax(x, temperature=0.5).asnumpy(),
-                               [[0.0024282580707222223, 0.017942534759640694, 0.9796292185783386],
-                                [0.017986100167036057, 0.9820078015327454, 6.033664249116555e-06]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        nd.log_softmax(x, axis=-1, temperature=2.0).asnumpy(),
+        [
+            [-1.9643688201904297, -1.4643688201904297, -0.4643687903881073],
+            [-1.3490121364593506, -0.349012166261673, -3.3490121364593506],
+        ],
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        nd.softmax(x, temperature=0.5).asnumpy(),
+        [
+            [0.0024282580707222223, 0.017942534759640694, 0.9796292185783386],
+            [0.017986100167036057, 0.9820078015327454, 6.033664249116555e-06],
+        ],
+        rtol=1e-6,
+    )
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
@@ -70,8 +85,7 @@ def test_huge_logits_stay_finite(dtype):
     np.testing.assert_allclose(s, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3]], atol=1e-3)
     ls = nd.log_softmax(x).asnumpy().astype(np.float64)
     assert np.isfinite(ls).all()
-    np.testing.assert_allclose(ls[0], [0.0, -2 * big, -big],
-                               rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(ls[0], [0.0, -2 * big, -big], rtol=1e-3, atol=1e-3)
 
 
 def test_float16_keeps_its_dtype_and_accumulates_in_float():
@@ -89,8 +103,9 @@ def test_noncontiguous_input():
     a = np.random.default_rng(3).normal(0, 1, (4, 6))
     x = nd.array(a, dtype="float64")
     np.testing.assert_allclose(nd.softmax(x.T, axis=1).asnumpy(), np_softmax(a.T, 1), rtol=1e-13)
-    np.testing.assert_allclose(nd.log_softmax(x[:, 1:4]).asnumpy(), np_log_softmax(a[:, 1:4]),
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        nd.log_softmax(x[:, 1:4]).asnumpy(), np_log_softmax(a[:, 1:4]), rtol=1e-13
+    )
 
 
 def test_nan_poisons_only_its_own_row():
@@ -106,10 +121,14 @@ def test_empty_axis_gives_empty_result():
 
 # ---- errors --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_integer_input_is_a_type_error(name):
-    with pytest.raises(TypeError, match=rf"{name}: input dtype int32 is not supported; {name} "
-                                        r"needs float16, float32 or float64"):
+    with pytest.raises(
+        TypeError,
+        match=rf"{name}: input dtype int32 is not supported; {name} "
+        r"needs float16, float32 or float64",
+    ):
         getattr(nd, name)(nd.array([1, 2], dtype="int32"))
 
 
@@ -125,6 +144,7 @@ def test_zero_temperature_is_a_value_error():
 
 
 # ---- gradients ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 @pytest.mark.parametrize("axis", [-1, 0, 1])
@@ -149,10 +169,15 @@ def test_log_softmax_gradient_recorded_from_mxnet():
     with autograd.record():
         y = nd.log_softmax(x, temperature=2.0)
     y.backward(nd.array([[1, 2, 3], [4, 5, 6]]))
-    np.testing.assert_allclose(x.grad.asnumpy(),
-                               [[0.07926684617996216, 0.30632829666137695, -0.38559508323669434],
-                                [0.05377638339996338, -2.790384292602539, 2.736607313156128]],
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        x.grad.asnumpy(),
+        [
+            [0.07926684617996216, 0.30632829666137695, -0.38559508323669434],
+            [0.05377638339996338, -2.790384292602539, 2.736607313156128],
+        ],
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
@@ -198,18 +223,22 @@ def test_second_order_gradient_through_prod():
 
 # ---- GPU ------------------------------------------------------------------------------------
 
+
 @requires_gpu
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
-@pytest.mark.parametrize("shape,axis", [((300, 1000), -1), ((300, 1000), 0), ((7, 600, 3), 1),
-                                        ((4, 70000), -1), ((1, 5), 0)])
+@pytest.mark.parametrize(
+    "shape,axis",
+    [((300, 1000), -1), ((300, 1000), 0), ((7, 600, 3), 1), ((4, 70000), -1), ((1, 5), 0)],
+)
 def test_gpu_matches_cpu(dtype, shape, axis):
     a = np.random.default_rng(6).normal(0, 4, shape).astype(dtype)
     for name in sorted(REFERENCE):
         c = getattr(nd, name)(nd.array(a, dtype=dtype), axis=axis).asnumpy().astype(np.float64)
         g = getattr(nd, name)(nd.array(a, dtype=dtype, ctx=mx.gpu(0)), axis=axis)
         tol = {"float16": 2e-3, "float32": 2e-6}.get(dtype, 1e-13)
-        np.testing.assert_allclose(g.asnumpy().astype(np.float64), c, rtol=tol, atol=tol,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            g.asnumpy().astype(np.float64), c, rtol=tol, atol=tol, err_msg=name
+        )
 
 
 @requires_gpu
@@ -221,8 +250,9 @@ def test_gpu_gradients_match_cpu():
         x = nd.array(a, dtype="float64", ctx=ctx)
         x.attach_grad()
         with autograd.record():
-            y = (nd.softmax(x, axis=0) * nd.array(w, dtype="float64", ctx=ctx)).sum() + \
-                nd.log_softmax(x, temperature=3.0).sum()
+            y = (
+                nd.softmax(x, axis=0) * nd.array(w, dtype="float64", ctx=ctx)
+            ).sum() + nd.log_softmax(x, temperature=3.0).sum()
         y.backward()
         grads.append(x.grad.asnumpy())
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)

@@ -1,5 +1,6 @@
 """Threads: autograd state is per thread, inference on one net from two threads is correct,
 and long kernels let other Python threads run (the GIL is released around them)."""
+
 import threading
 import time
 
@@ -20,12 +21,13 @@ def _run_in_threads(*targets):
             fn()
         except BaseException as err:  # noqa: BLE001 - reported in the main thread
             errors.append(err)
+
     threads = [threading.Thread(target=guarded, args=(fn,)) for fn in targets]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
-        assert not t.is_alive(), 'a thread did not finish'
+        assert not t.is_alive(), "a thread did not finish"
     if errors:
         raise errors[0]
 
@@ -38,39 +40,45 @@ def test_recording_and_training_state_is_per_thread():
         x = nd.array([1.0, 2.0])
         x.attach_grad()
         with autograd.record():
-            inside.wait()   # both threads are now running: this one records
+            inside.wait()  # both threads are now running: this one records
             y = (x * x).sum()
-            seen['recorder'] = (autograd.is_recording(), autograd.is_training())
+            seen["recorder"] = (autograd.is_recording(), autograd.is_training())
             outside.wait()  # until the other thread has computed outside any record()
         y.backward()
-        seen['grad'] = x.grad.asnumpy().tolist()
+        seen["grad"] = x.grad.asnumpy().tolist()
 
     def bystander():
         inside.wait()
         x = nd.array([3.0])
         x.attach_grad()
         z = x * 2
-        seen['bystander'] = (autograd.is_recording(), autograd.is_training())
+        seen["bystander"] = (autograd.is_recording(), autograd.is_training())
         outside.wait()
-        with pytest.raises(MXNetError, match='^Cannot differentiate: the array is not the '
-                                             'result of an operation recorded'):
+        with pytest.raises(
+            MXNetError,
+            match="^Cannot differentiate: the array is not the result of an operation recorded",
+        ):
             z.backward()
-        seen['bystander_grad'] = x.grad.asnumpy().tolist()
+        seen["bystander_grad"] = x.grad.asnumpy().tolist()
 
     _run_in_threads(recorder, bystander)
-    assert seen == {'recorder': (True, True), 'bystander': (False, False),
-                    'grad': [2.0, 4.0], 'bystander_grad': [0.0]}
+    assert seen == {
+        "recorder": (True, True),
+        "bystander": (False, False),
+        "grad": [2.0, 4.0],
+        "bystander_grad": [0.0],
+    }
     assert not autograd.is_recording() and not autograd.is_training()
 
 
 def _mlp():
     net = nn.HybridSequential()
-    net.add(nn.Dense(64, activation='relu'), nn.Dense(10))
+    net.add(nn.Dense(64, activation="relu"), nn.Dense(10))
     net.initialize(init.Xavier())
     return net
 
 
-@pytest.mark.parametrize('hybridize', [False, True])
+@pytest.mark.parametrize("hybridize", [False, True])
 def test_two_threads_share_one_net_for_inference(hybridize):
     net = _mlp()
     inputs = [nd.random.uniform(-1, 1, shape=(8, 20)) for _ in range(2)]
@@ -84,6 +92,7 @@ def test_two_threads_share_one_net_for_inference(hybridize):
             start.wait()
             for _ in range(200):
                 np.testing.assert_array_equal(net(x).asnumpy(), want)
+
         return run
 
     _run_in_threads(*[worker(x, want) for x, want in zip(inputs, expected)])
@@ -94,7 +103,7 @@ def _train(params, data, label, steps=20):
     net(data)
     for p, value in zip(net.collect_params().values(), params):
         p.set_data(nd.array(value))
-    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
     loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     for _ in range(steps):
         with autograd.record():
@@ -127,38 +136,46 @@ def _main_thread_progress(call):
     span = {}
 
     def worker():
-        span['start'] = time.perf_counter()
+        span["start"] = time.perf_counter()
         call()
-        span['end'] = time.perf_counter()
+        span["end"] = time.perf_counter()
+
     stamps = []
     t = threading.Thread(target=worker)
     t.start()
     while t.is_alive():
         stamps.append(time.perf_counter())
     t.join()
-    quarter = (span['end'] - span['start']) / 4
-    lo, hi = span['start'] + quarter, span['end'] - quarter
+    quarter = (span["end"] - span["start"]) / 4
+    lo, hi = span["start"] + quarter, span["end"] - quarter
     return sum(lo < s < hi for s in stamps), 4 * quarter
 
 
-@pytest.mark.parametrize('op', ['dot', 'batch_dot', 'FullyConnected', 'exp', 'add', 'sum'])
+@pytest.mark.parametrize("op", ["dot", "batch_dot", "FullyConnected", "exp", "add", "sum"])
 def test_long_kernels_release_the_gil(op):
     makers = {
-        'dot': lambda n: (lambda a: lambda: nd.dot(a, a))(nd.ones((n, n))),
-        'batch_dot': lambda n: (lambda a: lambda: nd.batch_dot(a, a))(nd.ones((4, n // 2, n // 2))),
-        'FullyConnected': lambda n: (lambda a: lambda: nd.FullyConnected(
-            a, a, nd.zeros((n,)), num_hidden=n))(nd.ones((n, n))),
-        'exp': lambda n: (lambda a: lambda: nd.exp(a))(nd.ones((n * n,))),
-        'add': lambda n: (lambda a: lambda: a + a)(nd.ones((n * n,))),
-        'sum': lambda n: (lambda a: lambda: a.sum(axis=1))(nd.ones((n * 4, n))),
+        "dot": lambda n: (lambda a: lambda: nd.dot(a, a))(nd.ones((n, n))),
+        "batch_dot": lambda n: (lambda a: lambda: nd.batch_dot(a, a))(nd.ones((4, n // 2, n // 2))),
+        "FullyConnected": lambda n: (
+            lambda a: lambda: nd.FullyConnected(a, a, nd.zeros((n,)), num_hidden=n)
+        )(nd.ones((n, n))),
+        "exp": lambda n: (lambda a: lambda: nd.exp(a))(nd.ones((n * n,))),
+        "add": lambda n: (lambda a: lambda: a + a)(nd.ones((n * n,))),
+        "sum": lambda n: (lambda a: lambda: a.sum(axis=1))(nd.ones((n * 4, n))),
     }
-    sizes = [512, 1024, 2048, 3072] if op in ('dot', 'batch_dot', 'FullyConnected') else \
-        [1024, 2048, 4096, 5792]
-    for size in sizes:   # the first size whose call lasts 50 ms here: long enough to judge
+    sizes = (
+        [512, 1024, 2048, 3072]
+        if op in ("dot", "batch_dot", "FullyConnected")
+        else [1024, 2048, 4096, 5792]
+    )
+    for size in sizes:  # the first size whose call lasts 50 ms here: long enough to judge
         call = makers[op](size)
-        call()   # warm up caches and thread pools
+        call()  # warm up caches and thread pools
         progress, duration = _main_thread_progress(call)
         if duration >= 0.05:
             break
-    assert progress > 100, 'the main thread made %d steps during a %.0f ms %s' % (
-        progress, duration * 1e3, op)
+    assert progress > 100, "the main thread made %d steps during a %.0f ms %s" % (
+        progress,
+        duration * 1e3,
+        op,
+    )

@@ -5,6 +5,7 @@ drawn from MXNet's random generator checked for layout only.
 MXNet's oracle ran without a GPU, so every tutorial is compared with GPUs hidden
 (CUDA_VISIBLE_DEVICES=''); on a machine with a GPU the device tutorials also run once
 with it visible, and must then actually compute on it."""
+
 import glob
 import importlib.util
 import json
@@ -24,13 +25,20 @@ def _run(script, hide_gpus):
     env = dict(os.environ)
     if hide_gpus:
         env["CUDA_VISIBLE_DEVICES"] = ""
-    return subprocess.run([sys.executable, script], capture_output=True, text=True,
-                          cwd=os.path.dirname(script), timeout=600, env=env)
+    return subprocess.run(
+        [sys.executable, script],
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(script),
+        timeout=600,
+        env=env,
+    )
 
 
 def _compare_module():
-    spec = importlib.util.spec_from_file_location("compare_with_mxnet",
-                                                  os.path.join(ROOT, "tools", "compare_with_mxnet.py"))
+    spec = importlib.util.spec_from_file_location(
+        "compare_with_mxnet", os.path.join(ROOT, "tools", "compare_with_mxnet.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -40,7 +48,9 @@ def _compare_module():
 def test_tutorial_output_matches_recorded_mxnet_output(script):
     name = os.path.splitext(os.path.basename(script))[0]
     expected_path = os.path.join(EXPECTED, name + ".txt")
-    assert os.path.exists(expected_path), f"no recorded MXNet output for {name}; record it with tools/compare_with_mxnet.py --record"
+    assert os.path.exists(expected_path), (
+        f"no recorded MXNet output for {name}; record it with tools/compare_with_mxnet.py --record"
+    )
     compare = _compare_module()
     with open(expected_path) as f:
         expected = f.read().rstrip("\n")
@@ -55,6 +65,7 @@ def test_tutorial_output_matches_recorded_mxnet_output(script):
 @pytest.mark.parametrize("script", DEVICE_TUTORIALS, ids=lambda p: os.path.basename(p))
 def test_device_tutorial_runs_on_the_gpu_when_there_is_one(script):
     import gluonlite
+
     if gluonlite.context.num_gpus() == 0:
         pytest.skip("no GPU: the CPU fallback is what the recorded-output test checks")
     proc = _run(script, hide_gpus=False)

@@ -13,6 +13,7 @@ may wrap it onto another number of lines for other values).
     python tools/compare_with_mxnet.py SCRIPT --mxnet-python /path/to/mxnet-venv/bin/python
     python tools/compare_with_mxnet.py SCRIPT --mxnet-python ... --record tests/tutorials/expected
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,13 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 def run_mxnet(python: str, script: str, seed: int) -> str:
     """Output (stdout + stderr) of ``script`` under MXNet, with an optional injected seed."""
     env = dict(os.environ, PYTHONWARNINGS="ignore", MXNET_SUBGRAPH_VERBOSE="0")
-    proc = subprocess.run([python, "-c", _SHIM, script, str(seed)], capture_output=True,
-                          text=True, env=env, cwd=os.path.dirname(os.path.abspath(script)) or ".")
+    proc = subprocess.run(
+        [python, "-c", _SHIM, script, str(seed)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=os.path.dirname(os.path.abspath(script)) or ".",
+    )
     if proc.returncode != 0:
         raise SystemExit(f"{script} failed under MXNet:\n{proc.stdout}\n{proc.stderr}")
     return normalize(proc.stdout)
@@ -61,8 +67,12 @@ def run_mxnet(python: str, script: str, seed: int) -> str:
 
 def run_gluonlite(script: str, python: Optional[str] = None) -> str:
     """Output of ``script`` under gluonlite."""
-    proc = subprocess.run([python or sys.executable, script], capture_output=True, text=True,
-                          cwd=os.path.dirname(os.path.abspath(script)) or ".")
+    proc = subprocess.run(
+        [python or sys.executable, script],
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.abspath(script)) or ".",
+    )
     if proc.returncode != 0:
         raise SystemExit(f"{script} failed under gluonlite:\n{proc.stdout}\n{proc.stderr}")
     return normalize(proc.stdout)
@@ -86,8 +96,12 @@ def random_lines(run_a: str, run_b: str) -> List[int]:
         differing = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
     else:  # a random array wrapped onto another number of lines: align the runs first
         matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        differing = [i for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"
-                     for i in range(i1, i2)]
+        differing = [
+            i
+            for tag, i1, i2, _, _ in matcher.get_opcodes()
+            if tag != "equal"
+            for i in range(i1, i2)
+        ]
     return sorted(set(i for d in differing for i in _array_lines(a, d)))
 
 
@@ -97,6 +111,7 @@ def _array_lines(lines: Sequence[str], i: int) -> range:
     An NDArray prints as a first line starting with '[', rows and wrapped values indented
     by a space (blank lines between the slices of 3-d arrays), and a '<NDArray ...>' line.
     """
+
     def inside(line: str) -> bool:
         return line == "" or line.startswith(" ")
 
@@ -120,8 +135,9 @@ def skeleton(line: str) -> str:
     return re.sub(r"\s+", "", NUMBER.sub("#", line))
 
 
-def compare(expected: str, actual: str, random_idx: Sequence[int], rtol: float = 1e-4,
-            atol: float = 1e-5) -> List[str]:
+def compare(
+    expected: str, actual: str, random_idx: Sequence[int], rtol: float = 1e-4, atol: float = 1e-5
+) -> List[str]:
     """Differences between expected and actual output, one message per mismatching line.
 
     A printed NDArray with random values is compared as one unit (its lines joined): numpy
@@ -135,17 +151,22 @@ def compare(expected: str, actual: str, random_idx: Sequence[int], rtol: float =
     while i < len(exp_lines) and j < len(act_lines):
         e_end = _random_array_end(exp_lines, i, random_set)
         if e_end is not None:
-            a_end = next((k for k in range(j, len(act_lines))
-                          if act_lines[k].startswith("<NDArray")), None)
+            a_end = next(
+                (k for k in range(j, len(act_lines)) if act_lines[k].startswith("<NDArray")), None
+            )
             if a_end is None:
-                problems.append(f"line {i + 1}: expected a printed NDArray, got none\n"
-                                f"  expected: {exp_lines[i]}\n  actual:   {act_lines[j]}")
+                problems.append(
+                    f"line {i + 1}: expected a printed NDArray, got none\n"
+                    f"  expected: {exp_lines[i]}\n  actual:   {act_lines[j]}"
+                )
                 return problems
-            e = "\n".join(exp_lines[i:e_end + 1])
-            a = "\n".join(act_lines[j:a_end + 1])
+            e = "\n".join(exp_lines[i : e_end + 1])
+            a = "\n".join(act_lines[j : a_end + 1])
             if skeleton(e) != skeleton(a):
-                problems.append(f"line {i + 1}: random NDArray differs in layout\n"
-                                f"  expected: {_one_line(e)}\n  actual:   {_one_line(a)}")
+                problems.append(
+                    f"line {i + 1}: random NDArray differs in layout\n"
+                    f"  expected: {_one_line(e)}\n  actual:   {_one_line(a)}"
+                )
             i, j = e_end + 1, a_end + 1
             continue
         e, a = exp_lines[i], act_lines[j]
@@ -162,8 +183,10 @@ def compare(expected: str, actual: str, random_idx: Sequence[int], rtol: float =
                 problems.append(f"line {i}: {x} != {y}\n  expected: {e}\n  actual:   {a}")
                 break
     if i < len(exp_lines) or j < len(act_lines):
-        problems.append(f"expected {len(exp_lines)} lines, got {len(act_lines)}"
-                        f" (unmatched from expected line {i + 1}, actual line {j + 1})")
+        problems.append(
+            f"expected {len(exp_lines)} lines, got {len(act_lines)}"
+            f" (unmatched from expected line {i + 1}, actual line {j + 1})"
+        )
     return problems
 
 
@@ -189,8 +212,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("script")
     parser.add_argument("--mxnet-python", required=True, help="an interpreter with mxnet==1.9.1")
-    parser.add_argument("--record", metavar="DIR",
-                        help="write DIR/<name>.txt (MXNet's output) and DIR/<name>.random.json")
+    parser.add_argument(
+        "--record",
+        metavar="DIR",
+        help="write DIR/<name>.txt (MXNet's output) and DIR/<name>.random.json",
+    )
     args = parser.parse_args(argv)
     args.script = os.path.abspath(args.script)
     name = os.path.splitext(os.path.basename(args.script))[0]
@@ -203,7 +229,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f.write(expected + "\n")
         with open(os.path.join(args.record, name + ".random.json"), "w") as f:
             json.dump(rand, f)
-        print(f"recorded {name}: {len(expected.splitlines())} lines, {len(rand)} with random values")
+        print(
+            f"recorded {name}: {len(expected.splitlines())} lines, {len(rand)} with random values"
+        )
     problems = compare(expected, run_gluonlite(args.script), rand)
     for p in problems:
         print(p)

@@ -30,8 +30,16 @@ Tensor accumulate(const Tensor& sum, const Tensor& g) {
 
 bool is_recording() { return t_recording; }
 bool is_training() { return t_training; }
-bool set_recording(bool on) { bool prev = t_recording; t_recording = on; return prev; }
-bool set_training(bool on) { bool prev = t_training; t_training = on; return prev; }
+bool set_recording(bool on) {
+  bool prev = t_recording;
+  t_recording = on;
+  return prev;
+}
+bool set_training(bool on) {
+  bool prev = t_training;
+  t_training = on;
+  return prev;
+}
 int64_t live_node_count() { return g_live_nodes.load(); }
 
 bool should_record_list(const std::vector<Tensor>& inputs) {
@@ -98,16 +106,14 @@ void set_variable_fresh(const Tensor& t, bool fresh) {
   if (auto& var = t.impl()->variable) var->fresh = fresh;
 }
 
-Tensor detach(const Tensor& t) {
-  return Tensor::view(t, t.shape(), t.strides(), t.offset());
-}
+Tensor detach(const Tensor& t) { return Tensor::view(t, t.shape(), t.strides(), t.offset()); }
 
 namespace {
 
 // Runs the backward pass; returns the accumulated gradient of every reached variable.
 std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_backward(
-    const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads,
-    bool retain_graph, bool create_graph) {
+    const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads, bool retain_graph,
+    bool create_graph) {
   GL_CHECK_KIND(head_grads.empty() || head_grads.size() == heads.size(), ErrorKind::Value,
                 "backward: got ", heads.size(), " output(s) but ", head_grads.size(),
                 " head gradient(s)");
@@ -120,8 +126,8 @@ std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_
     Tensor hg;
     if (!head_grads.empty() && head_grads[i].defined()) {
       hg = head_grads[i];
-      GL_CHECK(hg.shape() == h.shape(), "backward: head gradient has shape ",
-               shape_str(hg.shape()), " but the output has shape ", shape_str(h.shape()));
+      GL_CHECK(hg.shape() == h.shape(), "backward: head gradient has shape ", shape_str(hg.shape()),
+               " but the output has shape ", shape_str(h.shape()));
     } else {
       hg = ops::full_like(h, 1.0);
     }
@@ -178,8 +184,8 @@ std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_
     grads_out.resize(node->output_shapes.size());
     for (size_t i = 0; i < grads_out.size(); ++i) {
       if (!grads_out[i].defined()) {
-        grads_out[i] = Tensor::empty(node->output_shapes[i], node->output_dtype,
-                                     node->output_device);
+        grads_out[i] =
+            Tensor::empty(node->output_shapes[i], node->output_dtype, node->output_device);
         ops::fill_(grads_out[i], 0.0);
       }
     }

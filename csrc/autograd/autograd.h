@@ -13,9 +13,9 @@ namespace gl {
 
 // A leaf on which attach_grad() was called.
 struct Variable {
-  Tensor grad;                 // same shape/dtype/device as the data
+  Tensor grad;  // same shape/dtype/device as the data
   GradReq req = GradReq::Write;
-  bool fresh = false;          // set by backward, cleared by the optimizer (stale-grad check)
+  bool fresh = false;  // set by backward, cleared by the optimizer (stale-grad check)
 };
 
 using GradList = std::vector<Tensor>;
@@ -24,7 +24,7 @@ using GradList = std::vector<Tensor>;
 using BackwardFn = std::function<GradList(const GradList& grad_outputs)>;
 
 struct Edge {
-  std::shared_ptr<Node> node;       // producer of the input, or
+  std::shared_ptr<Node> node;  // producer of the input, or
   int output_index = 0;
   std::shared_ptr<Variable> variable;  // the input itself is a variable leaf
   bool active() const { return node != nullptr || variable != nullptr; }
@@ -33,7 +33,7 @@ struct Edge {
 struct Node {
   const char* name = "";
   std::vector<Edge> inputs;
-  BackwardFn backward;         // empty once the graph has been freed
+  BackwardFn backward;  // empty once the graph has been freed
   std::vector<Shape> output_shapes;
   DType output_dtype = DType::Float32;
   Device output_device;

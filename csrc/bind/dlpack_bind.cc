@@ -10,8 +10,15 @@ namespace gl::bind {
 
 namespace {
 
-struct DLDevice { int32_t device_type; int32_t device_id; };
-struct DLDataType { uint8_t code; uint8_t bits; uint16_t lanes; };
+struct DLDevice {
+  int32_t device_type;
+  int32_t device_id;
+};
+struct DLDataType {
+  uint8_t code;
+  uint8_t bits;
+  uint16_t lanes;
+};
 struct DLTensor {
   void* data;
   DLDevice device;
@@ -62,8 +69,8 @@ DType from_dl_dtype(DLDataType d) {
   if (d.code == kDLInt && d.bits == 32) return DType::Int32;
   if (d.code == kDLInt && d.bits == 64) return DType::Int64;
   if (d.code == kDLBool && d.bits == 8) return DType::Bool;
-  GL_THROW(ErrorKind::Type, "from_dlpack: unsupported DLPack dtype (code ", int(d.code),
-           ", bits ", int(d.bits), ")");
+  GL_THROW(ErrorKind::Type, "from_dlpack: unsupported DLPack dtype (code ", int(d.code), ", bits ",
+           int(d.bits), ")");
 }
 
 void capsule_destructor(PyObject* capsule) {
@@ -96,8 +103,9 @@ py::capsule to_dlpack(const Tensor& t) {
 }
 
 Tensor from_dlpack_capsule(py::capsule capsule) {
-  GL_CHECK_KIND(PyCapsule_IsValid(capsule.ptr(), "dltensor"), ErrorKind::Value,
-                "from_dlpack: expected an unused 'dltensor' capsule (each capsule can be consumed once)");
+  GL_CHECK_KIND(
+      PyCapsule_IsValid(capsule.ptr(), "dltensor"), ErrorKind::Value,
+      "from_dlpack: expected an unused 'dltensor' capsule (each capsule can be consumed once)");
   auto* managed = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(capsule.ptr(), "dltensor"));
   const DLTensor& dl = managed->dl_tensor;
   GL_CHECK(dl.device.device_type == kDLCPU || dl.device.device_type == kDLCUDA,
@@ -108,10 +116,10 @@ Tensor from_dlpack_capsule(py::capsule capsule) {
   Device device{dl.device.device_type == kDLCUDA ? DeviceType::GPU : DeviceType::CPU,
                 dl.device.device_id};
   void* data = static_cast<char*>(dl.data) + dl.byte_offset;
-  auto storage = wrap_external_storage(data, static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype),
-                                       device, [managed] {
-                                         if (managed->deleter) managed->deleter(managed);
-                                       });
+  auto storage = wrap_external_storage(
+      data, static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype), device, [managed] {
+        if (managed->deleter) managed->deleter(managed);
+      });
   PyCapsule_SetName(capsule.ptr(), "used_dltensor");
   PyCapsule_SetDestructor(capsule.ptr(), nullptr);
   return Tensor::from_storage(storage, shape, strides, dtype);
@@ -121,19 +129,27 @@ Tensor from_dlpack_capsule(py::capsule capsule) {
 
 void bind_dlpack(py::module_& m) {
   py::class_<Tensor> cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("NDArray"));
-  cls.def("__dlpack__", [](const Tensor& t, py::kwargs) { return to_dlpack(t); },
-          "Exports the array as a DLPack capsule (zero copy).")
-      .def("__dlpack_device__", [](const Tensor& t) {
-        return py::make_tuple(static_cast<int>(t.device().is_gpu() ? kDLCUDA : kDLCPU), t.device().id);
-      })
+  cls.def(
+         "__dlpack__", [](const Tensor& t, py::kwargs) { return to_dlpack(t); },
+         "Exports the array as a DLPack capsule (zero copy).")
+      .def("__dlpack_device__",
+           [](const Tensor& t) {
+             return py::make_tuple(static_cast<int>(t.device().is_gpu() ? kDLCUDA : kDLCPU),
+                                   t.device().id);
+           })
       .def("to_dlpack_for_read", &to_dlpack)
       .def("to_dlpack_for_write", &to_dlpack);
-  m.def("from_dlpack", [](py::object obj) {
-    if (py::isinstance<py::capsule>(obj)) return from_dlpack_capsule(py::reinterpret_borrow<py::capsule>(obj));
-    if (py::hasattr(obj, "__dlpack__")) return from_dlpack_capsule(obj.attr("__dlpack__")());
-    GL_THROW(ErrorKind::Type, "from_dlpack: expected a DLPack capsule or an object with __dlpack__, got ",
-             py::str(py::type::of(obj)).cast<std::string>());
-  }, "Wraps a DLPack capsule or __dlpack__ object without copying.");
+  m.def(
+      "from_dlpack",
+      [](py::object obj) {
+        if (py::isinstance<py::capsule>(obj))
+          return from_dlpack_capsule(py::reinterpret_borrow<py::capsule>(obj));
+        if (py::hasattr(obj, "__dlpack__")) return from_dlpack_capsule(obj.attr("__dlpack__")());
+        GL_THROW(ErrorKind::Type,
+                 "from_dlpack: expected a DLPack capsule or an object with __dlpack__, got ",
+                 py::str(py::type::of(obj)).cast<std::string>());
+      },
+      "Wraps a DLPack capsule or __dlpack__ object without copying.");
 }
 
 }  // namespace gl::bind

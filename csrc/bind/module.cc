@@ -42,11 +42,10 @@ std::string python_repr(py::handle obj) { return py::repr(obj).cast<std::string>
 
 // One integer entry of `whole` (a shape or axes argument called `what`), refusing what
 // pybind11 would report as "Unable to cast": floats, strings, ints beyond [lo, hi].
-int64_t checked_int(py::handle entry, py::handle whole, const char* what, int64_t lo,
-                    int64_t hi, ErrorKind range_kind) {
+int64_t checked_int(py::handle entry, py::handle whole, const char* what, int64_t lo, int64_t hi,
+                    ErrorKind range_kind) {
   if (!PyIndex_Check(entry.ptr()))
-    GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ",
-             python_repr(whole));
+    GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ", python_repr(whole));
   int overflow = 0;
   py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(entry.ptr()));
   if (!index) throw py::error_already_set();
@@ -64,10 +63,8 @@ std::vector<Int> checked_ints(py::handle obj, const char* what, ErrorKind range_
                                         std::numeric_limits<Int>::max(), range_kind));
   };
   if (PyIndex_Check(obj.ptr())) return {entry(obj)};
-  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) ||
-      !py::isinstance<py::iterable>(obj))
-    GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ",
-             python_repr(obj));
+  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) || !py::isinstance<py::iterable>(obj))
+    GL_THROW(ErrorKind::Type, what, " must be an int or a tuple of ints, got ", python_repr(obj));
   std::vector<Int> out;
   for (py::handle d : obj) out.push_back(entry(d));
   return out;
@@ -163,15 +160,16 @@ PYBIND11_MODULE(_core, m) {
   m.def("get_num_threads", &cpu_threads);
   m.def("set_num_threads", [](py::handle n) {
     if (!PyLong_Check(n.ptr()) || PyBool_Check(n.ptr()))
-      GL_THROW(ErrorKind::Type, "set_num_threads: expected an int, got ", Py_TYPE(n.ptr())->tp_name);
+      GL_THROW(ErrorKind::Type, "set_num_threads: expected an int, got ",
+               Py_TYPE(n.ptr())->tp_name);
     long long v = PyLong_AsLongLong(n.ptr());
     if (v == -1 && PyErr_Occurred()) {
       PyErr_Clear();
       v = 0;
     }
-    GL_CHECK_KIND(v >= 1 && v <= kMaxCpuThreads, ErrorKind::Value, "set_num_threads: ",
-                  py::str(n).cast<std::string>(), " threads is out of range; give 1 to ",
-                  kMaxCpuThreads);
+    GL_CHECK_KIND(v >= 1 && v <= kMaxCpuThreads, ErrorKind::Value,
+                  "set_num_threads: ", py::str(n).cast<std::string>(),
+                  " threads is out of range; give 1 to ", kMaxCpuThreads);
     set_cpu_threads(static_cast<int>(v));
   });
   m.def("num_gpus", &cuda::device_count);

@@ -12,8 +12,8 @@ namespace {
 
 const Tensor* opt(const std::optional<Tensor>& t) { return t ? &*t : nullptr; }
 
-ops::ConvParams conv_params(py::handle kernel, py::handle stride, py::handle dilate,
-                            py::handle pad, int64_t num_filter, int64_t num_group) {
+ops::ConvParams conv_params(py::handle kernel, py::handle stride, py::handle dilate, py::handle pad,
+                            int64_t num_filter, int64_t num_group) {
   ops::ConvParams p;
   p.kernel = to_shape(kernel, "kernel");
   p.stride = to_shape(stride, "stride");
@@ -28,15 +28,14 @@ ops::ConvParams conv_params(py::handle kernel, py::handle stride, py::handle dil
 
 void bind_nn(py::module_& m) {
   m.def("convolution", [](const Tensor& x, const Tensor& w, const std::optional<Tensor>& b,
-                          py::handle kernel, py::handle stride, py::handle dilate,
-                          py::handle pad, int64_t num_filter, int64_t num_group) {
+                          py::handle kernel, py::handle stride, py::handle dilate, py::handle pad,
+                          int64_t num_filter, int64_t num_group) {
     return ops::convolution(x, w, opt(b),
                             conv_params(kernel, stride, dilate, pad, num_filter, num_group));
   });
   m.def("deconvolution", [](const Tensor& x, const Tensor& w, const std::optional<Tensor>& b,
-                            py::handle kernel, py::handle stride, py::handle dilate,
-                            py::handle pad, py::handle adj, int64_t num_filter,
-                            int64_t num_group) {
+                            py::handle kernel, py::handle stride, py::handle dilate, py::handle pad,
+                            py::handle adj, int64_t num_filter, int64_t num_group) {
     return ops::deconvolution(x, w, opt(b),
                               conv_params(kernel, stride, dilate, pad, num_filter, num_group),
                               to_shape(adj, "adj"));
@@ -70,13 +69,13 @@ void bind_nn(py::module_& m) {
   m.def("rnn_layer", [](const Tensor& x, const Tensor& h0, const std::optional<Tensor>& c0,
                         const Tensor& wi, const Tensor& wh, const Tensor& bi, const Tensor& bh,
                         const std::optional<Tensor>& wr, int mode, bool reverse) {
-    return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, opt(wr),
-                          static_cast<ops::RnnMode>(mode), reverse);
+    return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, opt(wr), static_cast<ops::RnnMode>(mode),
+                          reverse);
   });
-  m.def("leaky_relu", [](const Tensor& x, const std::optional<Tensor>& gamma, int act,
-                         double slope) {
-    return ops::leaky_relu(x, opt(gamma), static_cast<ops::LeakyAct>(act), slope);
-  });
+  m.def("leaky_relu",
+        [](const Tensor& x, const std::optional<Tensor>& gamma, int act, double slope) {
+          return ops::leaky_relu(x, opt(gamma), static_cast<ops::LeakyAct>(act), slope);
+        });
 }
 
 }  // namespace gl::bind

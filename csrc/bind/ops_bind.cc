@@ -57,8 +57,8 @@ void bind_ops(py::module_& m) {
     arr = py::array::ensure(arr, py::array::c_style);
     DType dtype = parse_dtype(arr.dtype());
     Shape shape(arr.shape(), arr.shape() + arr.ndim());
-    auto view_storage = wrap_external_storage(const_cast<void*>(arr.data()), arr.nbytes(),
-                                              cpu_device(), [] {});
+    auto view_storage =
+        wrap_external_storage(const_cast<void*>(arr.data()), arr.nbytes(), cpu_device(), [] {});
     Tensor host = Tensor::from_storage(view_storage, shape, contiguous_strides(shape), dtype);
     Tensor out = ops::empty(shape, dtype, make_device(dt, di));
     ops::copy_(out, host);
@@ -77,18 +77,33 @@ void bind_ops(py::module_& m) {
     ops::fill_(dst, v);
   });
   m.def("clone", &ops::clone);
-  m.def("astype", [](const Tensor& x, py::handle dtype) { return ops::astype(x, parse_dtype(dtype)); });
-  m.def("to_device", [](const Tensor& x, int dt, int di) { return ops::to_device(x, make_device(dt, di)); });
+  m.def("astype",
+        [](const Tensor& x, py::handle dtype) { return ops::astype(x, parse_dtype(dtype)); });
+  m.def("to_device",
+        [](const Tensor& x, int dt, int di) { return ops::to_device(x, make_device(dt, di)); });
 
   // ---- elementwise -----------------------------------------------------------------------
   static const std::pair<const char*, UnaryOp> unary_table[] = {
-      {"negative", UnaryOp::Neg}, {"abs", UnaryOp::Abs}, {"sign", UnaryOp::Sign},
-      {"exp", UnaryOp::Exp}, {"log", UnaryOp::Log}, {"sqrt", UnaryOp::Sqrt},
-      {"rsqrt", UnaryOp::Rsqrt}, {"square", UnaryOp::Square}, {"sigmoid", UnaryOp::Sigmoid},
-      {"tanh", UnaryOp::Tanh}, {"relu", UnaryOp::Relu}, {"softrelu", UnaryOp::Softrelu},
-      {"softsign", UnaryOp::Softsign}, {"sin", UnaryOp::Sin}, {"cos", UnaryOp::Cos},
-      {"floor", UnaryOp::Floor}, {"ceil", UnaryOp::Ceil}, {"round", UnaryOp::Round},
-      {"reciprocal", UnaryOp::Reciprocal}, {"logical_not", UnaryOp::LogicalNot},
+      {"negative", UnaryOp::Neg},
+      {"abs", UnaryOp::Abs},
+      {"sign", UnaryOp::Sign},
+      {"exp", UnaryOp::Exp},
+      {"log", UnaryOp::Log},
+      {"sqrt", UnaryOp::Sqrt},
+      {"rsqrt", UnaryOp::Rsqrt},
+      {"square", UnaryOp::Square},
+      {"sigmoid", UnaryOp::Sigmoid},
+      {"tanh", UnaryOp::Tanh},
+      {"relu", UnaryOp::Relu},
+      {"softrelu", UnaryOp::Softrelu},
+      {"softsign", UnaryOp::Softsign},
+      {"sin", UnaryOp::Sin},
+      {"cos", UnaryOp::Cos},
+      {"floor", UnaryOp::Floor},
+      {"ceil", UnaryOp::Ceil},
+      {"round", UnaryOp::Round},
+      {"reciprocal", UnaryOp::Reciprocal},
+      {"logical_not", UnaryOp::LogicalNot},
   };
   for (const auto& [name, op] : unary_table) {
     UnaryOp o = op;
@@ -97,12 +112,13 @@ void bind_ops(py::module_& m) {
     });
   }
   static const std::pair<const char*, BinaryOp> binary_table[] = {
-      {"add", BinaryOp::Add}, {"subtract", BinaryOp::Sub}, {"multiply", BinaryOp::Mul},
-      {"divide", BinaryOp::Div}, {"power", BinaryOp::Pow}, {"maximum", BinaryOp::Maximum},
-      {"minimum", BinaryOp::Minimum}, {"modulo", BinaryOp::Mod}, {"equal", BinaryOp::Equal},
-      {"not_equal", BinaryOp::NotEqual}, {"greater", BinaryOp::Greater},
-      {"greater_equal", BinaryOp::GreaterEqual}, {"lesser", BinaryOp::Less},
-      {"lesser_equal", BinaryOp::LessEqual},
+      {"add", BinaryOp::Add},         {"subtract", BinaryOp::Sub},
+      {"multiply", BinaryOp::Mul},    {"divide", BinaryOp::Div},
+      {"power", BinaryOp::Pow},       {"maximum", BinaryOp::Maximum},
+      {"minimum", BinaryOp::Minimum}, {"modulo", BinaryOp::Mod},
+      {"equal", BinaryOp::Equal},     {"not_equal", BinaryOp::NotEqual},
+      {"greater", BinaryOp::Greater}, {"greater_equal", BinaryOp::GreaterEqual},
+      {"lesser", BinaryOp::Less},     {"lesser_equal", BinaryOp::LessEqual},
   };
   for (const auto& [name, op] : binary_table) {
     BinaryOp o = op;
@@ -124,9 +140,8 @@ void bind_ops(py::module_& m) {
   m.def("argmin", [](const Tensor& x, std::optional<int> axis, bool keepdims) {
     return ops::argmin(x, axis, keepdims);
   });
-  m.def("broadcast_to", [](const Tensor& x, py::handle shape) {
-    return ops::broadcast_to(x, to_shape(shape));
-  });
+  m.def("broadcast_to",
+        [](const Tensor& x, py::handle shape) { return ops::broadcast_to(x, to_shape(shape)); });
   m.def("softmax", &ops::softmax);
   m.def("log_softmax", &ops::log_softmax);
 
@@ -134,9 +149,8 @@ void bind_ops(py::module_& m) {
   m.def("reshape", [](const Tensor& x, py::handle shape, bool reverse) {
     return ops::reshape(x, to_shape(shape), reverse);
   });
-  m.def("transpose", [](const Tensor& x, py::handle axes) {
-    return ops::transpose(x, to_axes(axes, "axes"));
-  });
+  m.def("transpose",
+        [](const Tensor& x, py::handle axes) { return ops::transpose(x, to_axes(axes, "axes")); });
   m.def("swapaxes", &ops::swapaxes);
   m.def("expand_dims", &ops::expand_dims);
   m.def("squeeze", [](const Tensor& x, py::handle axes) {
@@ -150,13 +164,14 @@ void bind_ops(py::module_& m) {
   m.def("slice_axis", &ops::slice_axis);
   // spec: list of (kind, start, stop, step) with kind 0 = index, 1 = range, 2 = newaxis,
   // already normalised by the Python indexing code.
-  m.def("slice_view", [](const Tensor& x, const std::vector<std::tuple<int, int64_t, int64_t, int64_t>>& spec) {
-    std::vector<ops::SliceSpec> s;
-    s.reserve(spec.size());
-    for (const auto& [kind, start, stop, step] : spec)
-      s.push_back(ops::SliceSpec{static_cast<ops::SliceSpec::Kind>(kind), start, stop, step});
-    return ops::slice_view(x, s);
-  });
+  m.def("slice_view",
+        [](const Tensor& x, const std::vector<std::tuple<int, int64_t, int64_t, int64_t>>& spec) {
+          std::vector<ops::SliceSpec> s;
+          s.reserve(spec.size());
+          for (const auto& [kind, start, stop, step] : spec)
+            s.push_back(ops::SliceSpec{static_cast<ops::SliceSpec::Kind>(kind), start, stop, step});
+          return ops::slice_view(x, s);
+        });
 
   m.def("where", &ops::where);
   m.def("take", [](const Tensor& x, const Tensor& idx, int axis, const std::string& mode) {
@@ -164,12 +179,12 @@ void bind_ops(py::module_& m) {
                   "take: mode must be 'clip' or 'wrap', got '", mode, "'");
     return ops::take(x, idx, axis, mode == "wrap");
   });
-  m.def("pick", [](const Tensor& x, const Tensor& idx, int axis, bool keepdims,
-                   const std::string& mode) {
-    GL_CHECK(mode == "clip" || mode == "wrap", "pick: mode must be 'clip' or 'wrap', got '",
-             mode, "'");
-    return ops::pick(x, idx, axis, keepdims, mode == "wrap");
-  });
+  m.def("pick",
+        [](const Tensor& x, const Tensor& idx, int axis, bool keepdims, const std::string& mode) {
+          GL_CHECK(mode == "clip" || mode == "wrap", "pick: mode must be 'clip' or 'wrap', got '",
+                   mode, "'");
+          return ops::pick(x, idx, axis, keepdims, mode == "wrap");
+        });
   m.def("one_hot", [](const Tensor& idx, int64_t depth, double on, double off, py::handle dtype) {
     return ops::one_hot(idx, depth, on, off, parse_dtype(dtype));
   });
@@ -197,11 +212,14 @@ void bind_ops(py::module_& m) {
   m.def("dropout", [](const Tensor& x, double p, py::handle axes) {
     return ops::dropout(x, p, to_axes(axes, "axes"));
   });
-  m.def("philox4x32_10", [](std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key) {
-    std::array<uint32_t, 4> out;
-    philox::philox4x32_10(ctr.data(), key.data(), out.data());
-    return out;
-  }, "One Philox4x32-10 block (Random123 philox4x32_R(10)), for known-answer tests.");
+  m.def(
+      "philox4x32_10",
+      [](std::array<uint32_t, 4> ctr, std::array<uint32_t, 2> key) {
+        std::array<uint32_t, 4> out;
+        philox::philox4x32_10(ctr.data(), key.data(), out.data());
+        return out;
+      },
+      "One Philox4x32-10 block (Random123 philox4x32_R(10)), for known-answer tests.");
 }
 
 }  // namespace gl::bind

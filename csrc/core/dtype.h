@@ -15,7 +15,14 @@
 namespace gl {
 
 enum class DType : int8_t {
-  Float32 = 0, Float64 = 1, Float16 = 2, UInt8 = 3, Int32 = 4, Int8 = 5, Int64 = 6, Bool = 7,
+  Float32 = 0,
+  Float64 = 1,
+  Float16 = 2,
+  UInt8 = 3,
+  Int32 = 4,
+  Int8 = 5,
+  Int64 = 6,
+  Bool = 7,
 };
 constexpr int kNumDTypes = 8;
 
@@ -59,7 +66,10 @@ struct half_t {
         bits = sign;
       } else {  // normalise a subnormal
         int e = -1;
-        do { ++e; mant <<= 1; } while ((mant & 0x400u) == 0);
+        do {
+          ++e;
+          mant <<= 1;
+        } while ((mant & 0x400u) == 0);
         bits = sign | (static_cast<uint32_t>(112 - e) << 23) | ((mant & 0x3ffu) << 13);
       }
     } else {
@@ -72,27 +82,59 @@ struct half_t {
 };
 
 // The type arithmetic is carried out in: half computes in float, small ints in themselves.
-template <typename T> struct acc_type { using type = T; };
-template <> struct acc_type<half_t> { using type = float; };
-template <typename T> using acc_t = typename acc_type<T>::type;
+template <typename T>
+struct acc_type {
+  using type = T;
+};
+template <>
+struct acc_type<half_t> {
+  using type = float;
+};
+template <typename T>
+using acc_t = typename acc_type<T>::type;
 
 size_t dtype_size(DType t);
-const char* dtype_name(DType t);           // numpy name: "float32", "bool", ...
+const char* dtype_name(DType t);  // numpy name: "float32", "bool", ...
 bool dtype_from_name(const std::string& name, DType* out);
 bool dtype_from_code(int code, DType* out);
 inline bool is_floating(DType t) {
   return t == DType::Float32 || t == DType::Float64 || t == DType::Float16;
 }
 
-template <typename T> struct dtype_of;
-template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
-template <> struct dtype_of<half_t> { static constexpr DType value = DType::Float16; };
-template <> struct dtype_of<uint8_t> { static constexpr DType value = DType::UInt8; };
-template <> struct dtype_of<int32_t> { static constexpr DType value = DType::Int32; };
-template <> struct dtype_of<int8_t> { static constexpr DType value = DType::Int8; };
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
-template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
+template <typename T>
+struct dtype_of;
+template <>
+struct dtype_of<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <>
+struct dtype_of<double> {
+  static constexpr DType value = DType::Float64;
+};
+template <>
+struct dtype_of<half_t> {
+  static constexpr DType value = DType::Float16;
+};
+template <>
+struct dtype_of<uint8_t> {
+  static constexpr DType value = DType::UInt8;
+};
+template <>
+struct dtype_of<int32_t> {
+  static constexpr DType value = DType::Int32;
+};
+template <>
+struct dtype_of<int8_t> {
+  static constexpr DType value = DType::Int8;
+};
+template <>
+struct dtype_of<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <>
+struct dtype_of<bool> {
+  static constexpr DType value = DType::Bool;
+};
 
 }  // namespace gl
 
@@ -104,25 +146,25 @@ template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; 
     __VA_ARGS__;                       \
   } break;
 
-#define GL_DISPATCH_ALL(DT, OPNAME, ...)                                          \
-  switch (DT) {                                                                   \
-    GL_DTYPE_CASE(Float32, float, __VA_ARGS__)                                    \
-    GL_DTYPE_CASE(Float64, double, __VA_ARGS__)                                   \
-    GL_DTYPE_CASE(Float16, ::gl::half_t, __VA_ARGS__)                             \
-    GL_DTYPE_CASE(UInt8, uint8_t, __VA_ARGS__)                                    \
-    GL_DTYPE_CASE(Int32, int32_t, __VA_ARGS__)                                    \
-    GL_DTYPE_CASE(Int8, int8_t, __VA_ARGS__)                                      \
-    GL_DTYPE_CASE(Int64, int64_t, __VA_ARGS__)                                    \
-    GL_DTYPE_CASE(Bool, bool, __VA_ARGS__)                                        \
-    default: ::gl::throw_unsupported_dtype(OPNAME, DT);                           \
+#define GL_DISPATCH_ALL(DT, OPNAME, ...)                \
+  switch (DT) {                                         \
+    GL_DTYPE_CASE(Float32, float, __VA_ARGS__)          \
+    GL_DTYPE_CASE(Float64, double, __VA_ARGS__)         \
+    GL_DTYPE_CASE(Float16, ::gl::half_t, __VA_ARGS__)   \
+    GL_DTYPE_CASE(UInt8, uint8_t, __VA_ARGS__)          \
+    GL_DTYPE_CASE(Int32, int32_t, __VA_ARGS__)          \
+    GL_DTYPE_CASE(Int8, int8_t, __VA_ARGS__)            \
+    GL_DTYPE_CASE(Int64, int64_t, __VA_ARGS__)          \
+    GL_DTYPE_CASE(Bool, bool, __VA_ARGS__)              \
+    default: ::gl::throw_unsupported_dtype(OPNAME, DT); \
   }
 
-#define GL_DISPATCH_FLOAT(DT, OPNAME, ...)                                        \
-  switch (DT) {                                                                   \
-    GL_DTYPE_CASE(Float32, float, __VA_ARGS__)                                    \
-    GL_DTYPE_CASE(Float64, double, __VA_ARGS__)                                   \
-    GL_DTYPE_CASE(Float16, ::gl::half_t, __VA_ARGS__)                             \
-    default: ::gl::throw_unsupported_dtype(OPNAME, DT);                           \
+#define GL_DISPATCH_FLOAT(DT, OPNAME, ...)              \
+  switch (DT) {                                         \
+    GL_DTYPE_CASE(Float32, float, __VA_ARGS__)          \
+    GL_DTYPE_CASE(Float64, double, __VA_ARGS__)         \
+    GL_DTYPE_CASE(Float16, ::gl::half_t, __VA_ARGS__)   \
+    default: ::gl::throw_unsupported_dtype(OPNAME, DT); \
   }
 
 namespace gl {

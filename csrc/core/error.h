@@ -30,9 +30,9 @@ std::string concat(const Args&... args) {
 }  // namespace gl
 
 // GL_CHECK(cond, "message ", parts...) throws MXNetError; GL_CHECK_KIND picks the class.
-#define GL_CHECK_KIND(COND, KIND, ...)                                          \
-  do {                                                                          \
-    if (!(COND)) throw ::gl::Error(KIND, ::gl::detail::concat(__VA_ARGS__));    \
+#define GL_CHECK_KIND(COND, KIND, ...)                                       \
+  do {                                                                       \
+    if (!(COND)) throw ::gl::Error(KIND, ::gl::detail::concat(__VA_ARGS__)); \
   } while (0)
 #define GL_CHECK(COND, ...) GL_CHECK_KIND(COND, ::gl::ErrorKind::MXNet, __VA_ARGS__)
 #define GL_THROW(KIND, ...) throw ::gl::Error(KIND, ::gl::detail::concat(__VA_ARGS__))

@@ -74,7 +74,8 @@ class ThreadPool {
  public:
   bool try_run(int n, detail::TaskFn task, void* ctx, bool one_task_per_thread) {
     bool expected = false;
-    if (n > 0xffff || t_inside_task || !busy_.compare_exchange_strong(expected, true, std::memory_order_acquire))
+    if (n > 0xffff || t_inside_task ||
+        !busy_.compare_exchange_strong(expected, true, std::memory_order_acquire))
       return false;
     try {
       grow(n - 1);
@@ -87,17 +88,21 @@ class ThreadPool {
     one_task_per_thread_ = one_task_per_thread;
     error_ = nullptr;
     remaining_.store(n, std::memory_order_relaxed);
-    const uint64_t generation = (generation_of(claim_.load(std::memory_order_relaxed)) + 1) &
-                                0xffffffffu;
+    const uint64_t generation =
+        (generation_of(claim_.load(std::memory_order_relaxed)) + 1) & 0xffffffffu;
     claim_.store(generation << 32 | static_cast<uint64_t>(n) << 16, std::memory_order_seq_cst);
     if (sleeping_.load(std::memory_order_seq_cst) > 0) {
-      { std::lock_guard<std::mutex> lock(mu_); }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+      }
       wake_.notify_all();
     }
     run_claimed_tasks(generation);
     for (int spins = 0; remaining_.load(std::memory_order_acquire) != 0; ++spins) {
-      if (spins < 4096) GL_CPU_RELAX();
-      else std::this_thread::yield();  // a worker was descheduled mid-task: give it the core
+      if (spins < 4096)
+        GL_CPU_RELAX();
+      else
+        std::this_thread::yield();  // a worker was descheduled mid-task: give it the core
     }
     std::exception_ptr error = error_;
     busy_.store(false, std::memory_order_release);

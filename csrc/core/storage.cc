@@ -12,8 +12,8 @@ namespace gl {
 
 namespace {
 
-constexpr size_t kAlignment = 64;                     // AVX-512 friendly
-constexpr size_t kMaxCachedBytes = size_t(1) << 30;   // beyond this, free for real
+constexpr size_t kAlignment = 64;                    // AVX-512 friendly
+constexpr size_t kMaxCachedBytes = size_t(1) << 30;  // beyond this, free for real
 
 class CpuCachingAllocator {
  public:
@@ -35,8 +35,7 @@ class CpuCachingAllocator {
       empty_cache();  // give cached memory back and try once more
       ptr = std::aligned_alloc(kAlignment, capacity);
     }
-    GL_CHECK(ptr != nullptr, "out of memory: could not allocate ", capacity,
-             " bytes on cpu(0)");
+    GL_CHECK(ptr != nullptr, "out of memory: could not allocate ", capacity, " bytes on cpu(0)");
     std::lock_guard<std::mutex> lock(mutex_);
     ++live_buffers_;
     live_bytes_ += capacity;

@@ -11,8 +11,8 @@ namespace gl {
 
 struct Storage {
   void* data = nullptr;
-  size_t nbytes = 0;     // bytes the user asked for
-  size_t capacity = 0;   // bytes of the size class actually held
+  size_t nbytes = 0;    // bytes the user asked for
+  size_t capacity = 0;  // bytes of the size class actually held
   Device device;
   std::function<void()> external_release;  // set for memory we borrowed (DLPack, numpy)
 

@@ -57,8 +57,8 @@ void check_ndim(const Shape& shape) {
 int normalize_axis(int axis, int ndim, const char* op) {
   int lo = ndim == 0 ? -1 : -ndim, hi = ndim == 0 ? 0 : ndim - 1;
   GL_CHECK_KIND(axis >= lo && axis <= hi, ErrorKind::Index, op, ": axis ", axis,
-                " is out of range for an array of ", ndim, " dimension(s); expected ",
-                lo, " <= axis <= ", hi);
+                " is out of range for an array of ", ndim, " dimension(s); expected ", lo,
+                " <= axis <= ", hi);
   return axis < 0 ? axis + (ndim == 0 ? 1 : ndim) : axis;
 }
 
@@ -82,10 +82,9 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   if (overflow || nbytes > kMaxAllocationBytes) {
     double bytes = static_cast<double>(dtype_size(dtype));
     for (int64_t d : shape) bytes *= static_cast<double>(d);
-    GL_THROW(ErrorKind::MXNet, "out of memory: an array of shape ", shape_str(shape),
-             " and dtype ", dtype_name(dtype), " would take ", bytes, " bytes on ",
-             device.str(), ", more than any allocation can hold (", kMaxAllocationBytes,
-             " bytes)");
+    GL_THROW(ErrorKind::MXNet, "out of memory: an array of shape ", shape_str(shape), " and dtype ",
+             dtype_name(dtype), " would take ", bytes, " bytes on ", device.str(),
+             ", more than any allocation can hold (", kMaxAllocationBytes, " bytes)");
   }
   auto impl = std::make_shared<CountedImpl>();
   impl->shape = shape;
@@ -96,8 +95,7 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   return Tensor(std::move(impl));
 }
 
-Tensor Tensor::view(const Tensor& base, const Shape& shape, const Shape& strides,
-                    int64_t offset) {
+Tensor Tensor::view(const Tensor& base, const Shape& shape, const Shape& strides, int64_t offset) {
   check_ndim(shape);
   auto impl = std::make_shared<CountedImpl>();
   impl->storage = base.impl_->storage;
@@ -139,10 +137,14 @@ bool Tensor::requires_grad() const {
 
 size_t dtype_size(DType t) {
   switch (t) {
-    case DType::Float32: case DType::Int32: return 4;
-    case DType::Float64: case DType::Int64: return 8;
+    case DType::Float32:
+    case DType::Int32: return 4;
+    case DType::Float64:
+    case DType::Int64: return 8;
     case DType::Float16: return 2;
-    case DType::UInt8: case DType::Int8: case DType::Bool: return 1;
+    case DType::UInt8:
+    case DType::Int8:
+    case DType::Bool: return 1;
   }
   return 0;
 }

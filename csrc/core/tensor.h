@@ -30,7 +30,7 @@ struct TensorImpl {
   std::shared_ptr<Storage> storage;
   int64_t offset = 0;  // in elements
   Shape shape;
-  Shape strides;       // in elements
+  Shape strides;  // in elements
   DType dtype = DType::Float32;
   Device device;
   // Autograd: the node that produced this tensor while recording, or the leaf slot.
@@ -46,8 +46,7 @@ class Tensor {
 
   static Tensor empty(const Shape& shape, DType dtype, Device device);
   // A view sharing `base`'s storage.
-  static Tensor view(const Tensor& base, const Shape& shape, const Shape& strides,
-                     int64_t offset);
+  static Tensor view(const Tensor& base, const Shape& shape, const Shape& strides, int64_t offset);
   // A tensor over existing storage (numpy buffers, DLPack capsules).
   static Tensor from_storage(std::shared_ptr<Storage> storage, const Shape& shape,
                              const Shape& strides, DType dtype);
@@ -73,7 +72,10 @@ class Tensor {
   void* raw_data() const {
     return static_cast<char*>(impl_->storage->data) + impl_->offset * itemsize();
   }
-  template <typename T> T* data() const { return static_cast<T*>(raw_data()); }
+  template <typename T>
+  T* data() const {
+    return static_cast<T*>(raw_data());
+  }
 
   // Autograd state.
   bool requires_grad() const;

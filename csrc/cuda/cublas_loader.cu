@@ -43,11 +43,14 @@ std::vector<std::string> candidates() {
     for (const char* soname : kSonames) out.push_back(dir + "/" + soname);
   };
   if (const char* env = std::getenv("GLUONLITE_CUBLAS_PATH"); env && *env) {
-    if (is_directory(env)) add_folder(env); else out.push_back(env);
+    if (is_directory(env))
+      add_folder(env);
+    else
+      out.push_back(env);
   }
   std::string site = site_packages_dir();
   if (!site.empty()) {
-    add_folder(site + "/nvidia/cu13/lib");   // CUDA 13 wheels
+    add_folder(site + "/nvidia/cu13/lib");    // CUDA 13 wheels
     add_folder(site + "/nvidia/cublas/lib");  // CUDA 12 wheels
   }
   for (const char* soname : kSonames) out.push_back(soname);  // system search path

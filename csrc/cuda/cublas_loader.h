@@ -12,23 +12,22 @@ constexpr int kSuccess = 0;            // CUBLAS_STATUS_SUCCESS
 constexpr int kOpN = 0, kOpT = 1;      // cublasOperation_t
 
 struct Api {
-  int (*create)(Handle*);                 // cublasCreate_v2
-  int (*set_stream)(Handle, Stream);      // cublasSetStream_v2
+  int (*create)(Handle*);             // cublasCreate_v2
+  int (*set_stream)(Handle, Stream);  // cublasSetStream_v2
   int (*sgemm)(Handle, int trans_a, int trans_b, int m, int n, int k, const float* alpha,
                const float* a, int lda, const float* b, int ldb, const float* beta, float* c,
-               int ldc);                  // cublasSgemm_v2
+               int ldc);  // cublasSgemm_v2
   int (*dgemm)(Handle, int trans_a, int trans_b, int m, int n, int k, const double* alpha,
-               const double* a, int lda, const double* b, int ldb, const double* beta,
-               double* c, int ldc);       // cublasDgemm_v2
+               const double* a, int lda, const double* b, int ldb, const double* beta, double* c,
+               int ldc);  // cublasDgemm_v2
   int (*sgemm_strided_batched)(Handle, int trans_a, int trans_b, int m, int n, int k,
                                const float* alpha, const float* a, int lda, long long stride_a,
                                const float* b, int ldb, long long stride_b, const float* beta,
                                float* c, int ldc, long long stride_c, int batch);
   int (*dgemm_strided_batched)(Handle, int trans_a, int trans_b, int m, int n, int k,
-                               const double* alpha, const double* a, int lda,
-                               long long stride_a, const double* b, int ldb, long long stride_b,
-                               const double* beta, double* c, int ldc, long long stride_c,
-                               int batch);
+                               const double* alpha, const double* a, int lda, long long stride_a,
+                               const double* b, int ldb, long long stride_b, const double* beta,
+                               double* c, int ldc, long long stride_c, int batch);
 };
 
 // The loaded API, or nullptr when no cuBLAS library could be loaded or when the environment

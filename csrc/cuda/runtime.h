@@ -38,10 +38,10 @@ void empty_cache(int device_id);
 // Runs a CUDA launcher on DEVICE's GPU in a CUDA build; in a CPU-only build reports the
 // missing GPU.
 #ifdef GLUONLITE_WITH_CUDA
-#define GL_CUDA_LAUNCH(OPNAME, DEVICE, ...)                   \
-  do {                                                        \
-    ::gl::cuda::DeviceScope gl_device_scope_((DEVICE).id);    \
-    __VA_ARGS__;                                              \
+#define GL_CUDA_LAUNCH(OPNAME, DEVICE, ...)                \
+  do {                                                     \
+    ::gl::cuda::DeviceScope gl_device_scope_((DEVICE).id); \
+    __VA_ARGS__;                                           \
   } while (0)
 #else
 #define GL_CUDA_LAUNCH(OPNAME, DEVICE, ...) ::gl::cuda::require_device((DEVICE).id, OPNAME)

@@ -29,6 +29,9 @@ DeviceScope::~DeviceScope() {}
 }  // namespace gl::cuda
 
 namespace gl {
-void* cuda_raw_alloc(size_t, int) { cuda::require_device(0, "allocating GPU memory"); return nullptr; }
+void* cuda_raw_alloc(size_t, int) {
+  cuda::require_device(0, "allocating GPU memory");
+  return nullptr;
+}
 void cuda_raw_free(void*, size_t, int) {}
 }  // namespace gl

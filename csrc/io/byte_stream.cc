@@ -26,7 +26,8 @@ void MemorySink::write(const void* data, size_t n) {
   pos_ += n;
 }
 
-FdSink::FdSink(int fd, std::string label) : fd_(fd), label_(std::move(label)), buffer_(kBufferBytes) {
+FdSink::FdSink(int fd, std::string label)
+    : fd_(fd), label_(std::move(label)), buffer_(kBufferBytes) {
   off_t pos = ::lseek(fd, 0, SEEK_CUR);
   base_offset_ = pos > 0 ? static_cast<uint64_t>(pos) : 0;
 }
@@ -79,7 +80,8 @@ void FdSink::write_all(const char* data, size_t n) {
 
 // ---- sources -----------------------------------------------------------------------------
 
-MemorySource::MemorySource(const void* data, uint64_t size) : data_(static_cast<const char*>(data)) {
+MemorySource::MemorySource(const void* data, uint64_t size)
+    : data_(static_cast<const char*>(data)) {
   size_ = size;
 }
 

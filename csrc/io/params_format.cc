@@ -32,7 +32,9 @@ size_t file_itemsize(int32_t code) {
   DType t;
   if (dtype_from_code(code, &t)) return dtype_size(t);
   switch (code) {
-    case 8: case 9: case kBFloat16Code: return 2;
+    case 8:
+    case 9:
+    case kBFloat16Code: return 2;
     case 10: return 4;
     case 11: return 8;
     default: return 0;
@@ -66,13 +68,26 @@ size_t invalid_utf8_at(const std::string& s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
     size_t len;
     uint32_t cp, smallest;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; smallest = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; smallest = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; smallest = 0x10000; }
-    else return i;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+      smallest = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+      smallest = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+      smallest = 0x10000;
+    } else
+      return i;
     if (len > s.size() - i) return i;
     for (size_t k = 1; k < len; ++k) {
       unsigned char cc = static_cast<unsigned char>(s[i + k]);
@@ -104,8 +119,8 @@ class Reader {
     if (magic != kListMagic) {
       char buf[24];
       std::snprintf(buf, sizeof buf, "0x%llX", static_cast<unsigned long long>(magic));
-      fail(0, detail::concat("not an MXNet .params file: it starts with ", buf,
-                             " instead of 0x112"));
+      fail(0,
+           detail::concat("not an MXNet .params file: it starts with ", buf, " instead of 0x112"));
     }
     get<uint64_t>("reserved field");  // written as 0, ignored on load (as MXNet does)
     uint64_t at = src_.offset();
@@ -113,7 +128,7 @@ class Reader {
     // The smallest record (a pre-V1 'none' array) is 4 bytes: more than that is a lie.
     if (count > src_.remaining() / 4)
       fail_short(at, detail::concat("the header announces ", count, " arrays, more than the ",
-                              src_.remaining(), " remaining bytes can hold"));
+                                    src_.remaining(), " remaining bytes can hold"));
     for (uint64_t i = 0; i < count; ++i) {
       where_ = detail::concat("record ", i, " (starts at byte ", src_.offset(), ")");
       out.arrays.push_back(read_record());
@@ -130,7 +145,7 @@ class Reader {
       uint64_t len = get<uint64_t>("name length");
       if (len > src_.remaining())
         fail_short(start + 8, detail::concat("truncated: the name needs ", len, " bytes but only ",
-                                       src_.remaining(), " remain"));
+                                             src_.remaining(), " remain"));
       std::string name(static_cast<size_t>(len), '\0');
       src_.read(name.data(), name.size());
       size_t bad = invalid_utf8_at(name);
@@ -159,7 +174,7 @@ class Reader {
   T get(const char* field) {
     if (src_.remaining() < sizeof(T))
       fail_short(src_.offset(), detail::concat("truncated: the ", field, " needs ", sizeof(T),
-                                         " bytes but only ", src_.remaining(), " remain"));
+                                               " bytes but only ", src_.remaining(), " remain"));
     T value;
     src_.read(&value, sizeof value);
     return value;
@@ -180,8 +195,8 @@ class Reader {
     uint64_t at = src_.offset();
     int32_t ndim = get<int32_t>(what);
     if (ndim < 0 || ndim > kMaxDims)
-      fail(at, detail::concat("the ", what, " has ", ndim, " dimensions; expected 0 to ",
-                              kMaxDims));
+      fail(at,
+           detail::concat("the ", what, " has ", ndim, " dimensions; expected 0 to ", kMaxDims));
     return read_dims(ndim, false);
   }
 
@@ -192,11 +207,15 @@ class Reader {
     uint64_t n = 1, bytes;
     bool empty = false;
     for (int64_t d : shape) {
-      if (d == 0) { empty = true; continue; }
+      if (d == 0) {
+        empty = true;
+        continue;
+      }
       if (__builtin_mul_overflow(n, static_cast<uint64_t>(d), &n) ||
           __builtin_mul_overflow(n, static_cast<uint64_t>(itemsize), &bytes) ||
           bytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-        fail(at, detail::concat("the shape ", shape_str(shape), " has more elements than any "
+        fail(at, detail::concat("the shape ", shape_str(shape),
+                                " has more elements than any "
                                 "file can hold"));
     }
     return empty ? 0 : n;
@@ -209,7 +228,7 @@ class Reader {
   void need(uint64_t bytes, uint64_t at, const std::string& what) const {
     if (bytes > src_.remaining())
       fail_short(at, detail::concat("truncated: ", what, " needs ", bytes, " bytes but only ",
-                              src_.remaining(), " remain"));
+                                    src_.remaining(), " remain"));
   }
 
   // After ndim 0, a V1/V2 record is either MXNet's 'none' array (nothing follows) or a 0-d
@@ -243,13 +262,18 @@ class Reader {
     uint64_t start = src_.offset();
     uint32_t magic = get<uint32_t>("record magic");
     Version version;
-    if (magic == kRecordV2Magic) version = Version::V2;
-    else if (magic == kRecordV3Magic) version = Version::V3;
-    else if (magic == kRecordV1Magic) version = Version::V1;
-    else if (magic <= static_cast<uint32_t>(kMaxDims)) version = Version::PreV1;  // magic is ndim
+    if (magic == kRecordV2Magic)
+      version = Version::V2;
+    else if (magic == kRecordV3Magic)
+      version = Version::V3;
+    else if (magic == kRecordV1Magic)
+      version = Version::V1;
+    else if (magic <= static_cast<uint32_t>(kMaxDims))
+      version = Version::PreV1;  // magic is ndim
     else
-      fail(start, "unknown record magic " + hex32(magic) + "; expected 0xF993FAC9 (V2), "
-                  "0xF993FACA (V3), 0xF993FAC8 (V1) or a pre-V1 dimension count up to 32");
+      fail(start, "unknown record magic " + hex32(magic) +
+                      "; expected 0xF993FAC9 (V2), "
+                      "0xF993FACA (V3), 0xF993FAC8 (V1) or a pre-V1 dimension count up to 32");
 
     int32_t stype = 0;
     Shape storage_shape;
@@ -257,16 +281,16 @@ class Reader {
       uint64_t at = src_.offset();
       stype = get<int32_t>("storage type");
       if (stype < 0 || stype > 2)
-        fail(at, detail::concat("unknown storage type ", stype,
-                                " (0 dense, 1 row_sparse, 2 csr)"));
+        fail(at, detail::concat("unknown storage type ", stype, " (0 dense, 1 row_sparse, 2 csr)"));
       if (stype != 0 && version == Version::V3)
         fail(at, "a V3 record must be dense, but its storage type is " + std::to_string(stype));
       if (stype != 0) storage_shape = read_tshape("storage shape");
     }
 
     uint64_t at = src_.offset();
-    int64_t ndim = version == Version::PreV1 ? static_cast<int64_t>(magic)
-                                             : static_cast<int64_t>(get<int32_t>("dimension count"));
+    int64_t ndim = version == Version::PreV1
+                       ? static_cast<int64_t>(magic)
+                       : static_cast<int64_t>(get<int32_t>("dimension count"));
     if (version == Version::V3 && ndim == -1) return Tensor();  // 'none' in numpy semantics
     if (ndim < 0 || ndim > kMaxDims)
       fail(at, detail::concat("the shape has ", ndim, " dimensions; expected 0 to ", kMaxDims));
@@ -288,9 +312,11 @@ class Reader {
   Tensor read_dense(const Shape& shape, DType dtype, bool bfloat16) {
     uint64_t at = src_.offset();
     // (checked at the loaded item size: bfloat16 doubles in memory)
-    uint64_t bytes = element_count(shape, dtype_size(dtype), at) * (bfloat16 ? 2 : dtype_size(dtype));
-    need(bytes, at, detail::concat("the data of a ", shape_str(shape), " ",
-                                   bfloat16 ? "bfloat16" : dtype_name(dtype), " array"));
+    uint64_t bytes =
+        element_count(shape, dtype_size(dtype), at) * (bfloat16 ? 2 : dtype_size(dtype));
+    need(bytes, at,
+         detail::concat("the data of a ", shape_str(shape), " ",
+                        bfloat16 ? "bfloat16" : dtype_name(dtype), " array"));
     Tensor t = Tensor::empty(shape, dtype, cpu_device());
     if (bfloat16) {
       read_bfloat16(t.data<float>(), static_cast<size_t>(bytes / 2));
@@ -349,8 +375,10 @@ Tensor Reader::read_sparse(int32_t stype, const Shape& storage_shape, const Shap
     uint64_t at = src_.offset();
     a.code = get<int32_t>("index dtype code");
     if (a.code != 4 && a.code != 6)
-      fail(at, detail::concat("the index arrays of a ", kind, " record must be int32 or int64,"
-                              " got dtype code ", a.code));
+      fail(at, detail::concat("the index arrays of a ", kind,
+                              " record must be int32 or int64,"
+                              " got dtype code ",
+                              a.code));
     a.shape = read_tshape("index shape");
   }
   uint64_t at = src_.offset();
@@ -362,8 +390,8 @@ Tensor Reader::read_sparse(int32_t stype, const Shape& storage_shape, const Shap
   need(total, at, detail::concat("the values and indices of the ", kind, " array"));
 
   auto bad_layout = [&](const std::string& what) {
-    fail(at, detail::concat("inconsistent ", kind, " record: ", what, " (shape ",
-                            shape_str(shape), ", stored shape ", shape_str(storage_shape), ")"));
+    fail(at, detail::concat("inconsistent ", kind, " record: ", what, " (shape ", shape_str(shape),
+                            ", stored shape ", shape_str(storage_shape), ")"));
   };
   int64_t nnz = storage_shape.empty() ? -1 : storage_shape[0];
   if (stype == 1) {
@@ -383,9 +411,10 @@ Tensor Reader::read_sparse(int32_t stype, const Shape& storage_shape, const Shap
   uint64_t record_bytes = at + total - record_start;
   uint64_t limit = std::max<uint64_t>(sparse_dense_floor(), record_bytes * 64);
   if (dense_bytes > limit)
-    fail(at, detail::concat("the ", kind, " array ", shape_str(shape), " would take ",
-                            dense_bytes, " bytes as a dense array, more than gluonlite loads "
-                            "from a record of ", record_bytes, " bytes (limit ", limit,
+    fail(at, detail::concat("the ", kind, " array ", shape_str(shape), " would take ", dense_bytes,
+                            " bytes as a dense array, more than gluonlite loads "
+                            "from a record of ",
+                            record_bytes, " bytes (limit ", limit,
                             "; set GLUONLITE_SPARSE_DENSE_LIMIT to a byte count to raise it)"));
 
   Tensor values = read_dense(storage_shape, dtype, bfloat16);
@@ -432,7 +461,6 @@ Tensor Reader::read_sparse(int32_t stype, const Shape& storage_shape, const Shap
 }
 
 }  // namespace
-
 
 ParamsContent load_from_memory(const void* data, uint64_t size, const std::string& label) {
   MemorySource src(data, size);

@@ -76,8 +76,8 @@ void save_to_memory(char* dst, uint64_t size, const std::vector<Tensor>& arrays,
                     const std::vector<std::string>& names) {
   MemorySink sink(dst, size);
   write_params(sink, arrays, names);
-  GL_CHECK(sink.written() == size, "internal error: .params encoder wrote ", sink.written(),
-           " of ", size, " bytes");
+  GL_CHECK(sink.written() == size, "internal error: .params encoder wrote ", sink.written(), " of ",
+           size, " bytes");
 }
 
 }  // namespace gl::io

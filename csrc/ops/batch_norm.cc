@@ -105,7 +105,8 @@ void backward_cpu(const T* x, const T* dy, const P* mean, const P* var, const P*
         const int64_t base = (o * d.channels + c) * d.inner;
         for (int64_t i = 0; i < d.inner; ++i) {
           const double xmu = static_cast<double>(x[base + i]) - m;
-          dx[base + i] = static_cast<T>(k * (static_cast<double>(dy[base + i]) - mean_dy - xmu * proj));
+          dx[base + i] =
+              static_cast<T>(k * (static_cast<double>(dy[base + i]) - mean_dy - xmu * proj));
         }
       }
     }
@@ -113,45 +114,53 @@ void backward_cpu(const T* x, const T* dy, const P* mean, const P* var, const P*
 }
 
 // Dispatch on the data type T; parameters and statistics are acc_t<T>.
-#define GL_BN_DISPATCH(DT, ...) \
-  GL_DISPATCH_FLOAT(DT, "BatchNorm", { using param_t = acc_t<scalar_t>; __VA_ARGS__; })
+#define GL_BN_DISPATCH(DT, ...)        \
+  GL_DISPATCH_FLOAT(DT, "BatchNorm", { \
+    using param_t = acc_t<scalar_t>;   \
+    __VA_ARGS__;                       \
+  })
 
 template <typename P>
-const P* ptr_or_null(const Tensor* t) { return t ? t->data<P>() : nullptr; }
+const P* ptr_or_null(const Tensor* t) {
+  return t ? t->data<P>() : nullptr;
+}
 
 void stats(const Tensor& x, const Tensor& mean, const Tensor& var, const Dims& d) {
   if (x.device().is_gpu()) {
-    GL_CUDA_LAUNCH("BatchNorm", x.device(), bn_stats_cuda(x, mean, var, d.outer, d.channels, d.inner));
+    GL_CUDA_LAUNCH("BatchNorm", x.device(),
+                   bn_stats_cuda(x, mean, var, d.outer, d.channels, d.inner));
     return;
   }
-  GL_BN_DISPATCH(x.dtype(), stats_cpu(x.data<scalar_t>(), mean.data<param_t>(),
-                                      var.data<param_t>(), d));
+  GL_BN_DISPATCH(x.dtype(),
+                 stats_cpu(x.data<scalar_t>(), mean.data<param_t>(), var.data<param_t>(), d));
 }
 
 void apply(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor* gamma,
            const Tensor& beta, const Tensor& y, double eps, const Dims& d) {
   if (x.device().is_gpu()) {
-    GL_CUDA_LAUNCH("BatchNorm", x.device(), bn_apply_cuda(x, mean, var, gamma, beta, y, eps, d.outer,
-                                            d.channels, d.inner));
+    GL_CUDA_LAUNCH("BatchNorm", x.device(),
+                   bn_apply_cuda(x, mean, var, gamma, beta, y, eps, d.outer, d.channels, d.inner));
     return;
   }
-  GL_BN_DISPATCH(x.dtype(), apply_cpu(x.data<scalar_t>(), mean.data<param_t>(),
-                                      var.data<param_t>(), ptr_or_null<param_t>(gamma),
-                                      beta.data<param_t>(), y.data<scalar_t>(), eps, d));
+  GL_BN_DISPATCH(x.dtype(), apply_cpu(x.data<scalar_t>(), mean.data<param_t>(), var.data<param_t>(),
+                                      ptr_or_null<param_t>(gamma), beta.data<param_t>(),
+                                      y.data<scalar_t>(), eps, d));
 }
 
 void backward(const Tensor& x, const Tensor& dy, const Tensor& mean, const Tensor& var,
               const Tensor* gamma, const Tensor* dx, const Tensor& dgamma, const Tensor& dbeta,
               double eps, bool batch_stats, const Dims& d) {
   if (x.device().is_gpu()) {
-    GL_CUDA_LAUNCH("BatchNorm", x.device(), bn_backward_cuda(x, dy, mean, var, gamma, dx, dgamma, dbeta, eps,
-                                               batch_stats, d.outer, d.channels, d.inner));
+    GL_CUDA_LAUNCH("BatchNorm", x.device(),
+                   bn_backward_cuda(x, dy, mean, var, gamma, dx, dgamma, dbeta, eps, batch_stats,
+                                    d.outer, d.channels, d.inner));
     return;
   }
-  GL_BN_DISPATCH(x.dtype(), backward_cpu(
-      x.data<scalar_t>(), dy.data<scalar_t>(), mean.data<param_t>(), var.data<param_t>(),
-      ptr_or_null<param_t>(gamma), dx ? dx->data<scalar_t>() : nullptr,
-      dgamma.data<param_t>(), dbeta.data<param_t>(), eps, batch_stats, d));
+  GL_BN_DISPATCH(x.dtype(),
+                 backward_cpu(x.data<scalar_t>(), dy.data<scalar_t>(), mean.data<param_t>(),
+                              var.data<param_t>(), ptr_or_null<param_t>(gamma),
+                              dx ? dx->data<scalar_t>() : nullptr, dgamma.data<param_t>(),
+                              dbeta.data<param_t>(), eps, batch_stats, d));
 }
 
 DType param_dtype(DType data) { return data == DType::Float16 ? DType::Float32 : data; }
@@ -229,8 +238,8 @@ std::vector<Tensor> batch_norm(const Tensor& x, const Tensor& gamma, const Tenso
     const DType gamma_dtype = gamma.dtype(), beta_dtype = beta.dtype();
     const double eps = p.eps;
     record_op("BatchNorm", {x, gamma, beta}, {&y},
-              [xc, mean, var, g, d, need_x, need_g, need_b, fix_gamma, gamma_dtype, beta_dtype,
-               eps, batch_stats](const GradList& grads) -> GradList {
+              [xc, mean, var, g, d, need_x, need_g, need_b, fix_gamma, gamma_dtype, beta_dtype, eps,
+               batch_stats](const GradList& grads) -> GradList {
                 RecordingGuard off(false);  // first-order only, as in MXNet
                 Tensor dy = contiguous(detach(grads[0]));
                 const Shape c_shape{d.channels};

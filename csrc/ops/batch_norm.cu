@@ -22,8 +22,8 @@ __device__ __forceinline__ int64_t channel_offset(int64_t j, int64_t c, int64_t 
 }
 
 template <typename T>
-__global__ void stats_kernel(const T* __restrict__ x, acc_t<T>* mean, acc_t<T>* var,
-                             int64_t outer, int64_t channels, int64_t inner) {
+__global__ void stats_kernel(const T* __restrict__ x, acc_t<T>* mean, acc_t<T>* var, int64_t outer,
+                             int64_t channels, int64_t inner) {
   using A = acc_t<T>;
   __shared__ A scratch[kReduceThreads / kWarp];
   const int64_t c = blockIdx.x, count = outer * inner;
@@ -104,7 +104,9 @@ __global__ void data_grad_kernel(const T* __restrict__ x, const T* __restrict__ 
 }
 
 template <typename P>
-const P* ptr_or_null(const Tensor* t) { return t ? t->data<P>() : nullptr; }
+const P* ptr_or_null(const Tensor* t) {
+  return t ? t->data<P>() : nullptr;
+}
 
 }  // namespace
 
@@ -120,8 +122,8 @@ void bn_stats_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, int64
 }
 
 void bn_apply_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor* gamma,
-                   const Tensor& beta, const Tensor& y, double eps, int64_t outer,
-                   int64_t channels, int64_t inner) {
+                   const Tensor& beta, const Tensor& y, double eps, int64_t outer, int64_t channels,
+                   int64_t inner) {
   const int64_t total = outer * channels * inner;
   if (total == 0) return;
   GL_DISPATCH_FLOAT(x.dtype(), "BatchNorm", {

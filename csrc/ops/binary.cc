@@ -55,8 +55,8 @@ void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor
   }
   StridedLayout<3> L = layout_binary(out, a, b);
   GL_DISPATCH_ALL(a.dtype(), binary_name(op), visit_binary(op, [&](auto f) {
-    cpu_map2(L, out.data<scalar_t>(), a.data<scalar_t>(), b.data<scalar_t>(), f);
-  }));
+                    cpu_map2(L, out.data<scalar_t>(), a.data<scalar_t>(), b.data<scalar_t>(), f);
+                  }));
 }
 
 void binary_scalar_kernel(BinaryOp op, const Tensor& out, const Tensor& a, double s, bool first) {
@@ -66,9 +66,9 @@ void binary_scalar_kernel(BinaryOp op, const Tensor& out, const Tensor& a, doubl
   }
   StridedLayout<2> L = layout_unary(out, a);
   GL_DISPATCH_ALL(a.dtype(), binary_name(op), visit_binary(op, [&](auto f) {
-    BindScalar<decltype(f), scalar_t> bound{f, static_cast<scalar_t>(s), first};
-    cpu_map1(L, out.data<scalar_t>(), a.data<scalar_t>(), bound);
-  }));
+                    BindScalar<decltype(f), scalar_t> bound{f, static_cast<scalar_t>(s), first};
+                    cpu_map1(L, out.data<scalar_t>(), a.data<scalar_t>(), bound);
+                  }));
 }
 
 void check_not_recording_inplace(const Tensor& a, const char* op) {
@@ -83,10 +83,22 @@ GradList binary_grad(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor
                      const Tensor& g) {
   Tensor ga, gb;
   switch (op) {
-    case BinaryOp::Add: ga = g; gb = g; break;
-    case BinaryOp::Sub: ga = g; gb = neg(g); break;
-    case BinaryOp::Mul: ga = mul(g, b); gb = mul(g, a); break;
-    case BinaryOp::Div: ga = div(g, b); gb = neg(div(mul(g, y), b)); break;
+    case BinaryOp::Add:
+      ga = g;
+      gb = g;
+      break;
+    case BinaryOp::Sub:
+      ga = g;
+      gb = neg(g);
+      break;
+    case BinaryOp::Mul:
+      ga = mul(g, b);
+      gb = mul(g, a);
+      break;
+    case BinaryOp::Div:
+      ga = div(g, b);
+      gb = neg(div(mul(g, y), b));
+      break;
     case BinaryOp::Pow:
       ga = mul(g, mul(b, binary(BinaryOp::Pow, a, binary_scalar(BinaryOp::Sub, b, 1.0, false))));
       gb = mul(g, mul(y, unary(UnaryOp::Log, a)));
@@ -120,15 +132,12 @@ Tensor binary_scalar_grad(BinaryOp op, const Tensor& a, double s, bool first, co
     case BinaryOp::Pow:  // a ** s, or s ** a
       if (first) return mul_scalar(mul(g, y), std::log(s));
       return mul(g, mul_scalar(binary_scalar(BinaryOp::Pow, a, s - 1.0, false), s));
-    case BinaryOp::Maximum:
-      return mul(g, binary_scalar(BinaryOp::GreaterEqual, a, s, false));
-    case BinaryOp::Minimum:
-      return mul(g, binary_scalar(BinaryOp::LessEqual, a, s, false));
+    case BinaryOp::Maximum: return mul(g, binary_scalar(BinaryOp::GreaterEqual, a, s, false));
+    case BinaryOp::Minimum: return mul(g, binary_scalar(BinaryOp::LessEqual, a, s, false));
     case BinaryOp::Mod:
       return first ? neg(mul(g, unary(UnaryOp::Floor, binary_scalar(BinaryOp::Div, a, s, true))))
                    : g;
-    default:
-      return Tensor();
+    default: return Tensor();
   }
 }
 
@@ -140,9 +149,10 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    GL_CHECK(da == db || da == 1 || db == 1, op, ": operands could not be broadcast together "
-             "with shapes ", shape_str(a), " and ", shape_str(b), " (dimension ", i, ": ", da,
-             " vs ", db, ")");
+    GL_CHECK(da == db || da == 1 || db == 1, op,
+             ": operands could not be broadcast together "
+             "with shapes ",
+             shape_str(a), " and ", shape_str(b), " (dimension ", i, ": ", da, " vs ", db, ")");
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -150,8 +160,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_operands(op, a, b);
-  Shape shape = a.shape() == b.shape() ? a.shape() : broadcast_shapes(a.shape(), b.shape(),
-                                                                       binary_name(op));
+  Shape shape =
+      a.shape() == b.shape() ? a.shape() : broadcast_shapes(a.shape(), b.shape(), binary_name(op));
   Tensor y = Tensor::empty(shape, a.dtype(), a.device());
   binary_kernel(op, y, a, b);
   if (should_record({&a, &b})) {
@@ -187,7 +197,8 @@ void binary_(BinaryOp op, const Tensor& a, const Tensor& b) {
   // An rhs overlapping the target (x += x.T) must be read before it is overwritten.
   Tensor rhs = b.same_storage(a) && !(b.shape() == a.shape() && b.strides() == a.strides() &&
                                       b.offset() == a.offset())
-                   ? clone(b) : b;
+                   ? clone(b)
+                   : b;
   binary_kernel(op, a, a, rhs);
 }
 

@@ -26,8 +26,8 @@ namespace gl::ops {
 namespace {
 
 // Output positions o in [lo, hi) of one axis whose input index o*s - p + koff is in range.
-inline void valid_range(int64_t out, int64_t in, int64_t s, int64_t p, int64_t koff,
-                        int64_t* lo, int64_t* hi) {
+inline void valid_range(int64_t out, int64_t in, int64_t s, int64_t p, int64_t koff, int64_t* lo,
+                        int64_t* hi) {
   const int64_t a = p - koff, b = in - 1 + p - koff;
   *lo = a <= 0 ? 0 : (a + s - 1) / s;
   *hi = b < 0 ? 0 : std::min(out, b / s + 1);
@@ -63,8 +63,7 @@ std::vector<Tap> kernel_taps(const ConvGeometry& g) {
 // col[c * K + kk, b * L + o] = x[n0 + b, group * Cg + c, o * stride - pad + kk * dilate],
 // zero where that falls into the padding. One task per column row (all samples of the chunk).
 template <typename T>
-void im2col_cpu(const T* x, T* col, const ConvGeometry& g, int64_t group, int64_t n0,
-                int64_t nb) {
+void im2col_cpu(const T* x, T* col, const ConvGeometry& g, int64_t group, int64_t n0, int64_t nb) {
   const int64_t K = g.kernel_size(), L = g.out_size(), cg = g.group_in();
   const int64_t row_len = nb * L, in12 = g.in[1] * g.in[2], o12 = g.out[1] * g.out[2];
   const int64_t s2 = g.stride[2];
@@ -110,8 +109,7 @@ void im2col_cpu(const T* x, T* col, const ConvGeometry& g, int64_t group, int64_
 // entries that read it. One thread owns a plane, so no two threads write the same element.
 // float and double accumulate in dx itself, float16 through a float buffer.
 template <typename T>
-void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64_t n0,
-                int64_t nb) {
+void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64_t n0, int64_t nb) {
   using A = acc_t<T>;
   constexpr bool direct = std::is_same<A, T>::value;
   const int64_t K = g.kernel_size(), L = g.out_size(), cg = g.group_in();
@@ -145,8 +143,8 @@ void col2im_cpu(const T* col, T* dx, const ConvGeometry& g, int64_t group, int64
   });
 }
 
-void im2col(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t group,
-            int64_t n0, int64_t nb) {
+void im2col(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t group, int64_t n0,
+            int64_t nb) {
   if (x.device().is_gpu()) {
     GL_CUDA_LAUNCH("Convolution", x.device(), im2col_cuda(x, col, g, group, n0, nb));
     return;
@@ -155,8 +153,8 @@ void im2col(const Tensor& x, const Tensor& col, const ConvGeometry& g, int64_t g
                     im2col_cpu(x.data<scalar_t>(), col.data<scalar_t>(), g, group, n0, nb));
 }
 
-void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t group,
-            int64_t n0, int64_t nb) {
+void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t group, int64_t n0,
+            int64_t nb) {
   if (dx.device().is_gpu()) {
     GL_CUDA_LAUNCH("Convolution", dx.device(), col2im_cuda(col, dx, g, group, n0, nb));
     return;
@@ -189,15 +187,16 @@ struct ChunkPlan {
 ChunkPlan plan_chunks(const ConvGeometry& g, Device device) {
   const int64_t L = std::max<int64_t>(g.out_size(), 1);
   const int64_t per_sample = std::max<int64_t>(g.col_rows() * L, 1);
-  int64_t nb = std::min((kTargetColumns + L - 1) / L,
-                        std::max<int64_t>(kColumnBudget / per_sample, 1));
+  int64_t nb =
+      std::min((kTargetColumns + L - 1) / L, std::max<int64_t>(kColumnBudget / per_sample, 1));
   nb = std::max<int64_t>(1, std::min(nb, g.batch));
   ChunkPlan plan;
   plan.cpu = device.is_cpu();
   const int64_t macs = g.batch * L * g.col_rows() * g.out_channels;
   const int threads = cpu_threads();
   if (device.is_cpu() && threads > 1 && g.batch > 1 && macs >= kParallelMacs) {
-    int64_t chunks = std::max<int64_t>((g.batch + nb - 1) / nb, std::min<int64_t>(threads, g.batch));
+    int64_t chunks =
+        std::max<int64_t>((g.batch + nb - 1) / nb, std::min<int64_t>(threads, g.batch));
     nb = (g.batch + chunks - 1) / chunks;
     chunks = (g.batch + nb - 1) / nb;
     plan.workers = static_cast<int>(std::min<int64_t>(threads, chunks));
@@ -261,8 +260,7 @@ void conv_forward_pass(const Tensor& x, const Tensor& w, const Tensor* bias, con
       Tensor out = nb == 1 ? matrix_at(y, fg, L, (n0 * F + grp * fg) * L)
                            : matrix_at(buffer(&own.staged, fg * nb * L, x), fg, nb * L, 0);
       if (bias) copy_(out, Tensor::view(*bias, {fg, 1}, {1, 0}, bias->offset() + grp * fg));
-      gemm(matrix_at(w, fg, rows, grp * fg * rows), colm, out, false, false, 1.0,
-           bias ? 1.0 : 0.0);
+      gemm(matrix_at(w, fg, rows, grp * fg * rows), colm, out, false, false, 1.0, bias ? 1.0 : 0.0);
       if (nb > 1) copy_(group_block(y, F, fg, L, grp, n0, nb), as_blocks(out, fg, nb, L));
     }
   });
@@ -309,8 +307,10 @@ void conv_backward_pass(const Tensor* x, const Tensor& w, const Tensor& dy, cons
     bool first = true;
     for (const Workspace& own : ws) {
       if (!own.dw.defined()) continue;
-      if (first) copy_(*dw, own.dw);
-      else binary_(BinaryOp::Add, *dw, own.dw);
+      if (first)
+        copy_(*dw, own.dw);
+      else
+        binary_(BinaryOp::Add, *dw, own.dw);
       first = false;
     }
   }
@@ -327,14 +327,17 @@ Tensor bias_grad(const Tensor& dy, int64_t batch, int64_t channels) {
 
 Shape spatial_or(const Shape& given, size_t n, int64_t fallback, const char* op, const char* what) {
   if (given.empty()) return Shape(n, fallback);
-  GL_CHECK(given.size() == n, op, ": ", what, " ", shape_str(given), " must have one entry per "
-           "spatial axis of the kernel (", n, ")");
+  GL_CHECK(given.size() == n, op, ": ", what, " ", shape_str(given),
+           " must have one entry per "
+           "spatial axis of the kernel (",
+           n, ")");
   return given;
 }
 
 const char* layout_name(size_t nsp) {
-  return nsp == 1 ? "(batch, channel, width)" : nsp == 2 ? "(batch, channel, height, width)"
-                                                        : "(batch, channel, depth, height, width)";
+  return nsp == 1   ? "(batch, channel, width)"
+         : nsp == 2 ? "(batch, channel, height, width)"
+                    : "(batch, channel, depth, height, width)";
 }
 
 // Validates the operands and parameters of a (transposed) convolution and returns its
@@ -350,10 +353,10 @@ ConvGeometry make_geometry(const char* op, const Tensor& x, const Tensor& w, con
   const Shape dilate = spatial_or(p.dilate, nsp, 1, op, "dilate");
   const Shape adj = spatial_or(adj_in, nsp, 0, op, "adj");
   for (size_t i = 0; i < nsp; ++i) {
-    GL_CHECK(p.kernel[i] >= 1 && stride[i] >= 1 && dilate[i] >= 1 && pad[i] >= 0 && adj[i] >= 0,
-             op, ": kernel, stride and dilate must be positive and pad non-negative, got kernel=",
-             shape_str(p.kernel), ", stride=", shape_str(stride), ", dilate=",
-             shape_str(dilate), ", pad=", shape_str(pad));
+    GL_CHECK(p.kernel[i] >= 1 && stride[i] >= 1 && dilate[i] >= 1 && pad[i] >= 0 && adj[i] >= 0, op,
+             ": kernel, stride and dilate must be positive and pad non-negative, got kernel=",
+             shape_str(p.kernel), ", stride=", shape_str(stride), ", dilate=", shape_str(dilate),
+             ", pad=", shape_str(pad));
   }
   if (!is_floating(x.dtype())) throw_unsupported_dtype(op, x.dtype());
   for (const Tensor* t : {&w, bias}) {
@@ -367,29 +370,29 @@ ConvGeometry make_geometry(const char* op, const Tensor& x, const Tensor& w, con
            layout_name(nsp), " for the ", nsp, "-D kernel ", shape_str(p.kernel), ", got shape ",
            shape_str(x.shape()));
   const int64_t groups = p.num_group, F = p.num_filter, C = x.size(1);
-  GL_CHECK(groups >= 1 && F >= 1, op, ": num_filter and num_group must be positive, got ",
-           F, " and ", groups);
-  GL_CHECK(C % groups == 0 && F % groups == 0, op, ": input channels (", C,
-           ") and num_filter (", F, ") must both be divisible by num_group (", groups, ")");
+  GL_CHECK(groups >= 1 && F >= 1, op, ": num_filter and num_group must be positive, got ", F,
+           " and ", groups);
+  GL_CHECK(C % groups == 0 && F % groups == 0, op, ": input channels (", C, ") and num_filter (", F,
+           ") must both be divisible by num_group (", groups, ")");
   // Conv weight: (F, C/g, *k). Deconv weight: (C, F/g, *k).
   Shape want_w{transposed ? C : F, transposed ? F / groups : C / groups};
   want_w.insert(want_w.end(), p.kernel.begin(), p.kernel.end());
   if (w.shape() != want_w) {
     const bool channels_only = w.ndim() == static_cast<int>(want_w.size()) &&
-        w.size(transposed ? 1 : 0) == want_w[transposed ? 1 : 0] &&
-        std::equal(want_w.begin() + 2, want_w.end(), w.shape().begin() + 2);
+                               w.size(transposed ? 1 : 0) == want_w[transposed ? 1 : 0] &&
+                               std::equal(want_w.begin() + 2, want_w.end(), w.shape().begin() + 2);
     if (channels_only && !transposed)
       GL_THROW(ErrorKind::MXNet, op, ": the input has ", C, " channels (shape ",
                shape_str(x.shape()), ") but the weight ", shape_str(w.shape()), " expects ",
-               w.size(1) * groups, " (in_channels ", w.size(1) * groups, " with num_group=",
-               groups, "); expected weight shape ", shape_str(want_w));
+               w.size(1) * groups, " (in_channels ", w.size(1) * groups, " with num_group=", groups,
+               "); expected weight shape ", shape_str(want_w));
     if (channels_only && transposed)
       GL_THROW(ErrorKind::MXNet, op, ": the input has ", C, " channels (shape ",
                shape_str(x.shape()), ") but the weight ", shape_str(w.shape()), " expects ",
                w.size(0), "; expected weight shape ", shape_str(want_w));
     GL_THROW(ErrorKind::MXNet, op, ": weight has shape ", shape_str(w.shape()), " but input ",
-             shape_str(x.shape()), " with num_filter=", F, ", num_group=", groups, ", kernel=",
-             shape_str(p.kernel), " needs ", shape_str(want_w));
+             shape_str(x.shape()), " with num_filter=", F, ", num_group=", groups,
+             ", kernel=", shape_str(p.kernel), " needs ", shape_str(want_w));
   }
   if (bias)
     GL_CHECK(bias->shape() == Shape{F}, op, ": bias must have shape (num_filter,) = (", F,
@@ -413,25 +416,25 @@ ConvGeometry make_geometry(const char* op, const Tensor& x, const Tensor& w, con
       geometry_mul_add(1, padded, stride[i], op, "stride", stride);
       GL_CHECK(extent <= padded, op, ": the kernel (size ", p.kernel[i],
                dilate[i] > 1 ? ", dilated to " + std::to_string(extent) : std::string(),
-               ") is larger than the padded input (size ", padded, " = ", n, " + 2*",
-               pad[i], ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
-               ", kernel=", shape_str(p.kernel), ", pad=", shape_str(pad), ", dilate=",
-               shape_str(dilate));
+               ") is larger than the padded input (size ", padded, " = ", n, " + 2*", pad[i],
+               ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
+               ", kernel=", shape_str(p.kernel), ", pad=", shape_str(pad),
+               ", dilate=", shape_str(dilate));
       in = n;
       out = (padded - extent) / stride[i] + 1;
     } else {
       GL_CHECK(adj[i] < std::max(stride[i], dilate[i]), op, ": adj (output_padding) ",
-               shape_str(adj), " must be smaller than stride ", shape_str(stride),
-               " or dilate ", shape_str(dilate));
+               shape_str(adj), " must be smaller than stride ", shape_str(stride), " or dilate ",
+               shape_str(dilate));
       out = n;
-      const int64_t full = geometry_mul_add(
-          stride[i], n - 1, geometry_mul_add(1, extent, adj[i], op, "adj", adj), op, "stride",
-          stride);
+      const int64_t full =
+          geometry_mul_add(stride[i], n - 1, geometry_mul_add(1, extent, adj[i], op, "adj", adj),
+                           op, "stride", stride);
       geometry_mul_add(1, full, stride[i], op, "stride", stride);
       in = full - two_pad;
       GL_CHECK(in >= 1, op, ": pad ", shape_str(pad), " is too large for input shape ",
-               shape_str(x.shape()), " with kernel=", shape_str(p.kernel), " and stride=",
-               shape_str(stride), ": the output would be empty");
+               shape_str(x.shape()), " with kernel=", shape_str(p.kernel),
+               " and stride=", shape_str(stride), ": the output would be empty");
     }
     out_shape->push_back(transposed ? in : out);
     g.in[off + i] = in;
@@ -446,15 +449,15 @@ ConvGeometry make_geometry(const char* op, const Tensor& x, const Tensor& w, con
 
 }  // namespace
 
-Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
-                   const ConvParams& p) {
+Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias, const ConvParams& p) {
   Shape out_shape;
   const ConvGeometry g = make_geometry("Convolution", x, weight, bias, p, false, {}, &out_shape);
   if (x.dtype() == DType::Float16 && x.device().is_cpu()) {
     // No float16 GEMM on the CPU: compute in float32 (the recorded casts carry gradients).
     Tensor b32 = bias ? astype(*bias, DType::Float32) : Tensor();
     return astype(convolution(astype(x, DType::Float32), astype(weight, DType::Float32),
-                              bias ? &b32 : nullptr, p), DType::Float16);
+                              bias ? &b32 : nullptr, p),
+                  DType::Float16);
   }
   Tensor xc = contiguous(detach(x)), wc = contiguous(detach(weight));
   Tensor bc = bias ? contiguous(detach(*bias)) : Tensor();
@@ -483,14 +486,15 @@ Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
   return y;
 }
 
-Tensor deconvolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
-                     const ConvParams& p, const Shape& adj) {
+Tensor deconvolution(const Tensor& x, const Tensor& weight, const Tensor* bias, const ConvParams& p,
+                     const Shape& adj) {
   Shape out_shape;
   const ConvGeometry g = make_geometry("Deconvolution", x, weight, bias, p, true, adj, &out_shape);
   if (x.dtype() == DType::Float16 && x.device().is_cpu()) {
     Tensor b32 = bias ? astype(*bias, DType::Float32) : Tensor();
     return astype(deconvolution(astype(x, DType::Float32), astype(weight, DType::Float32),
-                                bias ? &b32 : nullptr, p, adj), DType::Float16);
+                                bias ? &b32 : nullptr, p, adj),
+                  DType::Float16);
   }
   Tensor xc = contiguous(detach(x)), wc = contiguous(detach(weight));
   Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());

@@ -14,7 +14,8 @@ namespace {
 
 template <typename Out>
 struct Cast {
-  template <typename In> GL_HD Out operator()(In x) const {
+  template <typename In>
+  GL_HD Out operator()(In x) const {
     return static_cast<Out>(static_cast<acc_t<In>>(x));
   }
 };
@@ -33,9 +34,8 @@ void copy_cpu(const Tensor& dst, const Tensor& src) {
   StridedLayout<2> L = layout_unary(dst, src);
   GL_DISPATCH_ALL(dst.dtype(), "copy", {
     using out_t = scalar_t;
-    GL_DISPATCH_ALL(src.dtype(), "copy", {
-      cpu_map1(L, dst.data<out_t>(), src.data<scalar_t>(), Cast<out_t>{});
-    });
+    GL_DISPATCH_ALL(src.dtype(), "copy",
+                    { cpu_map1(L, dst.data<out_t>(), src.data<scalar_t>(), Cast<out_t>{}); });
   });
 }
 
@@ -49,8 +49,8 @@ bool overlaps(const Tensor& a, const Tensor& b) {
 void copy_(const Tensor& dst, const Tensor& src_in) {
   GL_CHECK(src_in.shape() == dst.shape() ||
                broadcast_shapes(dst.shape(), src_in.shape(), "copy") == dst.shape(),
-           "cannot assign an array of shape ", shape_str(src_in.shape()),
-           " to a target of shape ", shape_str(dst.shape()));
+           "cannot assign an array of shape ", shape_str(src_in.shape()), " to a target of shape ",
+           shape_str(dst.shape()));
   if (dst.numel() == 0) return;
   Tensor src = overlaps(dst, src_in) ? clone(src_in) : src_in;
   Device dd = dst.device(), sd = src.device();
@@ -96,9 +96,8 @@ Tensor astype(const Tensor& t, DType dtype) {
   copy_(out, t);
   if (should_record({&t})) {
     DType src_dtype = t.dtype();
-    record_op("cast", {t}, {&out}, [src_dtype](const GradList& g) -> GradList {
-      return {astype(g[0], src_dtype)};
-    });
+    record_op("cast", {t}, {&out},
+              [src_dtype](const GradList& g) -> GradList { return {astype(g[0], src_dtype)}; });
   }
   return out;
 }

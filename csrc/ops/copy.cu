@@ -8,7 +8,8 @@ namespace gl::ops {
 namespace {
 template <typename Out>
 struct CastGpu {
-  template <typename In> __device__ Out operator()(In x) const {
+  template <typename In>
+  __device__ Out operator()(In x) const {
     return static_cast<Out>(static_cast<acc_t<In>>(x));
   }
 };

@@ -19,8 +19,8 @@ namespace gl::ops {
 void bn_stats_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, int64_t outer,
                    int64_t channels, int64_t inner);
 void bn_apply_cuda(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor* gamma,
-                   const Tensor& beta, const Tensor& y, double eps, int64_t outer,
-                   int64_t channels, int64_t inner);
+                   const Tensor& beta, const Tensor& y, double eps, int64_t outer, int64_t channels,
+                   int64_t inner);
 void bn_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& mean, const Tensor& var,
                       const Tensor* gamma, const Tensor* dx, const Tensor& dgamma,
                       const Tensor& dbeta, double eps, bool batch_stats, int64_t outer,
@@ -58,19 +58,17 @@ void leaky_relu_grad_cuda(const Tensor& dx, const Tensor& x, const Tensor& dy, i
 // matmul.cu
 // Row-major C = alpha op(A) op(B) + beta C for `batch` matrices at the given strides.
 void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m, int64_t n,
-               int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a,
-               const void* b, int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc,
-               int64_t stride_c, int64_t batch);
+               int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a, const void* b,
+               int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc, int64_t stride_c,
+               int64_t batch);
 // out[j] = sum_i g[i, j] for a contiguous (rows, cols) g.
 void column_sum_cuda(const Tensor& out, const Tensor& g, int64_t rows, int64_t cols);
 
 // norm.cu
 void norm_forward_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& y,
-                       const Tensor& mean, const Tensor& invstd, const NormGeometry& g,
-                       double eps);
-void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma,
-                        const Tensor& mean, const Tensor& invstd, const Tensor& dx,
-                        const NormGeometry& g);
+                       const Tensor& mean, const Tensor& invstd, const NormGeometry& g, double eps);
+void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& mean,
+                        const Tensor& invstd, const Tensor& dx, const NormGeometry& g);
 
 // optimizer.cu
 void optimizer_update_cuda(OptimRule rule, const Tensor& weight, const Tensor& grad,
@@ -88,8 +86,10 @@ void reduce_cuda(ReduceOp op, const Tensor& out, const Tensor& x, const StridedL
 void argreduce_cuda(bool is_max, const Tensor& out, const Tensor& x, const StridedLayout<2>& L);
 
 // rnn.cu: one step of the gate pass, forward and backward (T: float, double, half_t)
-template <typename T> void rnn_step_cuda(const RnnStep<T>& step, int64_t count);
-template <typename T> void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count);
+template <typename T>
+void rnn_step_cuda(const RnnStep<T>& step, int64_t count);
+template <typename T>
+void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count);
 
 // softmax.cu
 void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
@@ -99,8 +99,8 @@ void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, 
 void unary_cuda(UnaryOp op, const Tensor& out, const Tensor& x);
 
 // csrc/random/random.cu
-void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t seed,
-                      uint64_t stream, const char* op);
+void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t seed, uint64_t stream,
+                      const char* op);
 void gather_rows_cuda(const Tensor& out, const Tensor& src, const int64_t* perm_host);
 
 }  // namespace gl::ops

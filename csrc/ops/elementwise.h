@@ -39,8 +39,8 @@ inline std::array<int64_t, kMaxDims> broadcast_strides(const Tensor& t, const Sh
 template <int N>
 StridedLayout<N> make_layout(const Shape& out_shape,
                              const std::array<std::array<int64_t, kMaxDims>, N>& strides) {
-  GL_CHECK(out_shape.size() <= static_cast<size_t>(kMaxDims), "arrays of more than ",
-           kMaxDims, " dimensions are not supported (got ", out_shape.size(), ")");
+  GL_CHECK(out_shape.size() <= static_cast<size_t>(kMaxDims), "arrays of more than ", kMaxDims,
+           " dimensions are not supported (got ", out_shape.size(), ")");
   StridedLayout<N> L;
   // Drop size-1 dims, then merge dims that are contiguous for every operand.
   for (size_t i = 0; i < out_shape.size(); ++i) {
@@ -114,48 +114,48 @@ void for_each_run(const StridedLayout<N>& L, Body body) {
 // out = f(in...) elementwise over a layout whose operand 0 is the output.
 template <typename Out, typename In, typename F>
 void cpu_map1(const StridedLayout<2>& L, Out* out, const In* in, F f) {
-  for_each_run<2>(L, [&](const std::array<int64_t, 2>& off, int64_t n,
-                         const std::array<int64_t, 2>& st) {
-    Out* o = out + off[0];
-    const In* a = in + off[1];
-    if (st[0] == 1 && st[1] == 1) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i * st[0]] = f(a[i * st[1]]);
-    }
-  });
+  for_each_run<2>(
+      L, [&](const std::array<int64_t, 2>& off, int64_t n, const std::array<int64_t, 2>& st) {
+        Out* o = out + off[0];
+        const In* a = in + off[1];
+        if (st[0] == 1 && st[1] == 1) {
+          for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i) o[i * st[0]] = f(a[i * st[1]]);
+        }
+      });
 }
 
 template <typename Out, typename In, typename F>
 void cpu_map2(const StridedLayout<3>& L, Out* out, const In* in0, const In* in1, F f) {
-  for_each_run<3>(L, [&](const std::array<int64_t, 3>& off, int64_t n,
-                         const std::array<int64_t, 3>& st) {
-    Out* o = out + off[0];
-    const In* a = in0 + off[1];
-    const In* b = in1 + off[2];
-    if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
-      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
-    } else if (st[0] == 1 && st[1] == 1 && st[2] == 0) {
-      const In bv = *b;
-      for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], bv);
-    } else if (st[0] == 1 && st[1] == 0 && st[2] == 1) {
-      const In av = *a;
-      for (int64_t i = 0; i < n; ++i) o[i] = f(av, b[i]);
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i * st[0]] = f(a[i * st[1]], b[i * st[2]]);
-    }
-  });
+  for_each_run<3>(
+      L, [&](const std::array<int64_t, 3>& off, int64_t n, const std::array<int64_t, 3>& st) {
+        Out* o = out + off[0];
+        const In* a = in0 + off[1];
+        const In* b = in1 + off[2];
+        if (st[0] == 1 && st[1] == 1 && st[2] == 1) {
+          for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+        } else if (st[0] == 1 && st[1] == 1 && st[2] == 0) {
+          const In bv = *b;
+          for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], bv);
+        } else if (st[0] == 1 && st[1] == 0 && st[2] == 1) {
+          const In av = *a;
+          for (int64_t i = 0; i < n; ++i) o[i] = f(av, b[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i) o[i * st[0]] = f(a[i * st[1]], b[i * st[2]]);
+        }
+      });
 }
 
 // Layout helpers for the common operand arrangements.
 inline StridedLayout<2> layout_unary(const Tensor& out, const Tensor& in) {
-  return make_layout<2>(out.shape(), {broadcast_strides(out, out.shape()),
-                                      broadcast_strides(in, out.shape())});
+  return make_layout<2>(out.shape(),
+                        {broadcast_strides(out, out.shape()), broadcast_strides(in, out.shape())});
 }
 inline StridedLayout<3> layout_binary(const Tensor& out, const Tensor& a, const Tensor& b) {
-  return make_layout<3>(out.shape(), {broadcast_strides(out, out.shape()),
-                                      broadcast_strides(a, out.shape()),
-                                      broadcast_strides(b, out.shape())});
+  return make_layout<3>(out.shape(),
+                        {broadcast_strides(out, out.shape()), broadcast_strides(a, out.shape()),
+                         broadcast_strides(b, out.shape())});
 }
 
 }  // namespace gl

@@ -25,8 +25,8 @@ void fill_cuda(const Tensor& t, double value) {
   StridedLayout<1> L = make_layout<1>(t.shape(), {broadcast_strides(t, t.shape())});
   int64_t n = L.numel();
   GL_DISPATCH_ALL(t.dtype(), "fill", {
-    fill_kernel<<<cuda::grid_for(n), cuda::kBlock>>>(L, n, cuda::layout_is_flat(L),
-                                                     t.data<scalar_t>(), static_cast<scalar_t>(value));
+    fill_kernel<<<cuda::grid_for(n), cuda::kBlock>>>(
+        L, n, cuda::layout_is_flat(L), t.data<scalar_t>(), static_cast<scalar_t>(value));
   });
   cuda::check_launch("fill");
 }

@@ -34,7 +34,8 @@ void take_backward(const Tensor& grad_src, const Tensor& g, const Tensor& idx, i
                    int64_t axis_len, int64_t inner, bool wrap) {
   fill_(grad_src, 0.0);
   if (grad_src.device().is_gpu()) {
-    GL_CUDA_LAUNCH("take", grad_src.device(), take_backward_cuda(grad_src, g, idx, outer, axis_len, inner, wrap));
+    GL_CUDA_LAUNCH("take", grad_src.device(),
+                   take_backward_cuda(grad_src, g, idx, outer, axis_len, inner, wrap));
     return;
   }
   const int64_t* ix = idx.data<int64_t>();
@@ -69,22 +70,26 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
     rows[0] = c.shape()[0];
     c = reshape_to(c, rows);
   }
-  Shape shape = broadcast_shapes(broadcast_shapes(c.shape(), x.shape(), "where"), y.shape(), "where");
+  Shape shape =
+      broadcast_shapes(broadcast_shapes(c.shape(), x.shape(), "where"), y.shape(), "where");
   if (c.dtype() != x.dtype()) c = astype(c, x.dtype());
   Tensor out = Tensor::empty(shape, x.dtype(), x.device());
   if (out.device().is_gpu()) {
     GL_CUDA_LAUNCH("where", out.device(), where_cuda(out, c, x, y));
   } else {
-    StridedLayout<4> L = make_layout<4>(shape, {broadcast_strides(out, shape), broadcast_strides(c, shape),
-                                                broadcast_strides(x, shape), broadcast_strides(y, shape)});
+    StridedLayout<4> L =
+        make_layout<4>(shape, {broadcast_strides(out, shape), broadcast_strides(c, shape),
+                               broadcast_strides(x, shape), broadcast_strides(y, shape)});
     GL_DISPATCH_ALL(x.dtype(), "where", {
       scalar_t* o = out.data<scalar_t>();
       const scalar_t *cp = c.data<scalar_t>(), *xp = x.data<scalar_t>(), *yp = y.data<scalar_t>();
-      for_each_run<4>(L, [&](const std::array<int64_t, 4>& off, int64_t n, const std::array<int64_t, 4>& st) {
-        for (int64_t i = 0; i < n; ++i)
-          o[off[0] + i * st[0]] = static_cast<acc_t<scalar_t>>(cp[off[1] + i * st[1]]) != 0
-                                      ? xp[off[2] + i * st[2]] : yp[off[3] + i * st[3]];
-      });
+      for_each_run<4>(
+          L, [&](const std::array<int64_t, 4>& off, int64_t n, const std::array<int64_t, 4>& st) {
+            for (int64_t i = 0; i < n; ++i)
+              o[off[0] + i * st[0]] = static_cast<acc_t<scalar_t>>(cp[off[1] + i * st[1]]) != 0
+                                          ? xp[off[2] + i * st[2]]
+                                          : yp[off[3] + i * st[3]];
+          });
     });
   }
   if (should_record({&x, &y})) {
@@ -127,11 +132,12 @@ Tensor take(const Tensor& x, const Tensor& indices, int axis, bool wrap) {
   }
   if (should_record({&x})) {
     Shape xs = x.shape();
-    record_op("take", {x}, {&out}, [idx, xs, outer, axis_len, inner, wrap](const GradList& g) -> GradList {
-      Tensor grad_src = Tensor::empty(xs, g[0].dtype(), g[0].device());
-      take_backward(grad_src, contiguous(g[0]), idx, outer, axis_len, inner, wrap);
-      return {grad_src};
-    });
+    record_op("take", {x}, {&out},
+              [idx, xs, outer, axis_len, inner, wrap](const GradList& g) -> GradList {
+                Tensor grad_src = Tensor::empty(xs, g[0].dtype(), g[0].device());
+                take_backward(grad_src, contiguous(g[0]), idx, outer, axis_len, inner, wrap);
+                return {grad_src};
+              });
   }
   return out;
 }
@@ -157,18 +163,20 @@ Tensor pick(const Tensor& x, const Tensor& index, int axis, bool keepdims, bool 
   Tensor j = reshape_to(astype(detach(index), DType::Int64), {outer, inner});
   j = wrap ? binary_scalar(BinaryOp::Mod, j, static_cast<double>(depth), false)
            : clip(j, 0.0, static_cast<double>(depth - 1));
-  Tensor rows = reshape_to(arange(0, static_cast<double>(outer), 1, 1, DType::Int64, x.device()),
-                           {outer, 1});
-  Tensor cols = reshape_to(arange(0, static_cast<double>(inner), 1, 1, DType::Int64, x.device()),
-                           {1, inner});
-  Tensor flat = add(mul_scalar(add(mul_scalar(rows, static_cast<double>(depth)), j),
-                               static_cast<double>(inner)), cols);
+  Tensor rows =
+      reshape_to(arange(0, static_cast<double>(outer), 1, 1, DType::Int64, x.device()), {outer, 1});
+  Tensor cols =
+      reshape_to(arange(0, static_cast<double>(inner), 1, 1, DType::Int64, x.device()), {1, inner});
+  Tensor flat = add(
+      mul_scalar(add(mul_scalar(rows, static_cast<double>(depth)), j), static_cast<double>(inner)),
+      cols);
   Tensor picked = take(reshape_to(x, {x.numel()}), reshape_to(flat, {outer * inner}), 0, false);
   if (removed.empty()) removed = {1};  // MXNet's legacy arrays are never 0-d
   return reshape_to(picked, keepdims ? kept : removed);
 }
 
-Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, DType dtype) {
+Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value,
+               DType dtype) {
   GL_CHECK_KIND(depth > 0, ErrorKind::Value, "one_hot: depth must be positive, got ", depth);
   Shape shape = indices.shape();
   shape.push_back(depth);

@@ -9,8 +9,7 @@ namespace gl::ops {
 void leaky_relu_cuda(const Tensor& y, const Tensor& x, int act, double slope) {
   StridedLayout<2> L = layout_unary(y, x);
   GL_DISPATCH_FLOAT(x.dtype(), "LeakyReLU", {
-    cuda::gpu_map1(L, y.data<scalar_t>(), x.data<scalar_t>(), LeakyReluF{act, slope},
-                   "LeakyReLU");
+    cuda::gpu_map1(L, y.data<scalar_t>(), x.data<scalar_t>(), LeakyReluF{act, slope}, "LeakyReLU");
   });
 }
 

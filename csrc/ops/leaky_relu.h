@@ -13,12 +13,14 @@ constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 struct LeakyReluF {
   int act;       // ops::LeakyAct
   double slope;  // leaky: negative slope; elu: alpha
-  template <typename T> GL_HD T operator()(T in) const {
+  template <typename T>
+  GL_HD T operator()(T in) const {
     using M = math_t<T>;
     const M x = static_cast<M>(static_cast<acc_t<T>>(in)), a = static_cast<M>(slope);
     switch (act) {
       case int(ops::LeakyAct::Leaky): return static_cast<T>(x > M(0) ? x : a * x);
-      case int(ops::LeakyAct::Elu): return static_cast<T>(x > M(0) ? x : a * (GL_MATH(exp)(x) - M(1)));
+      case int(ops::LeakyAct::Elu):
+        return static_cast<T>(x > M(0) ? x : a * (GL_MATH(exp)(x) - M(1)));
       case int(ops::LeakyAct::Selu):
         return static_cast<T>(M(kSeluLambda) *
                               (x > M(0) ? x : M(kSeluAlpha) * (GL_MATH(exp)(x) - M(1))));
@@ -32,7 +34,8 @@ struct LeakyReluF {
 struct LeakyReluGradF {
   int act;
   double slope;
-  template <typename T> GL_HD T operator()(T in, T grad) const {
+  template <typename T>
+  GL_HD T operator()(T in, T grad) const {
     using M = math_t<T>;
     const M x = static_cast<M>(static_cast<acc_t<T>>(in)), a = static_cast<M>(slope);
     const M g = static_cast<M>(static_cast<acc_t<T>>(grad));

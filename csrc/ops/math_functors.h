@@ -17,18 +17,32 @@
 namespace gl {
 
 // Transcendental functions run in float, or in double for 64-bit and 32-bit integer types.
-template <typename T> struct math_type { using type = float; };
-template <> struct math_type<double> { using type = double; };
-template <> struct math_type<int64_t> { using type = double; };
-template <> struct math_type<int32_t> { using type = double; };
-template <typename T> using math_t = typename math_type<T>::type;
+template <typename T>
+struct math_type {
+  using type = float;
+};
+template <>
+struct math_type<double> {
+  using type = double;
+};
+template <>
+struct math_type<int64_t> {
+  using type = double;
+};
+template <>
+struct math_type<int32_t> {
+  using type = double;
+};
+template <typename T>
+using math_t = typename math_type<T>::type;
 
 // ---- integer arithmetic that wraps like numpy (signed overflow is undefined in C++) ------
 template <typename T>
 struct is_wrapping_int
     : std::integral_constant<bool, std::is_integral<T>::value && !std::is_same<T, bool>::value> {};
 
-template <typename A> GL_HD A wrap_add(A a, A b) {
+template <typename A>
+GL_HD A wrap_add(A a, A b) {
   if constexpr (is_wrapping_int<A>::value) {
     using U = std::make_unsigned_t<A>;
     return static_cast<A>(static_cast<U>(a) + static_cast<U>(b));
@@ -36,7 +50,8 @@ template <typename A> GL_HD A wrap_add(A a, A b) {
     return static_cast<A>(a + b);
   }
 }
-template <typename A> GL_HD A wrap_sub(A a, A b) {
+template <typename A>
+GL_HD A wrap_sub(A a, A b) {
   if constexpr (is_wrapping_int<A>::value) {
     using U = std::make_unsigned_t<A>;
     return static_cast<A>(static_cast<U>(a) - static_cast<U>(b));
@@ -44,7 +59,8 @@ template <typename A> GL_HD A wrap_sub(A a, A b) {
     return static_cast<A>(a - b);
   }
 }
-template <typename A> GL_HD A wrap_mul(A a, A b) {
+template <typename A>
+GL_HD A wrap_mul(A a, A b) {
   if constexpr (is_wrapping_int<A>::value) {
     using U = std::make_unsigned_t<A>;
     return static_cast<A>(static_cast<U>(a) * static_cast<U>(b));
@@ -52,12 +68,16 @@ template <typename A> GL_HD A wrap_mul(A a, A b) {
     return static_cast<A>(a * b);
   }
 }
-template <typename A> GL_HD bool is_negative(A a) {
-  if constexpr (std::is_signed<A>::value) return a < A(0);
-  else return false;  // no "comparison is always false" warning for unsigned types
+template <typename A>
+GL_HD bool is_negative(A a) {
+  if constexpr (std::is_signed<A>::value)
+    return a < A(0);
+  else
+    return false;  // no "comparison is always false" warning for unsigned types
 }
 // Integer division truncates; by zero it yields 0 and INT_MIN / -1 wraps, instead of a trap.
-template <typename A> GL_HD A safe_div(A a, A b) {
+template <typename A>
+GL_HD A safe_div(A a, A b) {
   if constexpr (std::is_integral<A>::value) {
     if (b == A(0)) return A(0);
     if constexpr (std::is_signed<A>::value)
@@ -69,7 +89,8 @@ template <typename A> GL_HD A safe_div(A a, A b) {
 }
 // numpy-style modulo: the result takes the divisor's sign; modulo 0 yields 0 (as MXNet).
 // Integers stay exact (int64 beyond 2^53 too); floats use a - floor(a / b) * b.
-template <typename A> GL_HD A floor_mod(A a, A b) {
+template <typename A>
+GL_HD A floor_mod(A a, A b) {
   if constexpr (std::is_integral<A>::value) {
     if (b == A(0)) return A(0);
     if constexpr (std::is_signed<A>::value) {
@@ -81,7 +102,7 @@ template <typename A> GL_HD A floor_mod(A a, A b) {
   } else {
     using M = math_t<A>;
     M x = static_cast<M>(a), y = static_cast<M>(b);
-    if (y == M(0)) return static_cast<A>(x - x);  // 0, or NaN for a NaN or infinite x
+    if (y == M(0)) return static_cast<A>(x - x);    // 0, or NaN for a NaN or infinite x
     if (GL_MATH(isinf)(y) && GL_MATH(isfinite)(x))  // numpy: x itself, or y across zero
       return static_cast<A>((x == M(0) || (x < M(0)) == (y < M(0))) ? x : y);
     return static_cast<A>(x - GL_MATH(floor)(x / y) * y);
@@ -90,28 +111,30 @@ template <typename A> GL_HD A floor_mod(A a, A b) {
 
 // A unary functor computes EXPR on x of math type M; integer types use INT_EXPR on x of
 // their own type where the op is exact in integers (negate, abs, square, floor, ...).
-#define GL_UNARY_FUNCTOR_INT(NAME, EXPR, INT_EXPR)                 \
-  struct NAME {                                                    \
-    template <typename T> GL_HD T operator()(T in) const {         \
-      if constexpr (is_wrapping_int<T>::value) {                   \
-        T x = in;                                                  \
-        return static_cast<T>(INT_EXPR);                           \
-      } else {                                                     \
-        using M = math_t<T>;                                       \
-        M x = static_cast<M>(static_cast<acc_t<T>>(in));           \
-        (void)x;                                                   \
-        return static_cast<T>(EXPR);                               \
-      }                                                            \
-    }                                                              \
+#define GL_UNARY_FUNCTOR_INT(NAME, EXPR, INT_EXPR)       \
+  struct NAME {                                          \
+    template <typename T>                                \
+    GL_HD T operator()(T in) const {                     \
+      if constexpr (is_wrapping_int<T>::value) {         \
+        T x = in;                                        \
+        return static_cast<T>(INT_EXPR);                 \
+      } else {                                           \
+        using M = math_t<T>;                             \
+        M x = static_cast<M>(static_cast<acc_t<T>>(in)); \
+        (void)x;                                         \
+        return static_cast<T>(EXPR);                     \
+      }                                                  \
+    }                                                    \
   };
-#define GL_UNARY_FUNCTOR(NAME, EXPR)                              \
-  struct NAME {                                                    \
-    template <typename T> GL_HD T operator()(T in) const {         \
-      using M = math_t<T>;                                         \
-      M x = static_cast<M>(static_cast<acc_t<T>>(in));             \
-      (void)x;                                                     \
-      return static_cast<T>(EXPR);                                 \
-    }                                                              \
+#define GL_UNARY_FUNCTOR(NAME, EXPR)                   \
+  struct NAME {                                        \
+    template <typename T>                              \
+    GL_HD T operator()(T in) const {                   \
+      using M = math_t<T>;                             \
+      M x = static_cast<M>(static_cast<acc_t<T>>(in)); \
+      (void)x;                                         \
+      return static_cast<T>(EXPR);                     \
+    }                                                  \
   };
 
 GL_UNARY_FUNCTOR_INT(NegF, -x, wrap_sub(T(0), x))
@@ -123,10 +146,10 @@ GL_UNARY_FUNCTOR(ExpF, GL_MATH(exp)(x))
 GL_UNARY_FUNCTOR(LogF, GL_MATH(log)(x))
 GL_UNARY_FUNCTOR(SqrtF, GL_MATH(sqrt)(x))
 GL_UNARY_FUNCTOR(RsqrtF, M(1) / GL_MATH(sqrt)(x))
-GL_UNARY_FUNCTOR_INT(SquareF, x * x, wrap_mul(x, x))
+GL_UNARY_FUNCTOR_INT(SquareF, x* x, wrap_mul(x, x))
 GL_UNARY_FUNCTOR(SigmoidF, M(1) / (M(1) + GL_MATH(exp)(-x)))
 GL_UNARY_FUNCTOR(TanhF, GL_MATH(tanh)(x))
-GL_UNARY_FUNCTOR_INT(ReluF, x < M(0) ? M(0) : x, x > T(0) ? x : T(0))
+GL_UNARY_FUNCTOR_INT(ReluF, x<M(0) ? M(0) : x, x> T(0) ? x : T(0))
 // log(1 + e^x) without overflow for large x
 GL_UNARY_FUNCTOR(SoftreluF, x > M(20) ? x : GL_MATH(log1p)(GL_MATH(exp)(x)))
 // x / (1 + |x|), written so that softsign(+-inf) is +-1 rather than inf / inf
@@ -170,13 +193,14 @@ void visit_unary(ops::UnaryOp op, Visitor&& v) {
 }
 
 // ---- binary ------------------------------------------------------------------------------
-#define GL_BINARY_FUNCTOR(NAME, EXPR)                                         \
-  struct NAME {                                                               \
-    template <typename T> GL_HD T operator()(T lhs, T rhs) const {            \
-      using A = acc_t<T>;                                                     \
-      A a = static_cast<A>(lhs), b = static_cast<A>(rhs);                     \
-      return static_cast<T>(EXPR);                                            \
-    }                                                                         \
+#define GL_BINARY_FUNCTOR(NAME, EXPR)                     \
+  struct NAME {                                           \
+    template <typename T>                                 \
+    GL_HD T operator()(T lhs, T rhs) const {              \
+      using A = acc_t<T>;                                 \
+      A a = static_cast<A>(lhs), b = static_cast<A>(rhs); \
+      return static_cast<T>(EXPR);                        \
+    }                                                     \
   };
 
 GL_BINARY_FUNCTOR(AddF, wrap_add(a, b))
@@ -198,7 +222,7 @@ GL_BINARY_FUNCTOR(LessEqualF, a <= b ? A(1) : A(0))
 // Gradient helpers: lhs is the forward output y, rhs the incoming gradient g.
 GL_BINARY_FUNCTOR(ReluGradF, a > A(0) ? b : A(0))
 GL_BINARY_FUNCTOR(SigmoidGradF, b * a * (A(1) - a))
-GL_BINARY_FUNCTOR(TanhGradF, b * (A(1) - a * a))
+GL_BINARY_FUNCTOR(TanhGradF, b*(A(1) - a * a))
 #undef GL_BINARY_FUNCTOR
 
 template <typename Visitor>

@@ -74,8 +74,8 @@ void scale_matrix(T* c, int64_t m, int64_t n, int64_t ldc, double beta) {
 void blas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const float* a, int lda,
                const float* b, int ldb, double beta, float* c, int ldc) {
   scipy_cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    m, n, k, static_cast<float>(alpha), a, lda, b, ldb, static_cast<float>(beta),
-                    c, ldc);
+                    m, n, k, static_cast<float>(alpha), a, lda, b, ldb, static_cast<float>(beta), c,
+                    ldc);
 }
 void blas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda,
                const double* b, int ldb, double beta, double* c, int ldc) {
@@ -115,8 +115,9 @@ void run_gemm(DType dtype, Device device, bool ta, bool tb, int64_t m, int64_t n
   for (int64_t v : {m, n, k, lda, ldb, ldc, batch})
     GL_CHECK(v <= INT_MAX, op, ": matrix dimension ", v, " exceeds the GEMM limit of ", INT_MAX);
   if (device.is_gpu()) {
-    GL_CUDA_LAUNCH(op, device, gemm_cuda(dtype, device.id, ta, tb, m, n, k, alpha, a, lda, stride_a, b,
-                               ldb, stride_b, beta, c, ldc, stride_c, batch));
+    GL_CUDA_LAUNCH(op, device,
+                   gemm_cuda(dtype, device.id, ta, tb, m, n, k, alpha, a, lda, stride_a, b, ldb,
+                             stride_b, beta, c, ldc, stride_c, batch));
     return;
   }
   // Small products run on the calling thread: splitting them costs more in waking and
@@ -141,11 +142,11 @@ void run_gemm(DType dtype, Device device, bool ta, bool tb, int64_t m, int64_t n
 }
 
 // out (contiguous, `batch` matrices of m x n) = op(A) op(B) + beta out.
-void gemm_into(const Tensor& out, const Operand& A, bool ta, const Operand& B, bool tb,
-               int64_t m, int64_t n, int64_t k, int64_t batch, double beta, const char* op) {
-  run_gemm(out.dtype(), out.device(), ta != A.transposed, tb != B.transposed, m, n, k, 1.0,
-           A.data, A.ld, A.batch_stride, B.data, B.ld, B.batch_stride, beta, out.raw_data(), n,
-           m * n, batch, op);
+void gemm_into(const Tensor& out, const Operand& A, bool ta, const Operand& B, bool tb, int64_t m,
+               int64_t n, int64_t k, int64_t batch, double beta, const char* op) {
+  run_gemm(out.dtype(), out.device(), ta != A.transposed, tb != B.transposed, m, n, k, 1.0, A.data,
+           A.ld, A.batch_stride, B.data, B.ld, B.batch_stride, beta, out.raw_data(), n, m * n,
+           batch, op);
 }
 
 const char* py_bool(bool v) { return v ? "True" : "False"; }
@@ -188,8 +189,10 @@ struct DotDims {
 
 DotDims dot_dims(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   const Shape &as = a.shape(), &bs = b.shape();
-  GL_CHECK(a.ndim() >= 1 && b.ndim() >= 1, "dot: operands must have at least one dimension, got "
-           "shapes ", shape_str(as), " and ", shape_str(bs));
+  GL_CHECK(a.ndim() >= 1 && b.ndim() >= 1,
+           "dot: operands must have at least one dimension, got "
+           "shapes ",
+           shape_str(as), " and ", shape_str(bs));
   if (a.ndim() == 1 && b.ndim() == 1)
     GL_CHECK(!ta && !tb, "dot: cannot transpose 1-D vectors (shapes ", shape_str(as), " and ",
              shape_str(bs), ", transpose_a=", py_bool(ta), ", transpose_b=", py_bool(tb), ")");
@@ -203,12 +206,16 @@ DotDims dot_dims(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   d.n = tb ? d.b_rows : d.b_cols;
   int64_t kb = tb ? d.b_cols : d.b_rows;
   GL_CHECK(d.k == kb, "dot: cannot multiply shapes ", shape_str(as), " and ", shape_str(bs),
-           " (transpose_a=", py_bool(ta), ", transpose_b=", py_bool(tb), "): the contracted axis "
-           "has ", d.k, " elements in the lhs but ", kb, " in the rhs");
+           " (transpose_a=", py_bool(ta), ", transpose_b=", py_bool(tb),
+           "): the contracted axis "
+           "has ",
+           d.k, " elements in the lhs but ", kb, " in the rhs");
   if (a.ndim() > 1)
-    d.out_shape.insert(d.out_shape.end(), ta ? as.begin() + 1 : as.begin(), ta ? as.end() : as.end() - 1);
+    d.out_shape.insert(d.out_shape.end(), ta ? as.begin() + 1 : as.begin(),
+                       ta ? as.end() : as.end() - 1);
   if (b.ndim() > 1)
-    d.out_shape.insert(d.out_shape.end(), tb ? bs.begin() : bs.begin() + 1, tb ? bs.end() - 1 : bs.end());
+    d.out_shape.insert(d.out_shape.end(), tb ? bs.begin() : bs.begin() + 1,
+                       tb ? bs.end() - 1 : bs.end());
   if (d.out_shape.empty()) d.out_shape = {1};  // vector . vector, as MXNet
   return d;
 }
@@ -247,8 +254,8 @@ void column_sum(const Tensor& out, const Tensor& g, int64_t rows, int64_t cols) 
 // FullyConnected's backward, the Dense hot path: dX = dY W and dW = dY^T X as two GEMMs
 // straight into fresh buffers, db as a column sum. Only the gradients needed are computed.
 GradList fully_connected_backward(const Tensor& x, const Tensor& w, const Tensor& bias,
-                                  const Tensor& g, int64_t rows, int64_t in_units,
-                                  bool need_x, bool need_w, bool need_b) {
+                                  const Tensor& g, int64_t rows, int64_t in_units, bool need_x,
+                                  bool need_w, bool need_b) {
   const int64_t hidden = w.size(0);
   Tensor gx, gw, gb;
   if (any_empty({&x, &w, &g})) {
@@ -264,8 +271,8 @@ GradList fully_connected_backward(const Tensor& x, const Tensor& w, const Tensor
     Operand G = as_operand(g, 0, rows, hidden);
     if (need_x) {
       gx = Tensor::empty(x.shape(), x.dtype(), x.device());
-      gemm_into(gx, G, false, as_operand(w, 0, hidden, in_units), false, rows, in_units, hidden,
-                1, 0.0, "FullyConnected");
+      gemm_into(gx, G, false, as_operand(w, 0, hidden, in_units), false, rows, in_units, hidden, 1,
+                0.0, "FullyConnected");
     }
     if (need_w) {
       gw = Tensor::empty(w.shape(), w.dtype(), w.device());
@@ -294,9 +301,9 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& c, bool trans_a, bool 
            "gemm: A, B and C must be contiguous row-major buffers");
   int64_t m = trans_a ? a.size(1) : a.size(0), k = trans_a ? a.size(0) : a.size(1);
   int64_t kb = trans_b ? b.size(1) : b.size(0), n = trans_b ? b.size(0) : b.size(1);
-  GL_CHECK(k == kb && c.size(0) == m && c.size(1) == n, "gemm: cannot compute C", shape_str(c.shape()),
-           " = op(A", shape_str(a.shape()), ") op(B", shape_str(b.shape()), ") with trans_a=",
-           py_bool(trans_a), ", trans_b=", py_bool(trans_b));
+  GL_CHECK(k == kb && c.size(0) == m && c.size(1) == n, "gemm: cannot compute C",
+           shape_str(c.shape()), " = op(A", shape_str(a.shape()), ") op(B", shape_str(b.shape()),
+           ") with trans_a=", py_bool(trans_a), ", trans_b=", py_bool(trans_b));
   run_gemm(a.dtype(), a.device(), trans_a, trans_b, m, n, k, alpha, a.raw_data(),
            std::max<int64_t>(a.size(1), 1), 0, b.raw_data(), std::max<int64_t>(b.size(1), 1), 0,
            beta, c.raw_data(), std::max<int64_t>(n, 1), 0, 1, "gemm");
@@ -329,11 +336,14 @@ Tensor batch_dot(const Tensor& a, const Tensor& b, bool transpose_a, bool transp
   check_operands("batch_dot", a, b, "lhs", "rhs");
   const Shape &as = a.shape(), &bs = b.shape();
   const int nd = a.ndim();
-  GL_CHECK(nd >= 3 && b.ndim() == nd, "batch_dot: expects two arrays with the same number of "
-           "dimensions, at least 3 (batch, rows, columns), got shapes ", shape_str(as), " and ",
-           shape_str(bs));
-  GL_CHECK(std::equal(as.begin(), as.end() - 2, bs.begin()), "batch_dot: the leading batch "
-           "dimensions must be equal, got shapes ", shape_str(as), " and ", shape_str(bs));
+  GL_CHECK(nd >= 3 && b.ndim() == nd,
+           "batch_dot: expects two arrays with the same number of "
+           "dimensions, at least 3 (batch, rows, columns), got shapes ",
+           shape_str(as), " and ", shape_str(bs));
+  GL_CHECK(std::equal(as.begin(), as.end() - 2, bs.begin()),
+           "batch_dot: the leading batch "
+           "dimensions must be equal, got shapes ",
+           shape_str(as), " and ", shape_str(bs));
   int64_t m = transpose_a ? as[nd - 1] : as[nd - 2], k = transpose_a ? as[nd - 2] : as[nd - 1];
   int64_t kb = transpose_b ? bs[nd - 1] : bs[nd - 2], n = transpose_b ? bs[nd - 2] : bs[nd - 1];
   GL_CHECK(k == kb, "batch_dot: cannot multiply shapes ", shape_str(as), " and ", shape_str(bs),
@@ -366,16 +376,17 @@ Tensor fully_connected(const Tensor& x, const Tensor& weight, const Tensor* bias
   GL_CHECK(num_hidden >= 1, op, ": num_hidden must be positive, got ", num_hidden);
   GL_CHECK(x.ndim() >= 1, op, ": input must have at least one dimension, got shape ",
            shape_str(x.shape()));
-  GL_CHECK(weight.ndim() == 2 && weight.size(0) == num_hidden, op, ": weight must have shape "
-           "(num_hidden, in_units) = (", num_hidden, ", in_units), got ",
-           shape_str(weight.shape()));
+  GL_CHECK(weight.ndim() == 2 && weight.size(0) == num_hidden, op,
+           ": weight must have shape "
+           "(num_hidden, in_units) = (",
+           num_hidden, ", in_units), got ", shape_str(weight.shape()));
   const Shape& xs = x.shape();
   const int64_t rows = flatten ? xs[0] : prod(xs, 0, xs.size() - 1);
   const int64_t in_units = flatten ? prod(xs, 1, xs.size()) : xs.back();
-  GL_CHECK(in_units == weight.size(1), op, ": input has ", in_units, " features (shape ",
-           shape_str(xs), flatten && x.ndim() != 2 ? ", flattened to " +
-           shape_str({rows, in_units}) : std::string(), ") but weight expects ", weight.size(1),
-           " (weight shape ", shape_str(weight.shape()), ")");
+  GL_CHECK(
+      in_units == weight.size(1), op, ": input has ", in_units, " features (shape ", shape_str(xs),
+      flatten && x.ndim() != 2 ? ", flattened to " + shape_str({rows, in_units}) : std::string(),
+      ") but weight expects ", weight.size(1), " (weight shape ", shape_str(weight.shape()), ")");
   if (bias)
     GL_CHECK(bias->shape() == Shape{num_hidden}, op, ": bias must have shape (num_hidden,) = (",
              num_hidden, ",), got ", shape_str(bias->shape()));
@@ -396,8 +407,8 @@ Tensor fully_connected(const Tensor& x, const Tensor& weight, const Tensor* bias
     if (b.defined()) inputs.push_back(b);
     record_op(op, inputs, {&y},
               [x, weight, b, rows, in_units, need_x, need_w, need_b](const GradList& g) {
-                return fully_connected_backward(x, weight, b, g[0], rows, in_units, need_x,
-                                                need_w, need_b);
+                return fully_connected_backward(x, weight, b, g[0], rows, in_units, need_x, need_w,
+                                                need_b);
               });
   }
   return y;

@@ -25,10 +25,10 @@ constexpr int kMaxGridYZ = 65535;
 
 template <typename T>
 __global__ void __launch_bounds__(kThreads)
-gemm_tiled_kernel(bool ta, bool tb, int m, int n, int k, acc_t<T> alpha, const T* __restrict__ a,
-                  int64_t lda, int64_t stride_a, const T* __restrict__ b, int64_t ldb,
-                  int64_t stride_b, acc_t<T> beta, T* __restrict__ c, int64_t ldc,
-                  int64_t stride_c) {
+    gemm_tiled_kernel(bool ta, bool tb, int m, int n, int k, acc_t<T> alpha,
+                      const T* __restrict__ a, int64_t lda, int64_t stride_a,
+                      const T* __restrict__ b, int64_t ldb, int64_t stride_b, acc_t<T> beta,
+                      T* __restrict__ c, int64_t ldc, int64_t stride_c) {
   using Acc = acc_t<T>;
   __shared__ Acc a_tile[kTileK][kTileM + 1];  // [k][m]
   __shared__ Acc b_tile[kTileK][kTileN + 1];  // [k][n]
@@ -160,12 +160,13 @@ void gemm_cublas(cuda::cublas::Handle h, Gemm gemm_fn, Batched batched_fn, bool 
   const int op_a = ta ? cuda::cublas::kOpT : cuda::cublas::kOpN;
   const int op_b = tb ? cuda::cublas::kOpT : cuda::cublas::kOpN;
   if (batch == 1) {
-    check_cublas(gemm_fn(h, op_b, op_a, int(n), int(m), int(k), &alpha_t, b, int(ldb), a,
-                         int(lda), &beta_t, c, int(ldc)), "GEMM");
+    check_cublas(gemm_fn(h, op_b, op_a, int(n), int(m), int(k), &alpha_t, b, int(ldb), a, int(lda),
+                         &beta_t, c, int(ldc)),
+                 "GEMM");
   } else {
-    check_cublas(batched_fn(h, op_b, op_a, int(n), int(m), int(k), &alpha_t, b, int(ldb),
-                            stride_b, a, int(lda), stride_a, &beta_t, c, int(ldc), stride_c,
-                            int(batch)), "batched GEMM");
+    check_cublas(batched_fn(h, op_b, op_a, int(n), int(m), int(k), &alpha_t, b, int(ldb), stride_b,
+                            a, int(lda), stride_a, &beta_t, c, int(ldc), stride_c, int(batch)),
+                 "batched GEMM");
   }
 }
 
@@ -194,24 +195,24 @@ __global__ void column_sum_kernel(const T* __restrict__ g, int64_t rows, int64_t
 }  // namespace
 
 void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m, int64_t n,
-               int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a,
-               const void* b, int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc,
-               int64_t stride_c, int64_t batch) {
+               int64_t k, double alpha, const void* a, int64_t lda, int64_t stride_a, const void* b,
+               int64_t ldb, int64_t stride_b, double beta, void* c, int64_t ldc, int64_t stride_c,
+               int64_t batch) {
   const cuda::cublas::Api* api =
       (dtype == DType::Float32 || dtype == DType::Float64) && k > 0 ? cuda::cublas::api() : nullptr;
   cuda::cublas::Handle handle = api ? cublas_handle(api, device_id) : nullptr;
   if (handle != nullptr && dtype == DType::Float32) {
-    gemm_cublas<float>(handle, api->sgemm, api->sgemm_strided_batched, trans_a, trans_b, m, n,
-                       k, alpha, static_cast<const float*>(a), lda, stride_a,
+    gemm_cublas<float>(handle, api->sgemm, api->sgemm_strided_batched, trans_a, trans_b, m, n, k,
+                       alpha, static_cast<const float*>(a), lda, stride_a,
                        static_cast<const float*>(b), ldb, stride_b, beta, static_cast<float*>(c),
                        ldc, stride_c, batch);
     return;
   }
   if (handle != nullptr && dtype == DType::Float64) {
-    gemm_cublas<double>(handle, api->dgemm, api->dgemm_strided_batched, trans_a, trans_b, m, n,
-                        k, alpha, static_cast<const double*>(a), lda, stride_a,
-                        static_cast<const double*>(b), ldb, stride_b, beta,
-                        static_cast<double*>(c), ldc, stride_c, batch);
+    gemm_cublas<double>(handle, api->dgemm, api->dgemm_strided_batched, trans_a, trans_b, m, n, k,
+                        alpha, static_cast<const double*>(a), lda, stride_a,
+                        static_cast<const double*>(b), ldb, stride_b, beta, static_cast<double*>(c),
+                        ldc, stride_c, batch);
     return;
   }
   GL_DISPATCH_FLOAT(dtype, "GEMM", {
@@ -225,8 +226,8 @@ void column_sum_cuda(const Tensor& out, const Tensor& g, int64_t rows, int64_t c
   if (cols == 0) return;
   GL_DISPATCH_FLOAT(g.dtype(), "FullyConnected", {
     dim3 grid(static_cast<unsigned>((cols + kSumCols - 1) / kSumCols));
-    column_sum_kernel<scalar_t><<<grid, dim3(kSumCols, kSumRows)>>>(
-        g.data<scalar_t>(), rows, cols, out.data<scalar_t>());
+    column_sum_kernel<scalar_t>
+        <<<grid, dim3(kSumCols, kSumRows)>>>(g.data<scalar_t>(), rows, cols, out.data<scalar_t>());
     cuda::check_launch("FullyConnected (bias gradient)");
   });
 }

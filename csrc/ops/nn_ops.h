@@ -13,11 +13,12 @@ namespace gl::ops {
 
 // a * b + c for convolution and pooling geometry, raising MXNetError that names the
 // parameter instead of wrapping: a stride of 2**62 must fail, not give a bogus shape.
-inline int64_t geometry_mul_add(int64_t a, int64_t b, int64_t c, const char* op,
-                                const char* param, const Shape& value) {
+inline int64_t geometry_mul_add(int64_t a, int64_t b, int64_t c, const char* op, const char* param,
+                                const Shape& value) {
   int64_t r;
-  GL_CHECK(!__builtin_mul_overflow(a, b, &r) && !__builtin_add_overflow(r, c, &r), op, ": ",
-           param, "=", shape_str(value), " is too large: the geometry it implies overflows "
+  GL_CHECK(!__builtin_mul_overflow(a, b, &r) && !__builtin_add_overflow(r, c, &r), op, ": ", param,
+           "=", shape_str(value),
+           " is too large: the geometry it implies overflows "
            "64-bit sizes");
   return r;
 }
@@ -31,13 +32,12 @@ struct ConvParams {
 };
 
 // x (N, C, *spatial), weight (num_filter, C / groups, *kernel), bias (num_filter,) or null.
-Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
-                   const ConvParams& p);
+Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias, const ConvParams& p);
 // The transpose of convolution (its gradient with respect to the data). weight is
 // (C, num_filter / groups, *kernel); `adj` adds that many rows/columns at the high end of
 // each output axis (MXNet's adj, Gluon's output_padding).
-Tensor deconvolution(const Tensor& x, const Tensor& weight, const Tensor* bias,
-                     const ConvParams& p, const Shape& adj);
+Tensor deconvolution(const Tensor& x, const Tensor& weight, const Tensor* bias, const ConvParams& p,
+                     const Shape& adj);
 
 // Shape of a convolution seen as (N, C) x spatial -> (N, F) x spatial, spatial axes padded
 // to three with size-1 axes so one kernel serves 1-D, 2-D and 3-D.
@@ -83,8 +83,8 @@ struct PoolGeometry {
 
 // The input range [start, end) read along axis `a` by output index `o`, and the length of
 // that window clipped to the padded input (the average's divisor with count_include_pad).
-GL_HD void pool_axis_window(const PoolGeometry& g, int a, int64_t o, int64_t* start,
-                            int64_t* end, int64_t* padded) {
+GL_HD void pool_axis_window(const PoolGeometry& g, int a, int64_t o, int64_t* start, int64_t* end,
+                            int64_t* padded) {
   const int64_t s = o * g.stride[a] - g.pad[a];
   const int64_t e = s + g.kernel[a] < g.in[a] + g.pad[a] ? s + g.kernel[a] : g.in[a] + g.pad[a];
   *padded = e > s ? e - s : 0;
@@ -117,8 +117,8 @@ GL_HD PoolWindow pool_window(const PoolGeometry& g, int64_t o) {
 struct BatchNormParams {
   double eps = 1e-3;
   double momentum = 0.9;
-  bool fix_gamma = true;         // use gamma = 1 (and give gamma a zero gradient)
-  bool use_global_stats = false; // normalize with the running statistics even in training
+  bool fix_gamma = true;          // use gamma = 1 (and give gamma a zero gradient)
+  bool use_global_stats = false;  // normalize with the running statistics even in training
   int axis = 1;
 };
 
@@ -142,8 +142,7 @@ struct NormGeometry {
 };
 
 // Normalizes over `axis`; gamma and beta have shape (x.shape[axis],).
-Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, int axis,
-                  double eps);
+Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, int axis, double eps);
 // Normalizes each (sample, channel) over the spatial axes; gamma, beta (C,) on axis 1.
 Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps);
 
@@ -163,8 +162,8 @@ Tensor leaky_relu(const Tensor& x, const Tensor* gamma, LeakyAct act, double slo
 // given for lstm only. wr (P, H) projects an LSTM's hidden state (LSTMP), else null and
 // P = H. `reverse` runs from the last step to the first (outputs stay at their time
 // index). Returns {y (T, N, P), h_T} and for lstm c_T too.
-std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0,
-                              const Tensor& wi, const Tensor& wh, const Tensor& bi,
-                              const Tensor& bh, const Tensor* wr, RnnMode mode, bool reverse);
+std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0, const Tensor& wi,
+                              const Tensor& wh, const Tensor& bi, const Tensor& bh,
+                              const Tensor* wr, RnnMode mode, bool reverse);
 
 }  // namespace gl::ops

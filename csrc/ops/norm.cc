@@ -61,14 +61,16 @@ void backward_cpu(const T* x, const T* dy, const T* gamma, const T* mean, const 
       double sum_dxhat = 0, sum_dxhat_xhat = 0;
       for (int64_t d = 0; d < g.depth; ++d) {
         const int64_t at = base + d * g.inner;
-        const double dxhat = static_cast<double>(dy[at]) * static_cast<double>(gamma[g.param_index(grp, d)]);
+        const double dxhat =
+            static_cast<double>(dy[at]) * static_cast<double>(gamma[g.param_index(grp, d)]);
         sum_dxhat += dxhat;
         sum_dxhat_xhat += dxhat * (static_cast<double>(x[at]) - m) * s;
       }
       const double n = static_cast<double>(g.depth);
       for (int64_t d = 0; d < g.depth; ++d) {
         const int64_t at = base + d * g.inner;
-        const double dxhat = static_cast<double>(dy[at]) * static_cast<double>(gamma[g.param_index(grp, d)]);
+        const double dxhat =
+            static_cast<double>(dy[at]) * static_cast<double>(gamma[g.param_index(grp, d)]);
         const double xhat = (static_cast<double>(x[at]) - m) * s;
         dx[at] = static_cast<T>(s * (dxhat - sum_dxhat / n - xhat * sum_dxhat_xhat / n));
       }
@@ -97,39 +99,42 @@ Tensor group_norm(const char* op, const Tensor& x, const Tensor& gamma, const Te
     if (x.device().is_gpu()) {
       GL_CUDA_LAUNCH(op, x.device(), norm_forward_cuda(xc, gc, bc, y, mean, invstd, g, eps));
     } else {
-      GL_DISPATCH_FLOAT(x.dtype(), op, forward_cpu(
-          xc.data<scalar_t>(), gc.data<scalar_t>(), bc.data<scalar_t>(), y.data<scalar_t>(),
-          mean.data<scalar_t>(), invstd.data<scalar_t>(), g, eps));
+      GL_DISPATCH_FLOAT(
+          x.dtype(), op,
+          forward_cpu(xc.data<scalar_t>(), gc.data<scalar_t>(), bc.data<scalar_t>(),
+                      y.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(), g, eps));
     }
   }
   if (should_record({&x, &gamma, &beta})) {
     const bool need_x = x.requires_grad(), need_g = gamma.requires_grad();
     const bool need_b = beta.requires_grad();
-    record_op(op, {x, gamma, beta}, {&y},
-              [op, xc, gc, mean, invstd, g, need_x, need_g, need_b, param_view,
-               stat_view](const GradList& grads) -> GradList {
-                RecordingGuard off(false);  // first-order only, as in MXNet
-                Tensor dy = contiguous(detach(grads[0]));
-                Tensor dx, dgamma, dbeta;
-                if (need_x) {
-                  dx = Tensor::empty(xc.shape(), xc.dtype(), xc.device());
-                  if (dx.numel() > 0 && dx.device().is_gpu()) {
-                    GL_CUDA_LAUNCH(op, dx.device(), norm_backward_cuda(xc, dy, gc, mean, invstd, dx, g));
-                  } else if (dx.numel() > 0) {
-                    GL_DISPATCH_FLOAT(dx.dtype(), op, backward_cpu(
-                        xc.data<scalar_t>(), dy.data<scalar_t>(), gc.data<scalar_t>(),
-                        mean.data<scalar_t>(), invstd.data<scalar_t>(), dx.data<scalar_t>(), g));
-                  }
-                }
-                Tensor dy3 = shared_with(dy, param_view);
-                if (need_g) {
-                  Tensor xhat = mul(sub(shared_with(xc, param_view), shared_with(mean, stat_view)),
-                                    shared_with(invstd, stat_view));
-                  dgamma = reduce(ReduceOp::Sum, mul(dy3, xhat), {0, 2}, false, false);
-                }
-                if (need_b) dbeta = reduce(ReduceOp::Sum, dy3, {0, 2}, false, false);
-                return {dx, dgamma, dbeta};
-              });
+    record_op(
+        op, {x, gamma, beta}, {&y},
+        [op, xc, gc, mean, invstd, g, need_x, need_g, need_b, param_view,
+         stat_view](const GradList& grads) -> GradList {
+          RecordingGuard off(false);  // first-order only, as in MXNet
+          Tensor dy = contiguous(detach(grads[0]));
+          Tensor dx, dgamma, dbeta;
+          if (need_x) {
+            dx = Tensor::empty(xc.shape(), xc.dtype(), xc.device());
+            if (dx.numel() > 0 && dx.device().is_gpu()) {
+              GL_CUDA_LAUNCH(op, dx.device(), norm_backward_cuda(xc, dy, gc, mean, invstd, dx, g));
+            } else if (dx.numel() > 0) {
+              GL_DISPATCH_FLOAT(dx.dtype(), op,
+                                backward_cpu(xc.data<scalar_t>(), dy.data<scalar_t>(),
+                                             gc.data<scalar_t>(), mean.data<scalar_t>(),
+                                             invstd.data<scalar_t>(), dx.data<scalar_t>(), g));
+            }
+          }
+          Tensor dy3 = shared_with(dy, param_view);
+          if (need_g) {
+            Tensor xhat = mul(sub(shared_with(xc, param_view), shared_with(mean, stat_view)),
+                              shared_with(invstd, stat_view));
+            dgamma = reduce(ReduceOp::Sum, mul(dy3, xhat), {0, 2}, false, false);
+          }
+          if (need_b) dbeta = reduce(ReduceOp::Sum, dy3, {0, 2}, false, false);
+          return {dx, dgamma, dbeta};
+        });
   }
   return y;
 }
@@ -150,8 +155,7 @@ void check_params(const char* op, const Tensor& x, const Tensor& gamma, const Te
 
 }  // namespace
 
-Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, int axis,
-                  double eps) {
+Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, int axis, double eps) {
   GL_CHECK(x.ndim() >= 1, "LayerNorm: the input must have at least one axis");
   const int ax = normalize_axis(axis, x.ndim(), "LayerNorm");
   check_params("LayerNorm", x, gamma, beta, x.size(ax), "the size of the normalized axis");
@@ -164,8 +168,10 @@ Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, int 
 }
 
 Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
-  GL_CHECK(x.ndim() >= 3, "InstanceNorm: expected an input (batch, channel, *spatial) with at "
-           "least one spatial axis, got shape ", shape_str(x.shape()));
+  GL_CHECK(x.ndim() >= 3,
+           "InstanceNorm: expected an input (batch, channel, *spatial) with at "
+           "least one spatial axis, got shape ",
+           shape_str(x.shape()));
   check_params("InstanceNorm", x, gamma, beta, x.size(1), "the channel count (axis 1)");
   NormGeometry g;
   g.channels = x.size(1);

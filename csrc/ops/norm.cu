@@ -97,9 +97,8 @@ void norm_forward_cuda(const Tensor& x, const Tensor& gamma, const Tensor& beta,
   cuda::check_launch("LayerNorm/InstanceNorm");
 }
 
-void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma,
-                        const Tensor& mean, const Tensor& invstd, const Tensor& dx,
-                        const NormGeometry& g) {
+void norm_backward_cuda(const Tensor& x, const Tensor& dy, const Tensor& gamma, const Tensor& mean,
+                        const Tensor& invstd, const Tensor& dx, const NormGeometry& g) {
   const int64_t groups = g.outer * g.inner;
   if (groups == 0) return;
   GL_DISPATCH_FLOAT(x.dtype(), "norm", {

@@ -17,23 +17,55 @@ Tensor arange(double start, double stop, double step, int64_t repeat, DType dtyp
 void fill_(const Tensor& t, double value);
 // dst[...] = src, broadcasting src to dst's shape, casting dtype, across devices.
 void copy_(const Tensor& dst, const Tensor& src);
-Tensor contiguous(const Tensor& t);             // t itself when already contiguous
-Tensor clone(const Tensor& t);                  // always a fresh contiguous copy
-Tensor astype(const Tensor& t, DType dtype);    // recorded: gradient casts back
+Tensor contiguous(const Tensor& t);                // t itself when already contiguous
+Tensor clone(const Tensor& t);                     // always a fresh contiguous copy
+Tensor astype(const Tensor& t, DType dtype);       // recorded: gradient casts back
 Tensor to_device(const Tensor& t, Device device);  // recorded
 
 // ---- elementwise (unary.cc, binary.cc) ------------------------------------------------
 enum class UnaryOp {
-  Neg, Abs, Sign, Exp, Log, Sqrt, Rsqrt, Square, Sigmoid, Tanh, Relu, Softrelu, Softsign,
-  Sin, Cos, Floor, Ceil, Round, Reciprocal, LogicalNot,
+  Neg,
+  Abs,
+  Sign,
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Square,
+  Sigmoid,
+  Tanh,
+  Relu,
+  Softrelu,
+  Softsign,
+  Sin,
+  Cos,
+  Floor,
+  Ceil,
+  Round,
+  Reciprocal,
+  LogicalNot,
 };
 Tensor unary(UnaryOp op, const Tensor& x);
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Pow, Maximum, Minimum, Mod,
-  Equal, NotEqual, Greater, GreaterEqual, Less, LessEqual,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  Mod,
+  Equal,
+  NotEqual,
+  Greater,
+  GreaterEqual,
+  Less,
+  LessEqual,
   // Gradient helpers (not differentiable themselves)
-  ReluGrad, SigmoidGrad, TanhGrad,
+  ReluGrad,
+  SigmoidGrad,
+  TanhGrad,
 };
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
 // a <op> scalar, or scalar <op> a when `scalar_first` (for 1 - x, 2 ** x, ...).
@@ -60,7 +92,8 @@ enum class ReduceOp { Sum, Mean, Max, Min, Prod };
 // axes empty = all axes. `exclude` reduces every axis NOT listed (MXNet's exclude=True).
 Tensor reduce(ReduceOp op, const Tensor& x, const std::vector<int>& axes, bool keepdims,
               bool exclude);
-Tensor argmax(const Tensor& x, std::optional<int> axis, bool keepdims);  // indices in x's dtype, as MXNet
+Tensor argmax(const Tensor& x, std::optional<int> axis,
+              bool keepdims);  // indices in x's dtype, as MXNet
 Tensor argmin(const Tensor& x, std::optional<int> axis, bool keepdims);
 // Sums `grad` down to `shape` (reverse of broadcasting); used by binary-op gradients.
 Tensor sum_to_shape(const Tensor& grad, const Shape& shape);

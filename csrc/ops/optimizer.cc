@@ -45,8 +45,8 @@ void check_operand(const char* op, const char* what, const Tensor& t, const Tens
            " but weight has shape ", shape_str(weight.shape()));
   GL_CHECK(t.device() == weight.device(), op, ": ", what, " is on ", t.device().str(),
            " but weight is on ", weight.device().str());
-  GL_CHECK(t.dtype() == dtype, op, ": ", what, " has dtype ", dtype_name(t.dtype()),
-           ", expected ", dtype_name(dtype));
+  GL_CHECK(t.dtype() == dtype, op, ": ", what, " has dtype ", dtype_name(t.dtype()), ", expected ",
+           dtype_name(dtype));
 }
 
 template <bool kMaster, typename T, typename S, typename Rule>
@@ -72,7 +72,8 @@ bool all_contiguous(const Tensor& weight, const Tensor& grad, const std::vector<
 void run_update(OptimRule rule, const Tensor& weight, const Tensor& grad,
                 const std::vector<Tensor>& states, const Tensor& master, const OptimParams& p) {
   if (weight.device().is_gpu()) {
-    GL_CUDA_LAUNCH(optim_name(rule), weight.device(), optimizer_update_cuda(rule, weight, grad, states, master, p));
+    GL_CUDA_LAUNCH(optim_name(rule), weight.device(),
+                   optimizer_update_cuda(rule, weight, grad, states, master, p));
     return;
   }
   optim::dispatch_update(rule, weight, grad, states, master, p,
@@ -115,7 +116,8 @@ void optimizer_update(OptimRule rule, const Tensor& weight, const Tensor& grad,
     return;
   }
   // The kernels run on flat buffers: update contiguous copies, then write them back.
-  Tensor w = contiguous(weight), g = contiguous(grad), m = master.defined() ? contiguous(master) : master;
+  Tensor w = contiguous(weight), g = contiguous(grad),
+         m = master.defined() ? contiguous(master) : master;
   std::vector<Tensor> s;
   for (const Tensor& t : states) s.push_back(contiguous(t));
   run_update(rule, w, g, s, m, p);

@@ -13,19 +13,30 @@
 namespace gl::ops {
 
 enum class OptimRule {
-  Sgd, MultiSgd, SgdMom, Nag, Adam, AdamW, RMSProp, RMSPropAlex, AdaGrad, AdaDelta, SignSgd, Signum,
+  Sgd,
+  MultiSgd,
+  SgdMom,
+  Nag,
+  Adam,
+  AdamW,
+  RMSProp,
+  RMSPropAlex,
+  AdaGrad,
+  AdaDelta,
+  SignSgd,
+  Signum,
 };
 
 // Hyper-parameters of one update. Rules whose MXNet kernel takes float parameters round
 // them to float32 first, as MXNet does; a clip bound < 0 means no clipping.
 struct OptimParams {
   double lr = 0, wd = 0, rescale_grad = 1, clip_gradient = -1;
-  double momentum = 0;                             // SgdMom, Nag, Signum
+  double momentum = 0;                                // SgdMom, Nag, Signum
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // Adam(W); epsilon: RMSProp, AdaGrad/Delta
   double gamma1 = 0.95, gamma2 = 0.9, clip_weights = -1;  // RMSProp(Alex)
-  double rho = 0.9;                                // AdaDelta
-  double wd_lh = 0;                                // Signum: decoupled weight decay
-  double eta = 1;                                  // AdamW: schedule multiplier
+  double rho = 0.9;                                       // AdaDelta
+  double wd_lh = 0;                                       // Signum: decoupled weight decay
+  double eta = 1;                                         // AdamW: schedule multiplier
 };
 
 // MXNet's operator name ("sgd_mom_update"), used in error messages.
@@ -52,11 +63,15 @@ GL_HD A clip_abs(A x, A bound) {  // MXNet's clip: bound < 0 disables it; NaN pa
   return x > bound ? bound : (x < -bound ? -bound : x);
 }
 template <typename A>
-GL_HD A sign_of(A x) { return A(x > A(0)) - A(x < A(0)); }
+GL_HD A sign_of(A x) {
+  return A(x > A(0)) - A(x < A(0));
+}
 
 // A hyper-parameter as MXNet's fused kernels see it: a float32 op parameter.
 template <typename A>
-inline A f32(double v) { return static_cast<A>(static_cast<float>(v)); }
+inline A f32(double v) {
+  return static_cast<A>(static_cast<float>(v));
+}
 
 // The parameters every rule takes. MXNet's fused kernels receive them as float32
 // (`rounded`); its NDArray-op optimizers (AdaGrad, AdaDelta) use Python doubles cast to the
@@ -76,7 +91,9 @@ struct Common {
 
 // 1 - beta computed in float32 from the float32 beta, as MXNet's kernels do.
 template <typename A>
-inline A one_minus_f32(double beta) { return static_cast<A>(1.f - static_cast<float>(beta)); }
+inline A one_minus_f32(double beta) {
+  return static_cast<A>(1.f - static_cast<float>(beta));
+}
 
 // Each rule: `kStates` state arrays, and operator()(w, g, s) updating the weight value w
 // and the state values s[0..kStates) of one element from its raw gradient g.
@@ -85,9 +102,7 @@ struct SgdRule {  // w = (1 - lr wd) w - lr clip(rescale g)
   static constexpr int kStates = 0;
   Common<A> c;
   explicit SgdRule(const OptimParams& p) : c(Common<A>::rounded(p)) {}
-  GL_HD void operator()(A& w, A g, A*) const {
-    w = (A(1) - c.lr * c.wd) * w - c.lr * c.scaled(g);
-  }
+  GL_HD void operator()(A& w, A g, A*) const { w = (A(1) - c.lr * c.wd) * w - c.lr * c.scaled(g); }
 };
 
 // The same step with MXNet's multi_sgd_update arithmetic, which its SGD optimizer (and so
@@ -98,9 +113,7 @@ struct MultiSgdRule {  // w -= lr wd w + lr clip(rescale g)
   static constexpr int kStates = 0;
   Common<A> c;
   explicit MultiSgdRule(const OptimParams& p) : c(Common<A>::rounded(p)) {}
-  GL_HD void operator()(A& w, A g, A*) const {
-    w = w - (c.lr * c.wd * w + c.lr * c.scaled(g));
-  }
+  GL_HD void operator()(A& w, A g, A*) const { w = w - (c.lr * c.wd * w + c.lr * c.scaled(g)); }
 };
 
 template <typename A>
@@ -121,8 +134,7 @@ struct NagRule {
   static constexpr int kStates = 1;
   Common<A> c;
   A momentum;
-  explicit NagRule(const OptimParams& p)
-      : c(Common<A>::rounded(p)), momentum(f32<A>(p.momentum)) {}
+  explicit NagRule(const OptimParams& p) : c(Common<A>::rounded(p)), momentum(f32<A>(p.momentum)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
     g = c.scaled(g);
     A m = momentum * s[0];
@@ -140,8 +152,11 @@ struct AdamRule {  // lr already carries the bias correction (done in Python, as
   Common<A> c;
   A beta1, beta2, one_minus_beta1, one_minus_beta2, epsilon;
   explicit AdamRule(const OptimParams& p)
-      : c(Common<A>::rounded(p)), beta1(f32<A>(p.beta1)), beta2(f32<A>(p.beta2)),
-        one_minus_beta1(one_minus_f32<A>(p.beta1)), one_minus_beta2(one_minus_f32<A>(p.beta2)),
+      : c(Common<A>::rounded(p)),
+        beta1(f32<A>(p.beta1)),
+        beta2(f32<A>(p.beta2)),
+        one_minus_beta1(one_minus_f32<A>(p.beta1)),
+        one_minus_beta2(one_minus_f32<A>(p.beta2)),
         epsilon(f32<A>(p.epsilon)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
     g = clip_abs(g * c.rescale + w * c.wd, c.clip);
@@ -172,9 +187,12 @@ struct RMSPropRule {  // Tieleman & Hinton: n = (1-g1) g^2 + g1 n; w -= lr g / s
   Common<A> c;
   A gamma1, one_minus_gamma1, gamma2, epsilon, clip_weights;
   explicit RMSPropRule(const OptimParams& p)
-      : c(Common<A>::rounded(p)), gamma1(f32<A>(p.gamma1)),
-        one_minus_gamma1(one_minus_f32<A>(p.gamma1)), gamma2(f32<A>(p.gamma2)),
-        epsilon(f32<A>(p.epsilon)), clip_weights(f32<A>(p.clip_weights)) {}
+      : c(Common<A>::rounded(p)),
+        gamma1(f32<A>(p.gamma1)),
+        one_minus_gamma1(one_minus_f32<A>(p.gamma1)),
+        gamma2(f32<A>(p.gamma2)),
+        epsilon(f32<A>(p.epsilon)),
+        clip_weights(f32<A>(p.clip_weights)) {}
   GL_HD A decayed_grad(A w, A g) const { return clip_abs(c.rescale * g + c.wd * w, c.clip); }
   GL_HD void operator()(A& w, A g, A* s) const {
     g = decayed_grad(w, g);
@@ -219,8 +237,10 @@ struct AdaDeltaRule {  // no learning rate: the step is sqrt(acc_delta+eps)/sqrt
   Common<A> c;
   A rho, one_minus_rho, epsilon;
   explicit AdaDeltaRule(const OptimParams& p)
-      : c(Common<A>::exact(p)), rho(static_cast<A>(p.rho)),
-        one_minus_rho(static_cast<A>(1.0 - p.rho)), epsilon(static_cast<A>(p.epsilon)) {}
+      : c(Common<A>::exact(p)),
+        rho(static_cast<A>(p.rho)),
+        one_minus_rho(static_cast<A>(1.0 - p.rho)),
+        epsilon(static_cast<A>(p.epsilon)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
     g = clip_abs(g * c.rescale, c.clip);
     s[0] = s[0] * rho + one_minus_rho * g * g;
@@ -246,8 +266,10 @@ struct SignumRule {  // the state holds minus the momentum, as MXNet's does
   Common<A> c;
   A momentum, one_minus_momentum, wd_lh;
   explicit SignumRule(const OptimParams& p)
-      : c(Common<A>::rounded(p)), momentum(f32<A>(p.momentum)),
-        one_minus_momentum(one_minus_f32<A>(p.momentum)), wd_lh(f32<A>(p.wd_lh)) {}
+      : c(Common<A>::rounded(p)),
+        momentum(f32<A>(p.momentum)),
+        one_minus_momentum(one_minus_f32<A>(p.momentum)),
+        wd_lh(f32<A>(p.wd_lh)) {}
   GL_HD void operator()(A& w, A g, A* s) const {
     s[0] = momentum * s[0] - one_minus_momentum * c.wd * w - one_minus_momentum * c.scaled(g);
     w = (A(1) - c.lr * wd_lh) * w + c.lr * sign_of(s[0]);
@@ -303,8 +325,8 @@ GL_HD void update_element(const Rule& rule, const Buffers<T, S>& b, int64_t i) {
 // launch(std::bool_constant<kMaster>, rule, Buffers<T, S>, n) once. Shared by both devices.
 template <typename Launch>
 void dispatch_update(ops::OptimRule rule, const Tensor& weight, const Tensor& grad,
-                     const std::vector<Tensor>& states, const Tensor& master,
-                     const OptimParams& p, Launch&& launch) {
+                     const std::vector<Tensor>& states, const Tensor& master, const OptimParams& p,
+                     Launch&& launch) {
   const int64_t n = weight.numel();
   if (master.defined()) {  // float16 weight, float32 master and states
     Buffers<half_t, float> b{weight.data<half_t>(), grad.data<half_t>(), {}, master.data<float>()};

@@ -34,13 +34,15 @@ AxisWindows axis_windows(const PoolGeometry& g, int a) {
   w.start.resize(n);
   w.end.resize(n);
   w.padded.resize(n);
-  for (size_t o = 0; o < n; ++o) pool_axis_window(g, a, int64_t(o), &w.start[o], &w.end[o], &w.padded[o]);
+  for (size_t o = 0; o < n; ++o)
+    pool_axis_window(g, a, int64_t(o), &w.start[o], &w.end[o], &w.padded[o]);
   return w;
 }
 
 struct Windows {
   AxisWindows axis[3];
-  explicit Windows(const PoolGeometry& g) : axis{axis_windows(g, 0), axis_windows(g, 1), axis_windows(g, 2)} {}
+  explicit Windows(const PoolGeometry& g)
+      : axis{axis_windows(g, 0), axis_windows(g, 1), axis_windows(g, 2)} {}
   int64_t divisor(const PoolGeometry& g, int64_t od, int64_t oh, int64_t ow) const {
     if (g.count_include_pad) return axis[0].padded[od] * axis[1].padded[oh] * axis[2].padded[ow];
     return (axis[0].end[od] - axis[0].start[od]) * (axis[1].end[oh] - axis[1].start[oh]) *
@@ -107,27 +109,31 @@ void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) 
       T* yp = y + plane * out_size;
       int64_t* ap = argmax ? argmax + plane * out_size : nullptr;
       if (g.type == int(PoolType::Max)) {
-        for_each_window(g, win, [&](int64_t o, int64_t, int64_t, int64_t, int64_t d0, int64_t d1,
-                                    int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-          if (ap) {
-            yp[o] = static_cast<T>(window_max<true>(xp, hw, g.in[2], d0, d1, h0, h1, w0, w1, &ap[o]));
-          } else {
-            yp[o] = static_cast<T>(window_max<false>(xp, hw, g.in[2], d0, d1, h0, h1, w0, w1, nullptr));
-          }
-        });
+        for_each_window(g, win,
+                        [&](int64_t o, int64_t, int64_t, int64_t, int64_t d0, int64_t d1,
+                            int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+                          if (ap) {
+                            yp[o] = static_cast<T>(
+                                window_max<true>(xp, hw, g.in[2], d0, d1, h0, h1, w0, w1, &ap[o]));
+                          } else {
+                            yp[o] = static_cast<T>(window_max<false>(xp, hw, g.in[2], d0, d1, h0,
+                                                                     h1, w0, w1, nullptr));
+                          }
+                        });
       } else {
         const bool sum_only = g.type == int(PoolType::Sum);
-        for_each_window(g, win, [&](int64_t o, int64_t od, int64_t oh, int64_t ow, int64_t d0,
-                                    int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-          A sum = A(0);
-          for (int64_t d = d0; d < d1; ++d)
-            for (int64_t h = h0; h < h1; ++h) {
-              const T* row = xp + d * hw + h * g.in[2];
-              for (int64_t c = w0; c < w1; ++c) sum += static_cast<A>(row[c]);
-            }
-          const int64_t div = sum_only ? 1 : win.divisor(g, od, oh, ow);
-          yp[o] = static_cast<T>(div > 0 ? sum / static_cast<A>(div) : A(0));
-        });
+        for_each_window(g, win,
+                        [&](int64_t o, int64_t od, int64_t oh, int64_t ow, int64_t d0, int64_t d1,
+                            int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+                          A sum = A(0);
+                          for (int64_t d = d0; d < d1; ++d)
+                            for (int64_t h = h0; h < h1; ++h) {
+                              const T* row = xp + d * hw + h * g.in[2];
+                              for (int64_t c = w0; c < w1; ++c) sum += static_cast<A>(row[c]);
+                            }
+                          const int64_t div = sum_only ? 1 : win.divisor(g, od, oh, ow);
+                          yp[o] = static_cast<T>(div > 0 ? sum / static_cast<A>(div) : A(0));
+                        });
       }
     }
   });
@@ -154,17 +160,18 @@ void pool_backward_cpu(const T* dy, const int64_t* argmax, T* dx, const PoolGeom
           if (ap[o] >= 0) acc[ap[o]] += static_cast<A>(gp[o]);
       } else {
         const bool sum_only = g.type == int(PoolType::Sum);
-        for_each_window(g, win, [&](int64_t o, int64_t od, int64_t oh, int64_t ow, int64_t d0,
-                                    int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-          const int64_t div = sum_only ? 1 : win.divisor(g, od, oh, ow);
-          if (div <= 0) return;
-          const A share = static_cast<A>(gp[o]) / static_cast<A>(div);
-          for (int64_t d = d0; d < d1; ++d)
-            for (int64_t h = h0; h < h1; ++h) {
-              A* row = acc + d * hw + h * g.in[2];
-              for (int64_t c = w0; c < w1; ++c) row[c] += share;
-            }
-        });
+        for_each_window(g, win,
+                        [&](int64_t o, int64_t od, int64_t oh, int64_t ow, int64_t d0, int64_t d1,
+                            int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+                          const int64_t div = sum_only ? 1 : win.divisor(g, od, oh, ow);
+                          if (div <= 0) return;
+                          const A share = static_cast<A>(gp[o]) / static_cast<A>(div);
+                          for (int64_t d = d0; d < d1; ++d)
+                            for (int64_t h = h0; h < h1; ++h) {
+                              A* row = acc + d * hw + h * g.in[2];
+                              for (int64_t c = w0; c < w1; ++c) row[c] += share;
+                            }
+                        });
       }
       if (!direct) {
         T* out = dx + plane * in_size;
@@ -198,16 +205,19 @@ void pool_backward(const Tensor& dy, const Tensor* argmax, const Tensor& dx,
 }
 
 const char* pool_layout(size_t nsp) {
-  return nsp == 1 ? "(batch, channel, width)" : nsp == 2 ? "(batch, channel, height, width)"
-                                                        : "(batch, channel, depth, height, width)";
+  return nsp == 1   ? "(batch, channel, width)"
+         : nsp == 2 ? "(batch, channel, height, width)"
+                    : "(batch, channel, depth, height, width)";
 }
 
 PoolGeometry make_geometry(const Tensor& x, const PoolParams& p, Shape* out_shape) {
   const char* op = "Pooling";
   if (!is_floating(x.dtype())) throw_unsupported_dtype(op, x.dtype());
   const size_t nsp = p.global ? static_cast<size_t>(std::max(x.ndim() - 2, 0)) : p.kernel.size();
-  GL_CHECK(nsp >= 1 && nsp <= 3, op, ": ", p.global ? "global pooling needs a 3-D to 5-D input"
-           : "kernel must have 1, 2 or 3 dimensions", ", got ",
+  GL_CHECK(nsp >= 1 && nsp <= 3, op, ": ",
+           p.global ? "global pooling needs a 3-D to 5-D input"
+                    : "kernel must have 1, 2 or 3 dimensions",
+           ", got ",
            p.global ? "input shape " + shape_str(x.shape()) : "kernel " + shape_str(p.kernel));
   GL_CHECK(x.ndim() == static_cast<int>(nsp) + 2, op, ": expected a ", nsp + 2, "-D input ",
            pool_layout(nsp), " for the ", nsp, "-D kernel ", shape_str(p.kernel), ", got shape ",
@@ -228,15 +238,16 @@ PoolGeometry make_geometry(const Tensor& x, const PoolParams& p, Shape* out_shap
   const int off = 3 - static_cast<int>(nsp);
   for (size_t i = 0; i < nsp; ++i) {
     const int64_t n = x.size(int(i) + 2);
-    GL_CHECK(kernel[i] >= 1 && stride[i] >= 1 && pad[i] >= 0, op, ": kernel and stride must be "
-             "positive and pad non-negative, got kernel=", shape_str(kernel), ", stride=",
-             shape_str(stride), ", pad=", shape_str(pad));
+    GL_CHECK(kernel[i] >= 1 && stride[i] >= 1 && pad[i] >= 0, op,
+             ": kernel and stride must be "
+             "positive and pad non-negative, got kernel=",
+             shape_str(kernel), ", stride=", shape_str(stride), ", pad=", shape_str(pad));
     const int64_t padded = geometry_mul_add(pad[i], 2, n, op, "pad", pad);
     // The windows step by the stride across the padded input ('full' rounds up by one).
     geometry_mul_add(1, padded, stride[i], op, "stride", stride);
     GL_CHECK(p.global || kernel[i] <= padded, op, ": the window (size ", kernel[i],
-             ") is larger than the padded input (size ", padded, " = ", n, " + 2*",
-             pad[i], ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
+             ") is larger than the padded input (size ", padded, " = ", n, " + 2*", pad[i],
+             ") along spatial axis ", i, "; input shape ", shape_str(x.shape()),
              ", kernel=", shape_str(kernel), ", pad=", shape_str(pad));
     const int64_t span = padded - kernel[i];
     const int64_t out = p.convention == PoolConvention::Full
@@ -262,7 +273,8 @@ Tensor pooling(const Tensor& x, const PoolParams& p) {
   const bool record = should_record({&x});
   // Max pooling remembers where each maximum came from; the backward scatters to it.
   Tensor argmax = record && p.type == PoolType::Max
-                      ? Tensor::empty(out_shape, DType::Int64, x.device()) : Tensor();
+                      ? Tensor::empty(out_shape, DType::Int64, x.device())
+                      : Tensor();
   if (y.numel() > 0) pool_forward(xc, y, argmax.defined() ? &argmax : nullptr, g);
   if (record) {
     Shape x_shape = x.shape();

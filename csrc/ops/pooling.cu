@@ -46,8 +46,8 @@ __global__ void pool_forward_kernel(const T* __restrict__ x, T* __restrict__ y,
           for (int64_t c = w.start[2]; c < w.end[2]; ++c)
             sum += static_cast<A>(xp[(d * g.in[1] + h) * g.in[2] + c]);
       result = g.type == int(PoolType::Sum) ? sum
-               : w.divisor > 0             ? sum / static_cast<A>(w.divisor)
-                                           : A(0);
+               : w.divisor > 0              ? sum / static_cast<A>(w.divisor)
+                                            : A(0);
     }
     y[i] = static_cast<T>(result);
   }
@@ -112,8 +112,8 @@ void pool_backward_cuda(const Tensor& dy, const Tensor* argmax, const Tensor& dx
   if (total == 0) return;
   GL_DISPATCH_FLOAT(dx.dtype(), "Pooling", {
     pool_backward_kernel<scalar_t><<<cuda::grid_for(total), cuda::kBlock>>>(
-        dy.data<scalar_t>(), argmax ? argmax->data<int64_t>() : nullptr, dx.data<scalar_t>(),
-        g, total);
+        dy.data<scalar_t>(), argmax ? argmax->data<int64_t>() : nullptr, dx.data<scalar_t>(), g,
+        total);
   });
   cuda::check_launch("Pooling (backward)");
 }

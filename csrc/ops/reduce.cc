@@ -56,8 +56,10 @@ AxisMask reduction_mask(int ndim, const std::vector<int>& axes, bool exclude, co
 Shape reduced_shape(const Shape& shape, const AxisMask& mask, bool keepdims) {
   Shape out;
   for (size_t i = 0; i < shape.size(); ++i) {
-    if (!mask[i]) out.push_back(shape[i]);
-    else if (keepdims) out.push_back(1);
+    if (!mask[i])
+      out.push_back(shape[i]);
+    else if (keepdims)
+      out.push_back(1);
   }
   if (out.empty() && !keepdims) out.push_back(1);
   return out;
@@ -308,10 +310,12 @@ void reduce_cpu(ReduceOp op, const Tensor& out, const Tensor& x, const StridedLa
   const ReducePlan P = make_plan(L);
   const bool mean = op == ReduceOp::Mean;
   GL_DISPATCH_ALL(x.dtype(), reduce_name(op), visit_reduce(op, [&](auto reducer) {
-    using R = decltype(reducer);
-    if (P.inner_reduced) reduce_inner_cpu<R>(P, x.data<scalar_t>(), out.data<scalar_t>(), mean);
-    else reduce_outer_cpu<R>(P, x.data<scalar_t>(), out.data<scalar_t>(), mean);
-  }));
+                    using R = decltype(reducer);
+                    if (P.inner_reduced)
+                      reduce_inner_cpu<R>(P, x.data<scalar_t>(), out.data<scalar_t>(), mean);
+                    else
+                      reduce_outer_cpu<R>(P, x.data<scalar_t>(), out.data<scalar_t>(), mean);
+                  }));
 }
 
 // Two passes: the vectorized max (or min) fold, then a scan for its first occurrence. This
@@ -388,11 +392,11 @@ Tensor reduce_grad(ReduceOp op, const Tensor& x, const Tensor& y, const Tensor& 
   if (x.numel() == 0) return full_like(x, 0.0);
   Tensor g_full = expand_reduced(g, mask, x.shape());
   switch (op) {
-    case ReduceOp::Sum:
-      return g_full;
+    case ReduceOp::Sum: return g_full;
     case ReduceOp::Mean:
       return mul_scalar(g_full, static_cast<double>(y.numel()) / static_cast<double>(x.numel()));
-    case ReduceOp::Max: case ReduceOp::Min:  // every tie receives the gradient, as in MXNet
+    case ReduceOp::Max:
+    case ReduceOp::Min:  // every tie receives the gradient, as in MXNet
       return mul(g_full, binary(BinaryOp::Equal, x, expand_reduced(y, mask, x.shape())));
     case ReduceOp::Prod:  // y / x: NaN where x == 0, as in MXNet
       return mul(g_full, div(expand_reduced(y, mask, x.shape()), x));
@@ -444,9 +448,9 @@ Tensor argreduce(bool is_max, const Tensor& x, std::optional<int> axis, bool kee
   DType out_dtype = x.dtype() == DType::Bool ? DType::Float32 : x.dtype();
   Tensor out = Tensor::empty(reduced_shape(x.shape(), mask, keepdims), out_dtype, x.device());
   if (out.numel() == 0) return out;
-  GL_CHECK(n_red > 0, name, ": cannot search ",
-           axis ? "along a zero-size axis" : "an empty array", ": the input has shape ",
-           shape_str(x.shape()), axis ? detail::concat(" and axis=", *axis) : std::string());
+  GL_CHECK(n_red > 0, name, ": cannot search ", axis ? "along a zero-size axis" : "an empty array",
+           ": the input has shape ", shape_str(x.shape()),
+           axis ? detail::concat(" and axis=", *axis) : std::string());
   StridedLayout<2> L = reduce_layout(x, mask);
   if (x.device().is_gpu()) {
     GL_CUDA_LAUNCH(name, out.device(), argreduce_cuda(is_max, out, x, L));
@@ -455,8 +459,10 @@ Tensor argreduce(bool is_max, const Tensor& x, std::optional<int> axis, bool kee
   const ReducePlan P = make_plan(L);
   GL_DISPATCH_ALL(x.dtype(), name, {
     using O = std::conditional_t<std::is_same<scalar_t, bool>::value, float, scalar_t>;
-    if (is_max) argreduce_cpu<true>(P, x.data<scalar_t>(), out.data<O>());
-    else argreduce_cpu<false>(P, x.data<scalar_t>(), out.data<O>());
+    if (is_max)
+      argreduce_cpu<true>(P, x.data<scalar_t>(), out.data<O>());
+    else
+      argreduce_cpu<false>(P, x.data<scalar_t>(), out.data<O>());
   });
   return out;
 }
@@ -469,7 +475,8 @@ Tensor reduce_recorded(ReduceOp op, const Tensor& x, const AxisMask& mask, const
     record_op(reduce_name(op), {x}, {&y}, [op, x, y_saved, mask](const GradList& g) -> GradList {
       // With create_graph, prod's gradient must see y as a function of x: recompute it.
       Tensor y = op == ReduceOp::Prod && is_recording()
-                     ? reduce_recorded(op, x, mask, y_saved.shape()) : y_saved;
+                     ? reduce_recorded(op, x, mask, y_saved.shape())
+                     : y_saved;
       return {reduce_grad(op, x, y, g[0], mask)};
     });
   }
@@ -506,8 +513,8 @@ Tensor sum_to_shape(const Tensor& grad, const Shape& shape) {
     }
     int64_t want = shape[i - lead], have = grad.shape()[i];
     GL_CHECK(want == have || want == 1, "sum_to_shape: shape ", shape_str(grad.shape()),
-             " is not a broadcast of ", shape_str(shape), " (dimension ", i, ": ", have,
-             " vs ", want, ")");
+             " is not a broadcast of ", shape_str(shape), " (dimension ", i, ": ", have, " vs ",
+             want, ")");
     mask[i] = want == 1 && have != 1;
   }
   Tensor y = reduce_impl(ReduceOp::Sum, grad, mask, shape, "sum");
@@ -527,15 +534,14 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   for (int i = 0; i < x.ndim(); ++i) {
     int64_t have = x.shape()[i], want = shape[lead + i];
     GL_CHECK(have == want || have == 1, "broadcast_to: cannot broadcast an array of shape ",
-             shape_str(x.shape()), " to ", shape_str(shape), " (dimension ", lead + i,
-             " has size ", have, "; only size-1 dimensions can be broadcast)");
+             shape_str(x.shape()), " to ", shape_str(shape), " (dimension ", lead + i, " has size ",
+             have, "; only size-1 dimensions can be broadcast)");
   }
   Tensor y = broadcast_copy(x, shape);
   if (should_record({&x})) {
     Shape x_shape = x.shape();
-    record_op("broadcast_to", {x}, {&y}, [x_shape](const GradList& g) -> GradList {
-      return {sum_to_shape(g[0], x_shape)};
-    });
+    record_op("broadcast_to", {x}, {&y},
+              [x_shape](const GradList& g) -> GradList { return {sum_to_shape(g[0], x_shape)}; });
   }
   return y;
 }

@@ -41,13 +41,15 @@ __device__ __forceinline__ int64_t reduced_offset(const StridedLayout<2>& L, int
 template <typename R, typename T, typename A>
 __device__ __forceinline__ void store(A acc, int64_t o, T* out, A* partial, bool mean,
                                       int64_t n_red) {
-  if (partial) partial[o * gridDim.y + blockIdx.y] = acc;
-  else out[o] = finalize<R, T>(acc, mean, n_red);
+  if (partial)
+    partial[o * gridDim.y + blockIdx.y] = acc;
+  else
+    out[o] = finalize<R, T>(acc, mean, n_red);
 }
 
 template <typename R, typename T, typename A>
-__global__ void reduce_block_kernel(StridedLayout<2> L, int64_t n_out, int64_t n_red,
-                                    int64_t chunk, const T* x, T* out, A* partial, bool mean) {
+__global__ void reduce_block_kernel(StridedLayout<2> L, int64_t n_out, int64_t n_red, int64_t chunk,
+                                    const T* x, T* out, A* partial, bool mean) {
   __shared__ __align__(16) unsigned char smem_bytes[kBlock * sizeof(A)];
   A* smem = reinterpret_cast<A*>(smem_bytes);
   typename R::F f;
@@ -85,8 +87,8 @@ __global__ void reduce_thread_kernel(StridedLayout<2> L, int64_t n_out, int64_t 
 }
 
 template <typename R, typename T, typename A>
-__global__ void fold_partials_kernel(int64_t n_out, int splits, const A* partial, T* out,
-                                     bool mean, int64_t n_red) {
+__global__ void fold_partials_kernel(int64_t n_out, int splits, const A* partial, T* out, bool mean,
+                                     int64_t n_red) {
   typename R::F f;
   for (int64_t o = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; o < n_out;
        o += int64_t(blockDim.x) * gridDim.x) {
@@ -134,30 +136,31 @@ void reduce_cuda(ReduceOp op, const Tensor& out, const Tensor& x, const StridedL
   const int64_t chunk = (n_red + splits - 1) / splits;
   dim3 grid(static_cast<unsigned>(std::min<int64_t>(std::max<int64_t>(out_blocks, 1), 65535 * 8)),
             static_cast<unsigned>(splits));
-  GL_DISPATCH_ALL(x.dtype(), "reduce", visit_reduce(op, [&](auto reducer) {
-    using R = decltype(reducer);
-    using A = typename ReduceTypes<scalar_t, R>::Fold;
-    const scalar_t* xp = x.data<scalar_t>();
-    scalar_t* op_ = out.data<scalar_t>();
-    Tensor partial_buf;
-    A* partial = nullptr;
-    if (splits > 1) {
-      partial_buf = Tensor::empty({static_cast<int64_t>(n_out * splits * sizeof(A))},
-                                  DType::UInt8, x.device());
-      partial = static_cast<A*>(partial_buf.raw_data());
-    }
-    if (inner) {
-      reduce_block_kernel<R><<<grid, kBlock>>>(L, n_out, n_red, chunk, xp, op_, partial, mean);
-    } else {
-      reduce_thread_kernel<R><<<grid, kBlock>>>(L, n_out, n_red, chunk, xp, op_, partial, mean);
-    }
-    cuda::check_launch("reduce");
-    if (partial) {
-      fold_partials_kernel<R><<<cuda::grid_for(n_out), kBlock>>>(
-          n_out, static_cast<int>(splits), partial, op_, mean, n_red);
-      cuda::check_launch("reduce");
-    }
-  }));
+  GL_DISPATCH_ALL(
+      x.dtype(), "reduce", visit_reduce(op, [&](auto reducer) {
+        using R = decltype(reducer);
+        using A = typename ReduceTypes<scalar_t, R>::Fold;
+        const scalar_t* xp = x.data<scalar_t>();
+        scalar_t* op_ = out.data<scalar_t>();
+        Tensor partial_buf;
+        A* partial = nullptr;
+        if (splits > 1) {
+          partial_buf = Tensor::empty({static_cast<int64_t>(n_out * splits * sizeof(A))},
+                                      DType::UInt8, x.device());
+          partial = static_cast<A*>(partial_buf.raw_data());
+        }
+        if (inner) {
+          reduce_block_kernel<R><<<grid, kBlock>>>(L, n_out, n_red, chunk, xp, op_, partial, mean);
+        } else {
+          reduce_thread_kernel<R><<<grid, kBlock>>>(L, n_out, n_red, chunk, xp, op_, partial, mean);
+        }
+        cuda::check_launch("reduce");
+        if (partial) {
+          fold_partials_kernel<R><<<cuda::grid_for(n_out), kBlock>>>(
+              n_out, static_cast<int>(splits), partial, op_, mean, n_red);
+          cuda::check_launch("reduce");
+        }
+      }));
 }
 
 void argreduce_cuda(bool is_max, const Tensor& out, const Tensor& x, const StridedLayout<2>& L) {
@@ -165,11 +168,11 @@ void argreduce_cuda(bool is_max, const Tensor& out, const Tensor& x, const Strid
   GL_DISPATCH_ALL(x.dtype(), is_max ? "argmax" : "argmin", {
     using O = std::conditional_t<std::is_same<scalar_t, bool>::value, float, scalar_t>;
     if (is_max) {
-      argreduce_kernel<true><<<cuda::grid_for(n_out), kBlock>>>(L, n_out, n_red,
-                                                                x.data<scalar_t>(), out.data<O>());
+      argreduce_kernel<true>
+          <<<cuda::grid_for(n_out), kBlock>>>(L, n_out, n_red, x.data<scalar_t>(), out.data<O>());
     } else {
-      argreduce_kernel<false><<<cuda::grid_for(n_out), kBlock>>>(L, n_out, n_red,
-                                                                 x.data<scalar_t>(), out.data<O>());
+      argreduce_kernel<false>
+          <<<cuda::grid_for(n_out), kBlock>>>(L, n_out, n_red, x.data<scalar_t>(), out.data<O>());
     }
     cuda::check_launch(is_max ? "argmax" : "argmin");
   });

@@ -44,10 +44,14 @@ Tensor step_of(const Tensor& buf, int64_t t, int64_t n, int64_t width) {
   return Tensor::view(buf, {n, width}, {width, 1}, buf.offset() + t * n * width);
 }
 
-template <typename T> const T* ptr(const Tensor& t) {
+template <typename T>
+const T* ptr(const Tensor& t) {
   return t.defined() ? t.data<T>() : nullptr;
 }
-template <typename T> T* mut(const Tensor& t) { return t.defined() ? t.data<T>() : nullptr; }
+template <typename T>
+T* mut(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
 
 struct RnnDims {
   int64_t T, N, I, H, G;
@@ -56,8 +60,8 @@ struct RnnDims {
 
 void check_param(const char* what, const Tensor& p, const Shape& expected, const Tensor& x,
                  RnnMode mode) {
-  GL_CHECK(p.dtype() == x.dtype() && p.device() == x.device(), "RNN(", mode_name(mode), "): ",
-           what, " (", dtype_name(p.dtype()), ", ", p.device().str(), ") must match the data (",
+  GL_CHECK(p.dtype() == x.dtype() && p.device() == x.device(), "RNN(", mode_name(mode), "): ", what,
+           " (", dtype_name(p.dtype()), ", ", p.device().str(), ") must match the data (",
            dtype_name(x.dtype()), ", ", x.device().str(), ")");
   GL_CHECK(p.shape() == expected, "RNN(", mode_name(mode), "): ", what, " has shape ",
            shape_str(p.shape()), " but the data ", shape_str(x.shape()), " needs ",
@@ -100,7 +104,7 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
     Tensor dhw_k = step_of(dhw, k, N, GH);
     Tensor dy_t = dy.defined() ? step_of(dy, t, N, P) : Tensor();
     Tensor dh_cell = dh;  // the gradient reaching the gate outputs' h
-    if (projected) {     // h = r W_hr^T: dr = dh W_hr, dW_hr += dh^T r
+    if (projected) {      // h = r W_hr^T: dr = dh W_hr, dW_hr += dh^T r
       Tensor dh_total = dy_t.defined() ? add(dh, dy_t) : dh;
       gemm(dh_total, s.wr, dr, false, false, 1.0, 0.0);
       gemm(dh_total, step_of(s.rs, t, N, H), dwr, true, false, 1.0, 1.0);
@@ -126,7 +130,7 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
     });
     // dh_{t-1} = dhw W_h, plus for gru the z * dh the gate pass wrote
     gemm(dhw_k, s.wh, dh_next, false, false, 1.0, gru ? 1.0 : 0.0);
-    gemm(dhw_k, h_prev, dwh, true, false, 1.0, 1.0);     // dW_h += dhw^T h_{t-1}
+    gemm(dhw_k, h_prev, dwh, true, false, 1.0, 1.0);  // dW_h += dhw^T h_{t-1}
     std::swap(dh, dh_next);
     if (lstm) std::swap(dc, dc_next);
   }
@@ -149,19 +153,23 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
 
 }  // namespace
 
-std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0,
-                              const Tensor& wi, const Tensor& wh, const Tensor& bi,
-                              const Tensor& bh, const Tensor* wr, RnnMode mode, bool reverse) {
+std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0, const Tensor& wi,
+                              const Tensor& wh, const Tensor& bi, const Tensor& bh,
+                              const Tensor* wr, RnnMode mode, bool reverse) {
   const char* mname = mode_name(mode);
   if (!is_floating(x.dtype())) throw_unsupported_dtype("RNN", x.dtype());
-  GL_CHECK(x.ndim() == 3, "RNN(", mname, "): the data must be 3-D (sequence length, batch, "
-           "input size), got shape ", shape_str(x.shape()));
+  GL_CHECK(x.ndim() == 3, "RNN(", mname,
+           "): the data must be 3-D (sequence length, batch, "
+           "input size), got shape ",
+           shape_str(x.shape()));
   const bool lstm = mode == RnnMode::Lstm;
-  GL_CHECK(lstm == (c0 != nullptr), "RNN(", mname, "): ",
-           lstm ? "lstm needs an initial cell state" : "only lstm takes a cell state");
+  GL_CHECK(lstm == (c0 != nullptr), "RNN(", mname,
+           "): ", lstm ? "lstm needs an initial cell state" : "only lstm takes a cell state");
   GL_CHECK(wr == nullptr || lstm, "RNN(", mname, "): only lstm takes a projection (h2r_weight)");
-  GL_CHECK(wr == nullptr || wr->ndim() == 2, "RNN(lstm): h2r_weight must be 2-D "
-           "(projection size, hidden size), got shape ", shape_str(wr ? wr->shape() : Shape{}));
+  GL_CHECK(wr == nullptr || wr->ndim() == 2,
+           "RNN(lstm): h2r_weight must be 2-D "
+           "(projection size, hidden size), got shape ",
+           shape_str(wr ? wr->shape() : Shape{}));
   const int64_t gates = rnn_gate_count(mode);
   // the hidden size: h2h_weight's rows / gates (its columns are the state width)
   const int64_t hidden = wh.ndim() == 2 ? wh.size(0) / gates : 0;
@@ -229,7 +237,8 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
     if (lstm) outputs.push_back(&c_t);
     record_op("RNN", inputs, outputs, [s, need_x, need_h0, need_c0](const GradList& g) {
       // BPTT is not written with recorded ops: a second derivative would be silently wrong
-      GL_CHECK(!is_recording(), "RNN(", mode_name(s.mode), "): higher-order gradients "
+      GL_CHECK(!is_recording(), "RNN(", mode_name(s.mode),
+               "): higher-order gradients "
                "(create_graph=True) are not supported by the fused recurrent layers; unroll "
                "the cells (rnn.LSTMCell, ...) instead, which are made of differentiable ops");
       return rnn_backward(s, g, need_x, need_h0, need_c0);

@@ -19,13 +19,15 @@ __global__ void rnn_units_kernel(F f, int64_t count) {
 
 }  // namespace
 
-template <typename T> void rnn_step_cuda(const RnnStep<T>& step, int64_t count) {
+template <typename T>
+void rnn_step_cuda(const RnnStep<T>& step, int64_t count) {
   if (count == 0) return;
   rnn_units_kernel<<<cuda::grid_for(count), cuda::kBlock>>>(step, count);
   cuda::check_launch("RNN");
 }
 
-template <typename T> void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count) {
+template <typename T>
+void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count) {
   if (count == 0) return;
   rnn_units_kernel<<<cuda::grid_for(count), cuda::kBlock>>>(step, count);
   cuda::check_launch("RNN (backward)");

@@ -14,30 +14,29 @@ namespace gl::ops {
 
 enum class RnnMode { Tanh = 0, Relu = 1, Lstm = 2, Gru = 3 };
 
-GL_HD int rnn_gate_count(RnnMode m) {
-  return m == RnnMode::Lstm ? 4 : m == RnnMode::Gru ? 3 : 1;
-}
+GL_HD int rnn_gate_count(RnnMode m) { return m == RnnMode::Lstm ? 4 : m == RnnMode::Gru ? 3 : 1; }
 // Values saved per step and unit: lstm i, f, g, o; gru r, z, n and the hidden part of n
 // (W_hn h + b_hn); plain RNNs recompute from their output.
-GL_HD int rnn_saved_count(RnnMode m) {
-  return m == RnnMode::Lstm || m == RnnMode::Gru ? 4 : 0;
-}
+GL_HD int rnn_saved_count(RnnMode m) { return m == RnnMode::Lstm || m == RnnMode::Gru ? 4 : 0; }
 
-template <typename A> GL_HD A rnn_sigmoid(A v) { return A(1) / (A(1) + ::exp(-v)); }
+template <typename A>
+GL_HD A rnn_sigmoid(A v) {
+  return A(1) / (A(1) + ::exp(-v));
+}
 
 template <typename T>
 struct RnnStep {
   RnnMode mode;
-  int64_t hidden;           // H
-  const T* xw;              // (N, G*H)
-  const T* hw;              // (N, G*H)
-  const T* bias_i;          // (G*H,)
-  const T* bias_h;          // (G*H,)
-  const T* h_prev;          // (N, H)
-  const T* c_prev;          // (N, H), lstm only
-  T* h;                     // (N, H)
-  T* c;                     // (N, H), lstm only
-  T* saved;                 // (N, kSaved*H)
+  int64_t hidden;   // H
+  const T* xw;      // (N, G*H)
+  const T* hw;      // (N, G*H)
+  const T* bias_i;  // (G*H,)
+  const T* bias_h;  // (G*H,)
+  const T* h_prev;  // (N, H)
+  const T* c_prev;  // (N, H), lstm only
+  T* h;             // (N, H)
+  T* c;             // (N, H), lstm only
+  T* saved;         // (N, kSaved*H)
 
   GL_HD void operator()(int64_t idx) const {
     using A = acc_t<T>;
@@ -85,17 +84,17 @@ struct RnnStepGrad {
   RnnMode mode;
   int64_t hidden;
   const T* saved;
-  const T* h;               // h_t (plain RNNs)
+  const T* h;  // h_t (plain RNNs)
   const T* h_prev;
   const T* c_prev;
-  const T* c;               // c_t
+  const T* c;  // c_t
   const T* dh;
-  const T* dy;              // or null
-  const T* dc;              // dc_t or null (lstm)
-  T* dxw;                   // (N, G*H)
-  T* dhw;                   // (N, G*H)
-  T* dh_prev;               // (N, H), gru only
-  T* dc_prev;               // (N, H), lstm only
+  const T* dy;  // or null
+  const T* dc;  // dc_t or null (lstm)
+  T* dxw;       // (N, G*H)
+  T* dhw;       // (N, G*H)
+  T* dh_prev;   // (N, H), gru only
+  T* dc_prev;   // (N, H), lstm only
 
   GL_HD void operator()(int64_t idx) const {
     using A = acc_t<T>;

@@ -33,7 +33,8 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
       out.push_back(s);
       ++i;
     } else if (s == 0) {
-      GL_CHECK(i < src.size(), "reshape: code 0 at position ", k, " has no input dimension to copy");
+      GL_CHECK(i < src.size(), "reshape: code 0 at position ", k,
+               " has no input dimension to copy");
       out.push_back(src[i++]);
     } else if (s == -1) {
       GL_CHECK(infer_at < 0, "reshape: more than one -1 in shape ", shape_str(spec_in));
@@ -51,26 +52,25 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
                "reshape: code -4 must be followed by two dimensions");
       int64_t d = src[i++], a = spec[k + 1], b = spec[k + 2];
       GL_CHECK(a >= -1 && b >= -1, "reshape: code -4 in ", shape_str(spec_in),
-               " must be followed by two sizes (or -1), got ", a, " and ", b,
-               " for input shape ", shape_str(in));
+               " must be followed by two sizes (or -1), got ", a, " and ", b, " for input shape ",
+               shape_str(in));
       GL_CHECK(!(a == -1 && b == -1), "reshape: -4 split cannot infer both parts in ",
                shape_str(spec_in), " for input shape ", shape_str(in));
       // Inferring a part divides by the other one, which must then be a positive size.
-      GL_CHECK((a != -1 || b > 0) && (b != -1 || a > 0), "reshape: code -4 in ",
-               shape_str(spec_in), " cannot infer a part of dimension ", d,
+      GL_CHECK((a != -1 || b > 0) && (b != -1 || a > 0), "reshape: code -4 in ", shape_str(spec_in),
+               " cannot infer a part of dimension ", d,
                " next to a part of size 0, for input shape ", shape_str(in));
       if (a == -1) a = d / b;
       if (b == -1) b = d / a;
       int64_t product;
       GL_CHECK(!__builtin_mul_overflow(a, b, &product) && product == d,
-               "reshape: cannot split dimension ", d, " into ", a, " x ", b,
-               " (code -4 in ", shape_str(spec_in), ", input shape ", shape_str(in), ")");
+               "reshape: cannot split dimension ", d, " into ", a, " x ", b, " (code -4 in ",
+               shape_str(spec_in), ", input shape ", shape_str(in), ")");
       out.push_back(a);
       out.push_back(b);
       k += 2;
     } else {
-      GL_THROW(ErrorKind::MXNet, "reshape: invalid dimension code ", s, " in ",
-               shape_str(spec_in));
+      GL_THROW(ErrorKind::MXNet, "reshape: invalid dimension code ", s, " in ", shape_str(spec_in));
     }
   }
   int64_t total = shape_numel(in);
@@ -80,8 +80,9 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
     for (size_t k = 0; k < out.size(); ++k)
       if (static_cast<int>(k) != infer_at)
         overflow = overflow || __builtin_mul_overflow(known, out[k], &known);
-    GL_CHECK(!overflow && known != 0 && total % known == 0, "reshape: cannot reshape array of shape ",
-             shape_str(in), " into ", shape_str(spec_in));
+    GL_CHECK(!overflow && known != 0 && total % known == 0,
+             "reshape: cannot reshape array of shape ", shape_str(in), " into ",
+             shape_str(spec_in));
     out[infer_at] = total / known;
   }
   if (reverse) std::reverse(out.begin(), out.end());
@@ -99,8 +100,8 @@ Tensor reshape(const Tensor& x, const Shape& spec, bool reverse) {
 
 Tensor reshape_to(const Tensor& x, const Shape& shape) {
   GL_CHECK(shape_numel(shape) == x.numel(), "reshape: cannot reshape array of shape ",
-           shape_str(x.shape()), " (", x.numel(), " elements) into shape ", shape_str(shape),
-           " (", shape_numel(shape), " elements)");
+           shape_str(x.shape()), " (", x.numel(), " elements) into shape ", shape_str(shape), " (",
+           shape_numel(shape), " elements)");
   Tensor base = contiguous(x);
   Tensor y = Tensor::view(base, shape, contiguous_strides(shape), base.offset());
   Shape in_shape = x.shape();
@@ -154,7 +155,8 @@ Tensor expand_dims(const Tensor& x, int axis) {
   strides.insert(strides.begin() + axis, stride);
   Tensor y = Tensor::view(x, shape, strides, x.offset());
   Shape in_shape = x.shape();
-  record_unary("expand_dims", x, y, [in_shape](const Tensor& g) { return reshape_to(g, in_shape); });
+  record_unary("expand_dims", x, y,
+               [in_shape](const Tensor& g) { return reshape_to(g, in_shape); });
   return y;
 }
 
@@ -166,8 +168,8 @@ Tensor squeeze(const Tensor& x, const std::optional<std::vector<int>>& axes) {
   } else {
     for (int a : *axes) {
       int n = normalize_existing_axis(a, nd, "squeeze");
-      GL_CHECK(x.shape()[n] == 1, "squeeze: cannot squeeze axis ", a, " of size ",
-               x.shape()[n], " (shape ", shape_str(x.shape()), ")");
+      GL_CHECK(x.shape()[n] == 1, "squeeze: cannot squeeze axis ", a, " of size ", x.shape()[n],
+               " (shape ", shape_str(x.shape()), ")");
       drop[n] = true;
     }
   }
@@ -250,8 +252,8 @@ Tensor stack(const std::vector<Tensor>& xs, int axis) {
 
 std::vector<Tensor> split(const Tensor& x, int num_outputs, int axis, bool squeeze_axis) {
   int ax = normalize_existing_axis(axis, x.ndim(), "split");
-  GL_CHECK(num_outputs > 0 && x.shape()[ax] % num_outputs == 0, "split: axis ", ax,
-           " of size ", x.shape()[ax], " cannot be split evenly into ", num_outputs, " parts");
+  GL_CHECK(num_outputs > 0 && x.shape()[ax] % num_outputs == 0, "split: axis ", ax, " of size ",
+           x.shape()[ax], " cannot be split evenly into ", num_outputs, " parts");
   int64_t step = x.shape()[ax] / num_outputs;
   std::vector<Tensor> outs;
   for (int i = 0; i < num_outputs; ++i) {
@@ -291,8 +293,8 @@ Tensor slice_view(const Tensor& x, const std::vector<SliceSpec>& spec) {
       strides.push_back(dim < x.ndim() ? x.strides()[dim] * x.shape()[dim] : 1);
       continue;
     }
-    GL_CHECK_KIND(dim < x.ndim(), ErrorKind::Index, "too many indices for an array of ",
-                  x.ndim(), " dimension(s) (shape ", shape_str(x.shape()), ")");
+    GL_CHECK_KIND(dim < x.ndim(), ErrorKind::Index, "too many indices for an array of ", x.ndim(),
+                  " dimension(s) (shape ", shape_str(x.shape()), ")");
     int64_t n = x.shape()[dim];
     if (s.kind == SliceSpec::Index) {
       GL_CHECK_KIND(s.start >= 0 && s.start < n, ErrorKind::Index, "index ", s.start,

@@ -114,8 +114,7 @@ void softmax_cpu(const T* x, T* y, int64_t outer, int64_t n, int64_t inner, doub
     for (int64_t task = begin; task < end; ++task) {
       const int64_t o = task / n_chunks, c0 = (task % n_chunks) * kCols;
       const int64_t offset = o * n * inner + c0;
-      softmax_columns<T, Log>(x + offset, y + offset, n, inner, std::min(kCols, inner - c0),
-                              inv_t);
+      softmax_columns<T, Log>(x + offset, y + offset, n, inner, std::min(kCols, inner - c0), inv_t);
     }
   });
 }
@@ -144,8 +143,10 @@ Tensor softmax_forward(const Tensor& x, int axis, double temperature, bool log) 
   GL_DISPATCH_FLOAT(x.dtype(), name, {
     const scalar_t* xp = xc.data<scalar_t>();
     scalar_t* yp = y.data<scalar_t>();
-    if (log) softmax_cpu<scalar_t, true>(xp, yp, outer, n, inner, temperature);
-    else softmax_cpu<scalar_t, false>(xp, yp, outer, n, inner, temperature);
+    if (log)
+      softmax_cpu<scalar_t, true>(xp, yp, outer, n, inner, temperature);
+    else
+      softmax_cpu<scalar_t, false>(xp, yp, outer, n, inner, temperature);
   });
   return y;
 }
@@ -154,8 +155,8 @@ Tensor softmax_forward(const Tensor& x, int axis, double temperature, bool log) 
 // Written with ops, so they run on any device and record for higher-order gradients.
 Tensor softmax_grad(const Tensor& y, const Tensor& g, int axis, double temperature, bool log) {
   auto sum_axis = [axis](const Tensor& t) { return reduce(ReduceOp::Sum, t, {axis}, true, false); };
-  Tensor dx = log ? sub(g, mul(unary(UnaryOp::Exp, y), sum_axis(g)))
-                  : mul(y, sub(g, sum_axis(mul(g, y))));
+  Tensor dx =
+      log ? sub(g, mul(unary(UnaryOp::Exp, y), sum_axis(g))) : mul(y, sub(g, sum_axis(mul(g, y))));
   return temperature == 1.0 ? dx : mul_scalar(dx, 1.0 / temperature);
 }
 

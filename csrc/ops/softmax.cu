@@ -12,14 +12,16 @@ namespace {
 
 constexpr int kWarp = 32;
 
-template <typename A> __device__ __forceinline__ A warp_max(A v) {
+template <typename A>
+__device__ __forceinline__ A warp_max(A v) {
   for (int d = kWarp / 2; d > 0; d /= 2) {
     A o = __shfl_xor_sync(0xffffffffu, v, d);
     v = (o > v || o != o) ? o : v;
   }
   return v;
 }
-template <typename A> __device__ __forceinline__ A warp_sum(A v) {
+template <typename A>
+__device__ __forceinline__ A warp_sum(A v) {
   for (int d = kWarp / 2; d > 0; d /= 2) v += __shfl_xor_sync(0xffffffffu, v, d);
   return v;
 }
@@ -73,15 +75,14 @@ __global__ void softmax_columns_kernel(const T* x, T* y, int64_t outer, int64_t 
 }
 
 template <typename T, bool Log>
-void launch_softmax(const T* x, T* y, int64_t outer, int64_t n, int64_t inner,
-                    double temperature) {
+void launch_softmax(const T* x, T* y, int64_t outer, int64_t n, int64_t inner, double temperature) {
   const acc_t<T> inv_t = static_cast<acc_t<T>>(1.0 / temperature);
   if (inner == 1) {
-    softmax_rows_kernel<T, Log><<<cuda::grid_for(outer * kWarp), cuda::kBlock>>>(x, y, outer, n,
-                                                                                 inv_t);
+    softmax_rows_kernel<T, Log>
+        <<<cuda::grid_for(outer * kWarp), cuda::kBlock>>>(x, y, outer, n, inv_t);
   } else {
-    softmax_columns_kernel<T, Log><<<cuda::grid_for(outer * inner), cuda::kBlock>>>(
-        x, y, outer, n, inner, inv_t);
+    softmax_columns_kernel<T, Log>
+        <<<cuda::grid_for(outer * inner), cuda::kBlock>>>(x, y, outer, n, inner, inv_t);
   }
 }
 
@@ -92,8 +93,10 @@ void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, 
   GL_DISPATCH_FLOAT(x.dtype(), log ? "log_softmax" : "softmax", {
     const scalar_t* xp = x.data<scalar_t>();
     scalar_t* yp = out.data<scalar_t>();
-    if (log) launch_softmax<scalar_t, true>(xp, yp, outer, n, inner, temperature);
-    else launch_softmax<scalar_t, false>(xp, yp, outer, n, inner, temperature);
+    if (log)
+      launch_softmax<scalar_t, true>(xp, yp, outer, n, inner, temperature);
+    else
+      launch_softmax<scalar_t, false>(xp, yp, outer, n, inner, temperature);
   });
   cuda::check_launch(log ? "log_softmax" : "softmax");
 }

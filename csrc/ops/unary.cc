@@ -44,8 +44,8 @@ Tensor unary_forward(UnaryOp op, const Tensor& x) {
   }
   StridedLayout<2> L = layout_unary(out, x);
   GL_DISPATCH_ALL(x.dtype(), unary_name(op), visit_unary(op, [&](auto f) {
-    cpu_map1(L, out.data<scalar_t>(), x.data<scalar_t>(), f);
-  }));
+                    cpu_map1(L, out.data<scalar_t>(), x.data<scalar_t>(), f);
+                  }));
   return out;
 }
 
@@ -77,9 +77,11 @@ Tensor unary_grad(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& g)
     case UnaryOp::Sin: return mul(g, unary(UnaryOp::Cos, x));
     case UnaryOp::Cos: return neg(mul(g, unary(UnaryOp::Sin, x)));
     case UnaryOp::Reciprocal: return neg(mul(g, mul(y, y)));
-    case UnaryOp::Sign: case UnaryOp::Floor: case UnaryOp::Ceil: case UnaryOp::Round:
-    case UnaryOp::LogicalNot:
-      return full_like(x, 0.0);
+    case UnaryOp::Sign:
+    case UnaryOp::Floor:
+    case UnaryOp::Ceil:
+    case UnaryOp::Round:
+    case UnaryOp::LogicalNot: return full_like(x, 0.0);
   }
   return Tensor();
 }

@@ -8,8 +8,8 @@ namespace gl::ops {
 void unary_cuda(UnaryOp op, const Tensor& out, const Tensor& x) {
   StridedLayout<2> L = layout_unary(out, x);
   GL_DISPATCH_ALL(x.dtype(), "unary", visit_unary(op, [&](auto f) {
-    cuda::gpu_map1(L, out.data<scalar_t>(), x.data<scalar_t>(), f, "unary op");
-  }));
+                    cuda::gpu_map1(L, out.data<scalar_t>(), x.data<scalar_t>(), f, "unary op");
+                  }));
 }
 
 }  // namespace gl::ops

@@ -116,20 +116,20 @@ GL_HD double portable_log(double x) {
 GL_HD void sincos_small(double x, double* sin_x, double* cos_x) {
   const double x2 = x * x;
   double ps = -1.0 / 355687428096000.0;  // -1/17!
-  ps = ps * x2 + 1.0 / 1307674368000.0;   // 1/15!
-  ps = ps * x2 - 1.0 / 6227020800.0;      // 1/13!
-  ps = ps * x2 + 1.0 / 39916800.0;        // 1/11!
-  ps = ps * x2 - 1.0 / 362880.0;          // 1/9!
-  ps = ps * x2 + 1.0 / 5040.0;            // 1/7!
-  ps = ps * x2 - 1.0 / 120.0;             // 1/5!
-  ps = ps * x2 + 1.0 / 6.0;               // 1/3!  (sin = x - x^3 * ps)
-  double pc = 1.0 / 20922789888000.0;     // 1/16!
-  pc = pc * x2 - 1.0 / 87178291200.0;     // 1/14!
-  pc = pc * x2 + 1.0 / 479001600.0;       // 1/12!
-  pc = pc * x2 - 1.0 / 3628800.0;         // 1/10!
-  pc = pc * x2 + 1.0 / 40320.0;           // 1/8!
-  pc = pc * x2 - 1.0 / 720.0;             // 1/6!
-  pc = pc * x2 + 1.0 / 24.0;              // 1/4!  (cos = 1 - x^2/2 + x^4 * pc)
+  ps = ps * x2 + 1.0 / 1307674368000.0;  // 1/15!
+  ps = ps * x2 - 1.0 / 6227020800.0;     // 1/13!
+  ps = ps * x2 + 1.0 / 39916800.0;       // 1/11!
+  ps = ps * x2 - 1.0 / 362880.0;         // 1/9!
+  ps = ps * x2 + 1.0 / 5040.0;           // 1/7!
+  ps = ps * x2 - 1.0 / 120.0;            // 1/5!
+  ps = ps * x2 + 1.0 / 6.0;              // 1/3!  (sin = x - x^3 * ps)
+  double pc = 1.0 / 20922789888000.0;    // 1/16!
+  pc = pc * x2 - 1.0 / 87178291200.0;    // 1/14!
+  pc = pc * x2 + 1.0 / 479001600.0;      // 1/12!
+  pc = pc * x2 - 1.0 / 3628800.0;        // 1/10!
+  pc = pc * x2 + 1.0 / 40320.0;          // 1/8!
+  pc = pc * x2 - 1.0 / 720.0;            // 1/6!
+  pc = pc * x2 + 1.0 / 24.0;             // 1/4!  (cos = 1 - x^2/2 + x^4 * pc)
   *sin_x = x - (x * x2) * ps;
   *cos_x = (1.0 - 0.5 * x2) + (x2 * x2) * pc;
 }
@@ -264,9 +264,7 @@ void visit_distribution(const DrawSpec& spec, DType dt, const char* op, Visitor 
     case DrawSpec::Uniform:
       GL_DISPATCH_FLOAT(dt, op, v(UniformFn<scalar_t>{spec.a, spec.b}));
       break;
-    case DrawSpec::Normal:
-      GL_DISPATCH_FLOAT(dt, op, v(NormalFn<scalar_t>{spec.a, spec.b}));
-      break;
+    case DrawSpec::Normal: GL_DISPATCH_FLOAT(dt, op, v(NormalFn<scalar_t>{spec.a, spec.b})); break;
     case DrawSpec::DropoutMask:
       GL_DISPATCH_FLOAT(dt, op, v(DropoutMaskFn<scalar_t>{spec.a, spec.b}));
       break;

@@ -66,7 +66,7 @@ Generator& generator() {
 
 // ---- CPU kernel ------------------------------------------------------------------------------
 
-constexpr int kBatchBlocks = 64;       // Philox blocks generated per vectorized batch
+constexpr int kBatchBlocks = 64;        // Philox blocks generated per vectorized batch
 constexpr int64_t kGrainBlocks = 4096;  // parallel work per thread, in blocks
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
@@ -78,8 +78,8 @@ constexpr int64_t kGrainBlocks = 4096;  // parallel work per thread, in blocks
 // Words of blocks first_block .. first_block + count - 1 (count <= kBatchBlocks), four per
 // block, in order. philox4x32_10 written structure-of-arrays so the rounds vectorize across
 // blocks (integer ops only: identical bits to the scalar version in philox.h).
-GL_PHILOX_CLONES void philox_batch(uint64_t seed, uint64_t stream, uint64_t first_block,
-                                   int count, uint32_t* words) {
+GL_PHILOX_CLONES void philox_batch(uint64_t seed, uint64_t stream, uint64_t first_block, int count,
+                                   uint32_t* words) {
   uint32_t c0[kBatchBlocks], c1[kBatchBlocks], c2[kBatchBlocks], c3[kBatchBlocks];
   for (int j = 0; j < kBatchBlocks; ++j) {
     const uint64_t block = first_block + static_cast<uint64_t>(j);
@@ -201,22 +201,22 @@ void uniform_(const Tensor& t, double low, double high) {
   GL_CHECK_KIND(std::isfinite(low) && std::isfinite(high) && low <= high, ErrorKind::Value,
                 "uniform: need finite low <= high, got low=", low, ", high=", high);
   const double span = high - low;
-  GL_CHECK_KIND(std::isfinite(span), ErrorKind::Value, "uniform: high - low overflows (low=",
-                low, ", high=", high, ")");
+  GL_CHECK_KIND(std::isfinite(span), ErrorKind::Value, "uniform: high - low overflows (low=", low,
+                ", high=", high, ")");
   fill_tensor(t, {philox::DrawSpec::Uniform, low, span}, "uniform");
 }
 
 void normal_(const Tensor& t, double mean, double stddev) {
-  GL_CHECK_KIND(std::isfinite(mean), ErrorKind::Value, "normal: loc must be finite, got loc=",
-                mean);
+  GL_CHECK_KIND(std::isfinite(mean), ErrorKind::Value,
+                "normal: loc must be finite, got loc=", mean);
   GL_CHECK_KIND(std::isfinite(stddev) && stddev >= 0.0, ErrorKind::Value,
                 "normal: scale must be finite and >= 0, got scale=", stddev);
   fill_tensor(t, {philox::DrawSpec::Normal, mean, stddev}, "normal");
 }
 
 void randint_(const Tensor& t, int64_t low, int64_t high) {
-  GL_CHECK_KIND(low < high, ErrorKind::Value, "randint: low must be less than high, got low=",
-                low, ", high=", high);
+  GL_CHECK_KIND(low < high, ErrorKind::Value, "randint: low must be less than high, got low=", low,
+                ", high=", high);
   if (t.dtype() == DType::Int32) {
     GL_CHECK_KIND(low >= std::numeric_limits<int32_t>::min() &&
                       high - 1 <= std::numeric_limits<int32_t>::max(),
@@ -257,8 +257,7 @@ Tensor shuffle(const Tensor& t) {
 // caller, nd.Dropout. The mask (0 or 1/(1-p) in x's dtype) is kept for the gradient; it has
 // size 1 along `axes`, so one draw is shared along them (MXNet's variational dropout).
 Tensor dropout(const Tensor& x, double p, const std::vector<int>& axes) {
-  GL_CHECK_KIND(p >= 0.0 && p < 1.0, ErrorKind::Value, "Dropout: p must be in [0, 1), got p=",
-                p);
+  GL_CHECK_KIND(p >= 0.0 && p < 1.0, ErrorKind::Value, "Dropout: p must be in [0, 1), got p=", p);
   Shape mask_shape = x.shape();
   for (int axis : axes) mask_shape[normalize_existing_axis(axis, x.ndim(), "Dropout")] = 1;
   const philox::DrawSpec spec{philox::DrawSpec::DropoutMask, p, 1.0 / (1.0 - p)};

@@ -56,16 +56,16 @@ void launch_gather(void* out, const void* src, const int64_t* perm, int64_t rows
 
 }  // namespace
 
-void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t seed,
-                      uint64_t stream, const char* op) {
+void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t seed, uint64_t stream,
+                      const char* op) {
   const int64_t n = t.numel();
   if (n == 0) return;
   philox::visit_distribution(spec, t.dtype(), op, [&](auto fn) {
     using Fn = decltype(fn);
     using T = typename Fn::value_type;
     const int64_t blocks = (n + Fn::kPerBlock - 1) / Fn::kPerBlock;
-    philox_fill_kernel<Fn><<<cuda::grid_for(blocks), cuda::kBlock>>>(t.data<T>(), n, seed,
-                                                                       stream, fn);
+    philox_fill_kernel<Fn>
+        <<<cuda::grid_for(blocks), cuda::kBlock>>>(t.data<T>(), n, seed, stream, fn);
   });
   cuda::check_launch(op);
 }

@@ -4,8 +4,9 @@ forward pass. The Gluon counterpart of the custom-layer sections of seeds 002 an
 
 Run:  python examples/tutorials/custom_layers.py
 """
+
 import gluonlite as mx
-from gluonlite import nd, init, gluon, autograd
+from gluonlite import autograd, gluon, init, nd
 from gluonlite.gluon import nn
 
 
@@ -36,9 +37,9 @@ print(abs(Y.mean().asscalar()) < 1e-5)
 # A ParameterDict creates parameters on demand: get() makes a new one the first time a
 # name is asked for and returns that same one afterwards.
 params = gluon.ParameterDict()
-params.get('param2', shape=(2, 3))
+params.get("param2", shape=(2, 3))
 print(params)
-print(params.get('param2') is params['param2'])
+print(params.get("param2") is params["param2"])
 
 
 # --- A layer with parameters ----------------------------------------------------------------
@@ -47,8 +48,8 @@ print(params.get('param2') is params['param2'])
 class MyDense(nn.Block):
     def __init__(self, units, in_units, **kwargs):
         super(MyDense, self).__init__(**kwargs)
-        self.weight = self.params.get('weight', shape=(in_units, units))
-        self.bias = self.params.get('bias', shape=(units,))
+        self.weight = self.params.get("weight", shape=(in_units, units))
+        self.bias = self.params.get("bias", shape=(units,))
 
     def forward(self, x):
         linear = nd.dot(x, self.weight.data()) + self.bias.data()
@@ -66,8 +67,7 @@ print(dense(nd.random.uniform(shape=(2, 5))).shape)
 
 # A network built from custom layers only.
 net = nn.Sequential()
-net.add(MyDense(8, in_units=64),
-        MyDense(1, in_units=8))
+net.add(MyDense(8, in_units=64), MyDense(1, in_units=8))
 net.initialize()
 print(net(nd.random.uniform(shape=(2, 64))).shape)
 print(net)
@@ -92,10 +92,10 @@ class MyHybridDense(nn.HybridBlock):
     def __init__(self, units, in_units=0, **kwargs):
         super(MyHybridDense, self).__init__(**kwargs)
         self._units = units
-        self.weight = self.params.get('weight', shape=(units, in_units),
-                                      allow_deferred_init=True)
-        self.bias = self.params.get('bias', shape=(units,), init=init.Zero(),
-                                    allow_deferred_init=True)
+        self.weight = self.params.get("weight", shape=(units, in_units), allow_deferred_init=True)
+        self.bias = self.params.get(
+            "bias", shape=(units,), init=init.Zero(), allow_deferred_init=True
+        )
 
     def hybrid_forward(self, F, x, weight, bias):
         return F.relu(F.FullyConnected(x, weight, bias, num_hidden=self._units))

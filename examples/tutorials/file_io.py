@@ -6,11 +6,12 @@ other way round. Everything is written in a temporary directory that is removed 
 
 Run:  python examples/tutorials/file_io.py
 """
+
 import os
 import tempfile
 
 import gluonlite as mx
-from gluonlite import nd, init, gluon, autograd
+from gluonlite import autograd, gluon, init, nd
 from gluonlite.gluon import nn
 
 workdir = tempfile.TemporaryDirectory()
@@ -21,20 +22,20 @@ os.chdir(workdir.name)
 # nd.save writes one array, a list of arrays or a dict of named arrays; nd.load gives a
 # list back for the first two and a dict for the third.
 x = nd.arange(4)
-nd.save('x-file', x)
-x2 = nd.load('x-file')
+nd.save("x-file", x)
+x2 = nd.load("x-file")
 print(x2)
 
 y = nd.zeros(4)
-nd.save('x-files', [x, y])
-x2, y2 = nd.load('x-files')
+nd.save("x-files", [x, y])
+x2, y2 = nd.load("x-files")
 print((x2, y2))
 
-mydict = {'x': x, 'y': y}
-nd.save('mydict', mydict)
-mydict2 = nd.load('mydict')
+mydict = {"x": x, "y": y}
+nd.save("mydict", mydict)
+mydict2 = nd.load("mydict")
 print(mydict2)
-print(sorted(os.listdir('.')))
+print(sorted(os.listdir(".")))
 
 
 # --- Model parameters ------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ print(sorted(os.listdir('.')))
 class MLP(nn.Block):
     def __init__(self, **kwargs):
         super(MLP, self).__init__(**kwargs)
-        self.hidden = nn.Dense(256, activation='relu')
+        self.hidden = nn.Dense(256, activation="relu")
         self.output = nn.Dense(10)
 
     def forward(self, x):
@@ -54,17 +55,17 @@ net = MLP()
 net.initialize()
 X = nd.random.uniform(shape=(2, 20))
 Y = net(X)
-net.save_parameters('mlp.params')
+net.save_parameters("mlp.params")
 
 # The keys are the attribute paths of the parameters, not their global names, so they
 # do not depend on how many layers were created before this model.
-for key, value in nd.load('mlp.params').items():
+for key, value in nd.load("mlp.params").items():
     print(key, value.shape)
 print(net.hidden.weight.name, net.output.bias.name)
 
 # A second instance, never initialized: loading gives it its shapes and values.
 clone = MLP()
-clone.load_parameters('mlp.params')
+clone.load_parameters("mlp.params")
 print(clone)
 print(clone.hidden.weight.name, clone.output.bias.name)
 

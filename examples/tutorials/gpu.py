@@ -8,8 +8,9 @@ without a GPU (MXNet's own oracle has none); tests/test_tutorials.py runs it tha
 
 Run:  python examples/tutorials/gpu.py
 """
+
 import gluonlite as mx
-from gluonlite import nd, init, gluon, autograd
+from gluonlite import autograd, gluon, init, nd
 from gluonlite.gluon import nn
 
 # --- Devices ---------------------------------------------------------------------------------------
@@ -32,15 +33,15 @@ def try_all_gpus():
 
 print(try_gpu(), try_gpu(10), try_all_gpus())
 if mx.context.num_gpus() == 0:
-    print('No GPU found: the examples below fall back to the CPU.')
+    print("No GPU found: the examples below fall back to the CPU.")
 else:
-    print('Running the examples below on', try_gpu())
+    print("Running the examples below on", try_gpu())
 
 # Asking for a device that is not there raises MXNetError.
 try:
     nd.ones((2, 3), ctx=mx.gpu(100))
 except mx.base.MXNetError:
-    print('gpu(100) is not available')
+    print("gpu(100) is not available")
 
 # --- Arrays on a device ----------------------------------------------------------------------------
 # Arrays are created on the current context (the CPU) unless ctx says otherwise.

@@ -4,14 +4,15 @@ The Gluon counterpart of the first part of seed 003 (d2l, "Layers and Blocks").
 
 Run:  python examples/tutorials/layers_and_blocks.py
 """
+
 import gluonlite as mx
-from gluonlite import nd, init, gluon, autograd
+from gluonlite import autograd, gluon, init, nd
 from gluonlite.gluon import nn
 
 # --- A Sequential network -------------------------------------------------------------------
 # Two Dense layers; the input size of the first one is found at the first forward pass.
 net = nn.Sequential()
-net.add(nn.Dense(256, activation='relu'))
+net.add(nn.Dense(256, activation="relu"))
 net.add(nn.Dense(10))
 net.initialize()
 
@@ -26,7 +27,7 @@ print(net)
 class MLP(nn.Block):
     def __init__(self, **kwargs):
         super(MLP, self).__init__(**kwargs)
-        self.hidden = nn.Dense(256, activation='relu')
+        self.hidden = nn.Dense(256, activation="relu")
         self.output = nn.Dense(10)
 
     def forward(self, x):
@@ -54,7 +55,7 @@ class MySequential(nn.Block):
 
 
 net = MySequential()
-net.add(nn.Dense(256, activation='relu'))
+net.add(nn.Dense(256, activation="relu"))
 net.add(nn.Dense(10))
 net.initialize()
 print(net(X).shape)
@@ -70,8 +71,9 @@ class FixedHiddenMLP(nn.Block):
     def __init__(self, **kwargs):
         super(FixedHiddenMLP, self).__init__(**kwargs)
         self.rand_weight = self.params.get_constant(
-            'rand_weight', nd.random.uniform(shape=(20, 20)))
-        self.dense = nn.Dense(20, activation='relu')
+            "rand_weight", nd.random.uniform(shape=(20, 20))
+        )
+        self.dense = nn.Dense(20, activation="relu")
 
     def forward(self, x):
         x = self.dense(x)
@@ -101,9 +103,8 @@ class NestMLP(nn.Block):
     def __init__(self, **kwargs):
         super(NestMLP, self).__init__(**kwargs)
         self.net = nn.Sequential()
-        self.net.add(nn.Dense(64, activation='relu'),
-                     nn.Dense(32, activation='relu'))
-        self.dense = nn.Dense(16, activation='relu')
+        self.net.add(nn.Dense(64, activation="relu"), nn.Dense(32, activation="relu"))
+        self.dense = nn.Dense(16, activation="relu")
 
     def forward(self, x):
         return self.dense(self.net(x))

@@ -3,12 +3,13 @@ deferred initialization. A port of an MXNet 1.x tutorial: only the imports diffe
 
 Run:  python examples/tutorials/mxnet_parameter_management.py
 """
+
 from gluonlite import init, nd
 from gluonlite.gluon import nn
 
 # --- Accessing parameters ---------------------------------------------------------------
 net = nn.Sequential()
-net.add(nn.Dense(256, activation='relu'))
+net.add(nn.Dense(256, activation="relu"))
 net.add(nn.Dense(10))
 net.initialize()
 
@@ -26,7 +27,7 @@ print(net[1].bias.data())
 
 # Every parameter of the nested blocks, and a regex selection (matched from the start).
 print(net.collect_params())
-print(net.collect_params('.*weight'))
+print(net.collect_params(".*weight"))
 
 # --- Initialization ------------------------------------------------------------------------
 net.initialize(init=init.Normal(sigma=0.01), force_reinit=True)
@@ -55,9 +56,11 @@ print(wdata[0])
 
 # --- Sharing parameters ----------------------------------------------------------------------
 net = nn.Sequential()
-shared = nn.Dense(8, activation='relu')
+shared = nn.Dense(8, activation="relu")
 # the third layer reuses the second layer's parameters
-net.add(nn.Dense(8, activation='relu'), shared, nn.Dense(8, activation='relu', params=shared.params))
+net.add(
+    nn.Dense(8, activation="relu"), shared, nn.Dense(8, activation="relu", params=shared.params)
+)
 net.initialize()
 
 X = nd.random.uniform(shape=(2, 20))
@@ -70,11 +73,11 @@ print(net[1].weight.data()[0] == net[2].weight.data()[0])
 # --- Deferred initialization -----------------------------------------------------------------
 class MyInit(init.Initializer):
     def _init_weight(self, name, data):
-        print('Init', name, data.shape)
+        print("Init", name, data.shape)
 
 
 net = nn.Sequential()
-net.add(nn.Dense(256, activation='relu'), nn.Dense(10))
+net.add(nn.Dense(256, activation="relu"), nn.Dense(10))
 net.initialize(init=MyInit())  # prints nothing: the input size is not known yet
 
 X = nd.random.uniform(shape=(2, 20))
@@ -84,5 +87,5 @@ Y = net(X)  # the first forward infers in_units and runs the initializer
 net.initialize(init=MyInit(), force_reinit=True)
 
 net = nn.Sequential()
-net.add(nn.Dense(256, in_units=20, activation='relu'), nn.Dense(10, in_units=256))
+net.add(nn.Dense(256, in_units=20, activation="relu"), nn.Dense(10, in_units=256))
 net.initialize(init=MyInit())

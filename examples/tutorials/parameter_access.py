@@ -3,15 +3,16 @@ The Gluon counterpart of seed 000 (a d2l-based note on parameter management).
 
 Run:  python examples/tutorials/parameter_access.py
 """
+
 import gluonlite as mx
-from gluonlite import nd, init, gluon, autograd
+from gluonlite import autograd, gluon, init, nd
 from gluonlite.gluon import nn
 
 # --- Parameters of one layer ------------------------------------------------------------------
 # A small MLP whose activation is a layer of its own, so that net[1] is the ReLU and
 # net[2] the output layer.
 net = nn.Sequential()
-net.add(nn.Dense(4), nn.Activation('relu'), nn.Dense(1))
+net.add(nn.Dense(4), nn.Activation("relu"), nn.Dense(1))
 net.initialize()
 X = nd.random.uniform(shape=(2, 2))
 print(net(X))
@@ -33,7 +34,7 @@ print(net[2].weight.grad())
 # keys every parameter by its full (global) name.
 print(*[(name, param.shape) for name, param in net[0].params.items()])
 print(*[(name, param.shape) for name, param in net.collect_params().items()])
-print(net.collect_params()['dense1_bias'].data())
+print(net.collect_params()["dense1_bias"].data())
 
 
 # --- A Block subclass is not a list -------------------------------------------------------------
@@ -54,7 +55,7 @@ print(mlp_net(X).shape)
 try:
     mlp_net[0]
 except TypeError as error:
-    print('TypeError:', error)
+    print("TypeError:", error)
 # Its layers are attributes instead, and so are their parameters.
 print(mlp_net.linear2.bias.data())
 print(mlp_net.collect_params())
@@ -63,8 +64,8 @@ print(mlp_net.collect_params())
 # --- Nested blocks ------------------------------------------------------------------------------
 def block1():
     net = nn.Sequential()
-    net.add(nn.Dense(8, activation='relu'))
-    net.add(nn.Dense(4, activation='relu'))
+    net.add(nn.Dense(8, activation="relu"))
+    net.add(nn.Dense(4, activation="relu"))
     return net
 
 
@@ -85,13 +86,13 @@ print(rgnet)
 # Indexing nests like lists do: first block, its second sub-block, that one's first layer.
 print(rgnet[0][1][0].bias.data())
 print(rgnet[0][1][0].weight.data().shape)
-print(rgnet.collect_params('.*bias'))
+print(rgnet.collect_params(".*bias"))
 
 # --- Built-in initialization ---------------------------------------------------------------------
 # Block.apply calls a function on every block of the tree. Here it re-initializes the
 # weights of each Dense layer from N(0, 0.01^2) and sets the biases to zero.
 net = nn.Sequential()
-net.add(nn.Dense(4), nn.Activation('relu'), nn.Dense(1))
+net.add(nn.Dense(4), nn.Activation("relu"), nn.Dense(1))
 net.initialize()
 X = nd.random.uniform(shape=(2, 2))
 net(X)
@@ -137,7 +138,7 @@ print(net[0].weight.data().abs().max().asscalar() <= 1)
 # U(-10, 10), then every value smaller than 5 in magnitude is set to zero.
 class MyInit(init.Initializer):
     def _init_weight(self, name, data):
-        print('Init', name, data.shape)
+        print("Init", name, data.shape)
         data[:] = nd.random.uniform(low=-10, high=10, shape=data.shape)
         data *= data.abs() >= 5
 
@@ -155,12 +156,14 @@ print(net[0].weight.data()[0])
 # --- Tied parameters --------------------------------------------------------------------------
 # The fourth layer is built with params=shared.params, so it uses the very same weight
 # and bias arrays as the second one.
-shared = nn.Dense(4, activation='relu')
+shared = nn.Dense(4, activation="relu")
 net = nn.Sequential()
-net.add(nn.Dense(4, activation='relu'),
-        shared,
-        nn.Dense(4, activation='relu', params=shared.params),
-        nn.Dense(1))
+net.add(
+    nn.Dense(4, activation="relu"),
+    shared,
+    nn.Dense(4, activation="relu", params=shared.params),
+    nn.Dense(1),
+)
 net.initialize()
 X = nd.random.uniform(shape=(2, 2))
 print(net(X))
@@ -175,13 +178,13 @@ print(net.collect_params())
 # Without in_units, a Dense layer cannot know its weight's second dimension until data
 # arrives: initialize() only records what to do, and the first forward pass does it.
 net = nn.Sequential()
-net.add(nn.Dense(256, activation='relu'), nn.Dense(10))
+net.add(nn.Dense(256, activation="relu"), nn.Dense(10))
 net.initialize()
 print(net[0].weight)  # 0 marks the unknown dimension
 try:
     net[0].weight.data()
 except gluon.parameter.DeferredInitializationError:
-    print('not initialized yet: no forward pass has run')
+    print("not initialized yet: no forward pass has run")
 net(nd.random.uniform(shape=(2, 20)))
 print(net[0].weight)
 print(net[0].weight.data().shape)

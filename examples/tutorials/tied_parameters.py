@@ -3,14 +3,15 @@ The Gluon counterpart of seed 004 (a d2l-based chapter on model parameters).
 
 Run:  python examples/tutorials/tied_parameters.py
 """
+
 import gluonlite as mx
-from gluonlite import nd, init, gluon, autograd
+from gluonlite import autograd, gluon, init, nd
 from gluonlite.gluon import nn
 
 # An MLP with one hidden layer. Before the first forward pass the input size is unknown,
 # which print() shows as "None -> 3".
 net = nn.Sequential()
-net.add(nn.Dense(3), nn.Activation('relu'), nn.Dense(1))
+net.add(nn.Dense(3), nn.Activation("relu"), nn.Dense(1))
 net.initialize()
 print(net)
 
@@ -37,7 +38,7 @@ for name, param in net[0].params.items():
 class MyModel(nn.Block):
     def __init__(self, **kwargs):
         super(MyModel, self).__init__(**kwargs)
-        self.weight1 = self.params.get('weight1', shape=(20, 20))
+        self.weight1 = self.params.get("weight1", shape=(20, 20))
         self.weight2 = nd.random.uniform(shape=(20, 20))
 
     def forward(self, x):
@@ -58,13 +59,13 @@ print(weight_0.grad())
 
 # --- Initializing parameters ------------------------------------------------------------------
 # Select the weights with a regex and draw them from N(0, 0.01^2) ...
-for name, param in net.collect_params('.*weight').items():
+for name, param in net.collect_params(".*weight").items():
     param.initialize(init=init.Normal(sigma=0.01), force_reinit=True)
     print(name, param.data())
     print(param.data().abs().max().asscalar() < 0.1)  # ten sigmas: never exceeded
 
 # ... and set the biases to a constant.
-for name, param in net.collect_params('.*bias').items():
+for name, param in net.collect_params(".*bias").items():
     param.initialize(init=init.Constant(0), force_reinit=True)
     print(name, param.data())
 
@@ -78,14 +79,14 @@ def init_weight_(data):
     data *= data.abs() >= 5
 
 
-for name, param in net.collect_params('.*weight').items():
+for name, param in net.collect_params(".*weight").items():
     init_weight_(param.data())
     print(name, param.data())
     w = param.data()
     print(((w == 0) + (w.abs() >= 5)).min().asscalar(), w.abs().max().asscalar() <= 10)
 
 # Parameters can be rewritten directly as well; set_data replaces the whole value.
-for name, param in net.collect_params('.*bias').items():
+for name, param in net.collect_params(".*bias").items():
     param.set_data(param.data() + 1)
     print(name, param.data())
 

@@ -2,4 +2,5 @@
 
 Only ``text`` (vocabularies and token embeddings) exists so far.
 """
+
 from . import text

@@ -11,6 +11,7 @@ Differences from MXNet, on purpose: a Parameter assigned as an attribute is part
 nothing warns and suggests ``'.*' + pattern``. ``hybridize()`` is accepted and runs the
 same eager code (identical results).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,23 +22,23 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .. import ndarray as nd
+from ..context import current_context
 from . import _param_io
 from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
-from ..context import current_context
 from .utils import HookHandle, _indent, _infer_by_probing, shape_is_known
 
-__all__ = ['Block', 'HybridBlock']
+__all__ = ["Block", "HybridBlock"]
 
-_name_state = threading.local()   # .counter: hint -> next number, for blocks outside scopes
+_name_state = threading.local()  # .counter: hint -> next number, for blocks outside scopes
 
 
 def _next_global_name(hint: str) -> str:
-    counter = getattr(_name_state, 'counter', None)
+    counter = getattr(_name_state, "counter", None)
     if counter is None:
         counter = _name_state.counter = {}
     number = counter.get(hint, 0)
     counter[hint] = number + 1
-    return '%s%d' % (hint, number)
+    return "%s%d" % (hint, number)
 
 
 class _BlockScope:
@@ -45,25 +46,27 @@ class _BlockScope:
 
     _current = threading.local()
 
-    def __init__(self, block: 'Block') -> None:
+    def __init__(self, block: "Block") -> None:
         self._block = block
         self._counter: Dict[str, int] = {}
-        self._old_scope: Optional['_BlockScope'] = None
+        self._old_scope: Optional["_BlockScope"] = None
 
     @staticmethod
-    def create(prefix: Optional[str], params: Optional[ParameterDict],
-               hint: str) -> Tuple[str, ParameterDict]:
+    def create(
+        prefix: Optional[str], params: Optional[ParameterDict], hint: str
+    ) -> Tuple[str, ParameterDict]:
         """Prefix and ParameterDict of a new block, given the scope it is created in."""
-        current = getattr(_BlockScope._current, 'value', None)
+        current = getattr(_BlockScope._current, "value", None)
         if current is None:
             if prefix is None:
-                prefix = _next_global_name(hint) + '_'
-            params = ParameterDict(prefix) if params is None \
-                else ParameterDict(params.prefix, params)
+                prefix = _next_global_name(hint) + "_"
+            params = (
+                ParameterDict(prefix) if params is None else ParameterDict(params.prefix, params)
+            )
             return prefix, params
         if prefix is None:
             number = current._counter.get(hint, 0)
-            prefix = '%s%d_' % (hint, number)
+            prefix = "%s%d_" % (hint, number)
             current._counter[hint] = number + 1
         if params is None:
             parent = current._block.params
@@ -72,10 +75,10 @@ class _BlockScope:
             params = ParameterDict(params.prefix, params)
         return current._block.prefix + prefix, params
 
-    def __enter__(self) -> '_BlockScope':
+    def __enter__(self) -> "_BlockScope":
         if self._block._empty_prefix:
             return self
-        self._old_scope = getattr(_BlockScope._current, 'value', None)
+        self._old_scope = getattr(_BlockScope._current, "value", None)
         _BlockScope._current.value = self
         return self
 
@@ -97,28 +100,33 @@ def _holds_unregistered_block(value: Any, child_ids: set) -> bool:
 
 # A Block's own bookkeeping containers, which never hold unregistered Blocks.
 _MISSING = object()
-_INTERNAL_CONTAINERS = frozenset(('_children', '_reg_params', '_forward_hooks',
-                                  '_forward_pre_hooks', '_flags'))
+_INTERNAL_CONTAINERS = frozenset(
+    ("_children", "_reg_params", "_forward_hooks", "_forward_pre_hooks", "_flags")
+)
 
 
 class Block:
     """Base class of all layers and models; subclasses implement ``forward``."""
 
-    def __init__(self, prefix: Optional[str] = None,
-                 params: Optional[ParameterDict] = None) -> None:
-        self._empty_prefix = prefix == ''
+    def __init__(
+        self, prefix: Optional[str] = None, params: Optional[ParameterDict] = None
+    ) -> None:
+        self._empty_prefix = prefix == ""
         self._prefix, self._params = _BlockScope.create(prefix, params, self._alias())
-        self._name = self._prefix[:-1] if self._prefix.endswith('_') else self._prefix
+        self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
         self._scope = _BlockScope(self)
-        self._children: 'OrderedDict[str, Block]' = OrderedDict()
+        self._children: "OrderedDict[str, Block]" = OrderedDict()
         self._reg_params: Dict[str, Parameter] = {}
-        self._forward_hooks: 'OrderedDict[int, Callable]' = OrderedDict()
-        self._forward_pre_hooks: 'OrderedDict[int, Callable]' = OrderedDict()
+        self._forward_hooks: "OrderedDict[int, Callable]" = OrderedDict()
+        self._forward_pre_hooks: "OrderedDict[int, Callable]" = OrderedDict()
 
     def __repr__(self) -> str:
-        modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(block), 2))
-                           for key, block in self.__dict__.items() if isinstance(block, Block))
-        return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
+        modstr = "\n".join(
+            "  ({key}): {block}".format(key=key, block=_indent(repr(block), 2))
+            for key, block in self.__dict__.items()
+            if isinstance(block, Block)
+        )
+        return "{name}(\n{modstr}\n)".format(name=self.__class__.__name__, modstr=modstr)
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Register Block and Parameter attributes (as children / own parameters)."""
@@ -127,12 +135,13 @@ class Block:
             existing = getattr(self, name, _MISSING)
         if existing is not _MISSING:
             if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
-                raise TypeError('Changing attribute type for {name} from {type1} to {type2}'
-                                'is not allowed.'.format(name=name, type1=type(existing),
-                                                         type2=type(value)))
+                raise TypeError(
+                    "Changing attribute type for {name} from {type1} to {type2}"
+                    "is not allowed.".format(name=name, type1=type(existing), type2=type(value))
+                )
         if isinstance(value, (list, tuple, dict)) and name not in _INTERNAL_CONTAINERS:
             # Remembered so collect_params checks only these for unregistered Blocks.
-            self.__dict__.setdefault('_container_attrs', set()).add(name)
+            self.__dict__.setdefault("_container_attrs", set()).add(name)
         if isinstance(value, Block):
             self.register_child(value, name)
         elif isinstance(value, Parameter):
@@ -140,29 +149,37 @@ class Block:
                 raise AssertionError(
                     "Overriding Parameter attribute %s is not allowed. If you want to share "
                     "parameters between blocks, please set 'params' at Block construction "
-                    "instead." % name)
+                    "instead." % name
+                )
             self._reg_params[name] = value
             if value._owner is None:
                 value._owner = weakref.ref(self)
         super().__setattr__(name, value)
 
     def _check_container_with_block(self, stacklevel: int = 3) -> None:
-        names = self.__dict__.get('_container_attrs')
+        names = self.__dict__.get("_container_attrs")
         if not names:
             return
         child_ids = None
         for name, value in self.__dict__.items():
-            if name not in names or name.startswith('__') or not isinstance(value, (list, tuple, dict)):
+            if (
+                name not in names
+                or name.startswith("__")
+                or not isinstance(value, (list, tuple, dict))
+            ):
                 continue
             if child_ids is None:
                 child_ids = {id(c) for c in self._children.values()}
             if _holds_unregistered_block(value, child_ids):
                 warnings.warn(
                     '"{name}" is an unregistered container with Blocks. Note that Blocks '
-                    'inside the list, tuple or dict will not be registered automatically. '
-                    'Make sure to register them using register_child() or switching to '
-                    'nn.Sequential/nn.HybridSequential instead. '.format(
-                        name=self.__class__.__name__ + '.' + name), stacklevel=stacklevel)
+                    "inside the list, tuple or dict will not be registered automatically. "
+                    "Make sure to register them using register_child() or switching to "
+                    "nn.Sequential/nn.HybridSequential instead. ".format(
+                        name=self.__class__.__name__ + "." + name
+                    ),
+                    stacklevel=stacklevel,
+                )
 
     def _alias(self) -> str:
         return self.__class__.__name__.lower()
@@ -186,7 +203,7 @@ class Block:
         """This block's own ParameterDict (children excluded: see ``collect_params``)."""
         return self._params
 
-    def _own_params(self) -> 'OrderedDict[str, Parameter]':
+    def _own_params(self) -> "OrderedDict[str, Parameter]":
         """params, plus Parameters assigned as attributes but not obtained from params."""
         if not self._reg_params:
             return self._params._params  # read-only use by callers: no copy needed
@@ -198,8 +215,9 @@ class Block:
                 known.add(id(param))
         return own
 
-    def _collect(self, pattern: Optional['re.Pattern'], out: ParameterDict,
-                 stacklevel: int) -> None:
+    def _collect(
+        self, pattern: Optional["re.Pattern"], out: ParameterDict, stacklevel: int
+    ) -> None:
         self._check_container_with_block(stacklevel)
         collected = out._params
         for key, param in self._own_params().items():
@@ -207,8 +225,10 @@ class Block:
                 continue
             existing = collected.get(key)
             if existing is not None and existing is not param:
-                raise AssertionError("Cannot update self with other because they have "
-                                     "different Parameters with the same name '%s'" % key)
+                raise AssertionError(
+                    "Cannot update self with other because they have "
+                    "different Parameters with the same name '%s'" % key
+                )
             collected[key] = param
         for child in self._children.values():
             child._collect(pattern, out, stacklevel + 1)
@@ -225,26 +245,32 @@ class Block:
         if pattern is not None and not ret._params:
             everything = ParameterDict(self._params.prefix)
             with warnings.catch_warnings():
-                warnings.simplefilter('ignore')
+                warnings.simplefilter("ignore")
                 self._collect(None, everything, stacklevel=4)
             if everything._params:
-                hint = '' if select.startswith('.*') else \
-                    " Did you mean '.*%s'? The pattern must match from the start of names " \
+                hint = (
+                    ""
+                    if select.startswith(".*")
+                    else " Did you mean '.*%s'? The pattern must match from the start of names "
                     "such as '%s'." % (select, next(iter(everything._params)))
-                warnings.warn("collect_params('%s') selected no parameters: patterns are "
-                              "applied with re.match.%s" % (select, hint), stacklevel=2)
+                )
+                warnings.warn(
+                    "collect_params('%s') selected no parameters: patterns are "
+                    "applied with re.match.%s" % (select, hint),
+                    stacklevel=2,
+                )
         return ret
 
-    def _collect_params_with_prefix(self, prefix: str = '') -> Dict[str, Parameter]:
+    def _collect_params_with_prefix(self, prefix: str = "") -> Dict[str, Parameter]:
         """Parameters keyed by structural path (``'0.weight'``), used by save/load."""
         if prefix:
-            prefix += '.'
+            prefix += "."
         ret = {prefix + key: val for key, val in self._reg_params.items()}
         for name, child in self._children.items():
             ret.update(child._collect_params_with_prefix(prefix + name))
         return ret
 
-    def register_child(self, block: 'Block', name: Optional[str] = None) -> None:
+    def register_child(self, block: "Block", name: Optional[str] = None) -> None:
         """Add ``block`` as a child under ``name`` (default: its position)."""
         if name is None:
             name = str(len(self._children))
@@ -262,15 +288,20 @@ class Block:
         handle.attach(self._forward_hooks, hook)
         return handle
 
-    def apply(self, fn: Callable[['Block'], Any]) -> 'Block':
+    def apply(self, fn: Callable[["Block"], Any]) -> "Block":
         """Call ``fn`` on every child (recursively, children first), then on self."""
         for child in self._children.values():
             child.apply(fn)
         fn(self)
         return self
 
-    def initialize(self, init: Any = DEFAULT_INIT, ctx: Any = None, verbose: bool = False,
-                   force_reinit: bool = False) -> None:
+    def initialize(
+        self,
+        init: Any = DEFAULT_INIT,
+        ctx: Any = None,
+        verbose: bool = False,
+        force_reinit: bool = False,
+    ) -> None:
         """Initialize all parameters (``collect_params().initialize``); default Uniform(0.07)."""
         self.collect_params().initialize(init, ctx, verbose, force_reinit)
 
@@ -305,9 +336,15 @@ class Block:
             params = unique
         nd.save(filename, {key: param._reduce() for key, param in params.items()})
 
-    def load_parameters(self, filename: str, ctx: Any = None, allow_missing: bool = False,
-                        ignore_extra: bool = False, cast_dtype: bool = False,
-                        dtype_source: str = 'current') -> None:
+    def load_parameters(
+        self,
+        filename: str,
+        ctx: Any = None,
+        allow_missing: bool = False,
+        ignore_extra: bool = False,
+        cast_dtype: bool = False,
+        dtype_source: str = "current",
+    ) -> None:
         """Load parameters saved by ``save_parameters``, ``collect_params().save`` or ``export``.
 
         Structural keys are matched by structure. A file whose keys have no ``.`` takes
@@ -320,12 +357,19 @@ class Block:
         params = self._collect_params_with_prefix()
         if not loaded and not params:
             return
-        if loaded and not any('.' in key for key in loaded):
-            pairs = _param_io.match_legacy(self.collect_params()._params, loaded, self.prefix,
-                                           'file: %s' % filename, allow_missing, ignore_extra)
+        if loaded and not any("." in key for key in loaded):
+            pairs = _param_io.match_legacy(
+                self.collect_params()._params,
+                loaded,
+                self.prefix,
+                "file: %s" % filename,
+                allow_missing,
+                ignore_extra,
+            )
         else:
-            pairs = _param_io.match_structural(params, loaded, filename, allow_missing,
-                                               ignore_extra)
+            pairs = _param_io.match_structural(
+                params, loaded, filename, allow_missing, ignore_extra
+            )
         _param_io.load_pairs(pairs, ctx, cast_dtype, dtype_source, "file '%s'" % filename)
 
     def __call__(self, *args: Any) -> Any:
@@ -363,8 +407,9 @@ class HybridBlock(Block):
     forward, then the deferred initialization runs.
     """
 
-    def __init__(self, prefix: Optional[str] = None,
-                 params: Optional[ParameterDict] = None) -> None:
+    def __init__(
+        self, prefix: Optional[str] = None, params: Optional[ParameterDict] = None
+    ) -> None:
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._flags: List[Tuple[str, Any]] = []
@@ -375,19 +420,36 @@ class HybridBlock(Block):
             raise ValueError(
                 "Children of HybridBlock must also be HybridBlock, but %s has type %s. If you "
                 "are using Sequential, please try HybridSequential instead."
-                % (str(block), str(type(block))))
+                % (str(block), str(type(block)))
+            )
         super().register_child(block, name)
 
-    def hybridize(self, active: bool = True, backend: Any = None, clear: bool = True,
-                  static_alloc: bool = False, static_shape: bool = False,
-                  inline_limit: int = 2, forward_bulk_size: Any = None,
-                  backward_bulk_size: Any = None, **kwargs: Any) -> None:
+    def hybridize(
+        self,
+        active: bool = True,
+        backend: Any = None,
+        clear: bool = True,
+        static_alloc: bool = False,
+        static_shape: bool = False,
+        inline_limit: int = 2,
+        forward_bulk_size: Any = None,
+        backward_bulk_size: Any = None,
+        **kwargs: Any,
+    ) -> None:
         """Accepted; gluonlite runs the same eager code whether hybridized or not."""
         self._active = active
-        self._flags = [('static_alloc', static_alloc), ('static_shape', static_shape),
-                       ('inline_limit', inline_limit)]
-        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
-                          inline_limit=inline_limit, **kwargs)
+        self._flags = [
+            ("static_alloc", static_alloc),
+            ("static_shape", static_shape),
+            ("inline_limit", inline_limit),
+        ]
+        super().hybridize(
+            active,
+            static_alloc=static_alloc,
+            static_shape=static_shape,
+            inline_limit=inline_limit,
+            **kwargs,
+        )
 
     def infer_shape(self, *args: Any) -> None:
         """Fill the unknown dimensions of this block's parameters from the inputs.
@@ -409,7 +471,8 @@ class HybridBlock(Block):
                 "did not pass them to an op through F that determines them. Give the "
                 "parameters their full shape (e.g. an in_units argument) or override "
                 "infer_shape(self, *inputs) to set param.shape from the inputs."
-                % (', '.join("'%s'" % n for n in still), self.name, type(self).__name__))
+                % (", ".join("'%s'" % n for n in still), self.name, type(self).__name__)
+            )
 
     def infer_type(self, *args: Any) -> None:
         """Parameter dtypes are fixed at creation in gluonlite; nothing to infer."""
@@ -420,8 +483,9 @@ class HybridBlock(Block):
         except DeferredInitializationError:
             raise
         except Exception as error:
-            raise ValueError('Deferred initialization failed because shape cannot be '
-                             'inferred. {}'.format(error)) from error
+            raise ValueError(
+                "Deferred initialization failed because shape cannot be inferred. {}".format(error)
+            ) from error
 
     def _finish_deferred(self, *args: Any) -> None:
         self._deferred_infer_shape(*args)
@@ -468,10 +532,14 @@ class HybridBlock(Block):
         """
         arrays = {}
         for name, param in self.collect_params().items():
-            kind = 'arg' if param._differentiable else 'aux'
-            arrays['%s:%s' % (kind, name)] = param._reduce()
-        params_file = '%s-%04d.params' % (path, epoch)
+            kind = "arg" if param._differentiable else "aux"
+            arrays["%s:%s" % (kind, name)] = param._reduce()
+        params_file = "%s-%04d.params" % (path, epoch)
         nd.save(params_file, arrays)
-        warnings.warn("export wrote the parameters to '%s' but no '%s-symbol.json': gluonlite "
-                      "has no symbolic graph to export. load_parameters() reads the file back."
-                      % (params_file, path), UserWarning, stacklevel=2)
+        warnings.warn(
+            "export wrote the parameters to '%s' but no '%s-symbol.json': gluonlite "
+            "has no symbolic graph to export. load_parameters() reads the file back."
+            % (params_file, path),
+            UserWarning,
+            stacklevel=2,
+        )

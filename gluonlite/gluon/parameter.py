@@ -10,6 +10,7 @@ deferred-init errors name the owning block, the unknown dimension and the fix;
 ``initialize(verbose=True)`` prints which initializer went to which parameter; an
 explicit dict-level init that every selected parameter overrides is reported.
 """
+
 from __future__ import annotations
 
 import threading
@@ -20,20 +21,18 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .. import autograd
-from .. import initializer
+from .. import autograd, initializer
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..context import Context, cpu, current_context
 from . import _param_io
 from .utils import _indent, shape_is_known
 
-__all__ = ['DeferredInitializationError', 'Parameter', 'Constant', 'ParameterDict',
-           'tensor_types']
+__all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict", "tensor_types"]
 
 tensor_types = (nd.NDArray,)
 
-_GRAD_REQS = ('write', 'add', 'null')
+_GRAD_REQS = ("write", "add", "null")
 
 
 class DeferredInitializationError(MXNetError):
@@ -46,14 +45,14 @@ def _ctx_key(ctx: Context) -> Tuple[int, int]:
     Pinned/shared CPU memory counts as the CPU (as in MXNet). The same key is read off
     an NDArray as ``(x._device_type, x._device_id)`` on the forward hot path.
     """
-    return (2 if ctx.device_type == 'gpu' else 1), ctx.device_id
+    return (2 if ctx.device_type == "gpu" else 1), ctx.device_id
 
 
 class _DefaultInit:
     """Marks 'no initializer passed' so an explicit one can be told apart."""
 
     def __repr__(self) -> str:
-        return 'Uniform(scale=0.07)'
+        return "Uniform(scale=0.07)"
 
 
 DEFAULT_INIT = _DefaultInit()
@@ -66,23 +65,32 @@ def _resolve_default(init: Any) -> Any:
 class Parameter:
     """A weight of a Block: name, shape (0 = unknown), dtype, init, grad_req, lr/wd mult."""
 
-    def __init__(self, name: str, grad_req: str = 'write', shape: Any = None,
-                 dtype: Any = np.float32, lr_mult: float = 1.0, wd_mult: float = 1.0,
-                 init: Any = None, allow_deferred_init: bool = False,
-                 differentiable: bool = True, stype: str = 'default',
-                 grad_stype: str = 'default') -> None:
+    def __init__(
+        self,
+        name: str,
+        grad_req: str = "write",
+        shape: Any = None,
+        dtype: Any = np.float32,
+        lr_mult: float = 1.0,
+        wd_mult: float = 1.0,
+        init: Any = None,
+        allow_deferred_init: bool = False,
+        differentiable: bool = True,
+        stype: str = "default",
+        grad_stype: str = "default",
+    ) -> None:
         self._data: Optional[List[Any]] = None
         self._grad_attached = False
         self._ctx_list: Optional[List[Context]] = None
         self._ctx_map: Dict[Tuple[int, int], int] = {}
         self._trainer: Any = None
-        self._deferred_init: tuple = ()   # (init, ctx_list, default_init, data or None)
+        self._deferred_init: tuple = ()  # (init, ctx_list, default_init, data or None)
         # Serialises deferred-init completion: several threads may make a net's first call.
         self._init_lock = threading.RLock()
         self._differentiable = differentiable
         self._allow_deferred_init = allow_deferred_init
         self._grad_req: Optional[str] = None
-        self._owner: Optional[weakref.ref] = None   # first block that registered it
+        self._owner: Optional[weakref.ref] = None  # first block that registered it
         self._dim_names: Optional[Sequence[Optional[str]]] = None  # e.g. Dense: in_units
         self._init_verbose = False
         if isinstance(shape, int):
@@ -94,25 +102,29 @@ class Parameter:
         self.wd_mult = wd_mult
         self.grad_req = grad_req
         self.init = init
-        for kind, value in (('stype', stype), ('grad_stype', grad_stype)):
-            if value not in ('default', 'row_sparse', 'csr'):
-                raise AssertionError("%s for Parameter '%s' must be one of 'default', "
-                                     "'row_sparse', or 'csr', but got '%s'"
-                                     % (kind, name, value))
-            if value != 'default':
-                raise NotImplementedError("Parameter '%s': %s='%s' is not supported by "
-                                          "gluonlite (dense storage only)" % (name, kind, value))
+        for kind, value in (("stype", stype), ("grad_stype", grad_stype)):
+            if value not in ("default", "row_sparse", "csr"):
+                raise AssertionError(
+                    "%s for Parameter '%s' must be one of 'default', "
+                    "'row_sparse', or 'csr', but got '%s'" % (kind, name, value)
+                )
+            if value != "default":
+                raise NotImplementedError(
+                    "Parameter '%s': %s='%s' is not supported by "
+                    "gluonlite (dense storage only)" % (name, kind, value)
+                )
         self._stype = stype
         self._grad_stype = grad_stype
 
     def __repr__(self) -> str:
-        return 'Parameter {name} (shape={shape}, dtype={dtype})'.format(
-            name=self.name, shape=self.shape, dtype=self.dtype)
+        return "Parameter {name} (shape={shape}, dtype={dtype})".format(
+            name=self.name, shape=self.shape, dtype=self.dtype
+        )
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state['_owner'] = None  # weakrefs do not pickle
-        del state['_init_lock']  # nor do locks
+        state["_owner"] = None  # weakrefs do not pickle
+        del state["_init_lock"]  # nor do locks
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -127,14 +139,15 @@ class Parameter:
     @grad_req.setter
     def grad_req(self, req: str) -> None:
         if req not in _GRAD_REQS:
-            raise AssertionError("grad_req must be one of 'write', 'add', or 'null', "
-                                 "but got '%s'" % req)
+            raise AssertionError(
+                "grad_req must be one of 'write', 'add', or 'null', but got '%s'" % req
+            )
         if not self._differentiable:
-            req = 'null'
+            req = "null"
         if self._grad_req == req:
             return
         self._grad_req = req
-        if req == 'null' and self._grad_attached:
+        if req == "null" and self._grad_attached:
             self._grad_attached = False
             self._data = [d.detach() for d in self._data]
         elif self._data is not None:
@@ -161,12 +174,14 @@ class Parameter:
         if not self._shape_fits(new_shape):
             raise AssertionError(
                 "Cannot set the shape of Parameter '%s' to %s: it has shape %s, and only its "
-                "unknown (0) dimensions may change." % (self.name, new_shape, self._shape))
+                "unknown (0) dimensions may change." % (self.name, new_shape, self._shape)
+            )
         self._shape = new_shape
 
     def _shape_fits(self, new_shape: Tuple[int, ...]) -> bool:
-        return len(self._shape) == len(new_shape) and \
-            all(old in (0, new) for new, old in zip(new_shape, self._shape))
+        return len(self._shape) == len(new_shape) and all(
+            old in (0, new) for new, old in zip(new_shape, self._shape)
+        )
 
     @property
     def stype(self) -> str:
@@ -186,48 +201,53 @@ class Parameter:
     def _owner_text(self) -> str:
         owner = self._owner() if self._owner is not None else None
         if owner is None:
-            return ''
+            return ""
         text = repr(owner)
-        if '\n' in text:   # containers and custom blocks print several lines
+        if "\n" in text:  # containers and custom blocks print several lines
             text = type(owner).__name__
         return " of block '%s' (%s)" % (owner.name, text)
 
     def _unknown_dims_text(self) -> Tuple[str, str]:
         """('dimension 1 (in_units)', 'in_units=...') for the unknown dims of the shape."""
         if self._shape is None:
-            return 'the whole shape', 'a shape'
+            return "the whole shape", "a shape"
         dims, fixes = [], []
         for i, size in enumerate(self._shape):
             if size == 0:
-                label = self._dim_names[i] if self._dim_names and i < len(self._dim_names) \
-                    else None
-                dims.append('dimension %d (%s)' % (i, label) if label else 'dimension %d' % i)
+                label = self._dim_names[i] if self._dim_names and i < len(self._dim_names) else None
+                dims.append("dimension %d (%s)" % (i, label) if label else "dimension %d" % i)
                 if label:
-                    fixes.append('%s=...' % label)
-        return ', '.join(dims), (', '.join(fixes) if fixes else '')
+                    fixes.append("%s=..." % label)
+        return ", ".join(dims), (", ".join(fixes) if fixes else "")
 
     def _deferred_error(self) -> DeferredInitializationError:
         owner = self._owner() if self._owner is not None else None
         if self._deferred_init and self._deferred_init[3] is not None:
-            why = ('its value was given with set_data() and is applied at the first forward '
-                   'pass')
+            why = "its value was given with set_data() and is applied at the first forward pass"
         else:
             dims, _ = self._unknown_dims_text()
-            why = 'its shape %s has unknown %s' % (self._shape, dims)
+            why = "its shape %s has unknown %s" % (self._shape, dims)
         _, fix = self._unknown_dims_text()
-        fix = 'passing %s when creating the layer' % fix if fix else \
-            'giving the layer its input size (in_units, in_channels, num_features, etc.)'
-        plain = ''
+        fix = (
+            "passing %s when creating the layer" % fix
+            if fix
+            else "giving the layer its input size (in_units, in_channels, num_features, etc.)"
+        )
+        plain = ""
         from .block import HybridBlock  # circular at import time only
+
         if owner is not None and not isinstance(owner, HybridBlock):
-            plain = (' This block is a plain Block, which cannot infer shapes from its '
-                     'input: give the parameter its full shape.')
+            plain = (
+                " This block is a plain Block, which cannot infer shapes from its "
+                "input: give the parameter its full shape."
+            )
         return DeferredInitializationError(
             "Parameter '%s'%s has not been initialized yet because initialization was "
             "deferred: %s. Actual initialization happens during the first forward pass. "
             "Please pass one batch of data through the network (net(x)) before accessing "
             "Parameters, or avoid deferred initialization by %s.%s"
-            % (self.name, self._owner_text(), why, fix, plain))
+            % (self.name, self._owner_text(), why, fix, plain)
+        )
 
     def _check_and_get(self, arr_list: Optional[List[Any]], ctx: Any) -> Any:
         if arr_list is not None:
@@ -243,24 +263,34 @@ class Parameter:
             raise RuntimeError(
                 "Parameter '%s' was not initialized on context %s. It was only initialized "
                 "on %s. Move the input with x.as_in_context(...) or the parameters with "
-                "reset_ctx(...)." % (self.name, str(ctx), str(self._ctx_list)))
+                "reset_ctx(...)." % (self.name, str(ctx), str(self._ctx_list))
+            )
         if self._deferred_init:
             raise self._deferred_error()
         raise RuntimeError(
             "Parameter '%s' has not been initialized. Note that you should initialize "
             "parameters and create Trainer with Block.collect_params() instead of "
             "Block.params because the later does not include Parameters of nested child "
-            "Blocks" % self.name)
+            "Blocks" % self.name
+        )
 
     # ----------------------------------------------------------- initialization
-    def initialize(self, init: Any = None, ctx: Any = None, default_init: Any = DEFAULT_INIT,
-                   force_reinit: bool = False) -> None:
+    def initialize(
+        self,
+        init: Any = None,
+        ctx: Any = None,
+        default_init: Any = DEFAULT_INIT,
+        force_reinit: bool = False,
+    ) -> None:
         """Initialize on ``ctx`` (a Context or list). Precedence: ``init`` > ``self.init`` >
         ``default_init``. Deferred while the shape has unknown (0) dimensions."""
         default_init = _resolve_default(default_init)
         if self._data is not None and not force_reinit:
-            warnings.warn("Parameter '%s' is already initialized, ignoring. Set "
-                          "force_reinit=True to re-initialize." % self.name, stacklevel=2)
+            warnings.warn(
+                "Parameter '%s' is already initialized, ignoring. Set "
+                "force_reinit=True to re-initialize." % self.name,
+                stacklevel=2,
+            )
             return
         self._data = None
         self._grad_attached = False
@@ -275,12 +305,16 @@ class Parameter:
                 self._deferred_init = (init, ctx, default_init, None)
                 if self._init_verbose:
                     dims, _ = self._unknown_dims_text()
-                    print('Deferred %s, shape %s (unknown %s): it will be initialized with %s '
-                          'at the first forward pass' % (self.name, self._shape, dims,
-                                                         initializer.describe(init)))
+                    print(
+                        "Deferred %s, shape %s (unknown %s): it will be initialized with %s "
+                        "at the first forward pass"
+                        % (self.name, self._shape, dims, initializer.describe(init))
+                    )
                 return
-            raise ValueError("Cannot initialize Parameter '%s' because it has invalid shape: "
-                             "%s." % (self.name, str(self._shape)))
+            raise ValueError(
+                "Cannot initialize Parameter '%s' because it has invalid shape: "
+                "%s." % (self.name, str(self._shape))
+            )
         self._deferred_init = (init, ctx, default_init, None)
         self._finish_deferred_init()
 
@@ -302,19 +336,24 @@ class Parameter:
             raise AssertionError(
                 "Cannot initialize Parameter '%s'%s because it has invalid shape: %s (unknown "
                 "%s). Please specify %s (in_units, in_channels, etc for `Block`s)."
-                % (self.name, self._owner_text(), str(self._shape), dims,
-                   fix or 'the full shape'))
+                % (self.name, self._owner_text(), str(self._shape), dims, fix or "the full shape")
+            )
         with autograd.pause():
             if data is None:
                 data = nd.zeros(self._shape, ctx=cpu(), dtype=self._dtype)
-                desc = initializer.InitDesc(self.name, {'__init__': init})
+                desc = initializer.InitDesc(self.name, {"__init__": init})
                 initializer.create(default_init)(desc, data)
                 if self._init_verbose:
-                    own = self.init is not None and init is self.init and \
-                        '__by__' not in desc.attrs
-                    print('Initialized %s, shape %s, with %s%s' % (
-                        self.name, self._shape, desc.attrs.get('__applied__', init),
-                        " (the parameter's own init)" if own else ''))
+                    own = self.init is not None and init is self.init and "__by__" not in desc.attrs
+                    print(
+                        "Initialized %s, shape %s, with %s%s"
+                        % (
+                            self.name,
+                            self._shape,
+                            desc.attrs.get("__applied__", init),
+                            " (the parameter's own init)" if own else "",
+                        )
+                    )
             self._init_impl(data, ctx)
         self._deferred_init = ()
         self._init_verbose = False
@@ -325,10 +364,10 @@ class Parameter:
         self._init_grad(arrays)
         self._ctx_list = list(ctx_list)
         self._ctx_map = {_ctx_key(c): i for i, c in enumerate(self._ctx_list)}
-        self._data = arrays   # last: forward passes read _data without the lock
+        self._data = arrays  # last: forward passes read _data without the lock
 
     def _init_grad(self, arrays: Optional[List[Any]] = None) -> None:
-        if self.grad_req == 'null':
+        if self.grad_req == "null":
             self._grad_attached = False
             return
         for arr in self._data if arrays is None else arrays:
@@ -345,41 +384,64 @@ class Parameter:
             total = total + arr.copyto(cpu())
         return total / len(arrays)
 
-    def _load_check(self, data: Any, ctx: Any = None, cast_dtype: bool = False,
-                    dtype_source: str = 'current', source: str = '') -> None:
+    def _load_check(
+        self,
+        data: Any,
+        ctx: Any = None,
+        cast_dtype: bool = False,
+        dtype_source: str = "current",
+        source: str = "",
+    ) -> None:
         """Raise, changing nothing, when ``data`` cannot become this parameter's value.
 
         ``source`` (e.g. "key '0.weight' in file 'net.params'") is put in the messages
         next to the parameter's own name.
         """
-        where = ' (%s)' % source if source else ''
-        if cast_dtype and dtype_source not in ('current', 'saved'):
-            raise AssertionError("dtype_source must be 'current' or 'saved', got '%s'"
-                                 % dtype_source)
-        if self._shape is not None and not (len(self._shape) == len(data.shape) and
-                                            self._shape_fits(tuple(data.shape))):
+        where = " (%s)" % source if source else ""
+        if cast_dtype and dtype_source not in ("current", "saved"):
+            raise AssertionError(
+                "dtype_source must be 'current' or 'saved', got '%s'" % dtype_source
+            )
+        if self._shape is not None and not (
+            len(self._shape) == len(data.shape) and self._shape_fits(tuple(data.shape))
+        ):
             raise AssertionError(
                 "Failed loading Parameter '%s'%s from saved params: shape incompatible "
-                "expected %s vs saved %s" % (self.name, where, str(self._shape),
-                                             str(tuple(data.shape))))
-        if not cast_dtype and self._dtype is not None and \
-                np.dtype(self._dtype) != np.dtype(data.dtype):
+                "expected %s vs saved %s"
+                % (self.name, where, str(self._shape), str(tuple(data.shape)))
+            )
+        if (
+            not cast_dtype
+            and self._dtype is not None
+            and np.dtype(self._dtype) != np.dtype(data.dtype)
+        ):
             raise AssertionError(
                 "Failed loading Parameter '%s'%s from saved params: dtype incompatible "
                 "expected %s vs saved %s. Set cast_dtype=True to cast the dtype of saved "
-                "params." % (self.name, where, str(self._dtype), str(data.dtype)))
+                "params." % (self.name, where, str(self._dtype), str(data.dtype))
+            )
         if isinstance(ctx, Context):
             ctx = [ctx]
-        current = self._ctx_list if self._data is not None else \
-            (self._deferred_init[1] if self._deferred_init else None)
+        current = (
+            self._ctx_list
+            if self._data is not None
+            else (self._deferred_init[1] if self._deferred_init else None)
+        )
         if ctx is not None and current is not None and set(ctx) != set(current):
             raise AssertionError(
                 "Failed to load Parameter '%s' on %s because it was previous initialized on "
                 "%s. Load without ctx, or move the parameters first with reset_ctx()."
-                % (self.name, str(ctx), str(current)))
+                % (self.name, str(ctx), str(current))
+            )
 
-    def _load_init(self, data: Any, ctx: Any, cast_dtype: bool = False,
-                   dtype_source: str = 'current', source: str = '') -> None:
+    def _load_init(
+        self,
+        data: Any,
+        ctx: Any,
+        cast_dtype: bool = False,
+        dtype_source: str = "current",
+        source: str = "",
+    ) -> None:
         """Take loaded ``data`` as this parameter's value (used by parameter loading).
 
         A never-initialized or still-deferred parameter takes the saved shape and is
@@ -390,10 +452,10 @@ class Parameter:
             ctx = [ctx]
         self._shape = tuple(data.shape)
         if self._dtype is not None and np.dtype(self._dtype) != np.dtype(data.dtype):
-            if dtype_source == 'current':
+            if dtype_source == "current":
                 data = data.astype(self._dtype)
             else:
-                self.cast(data.dtype)   # value and gradient follow the file's dtype
+                self.cast(data.dtype)  # value and gradient follow the file's dtype
         if self._data is None:
             if self._deferred_init:
                 ctx = self._deferred_init[1]
@@ -412,7 +474,8 @@ class Parameter:
         if self._shape is not None and not self._shape_fits(shape):
             raise AssertionError(
                 "Parameter '%s' has shape %s; set_data got an array of shape %s, which is "
-                "incompatible." % (self.name, self._shape, shape))
+                "incompatible." % (self.name, self._shape, shape)
+            )
         self.shape = shape
         if self._data is None:
             if not self._deferred_init:
@@ -422,11 +485,14 @@ class Parameter:
             self._deferred_init = self._deferred_init[:3] + (data,)
             return
         trainer = self._trainer
-        if trainer is not None and getattr(trainer, '_kv_initialized', False) and \
-                getattr(trainer, '_update_on_kvstore', False):
-            if self not in getattr(trainer, '_params_to_init', ()):
+        if (
+            trainer is not None
+            and getattr(trainer, "_kv_initialized", False)
+            and getattr(trainer, "_update_on_kvstore", False)
+        ):
+            if self not in getattr(trainer, "_params_to_init", ()):
                 trainer._reset_kvstore()
-        with autograd.pause():   # a new value, not a step of the recorded computation
+        with autograd.pause():  # a new value, not a step of the recorded computation
             for arr in self._data:
                 arr[:] = data
 
@@ -441,15 +507,17 @@ class Parameter:
     def grad(self, ctx: Optional[Context] = None) -> Any:
         """The gradient buffer on ``ctx``."""
         if self._data is not None and not self._grad_attached:
-            raise RuntimeError("Cannot get gradient array for Parameter '%s' because "
-                               "grad_req='null'" % self.name)
+            raise RuntimeError(
+                "Cannot get gradient array for Parameter '%s' because grad_req='null'" % self.name
+            )
         return self._check_and_get(self._grad, ctx)
 
     def list_grad(self) -> List[Any]:
         """The gradient buffers on all contexts."""
         if self._data is not None and not self._grad_attached:
-            raise RuntimeError("Cannot get gradient array for Parameter '%s' because "
-                               "grad_req='null'" % self.name)
+            raise RuntimeError(
+                "Cannot get gradient array for Parameter '%s' because grad_req='null'" % self.name
+            )
         return self._check_and_get(self._grad, list)
 
     def list_ctx(self) -> List[Context]:
@@ -483,8 +551,10 @@ class Parameter:
             init, _, default_init, data = self._deferred_init
             self._deferred_init = (init, ctx, default_init, data)
         else:
-            raise ValueError("Cannot reset context for Parameter '%s' because it has not been "
-                             "initialized." % self.name)
+            raise ValueError(
+                "Cannot reset context for Parameter '%s' because it has not been "
+                "initialized." % self.name
+            )
 
     def cast(self, dtype: Any) -> None:
         """Change the dtype of the value and the gradient (values kept)."""
@@ -519,15 +589,17 @@ class Constant(Parameter):
         if not isinstance(value, nd.NDArray):
             value = nd.array(value)
         self.value = value
-        init_name = 'Constant_{}_{}'.format(name, id(self))
+        init_name = "Constant_{}_{}".format(name, id(self))
         # MXNet registers a per-constant alias; a factory keeps the value by reference.
         initializer._REGISTRY[init_name.lower()] = lambda: _ConstantValue(value)
-        super().__init__(name, grad_req='null', shape=value.shape, dtype=value.dtype,
-                         init=init_name)
+        super().__init__(
+            name, grad_req="null", shape=value.shape, dtype=value.dtype, init=init_name
+        )
 
     def __repr__(self) -> str:
-        return 'Constant {name} (shape={shape}, dtype={dtype})'.format(
-            name=self.name, shape=self.shape, dtype=self.dtype)
+        return "Constant {name} (shape={shape}, dtype={dtype})".format(
+            name=self.name, shape=self.shape, dtype=self.dtype
+        )
 
     @property
     def grad_req(self) -> Optional[str]:
@@ -535,26 +607,27 @@ class Constant(Parameter):
 
     @grad_req.setter
     def grad_req(self, req: str) -> None:
-        if req != 'null':
-            warnings.warn('Constant parameter "{}" does not support grad_req other than '
-                          '"null", and new value "{}" is ignored.'.format(self.name, req),
-                          stacklevel=2)
-        self._grad_req = 'null'
-
+        if req != "null":
+            warnings.warn(
+                'Constant parameter "{}" does not support grad_req other than '
+                '"null", and new value "{}" is ignored.'.format(self.name, req),
+                stacklevel=2,
+            )
+        self._grad_req = "null"
 
 
 class ParameterDict:
     """An ordered name -> Parameter dict with a ``prefix``, optionally backed by a ``shared`` one."""
 
-    def __init__(self, prefix: str = '', shared: Optional['ParameterDict'] = None) -> None:
+    def __init__(self, prefix: str = "", shared: Optional["ParameterDict"] = None) -> None:
         self._prefix = prefix
-        self._params: 'OrderedDict[str, Parameter]' = OrderedDict()
+        self._params: "OrderedDict[str, Parameter]" = OrderedDict()
         self._shared = shared
 
     def __repr__(self) -> str:
-        name = self._prefix + ' ' if self._prefix else ''
-        content = '\n'.join(_indent('  {0}'.format(v), 2) for v in self.values())
-        return '{name}(\n{content}\n)'.format(name=name, content=content)
+        name = self._prefix + " " if self._prefix else ""
+        content = "\n".join(_indent("  {0}".format(v), 2) for v in self.values())
+        return "{name}(\n{content}\n)".format(name=name, content=content)
 
     def __getitem__(self, key: str) -> Parameter:
         return self._params[key]
@@ -604,55 +677,67 @@ class ParameterDict:
             if existing is None:
                 setattr(param, key, value)
                 continue
-            if key == 'shape' and value is not None and len(value) == len(existing):
+            if key == "shape" and value is not None and len(value) == len(existing):
                 merged = _merge_shapes(value, existing)
                 if merged is not None:
                     param._shape = merged
                     continue
-            elif key == 'dtype' and value is not None and \
-                    np.dtype(value) == np.dtype(existing):
+            elif key == "dtype" and value is not None and np.dtype(value) == np.dtype(existing):
                 continue
             if value is not None and not _same(value, existing):
                 raise AssertionError(
                     "Cannot retrieve Parameter '%s' because desired attribute does not match "
                     "with stored for attribute '%s': desired '%s' vs stored '%s'."
-                    % (name, key, str(value), str(existing)))
+                    % (name, key, str(value), str(existing))
+                )
         return param
 
-    def get_constant(self, name: str, value: Any = None) -> 'Constant':
+    def get_constant(self, name: str, value: Any = None) -> "Constant":
         """Return the Constant ``prefix + name``, creating it from ``value`` if absent."""
         name = self.prefix + name
         param = self._get_impl(name)
         if param is None:
             if value is None:
-                raise KeyError("No constant named '{}'. Please specify value if you want to "
-                               "create a new constant.".format(name))
+                raise KeyError(
+                    "No constant named '{}'. Please specify value if you want to "
+                    "create a new constant.".format(name)
+                )
             param = Constant(name, value)
             self._params[name] = param
         elif value is not None:
             if not isinstance(param, Constant):
-                raise AssertionError("Parameter '{}' already exists but it is not a "
-                                     "constant.".format(name))
+                raise AssertionError(
+                    "Parameter '{}' already exists but it is not a constant.".format(name)
+                )
             if isinstance(value, nd.NDArray):
                 value = value.asnumpy()
             value = np.asarray(value)
-            if param.shape != value.shape or \
-                    not (param.value.asnumpy() == value).all():
-                raise AssertionError("Constant '{}' already exists but it's value doesn't "
-                                     "match new value".format(name))
+            if param.shape != value.shape or not (param.value.asnumpy() == value).all():
+                raise AssertionError(
+                    "Constant '{}' already exists but it's value doesn't match new value".format(
+                        name
+                    )
+                )
         return param
 
     def update(self, other: Any) -> None:
         """Add the parameters of ``other``; a different object under a used name is an error."""
         for key, value in other.items():
             if key in self._params and self._params[key] is not value:
-                raise AssertionError("Cannot update self with other because they have "
-                                     "different Parameters with the same name '%s'" % key)
+                raise AssertionError(
+                    "Cannot update self with other because they have "
+                    "different Parameters with the same name '%s'" % key
+                )
         for key, value in other.items():
             self._params[key] = value
 
-    def initialize(self, init: Any = DEFAULT_INIT, ctx: Any = None, verbose: bool = False,
-                   force_reinit: bool = False) -> None:
+    def initialize(
+        self,
+        init: Any = DEFAULT_INIT,
+        ctx: Any = None,
+        verbose: bool = False,
+        force_reinit: bool = False,
+    ) -> None:
         """Initialize every parameter; ``init`` is only the default (own inits win).
 
         ``verbose=True`` prints which initializer each parameter got.
@@ -660,11 +745,11 @@ class ParameterDict:
         explicit = init is not DEFAULT_INIT and init is not None
         init = _resolve_default(init)
         if verbose and isinstance(init, initializer.Initializer):
-            init.set_verbosity(verbose=verbose)   # MXNet's logging.info report
+            init.set_verbosity(verbose=verbose)  # MXNet's logging.info report
         overridden = []
         applied = 0
         for param in self.values():
-            param._init_verbose = verbose   # kept while deferred: reported when it runs
+            param._init_verbose = verbose  # kept while deferred: reported when it runs
             try:
                 fresh = param._data is None or force_reinit
                 param.initialize(None, ctx, init, force_reinit=force_reinit)
@@ -673,7 +758,8 @@ class ParameterDict:
                     param._init_verbose = False
             if fresh:
                 if param.init is not None and not isinstance(
-                        init, (initializer.Mixed, initializer.Load)):
+                    init, (initializer.Mixed, initializer.Load)
+                ):
                     overridden.append(param)
                 else:
                     applied += 1
@@ -683,9 +769,16 @@ class ParameterDict:
                 "which takes precedence: %s. To override, set the init on the parameters "
                 "(e.g. params.setattr('init', ...) or param.init = ...) and re-initialize "
                 "with force_reinit=True, or call param.initialize(init=..., "
-                "force_reinit=True)." % (initializer.describe(init), ', '.join(
-                    "%s (init=%s)" % (p.name, initializer.describe(p.init))
-                    for p in overridden)), UserWarning, stacklevel=2)
+                "force_reinit=True)."
+                % (
+                    initializer.describe(init),
+                    ", ".join(
+                        "%s (init=%s)" % (p.name, initializer.describe(p.init)) for p in overridden
+                    ),
+                ),
+                UserWarning,
+                stacklevel=2,
+            )
 
     def zero_grad(self) -> None:
         """Set every gradient to 0."""
@@ -711,7 +804,7 @@ class ParameterDict:
         for param in self.values():
             setattr(param, name, value)
 
-    def save(self, filename: str, strip_prefix: str = '') -> None:
+    def save(self, filename: str, strip_prefix: str = "") -> None:
         """Save the values (averaged over contexts) under their names minus ``strip_prefix``.
 
         The file is replaced atomically (see ``nd.save``).
@@ -725,13 +818,21 @@ class ParameterDict:
                     "parameters from other Blocks or you forgot to use 'with name_scope()' "
                     "when creating child blocks. For more info on naming, please see "
                     "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/"
-                    "naming.html" % (strip_prefix, param.name, strip_prefix))
-            arrays[param.name[len(strip_prefix):]] = param._reduce()
+                    "naming.html" % (strip_prefix, param.name, strip_prefix)
+                )
+            arrays[param.name[len(strip_prefix) :]] = param._reduce()
         nd.save(filename, arrays)
 
-    def load(self, filename: str, ctx: Any = None, allow_missing: bool = False,
-             ignore_extra: bool = False, restore_prefix: str = '', cast_dtype: bool = False,
-             dtype_source: str = 'current') -> None:
+    def load(
+        self,
+        filename: str,
+        ctx: Any = None,
+        allow_missing: bool = False,
+        ignore_extra: bool = False,
+        restore_prefix: str = "",
+        cast_dtype: bool = False,
+        dtype_source: str = "current",
+    ) -> None:
         """Load values saved by ``save`` (``restore_prefix`` is prepended to the names).
 
         gluonlite: when the names differ from the parameters' only by their counters (a
@@ -744,22 +845,40 @@ class ParameterDict:
                         "restore_prefix is '%s' but Parameters name '%s' does not start with "
                         "'%s'. For more info on naming, please see https://mxnet.io/api/"
                         "python/docs/tutorials/packages/gluon/blocks/naming.html"
-                        % (restore_prefix, name, restore_prefix))
+                        % (restore_prefix, name, restore_prefix)
+                    )
         loaded = _param_io.as_param_dict(nd.load(filename), filename)
-        self.load_dict(loaded, ctx, allow_missing, ignore_extra, restore_prefix, filename,
-                       cast_dtype, dtype_source)
+        self.load_dict(
+            loaded,
+            ctx,
+            allow_missing,
+            ignore_extra,
+            restore_prefix,
+            filename,
+            cast_dtype,
+            dtype_source,
+        )
 
-    def load_dict(self, param_dict: Any, ctx: Any = None, allow_missing: bool = False,
-                  ignore_extra: bool = False, restore_prefix: str = '',
-                  filename: Optional[str] = None, cast_dtype: bool = False,
-                  dtype_source: str = 'current') -> None:
+    def load_dict(
+        self,
+        param_dict: Any,
+        ctx: Any = None,
+        allow_missing: bool = False,
+        ignore_extra: bool = False,
+        restore_prefix: str = "",
+        filename: Optional[str] = None,
+        cast_dtype: bool = False,
+        dtype_source: str = "current",
+    ) -> None:
         """Load from a name -> NDArray dict (or (name, NDArray) pairs); ``arg:``/``aux:``
         prefixes are stripped. Nothing changes unless every value fits."""
-        source = 'file: %s' % filename if filename else 'param_dict'
-        pairs = _param_io.match_legacy(self._params, param_dict, restore_prefix, source,
-                                       allow_missing, ignore_extra)
-        _param_io.load_pairs(pairs, ctx, cast_dtype, dtype_source,
-                             "file '%s'" % filename if filename else 'the dict')
+        source = "file: %s" % filename if filename else "param_dict"
+        pairs = _param_io.match_legacy(
+            self._params, param_dict, restore_prefix, source, allow_missing, ignore_extra
+        )
+        _param_io.load_pairs(
+            pairs, ctx, cast_dtype, dtype_source, "file '%s'" % filename if filename else "the dict"
+        )
 
 
 def _merge_shapes(wanted: Sequence[int], stored: Sequence[int]) -> Optional[Tuple[int, ...]]:

@@ -11,6 +11,7 @@ place on every context, whatever ``update_on_kvstore`` says; a parameter listed 
 updated once; the stale-gradient check runs over all parameters before any is touched;
 ``save_states`` writes atomically (temporary file, fsync, rename).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,22 +23,25 @@ from ..base import MXNetError
 from ..ndarray.utils import _atomic_write
 from .parameter import Parameter, ParameterDict
 
-__all__ = ['Trainer']
+__all__ = ["Trainer"]
 
 _STALE_GRAD = (
     "Gradient of Parameter `%s` on context %s has not been updated by backward since last "
     "`step`. This could mean a bug in your model that made it only use a subset of the "
     "Parameters (Blocks) for this iteration. If you are intentionally only using a subset, "
     "call step with ignore_stale_grad=True to suppress this warning and skip updating of "
-    "Parameters with stale gradient")
+    "Parameters with stale gradient"
+)
 
 
 def _write_file_atomically(fname: str, payload: bytes) -> None:
     """Replace ``fname`` by ``payload`` so that a failure leaves the old file as it was."""
+
     def write(fd: int) -> None:
         view = memoryview(payload)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
+
     try:
         _atomic_write(fname, write)
     except MXNetError as err:
@@ -57,36 +61,46 @@ class Trainer:
     own gradient.
     """
 
-    def __init__(self, params: Any, optimizer: Any, optimizer_params: Optional[dict] = None,
-                 kvstore: Any = 'device', compression_params: Optional[dict] = None,
-                 update_on_kvstore: Optional[bool] = None) -> None:
+    def __init__(
+        self,
+        params: Any,
+        optimizer: Any,
+        optimizer_params: Optional[dict] = None,
+        kvstore: Any = "device",
+        compression_params: Optional[dict] = None,
+        update_on_kvstore: Optional[bool] = None,
+    ) -> None:
         if isinstance(params, (dict, ParameterDict)):
             params = [params[key] for key in sorted(list(params.keys()))]
         if not isinstance(params, (list, tuple)):
-            raise ValueError("First argument must be a list or dict of Parameters, "
-                             "got %s." % (type(params)))
+            raise ValueError(
+                "First argument must be a list or dict of Parameters, got %s." % (type(params))
+            )
         self._params: List[Parameter] = []
         self._param2idx = {}
         seen = set()
         for param in params:
             if not isinstance(param, Parameter):
-                raise ValueError("First argument must be a list or dict of Parameters, "
-                                 "got list of %s." % (type(param)))
-            if id(param) in seen:   # a shared parameter listed twice is updated once
+                raise ValueError(
+                    "First argument must be a list or dict of Parameters, "
+                    "got list of %s." % (type(param))
+                )
+            if id(param) in seen:  # a shared parameter listed twice is updated once
                 continue
             seen.add(id(param))
             self._param2idx[param.name] = len(self._params)
             self._params.append(param)
             param._set_trainer(self)
-        if isinstance(kvstore, str) and 'dist' in kvstore:
+        if isinstance(kvstore, str) and "dist" in kvstore:
             raise NotImplementedError(
                 "kvstore='%s': distributed training is not supported by gluonlite; use "
-                "kvstore='device' (gradients summed over the local contexts) or None" % kvstore)
+                "kvstore='device' (gradients summed over the local contexts) or None" % kvstore
+            )
         self._compression_params = compression_params
         self._contexts = self._check_contexts()
         self._init_optimizer(optimizer, optimizer_params if optimizer_params else {})
         self._scale = self._optimizer.rescale_grad
-        self._kvstore_params = {'kvstore': kvstore, 'update_on_kvstore': update_on_kvstore}
+        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
         self._kv_initialized = False
         self._kvstore = None
         self._update_on_kvstore = None
@@ -102,7 +116,8 @@ class Trainer:
                 raise AssertionError(
                     "All Parameters must be initialized on the same set of contexts, but "
                     "Parameter %s is initialized on %s while previous Parameters are "
-                    "initialized on %s." % (param.name, str(ctx), str(contexts)))
+                    "initialized on %s." % (param.name, str(ctx), str(contexts))
+                )
             contexts = ctx
         return contexts
 
@@ -110,8 +125,10 @@ class Trainer:
         param_dict = {i: param for i, param in enumerate(self._params)}
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
-                raise AssertionError("optimizer_params must be None if optimizer is an "
-                                     "instance of Optimizer instead of str")
+                raise AssertionError(
+                    "optimizer_params must be None if optimizer is an "
+                    "instance of Optimizer instead of str"
+                )
             self._optimizer = optimizer
             self._optimizer.param_dict = param_dict
         else:
@@ -131,9 +148,9 @@ class Trainer:
         """Decide whether gradients are summed over contexts (MXNet's kvstore choice)."""
         config = self._kvstore_params
         multi = self._contexts is not None and len(self._contexts) > 1
-        if multi and config['kvstore']:
-            self._kvstore = config['kvstore']   # gradients are reduced over the contexts
-            update_on_kvstore = config['update_on_kvstore']
+        if multi and config["kvstore"]:
+            self._kvstore = config["kvstore"]  # gradients are reduced over the contexts
+            update_on_kvstore = config["update_on_kvstore"]
             self._update_on_kvstore = True if update_on_kvstore is None else bool(update_on_kvstore)
         else:
             self._kvstore = None
@@ -167,7 +184,7 @@ class Trainer:
         return self._optimizer.learning_rate
 
     @property
-    def optimizer(self) -> 'opt.Optimizer':
+    def optimizer(self) -> "opt.Optimizer":
         """The Optimizer in use."""
         return self._optimizer
 
@@ -191,9 +208,11 @@ class Trainer:
         """Sum the gradients over contexts (for gradient clipping between reduce and update)."""
         self._prepare()
         if self._kvstore and self._update_on_kvstore:
-            raise AssertionError('allreduce_grads() when parameters are updated on kvstore is '
-                                 'not supported. Try setting `update_on_kvstore` to False when '
-                                 'creating trainer.')
+            raise AssertionError(
+                "allreduce_grads() when parameters are updated on kvstore is "
+                "not supported. Try setting `update_on_kvstore` to False when "
+                "creating trainer."
+            )
         self._allreduce_grads()
 
     def _allreduce_grads(self) -> None:
@@ -201,7 +220,7 @@ class Trainer:
             return
         with autograd.pause():
             for param in self._params:
-                if param.grad_req == 'null':
+                if param.grad_req == "null":
                     continue
                 grads = param.list_grad()
                 total = grads[0].copy()
@@ -214,9 +233,11 @@ class Trainer:
         """The update half of ``step`` (after ``allreduce_grads``)."""
         self._prepare()
         if self._kvstore and self._update_on_kvstore:
-            raise AssertionError('update() when parameters are updated on kvstore is not '
-                                 'supported. Try setting `update_on_kvstore` to False when '
-                                 'creating trainer.')
+            raise AssertionError(
+                "update() when parameters are updated on kvstore is not "
+                "supported. Try setting `update_on_kvstore` to False when "
+                "creating trainer."
+            )
         self._check_and_rescale_grad(self._scale / batch_size)
         self._update(ignore_stale_grad)
 
@@ -225,7 +246,7 @@ class Trainer:
         # checked before any weight changes, so a stale one leaves everything as it was.
         updates = [([], [], []) for _ in self._updaters]
         for i, param in enumerate(self._params):
-            if param.grad_req == 'null':
+            if param.grad_req == "null":
                 continue
             arrays = param._check_and_get(param._data, list)
             if not ignore_stale_grad:
@@ -253,7 +274,7 @@ class Trainer:
     def load_states(self, fname: str) -> None:
         """Restore the optimizer and states written by ``save_states``."""
         self._prepare()
-        with open(fname, 'rb') as f:
+        with open(fname, "rb") as f:
             states = f.read()
         for updater in self._updaters:
             updater.set_states(states)

@@ -1,4 +1,5 @@
 """Small helpers shared by the Gluon layer (MXNet 1.x ``mxnet.gluon.utils``)."""
+
 from __future__ import annotations
 
 import math
@@ -7,11 +8,24 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ._download import (_get_repo_file_url, _get_repo_url, check_sha1, download,  # noqa: F401
-                        replace_file)
+from ._download import (
+    _get_repo_file_url,
+    _get_repo_url,
+    check_sha1,
+    download,  # noqa: F401
+    replace_file,
+)
 
-__all__ = ['HookHandle', 'shape_is_known', 'split_data', 'split_and_load', 'clip_global_norm',
-           'check_sha1', 'download', 'replace_file']
+__all__ = [
+    "HookHandle",
+    "shape_is_known",
+    "split_data",
+    "split_and_load",
+    "clip_global_norm",
+    "check_sha1",
+    "download",
+    "replace_file",
+]
 
 
 def _indent(text: str, num_spaces: int) -> str:
@@ -19,21 +33,21 @@ def _indent(text: str, num_spaces: int) -> str:
 
     Used by the nested ``repr`` of blocks and parameter dicts.
     """
-    lines = text.split('\n')
+    lines = text.split("\n")
     if len(lines) == 1:
         return text
-    pad = ' ' * num_spaces
-    return lines[0] + '\n' + '\n'.join(pad + line for line in lines[1:])
+    pad = " " * num_spaces
+    return lines[0] + "\n" + "\n".join(pad + line for line in lines[1:])
 
 
 def _brief_print_list(items: Sequence[Any], limit: int = 7) -> str:
     """``'a', 'b', ..., 'z'`` style listing of at most ``limit`` items."""
     items = list(items)
     if len(items) > limit:
-        head = _brief_print_list(items[:limit // 2], limit)
-        tail = _brief_print_list(items[-limit // 2:], limit)
-        return head + ', ..., ' + tail
-    return ', '.join("'%s'" % str(i) for i in items)
+        head = _brief_print_list(items[: limit // 2], limit)
+        tail = _brief_print_list(items[-limit // 2 :], limit)
+        return head + ", ..., " + tail
+    return ", ".join("'%s'" % str(i) for i in items)
 
 
 def shape_is_known(shape: Optional[Sequence[int]]) -> bool:
@@ -63,7 +77,7 @@ class HookHandle:
     def attach(self, hooks_dict: OrderedDict, hook: Callable) -> None:
         """Register ``hook`` in ``hooks_dict`` (a block's hook table)."""
         if self._hooks_dict_ref is not None:
-            raise AssertionError('The same handle cannot be attached twice.')
+            raise AssertionError("The same handle cannot be attached twice.")
         self._id = id(hook)
         hooks_dict[self._id] = hook
         self._hooks_dict_ref = weakref.ref(hooks_dict)
@@ -81,48 +95,54 @@ class HookHandle:
 
     def __setstate__(self, state: tuple) -> None:
         hooks_dict, self._id = state
-        self._hooks_dict_ref = weakref.ref(hooks_dict) if hooks_dict is not None \
-            else (lambda: None)
+        self._hooks_dict_ref = weakref.ref(hooks_dict) if hooks_dict is not None else (lambda: None)
 
-    def __enter__(self) -> 'HookHandle':
+    def __enter__(self) -> "HookHandle":
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.detach()
 
 
-def split_data(data: Any, num_slice: int, batch_axis: int = 0,
-               even_split: bool = True) -> List[Any]:
+def split_data(
+    data: Any, num_slice: int, batch_axis: int = 0, even_split: bool = True
+) -> List[Any]:
     """Split an NDArray into ``num_slice`` slices along ``batch_axis``.
 
     With ``even_split=False`` the first ``size % num_slice`` slices get one extra row, and
     slices past the end are empty (MXNet 1.9.1's behaviour).
     """
     from .. import ndarray as nd
+
     size = data.shape[batch_axis]
     if even_split and size % num_slice != 0:
         raise ValueError(
             "data with shape %s cannot be evenly split into %d slices along axis %d. "
             "Use a batch size that's multiple of %d or set even_split=False to allow "
-            "uneven partitioning of data." % (str(data.shape), num_slice, batch_axis, num_slice))
+            "uneven partitioning of data." % (str(data.shape), num_slice, batch_axis, num_slice)
+        )
     if num_slice == 1:
         return [data]
     each, extras = divmod(size, num_slice)
     bounds = [0]
     for i in range(num_slice):
         bounds.append(bounds[-1] + each + (1 if i < extras else 0))
-    return [nd.slice_axis(data, axis=batch_axis, begin=bounds[i], end=bounds[i + 1])
-            for i in range(num_slice)]
+    return [
+        nd.slice_axis(data, axis=batch_axis, begin=bounds[i], end=bounds[i + 1])
+        for i in range(num_slice)
+    ]
 
 
-def split_and_load(data: Any, ctx_list: Iterable[Any], batch_axis: int = 0,
-                   even_split: bool = True) -> List[Any]:
+def split_and_load(
+    data: Any, ctx_list: Iterable[Any], batch_axis: int = 0, even_split: bool = True
+) -> List[Any]:
     """Split ``data`` along ``batch_axis`` and load each slice onto one context.
 
     ``data`` may be an NDArray or anything ``nd.array`` accepts (it is then created on
     the first context).
     """
     from .. import ndarray as nd
+
     ctx_list = list(ctx_list)
     if not isinstance(data, nd.NDArray):
         data = nd.array(data, ctx=ctx_list[0])
@@ -132,8 +152,7 @@ def split_and_load(data: Any, ctx_list: Iterable[Any], batch_axis: int = 0,
     return [s.as_in_context(c) for s, c in zip(slices, ctx_list)]
 
 
-def clip_global_norm(arrays: Sequence[Any], max_norm: float,
-                     check_isfinite: bool = True) -> Any:
+def clip_global_norm(arrays: Sequence[Any], max_norm: float, check_isfinite: bool = True) -> Any:
     """Scale ``arrays`` in place so that their joint L2 norm is at most ``max_norm``.
 
     Returns the norm before clipping: a Python-side scalar when ``check_isfinite`` (which
@@ -142,7 +161,8 @@ def clip_global_norm(arrays: Sequence[Any], max_norm: float,
     """
     from .. import autograd
     from .. import ndarray as nd
-    assert len(arrays) > 0, 'clip_global_norm: arrays must not be empty'
+
+    assert len(arrays) > 0, "clip_global_norm: arrays must not be empty"
     ctx = arrays[0].context
     dtype = arrays[0].dtype
     with autograd.pause():
@@ -156,8 +176,10 @@ def clip_global_norm(arrays: Sequence[Any], max_norm: float,
         if check_isfinite:
             norm_value = total_norm.asscalar()
             if not math.isfinite(norm_value):
-                warnings.warn(UserWarning('nan or inf is detected. Clipping results will be '
-                                          'undefined.'), stacklevel=2)
+                warnings.warn(
+                    UserWarning("nan or inf is detected. Clipping results will be undefined."),
+                    stacklevel=2,
+                )
         scale = nd.minimum(max_norm / (total_norm + 1e-8), 1.0)
         for array in arrays:
             factor = scale.as_in_context(array.context)
@@ -173,6 +195,7 @@ def clip_global_norm(arrays: Sequence[Any], max_norm: float,
 # with a stand-in (_ShapeProbe) for each parameter of unknown shape and an ``F`` that,
 # when an op meets a stand-in, reads the missing dimensions off the op's other inputs.
 
+
 class _ShapeProbe:
     """Stands for a parameter of unknown shape during one inference run."""
 
@@ -187,6 +210,7 @@ class _ShapeProbe:
     def resolve(self, shape: Sequence[int]) -> Any:
         """Fix the parameter's shape (only its unknown dims may change); zeros stand in."""
         from .. import ndarray as nd
+
         old = self.param.shape
         if old is not None and len(old) == len(shape):
             shape = tuple(o if o else n for o, n in zip(old, shape))
@@ -195,27 +219,29 @@ class _ShapeProbe:
 
     def _like(self, other: Any) -> Any:
         """Elementwise use: unknown dims come from the other operand, trailing-aligned."""
-        other_shape = tuple(getattr(other, 'shape', ()))
+        other_shape = tuple(getattr(other, "shape", ()))
         mine = self.param.shape or (0,) * len(other_shape)
         offset = len(other_shape) - len(mine)
-        guess = tuple(other_shape[offset + i] if offset + i >= 0 else dim
-                      for i, dim in enumerate(mine))
+        guess = tuple(
+            other_shape[offset + i] if offset + i >= 0 else dim for i, dim in enumerate(mine)
+        )
         return self.resolve(guess)
 
     def _binary(op: str, reflected: bool = False):  # noqa: N805 (builds methods)
-        def method(self: '_ShapeProbe', other: Any) -> Any:
+        def method(self: "_ShapeProbe", other: Any) -> Any:
             value = self._like(other)
             return getattr(other, op)(value) if reflected else getattr(value, op)(other)
+
         return method
 
-    __add__ = _binary('__add__')
-    __radd__ = _binary('__add__', True)
-    __sub__ = _binary('__sub__')
-    __rsub__ = _binary('__sub__', True)
-    __mul__ = _binary('__mul__')
-    __rmul__ = _binary('__mul__', True)
-    __truediv__ = _binary('__truediv__')
-    __rtruediv__ = _binary('__truediv__', True)
+    __add__ = _binary("__add__")
+    __radd__ = _binary("__add__", True)
+    __sub__ = _binary("__sub__")
+    __rsub__ = _binary("__sub__", True)
+    __mul__ = _binary("__mul__")
+    __rmul__ = _binary("__mul__", True)
+    __truediv__ = _binary("__truediv__")
+    __rtruediv__ = _binary("__truediv__", True)
     del _binary
 
 
@@ -229,53 +255,69 @@ def _features(data: Any, flatten: bool) -> int:
 
 
 def _infer_fully_connected(args: dict) -> None:
-    data, weight, bias = args.get('data'), args.get('weight'), args.get('bias')
-    hidden = args.get('num_hidden')
+    data, weight, bias = args.get("data"), args.get("weight"), args.get("bias")
+    hidden = args.get("num_hidden")
     if isinstance(weight, _ShapeProbe):
         hidden = hidden or (weight.shape[0] if weight.shape else 0)
-        args['weight'] = weight.resolve((hidden, _features(data, args.get('flatten', True))))
+        args["weight"] = weight.resolve((hidden, _features(data, args.get("flatten", True))))
     if isinstance(bias, _ShapeProbe):
-        hidden = hidden or args['weight'].shape[0]
-        args['bias'] = bias.resolve((hidden,))
+        hidden = hidden or args["weight"].shape[0]
+        args["bias"] = bias.resolve((hidden,))
 
 
 def _infer_dot(args: dict) -> None:
-    lhs, rhs = args.get('lhs'), args.get('rhs')
-    trans_a, trans_b = args.get('transpose_a', False), args.get('transpose_b', False)
+    lhs, rhs = args.get("lhs"), args.get("rhs")
+    trans_a, trans_b = args.get("transpose_a", False), args.get("transpose_b", False)
     if isinstance(rhs, _ShapeProbe) and not isinstance(lhs, _ShapeProbe):
         inner = lhs.shape[0] if trans_a else lhs.shape[-1]
         known = rhs.shape or (0, 0)
-        args['rhs'] = rhs.resolve((known[0], inner) if trans_b else (inner,) + tuple(known[1:]))
+        args["rhs"] = rhs.resolve((known[0], inner) if trans_b else (inner,) + tuple(known[1:]))
     elif isinstance(lhs, _ShapeProbe) and not isinstance(rhs, _ShapeProbe):
         inner = rhs.shape[-1] if trans_b else rhs.shape[0]
         known = lhs.shape or (0, 0)
-        args['lhs'] = lhs.resolve((inner, known[-1]) if trans_a else tuple(known[:-1]) + (inner,))
+        args["lhs"] = lhs.resolve((inner, known[-1]) if trans_a else tuple(known[:-1]) + (inner,))
 
 
 def _infer_elementwise(args: dict) -> None:
-    lhs, rhs = args.get('lhs'), args.get('rhs')
+    lhs, rhs = args.get("lhs"), args.get("rhs")
     if isinstance(lhs, _ShapeProbe) and not isinstance(rhs, _ShapeProbe):
-        args['lhs'] = lhs._like(rhs)
+        args["lhs"] = lhs._like(rhs)
     elif isinstance(rhs, _ShapeProbe) and not isinstance(lhs, _ShapeProbe):
-        args['rhs'] = rhs._like(lhs)
+        args["rhs"] = rhs._like(lhs)
 
 
-_INFER_RULES = {'FullyConnected': _infer_fully_connected, 'dot': _infer_dot}
-for _op in ('broadcast_add', 'broadcast_sub', 'broadcast_mul', 'broadcast_div',
-            'elemwise_add', 'elemwise_sub', 'elemwise_mul', 'elemwise_div', 'add', 'subtract',
-            'multiply', 'divide', 'maximum', 'minimum', 'broadcast_maximum',
-            'broadcast_minimum'):
+_INFER_RULES = {"FullyConnected": _infer_fully_connected, "dot": _infer_dot}
+for _op in (
+    "broadcast_add",
+    "broadcast_sub",
+    "broadcast_mul",
+    "broadcast_div",
+    "elemwise_add",
+    "elemwise_sub",
+    "elemwise_mul",
+    "elemwise_div",
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "maximum",
+    "minimum",
+    "broadcast_maximum",
+    "broadcast_minimum",
+):
     _INFER_RULES[_op] = _infer_elementwise
 
 
 class _InferenceF:
     """The ``F`` of the inference run: ``nd``, with ops that resolve parameter stand-ins."""
 
-    __name__ = 'gluonlite.symbol'   # MXNet's first, shape-inferring pass sees mxnet.symbol
+    __name__ = "gluonlite.symbol"  # MXNet's first, shape-inferring pass sees mxnet.symbol
 
     def __getattr__(self, name: str) -> Any:
         import inspect
+
         from .. import ndarray as nd
+
         fn = getattr(nd, name)
         if not callable(fn) or isinstance(fn, type):
             return fn
@@ -285,16 +327,22 @@ class _InferenceF:
                 return fn(*args, **kwargs)
             rule = _INFER_RULES.get(name)
             if rule is None:
-                names = [a.param.name for a in list(args) + list(kwargs.values())
-                         if isinstance(a, _ShapeProbe)]
-                raise ValueError('cannot infer the unknown dimensions of %s through F.%s; '
-                                 'give the parameter its full shape or override '
-                                 'infer_shape(self, *inputs)' % (', '.join(names), name))
+                names = [
+                    a.param.name
+                    for a in list(args) + list(kwargs.values())
+                    if isinstance(a, _ShapeProbe)
+                ]
+                raise ValueError(
+                    "cannot infer the unknown dimensions of %s through F.%s; "
+                    "give the parameter its full shape or override "
+                    "infer_shape(self, *inputs)" % (", ".join(names), name)
+                )
             bound = inspect.signature(fn).bind(*args, **kwargs)
             arguments = dict(bound.arguments)
             rule(arguments)
-            extra = arguments.pop('kwargs', {})
+            extra = arguments.pop("kwargs", {})
             return fn(**arguments, **extra)
+
         return call
 
 
@@ -302,6 +350,7 @@ def _infer_by_probing(block: Any, params: Dict[str, Any], ctx: Any, inputs: tupl
     """Run ``block.hybrid_forward`` once with stand-ins, filling unknown parameter dims."""
     from .. import autograd
     from .. import ndarray as nd
+
     values = {}
     for name, param in params.items():
         if param._data is not None:

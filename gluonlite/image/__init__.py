@@ -2,5 +2,6 @@
 
 Needs Pillow for decoding: ``pip install "gluonlite[vision]"``.
 """
+
 from .image import *  # noqa: F401,F403
 from .image import __all__  # noqa: F401

@@ -3,6 +3,7 @@
 Each takes the factor already drawn; the random transforms draw it. Results keep the input
 dtype; uint8 results are clipped to [0, 255] and truncated, as MXNet's ``saturate_cast``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,10 @@ import numpy as np
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 # AlexNet's PCA of ImageNet RGB values (the constants MXNet's lighting op uses)
 _EIGVAL = np.array([55.46, 4.794, 1.148], dtype=np.float32)
-_EIGVEC = np.array([[-0.5675, 0.7192, 0.4009],
-                    [-0.5808, -0.0045, -0.8140],
-                    [-0.5836, -0.6948, 0.4203]], dtype=np.float32)
+_EIGVEC = np.array(
+    [[-0.5675, 0.7192, 0.4009], [-0.5808, -0.0045, -0.8140], [-0.5836, -0.6948, 0.4203]],
+    dtype=np.float32,
+)
 
 
 def saturate(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -61,10 +63,16 @@ def _rgb_to_hls(rgb: np.ndarray) -> tuple:
     light = (vmax + vmin) * 0.5
     chromatic = diff > np.finfo(np.float32).eps
     safe = np.where(chromatic, diff, 1)
-    sat = np.where(light < 0.5, diff / np.where(chromatic, vmax + vmin, 1),
-                   diff / np.where(chromatic, 2 - vmax - vmin, 1))
-    hue = np.where(vmax == r, (g - b) * 60 / safe,
-                   np.where(vmax == g, (b - r) * 60 / safe + 120, (r - g) * 60 / safe + 240))
+    sat = np.where(
+        light < 0.5,
+        diff / np.where(chromatic, vmax + vmin, 1),
+        diff / np.where(chromatic, 2 - vmax - vmin, 1),
+    )
+    hue = np.where(
+        vmax == r,
+        (g - b) * 60 / safe,
+        np.where(vmax == g, (b - r) * 60 / safe + 120, (r - g) * 60 / safe + 240),
+    )
     hue = np.where(hue < 0, hue + 360, hue)
     return np.where(chromatic, hue, 0), light, np.where(chromatic, sat, 0)
 
@@ -75,9 +83,12 @@ def _hls_to_rgb(hue: np.ndarray, light: np.ndarray, sat: np.ndarray) -> np.ndarr
 
     def channel(h: np.ndarray) -> np.ndarray:
         h = np.mod(h, 360)
-        return np.where(h < 60, p1 + (p2 - p1) * h / 60,
-                        np.where(h < 180, p2,
-                                 np.where(h < 240, p1 + (p2 - p1) * (240 - h) / 60, p1)))
+        return np.where(
+            h < 60,
+            p1 + (p2 - p1) * h / 60,
+            np.where(h < 180, p2, np.where(h < 240, p1 + (p2 - p1) * (240 - h) / 60, p1)),
+        )
+
     rgb = np.stack([channel(hue + 120), channel(hue), channel(hue - 120)], axis=-1)
     return np.where((sat == 0)[..., None], light[..., None], rgb)
 
@@ -95,4 +106,4 @@ def adjust_hue(img: np.ndarray, alpha: float) -> np.ndarray:
 def adjust_lighting(img: np.ndarray, alpha_rgb: np.ndarray) -> np.ndarray:
     """Add AlexNet's PCA colour shift ``eigvec @ (alpha_rgb * eigval)`` to every pixel."""
     shift = _EIGVEC @ (np.asarray(alpha_rgb, dtype=np.float32) * _EIGVAL)
-    return saturate(img.astype(np.float32) + shift[:img.shape[2]], img.dtype)
+    return saturate(img.astype(np.float32) + shift[: img.shape[2]], img.dtype)

@@ -7,6 +7,7 @@ uint8 results are rounded to nearest and saturated. OpenCV computes uint8 biline
 bicubic in fixed point, so a value can differ from MXNet's by one grey level; nearest and
 area shrinking are exact.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,6 +15,7 @@ import functools
 import numpy as np
 
 from ..base import MXNetError
+
 
 def _nearest(n_in: int, n_out: int) -> np.ndarray:
     src = np.minimum(np.floor(np.arange(n_out) * (n_in / n_out)).astype(np.int64), n_in - 1)
@@ -31,7 +33,7 @@ def _kernel_matrix(n_in: int, n_out: int, taps: int, kernel) -> np.ndarray:
     first = -(taps // 2) + 1
     for k in range(first, first + taps):
         w = kernel(frac - k)
-        idx = np.clip(base + k, 0, n_in - 1).astype(np.int64)   # replicated border
+        idx = np.clip(base + k, 0, n_in - 1).astype(np.int64)  # replicated border
         np.add.at(weights, (np.arange(n_out), idx), w)
     return weights / weights.sum(axis=1, keepdims=True)
 
@@ -49,10 +51,13 @@ def _linear_matrix(n_in: int, n_out: int) -> np.ndarray:
 
 
 def _cubic(x: np.ndarray) -> np.ndarray:
-    a = -0.75                                    # OpenCV's cubic coefficient
+    a = -0.75  # OpenCV's cubic coefficient
     x = np.abs(x)
-    return np.where(x <= 1, ((a + 2) * x - (a + 3)) * x * x + 1,
-                    np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0.0))
+    return np.where(
+        x <= 1,
+        ((a + 2) * x - (a + 3)) * x * x + 1,
+        np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0.0),
+    )
 
 
 def _lanczos4(x: np.ndarray) -> np.ndarray:
@@ -74,8 +79,9 @@ def _area_matrix(n_in: int, n_out: int) -> np.ndarray:
     # shrinking: each output pixel averages the input pixels its footprint overlaps
     edges = np.arange(n_out + 1) * (n_in / n_out)
     left = np.arange(n_in)
-    overlap = (np.minimum(edges[1:, None], left[None, :] + 1)
-               - np.maximum(edges[:-1, None], left[None, :]))
+    overlap = np.minimum(edges[1:, None], left[None, :] + 1) - np.maximum(
+        edges[:-1, None], left[None, :]
+    )
     weights = np.clip(overlap, 0, None)
     return weights / weights.sum(axis=1, keepdims=True)
 
@@ -92,8 +98,10 @@ def weight_matrix(n_in: int, n_out: int, interp: int) -> np.ndarray:
         return _area_matrix(n_in, n_out)
     if interp == 4:
         return _kernel_matrix(n_in, n_out, 8, _lanczos4)
-    raise MXNetError('Unknown interpolation method %r: expected 0 (nearest), 1 (bilinear), '
-                     '2 (bicubic), 3 (area) or 4 (lanczos4)' % (interp,))
+    raise MXNetError(
+        "Unknown interpolation method %r: expected 0 (nearest), 1 (bilinear), "
+        "2 (bicubic), 3 (area) or 4 (lanczos4)" % (interp,)
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -105,7 +113,7 @@ def _taps(n_in: int, n_out: int, interp: int) -> tuple:
     weights = weight_matrix(n_in, n_out, interp)
     nonzero = weights != 0
     count = max(1, int(nonzero.sum(axis=1).max()))
-    index = np.argsort(~nonzero, axis=1, kind='stable')[:, :count]
+    index = np.argsort(~nonzero, axis=1, kind="stable")[:, :count]
     return index, np.take_along_axis(weights, index, axis=1).astype(np.float32)
 
 
@@ -123,17 +131,20 @@ def _resample(work: np.ndarray, n_out: int, interp: int, axis: int) -> np.ndarra
 def resize_numpy(img: np.ndarray, width: int, height: int, interp: int) -> np.ndarray:
     """Resize an HxWxC (or HxW) numpy image to ``height`` x ``width``; keeps the dtype."""
     if width <= 0 or height <= 0:
-        raise MXNetError('resize: the output size must be positive, got width %d, height %d'
-                         % (width, height))
+        raise MXNetError(
+            "resize: the output size must be positive, got width %d, height %d" % (width, height)
+        )
     if img.ndim not in (2, 3):
-        raise MXNetError('resize: expected an image of shape (height, width, channels), '
-                         'got shape %s' % (img.shape,))
+        raise MXNetError(
+            "resize: expected an image of shape (height, width, channels), "
+            "got shape %s" % (img.shape,)
+        )
     in_h, in_w = img.shape[:2]
     if in_h == 0 or in_w == 0:
-        raise MXNetError('resize: cannot resize an empty image of shape %s' % (img.shape,))
+        raise MXNetError("resize: cannot resize an empty image of shape %s" % (img.shape,))
     if (in_h, in_w) == (height, width):
         return img.copy()
-    if interp == 0:                               # a pure gather: no arithmetic, any dtype
+    if interp == 0:  # a pure gather: no arithmetic, any dtype
         rows = _taps(in_h, height, 0)[0][:, 0]
         cols = _taps(in_w, width, 0)[0][:, 0]
         return img[rows][:, cols]
@@ -155,5 +166,3 @@ def short_side_size(height: int, width: int, size: int) -> tuple:
     if height > width:
         return size * height // width, size
     return size, size * width // height
-
-

@@ -5,6 +5,7 @@ Both run on the host in numpy, where MXNet ran OpenCV: these functions prepare d
 loaders, not on the training path. Random crops draw from Python's ``random`` module, as
 MXNet's do, so ``random.seed`` makes them repeatable.
 """
+
 from __future__ import annotations
 
 import random
@@ -16,15 +17,26 @@ from .. import ndarray as nd
 from ..base import MXNetError
 from . import _codec, _resize
 
-__all__ = ['imread', 'imdecode', 'imresize', 'scale_down', 'resize_short', 'fixed_crop',
-           'random_crop', 'center_crop', 'color_normalize', 'random_size_crop']
+__all__ = [
+    "imread",
+    "imdecode",
+    "imresize",
+    "scale_down",
+    "resize_short",
+    "fixed_crop",
+    "random_crop",
+    "center_crop",
+    "color_normalize",
+    "random_size_crop",
+]
 
 
 def _to_ndarray(arr: np.ndarray, out: Any = None) -> Any:
     if out is not None:
         if tuple(out.shape) != arr.shape:
-            raise MXNetError('out has shape %s but the result has shape %s'
-                             % (tuple(out.shape), arr.shape))
+            raise MXNetError(
+                "out has shape %s but the result has shape %s" % (tuple(out.shape), arr.shape)
+            )
         out[:] = nd.array(arr, dtype=arr.dtype)
         return out
     return nd.array(arr, dtype=arr.dtype)
@@ -32,7 +44,7 @@ def _to_ndarray(arr: np.ndarray, out: Any = None) -> Any:
 
 def _decode(buf: bytes, flag: int, to_rgb: Any, out: Any) -> Any:
     if flag not in (0, 1):
-        raise MXNetError('imdecode: flag must be 0 (greyscale) or 1 (colour), got %r' % (flag,))
+        raise MXNetError("imdecode: flag must be 0 (greyscale) or 1 (colour), got %r" % (flag,))
     arr = _codec.decode_numpy(buf, flag, bgr=not to_rgb)
     if arr.ndim == 2:
         arr = arr[:, :, None]
@@ -53,19 +65,20 @@ def imdecode(buf: Any, flag: int = 1, to_rgb: Any = 1, out: Any = None) -> Any:
     elif isinstance(buf, (bytes, bytearray, memoryview)):
         buf = bytes(buf)
     else:
-        raise ValueError('buf must be of type bytes, bytearray or numpy.ndarray,'
-                         'if you would like to input type str, please convert to bytes')
+        raise ValueError(
+            "buf must be of type bytes, bytearray or numpy.ndarray,"
+            "if you would like to input type str, please convert to bytes"
+        )
     return _decode(buf, flag, to_rgb, out)
 
 
 def imread(filename: str, flag: int = 1, to_rgb: Any = True, out: Any = None) -> Any:
     """Read and decode an image file to an HxWxC uint8 NDArray (see ``imdecode``)."""
     try:
-        with open(filename, 'rb') as f:
+        with open(filename, "rb") as f:
             buf = f.read()
     except OSError as err:
-        raise MXNetError("Imread: '%s' couldn't open file: %s" % (filename, err.strerror)) \
-            from None
+        raise MXNetError("Imread: '%s' couldn't open file: %s" % (filename, err.strerror)) from None
     try:
         return _decode(buf, flag, to_rgb, out)
     except MXNetError as err:
@@ -75,8 +88,10 @@ def imread(filename: str, flag: int = 1, to_rgb: Any = True, out: Any = None) ->
 def _image_numpy(src: Any, what: str) -> np.ndarray:
     arr = src.asnumpy() if isinstance(src, nd.NDArray) else np.asarray(src)
     if arr.ndim != 3:
-        raise MXNetError('%s: expected an image of shape (height, width, channels), got '
-                         'shape %s' % (what, arr.shape))
+        raise MXNetError(
+            "%s: expected an image of shape (height, width, channels), got "
+            "shape %s" % (what, arr.shape)
+        )
     return arr
 
 
@@ -85,10 +100,9 @@ def imresize(src: Any, w: int, h: int, interp: int = 1, out: Any = None) -> Any:
 
     0 nearest, 1 bilinear (default), 2 bicubic, 3 area, 4 Lanczos (8x8).
     """
-    arr = _image_numpy(src, 'imresize')
+    arr = _image_numpy(src, "imresize")
     if w < 1 or h < 1:
-        raise MXNetError('imresize: width and height must be at least 1, got w=%d, h=%d'
-                         % (w, h))
+        raise MXNetError("imresize: width and height must be at least 1, got w=%d, h=%d" % (w, h))
     return _to_ndarray(_resize.resize_numpy(arr, int(w), int(h), interp), out)
 
 
@@ -117,7 +131,7 @@ def _get_interp_method(interp: int, sizes: Sequence[int] = ()) -> int:
     if interp == 10:
         return random.randint(0, 4)
     if interp not in (0, 1, 2, 3, 4):
-        raise ValueError('Unknown interp method %d' % interp)
+        raise ValueError("Unknown interp method %d" % interp)
     return interp
 
 
@@ -128,10 +142,17 @@ def resize_short(src: Any, size: int, interp: int = 2) -> Any:
     return imresize(src, new_w, new_h, interp=_get_interp_method(interp, (h, w, new_h, new_w)))
 
 
-def fixed_crop(src: Any, x0: int, y0: int, w: int, h: int,
-               size: Optional[Tuple[int, int]] = None, interp: int = 2) -> Any:
+def fixed_crop(
+    src: Any,
+    x0: int,
+    y0: int,
+    w: int,
+    h: int,
+    size: Optional[Tuple[int, int]] = None,
+    interp: int = 2,
+) -> Any:
     """The ``w`` x ``h`` region at (``x0``, ``y0``), resized to ``size`` (w, h) if given."""
-    out = src[y0:y0 + h, x0:x0 + w]
+    out = src[y0 : y0 + h, x0 : x0 + w]
     if size is not None and (w, h) != tuple(size):
         sizes = (h, w, size[1], size[0])
         out = imresize(out, *size, interp=_get_interp_method(interp, sizes))
@@ -168,8 +189,14 @@ def color_normalize(src: Any, mean: Any, std: Any = None) -> Any:
     return src
 
 
-def random_size_crop(src: Any, size: Tuple[int, int], area: Any, ratio: Tuple[float, float],
-                     interp: int = 2, **kwargs: Any) -> Tuple[Any, tuple]:
+def random_size_crop(
+    src: Any,
+    size: Tuple[int, int],
+    area: Any,
+    ratio: Tuple[float, float],
+    interp: int = 2,
+    **kwargs: Any,
+) -> Tuple[Any, tuple]:
     """A crop of random area fraction and aspect ratio, resized to ``size`` (w, h).
 
     ``area`` is the (min, max) fraction of the image (a number means (number, 1.0));
@@ -177,11 +204,11 @@ def random_size_crop(src: Any, size: Tuple[int, int], area: Any, ratio: Tuple[fl
     it falls back to ``center_crop``.
     """
     h, w, _ = src.shape
-    if 'min_area' in kwargs:
+    if "min_area" in kwargs:
         import warnings
-        warnings.warn('`min_area` is deprecated. Please use `area` instead.',
-                      DeprecationWarning)
-        area = kwargs.pop('min_area')
+
+        warnings.warn("`min_area` is deprecated. Please use `area` instead.", DeprecationWarning)
+        area = kwargs.pop("min_area")
     assert not kwargs, "unexpected keyword arguments for `random_size_crop`."
     if isinstance(area, (int, float)):
         area = (area, 1.0)

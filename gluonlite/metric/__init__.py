@@ -10,14 +10,42 @@ scalars), numpy arrays are accepted wherever NDArrays are, ``TopKAccuracy`` with
 predictions as class indices, ``CompositeEvalMetric.get_metric`` raises its
 ``ValueError`` (MXNet returns it).
 """
-from . import base, classification, numeric  # noqa: F401 (submodules, as MXNet)
-from .base import (CompositeEvalMetric, EvalMetric, alias, check_label_shapes, create,
-                   register)
-from .classification import F1, MCC, Accuracy, TopKAccuracy
-from .numeric import (MAE, MSE, RMSE, CrossEntropy, CustomMetric, Loss, NegativeLogLikelihood,
-                      PearsonCorrelation, Perplexity, np)
 
-__all__ = ['EvalMetric', 'CompositeEvalMetric', 'Accuracy', 'TopKAccuracy', 'F1', 'MCC',
-           'Perplexity', 'MAE', 'MSE', 'RMSE', 'CrossEntropy', 'NegativeLogLikelihood',
-           'PearsonCorrelation', 'Loss', 'CustomMetric', 'np', 'create', 'register', 'alias',
-           'check_label_shapes']
+from . import base, classification, numeric  # noqa: F401 (submodules, as MXNet)
+from .base import CompositeEvalMetric, EvalMetric, alias, check_label_shapes, create, register
+from .classification import F1, MCC, Accuracy, TopKAccuracy
+from .numeric import (
+    MAE,
+    MSE,
+    RMSE,
+    CrossEntropy,
+    CustomMetric,
+    Loss,
+    NegativeLogLikelihood,
+    PearsonCorrelation,
+    Perplexity,
+    np,
+)
+
+__all__ = [
+    "EvalMetric",
+    "CompositeEvalMetric",
+    "Accuracy",
+    "TopKAccuracy",
+    "F1",
+    "MCC",
+    "Perplexity",
+    "MAE",
+    "MSE",
+    "RMSE",
+    "CrossEntropy",
+    "NegativeLogLikelihood",
+    "PearsonCorrelation",
+    "Loss",
+    "CustomMetric",
+    "np",
+    "create",
+    "register",
+    "alias",
+    "check_label_shapes",
+]

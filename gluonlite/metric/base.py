@@ -1,15 +1,14 @@
 """EvalMetric, the name registry behind ``create``, and CompositeEvalMetric."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy
 
-__all__ = ['EvalMetric', 'CompositeEvalMetric', 'create', 'register', 'alias',
-           'check_label_shapes']
+__all__ = ["EvalMetric", "CompositeEvalMetric", "create", "register", "alias", "check_label_shapes"]
 
 _REGISTRY: Dict[str, type] = {}
-
 
 
 def register(klass: type) -> type:
@@ -20,17 +19,20 @@ def register(klass: type) -> type:
 
 def alias(*aliases: str) -> Callable[[type], type]:
     """Register a metric class under extra names as well."""
+
     def wrap(klass: type) -> type:
         for name in aliases:
             _REGISTRY[name.lower()] = klass
         return klass
+
     return wrap
 
 
-def create(metric: Any, *args: Any, **kwargs: Any) -> 'EvalMetric':
+def create(metric: Any, *args: Any, **kwargs: Any) -> "EvalMetric":
     """A metric from a name (``'acc'``), a class instance, a function or a list of those."""
     if callable(metric) and not isinstance(metric, type):
         from .numeric import CustomMetric
+
         return CustomMetric(metric, *args, **kwargs)
     if isinstance(metric, EvalMetric):
         return metric
@@ -42,26 +44,31 @@ def create(metric: Any, *args: Any, **kwargs: Any) -> 'EvalMetric':
     if isinstance(metric, type) and issubclass(metric, EvalMetric):
         return metric(*args, **kwargs)
     if not isinstance(metric, str):
-        raise TypeError('metric must be a name, an EvalMetric, a function or a list of them; '
-                        'got %s' % type(metric).__name__)
+        raise TypeError(
+            "metric must be a name, an EvalMetric, a function or a list of them; "
+            "got %s" % type(metric).__name__
+        )
     klass = _REGISTRY.get(metric.lower())
     if klass is None:
         # MXNet raises AssertionError here; the list of known names is gluonlite's addition.
-        raise AssertionError('%s is not registered. Please register with metric.register '
-                             'first (known: %s)' % (metric, ', '.join(sorted(_REGISTRY))))
+        raise AssertionError(
+            "%s is not registered. Please register with metric.register "
+            "first (known: %s)" % (metric, ", ".join(sorted(_REGISTRY)))
+        )
     return klass(*args, **kwargs)
 
 
 def _as_numpy(array: Any) -> numpy.ndarray:
-    return array.asnumpy() if hasattr(array, 'asnumpy') else numpy.asarray(array)
+    return array.asnumpy() if hasattr(array, "asnumpy") else numpy.asarray(array)
 
 
 def _is_array(value: Any) -> bool:
-    return hasattr(value, 'asnumpy') or isinstance(value, numpy.ndarray)
+    return hasattr(value, "asnumpy") or isinstance(value, numpy.ndarray)
 
 
-def check_label_shapes(labels: Any, preds: Any, wrap: bool = False,
-                       shape: bool = False) -> Tuple[Any, Any]:
+def check_label_shapes(
+    labels: Any, preds: Any, wrap: bool = False, shape: bool = False
+) -> Tuple[Any, Any]:
     """Check that labels and predictions match in length (or in shape when ``shape``).
 
     With ``wrap``, a single array is wrapped into a one-element list.
@@ -71,8 +78,11 @@ def check_label_shapes(labels: Any, preds: Any, wrap: bool = False,
     else:
         label_shape, pred_shape = labels.shape, preds.shape
     if label_shape != pred_shape:
-        raise ValueError('Shape of labels {} does not match shape of predictions {}'
-                         .format(label_shape, pred_shape))
+        raise ValueError(
+            "Shape of labels {} does not match shape of predictions {}".format(
+                label_shape, pred_shape
+            )
+        )
     if wrap:
         if _is_array(labels):
             labels = [labels]
@@ -84,31 +94,48 @@ def check_label_shapes(labels: Any, preds: Any, wrap: bool = False,
 class EvalMetric:
     """Base class: accumulates ``sum_metric`` / ``num_inst`` (and their global twins)."""
 
-    def __init__(self, name: str, output_names: Optional[List[str]] = None,
-                 label_names: Optional[List[str]] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        output_names: Optional[List[str]] = None,
+        label_names: Optional[List[str]] = None,
+        **kwargs: Any,
+    ) -> None:
         self.name = str(name)
         self.output_names = output_names
         self.label_names = label_names
-        self._has_global_stats = kwargs.pop('has_global_stats', False)
+        self._has_global_stats = kwargs.pop("has_global_stats", False)
         self._kwargs = kwargs
         self.reset()
 
     def __str__(self) -> str:
-        return 'EvalMetric: {}'.format(dict(self.get_name_value()))
+        return "EvalMetric: {}".format(dict(self.get_name_value()))
 
     def get_config(self) -> Dict[str, Any]:
         """The constructor arguments (``create(**config)`` rebuilds the metric)."""
         config = self._kwargs.copy()
-        config.update({'metric': self.__class__.__name__, 'name': self.name,
-                       'output_names': self.output_names, 'label_names': self.label_names})
+        config.update(
+            {
+                "metric": self.__class__.__name__,
+                "name": self.name,
+                "output_names": self.output_names,
+                "label_names": self.label_names,
+            }
+        )
         return config
 
     def update_dict(self, label: Dict[str, Any], pred: Dict[str, Any]) -> None:
         """Update from dicts of named outputs and labels (``output_names`` selects)."""
-        preds = [pred[name] for name in self.output_names] if self.output_names is not None \
+        preds = (
+            [pred[name] for name in self.output_names]
+            if self.output_names is not None
             else list(pred.values())
-        labels = [label[name] for name in self.label_names] if self.label_names is not None \
+        )
+        labels = (
+            [label[name] for name in self.label_names]
+            if self.label_names is not None
             else list(label.values())
+        )
         self.update(labels, preds)
 
     def update(self, labels: Any, preds: Any) -> None:
@@ -136,7 +163,7 @@ class EvalMetric:
     def get(self) -> Tuple[str, float]:
         """``(name, value)``; the value is nan before the first update."""
         if self.num_inst == 0:
-            return (self.name, float('nan'))
+            return (self.name, float("nan"))
         return (self.name, float(self.sum_metric / self.num_inst))
 
     def get_global(self) -> Tuple[str, float]:
@@ -144,7 +171,7 @@ class EvalMetric:
         if not self._has_global_stats:
             return self.get()
         if self.global_num_inst == 0:
-            return (self.name, float('nan'))
+            return (self.name, float("nan"))
         return (self.name, float(self.global_sum_metric / self.global_num_inst))
 
     def get_name_value(self) -> List[Tuple[str, float]]:
@@ -164,16 +191,21 @@ class EvalMetric:
         return list(zip(name, value))
 
 
-@alias('composite')
+@alias("composite")
 @register
 class CompositeEvalMetric(EvalMetric):
     """Several metrics updated together; ``get`` returns lists of names and values."""
 
-    def __init__(self, metrics: Optional[Sequence[Any]] = None, name: str = 'composite',
-                 output_names: Optional[List[str]] = None,
-                 label_names: Optional[List[str]] = None) -> None:
-        super().__init__(name, output_names=output_names, label_names=label_names,
-                         has_global_stats=True)
+    def __init__(
+        self,
+        metrics: Optional[Sequence[Any]] = None,
+        name: str = "composite",
+        output_names: Optional[List[str]] = None,
+        label_names: Optional[List[str]] = None,
+    ) -> None:
+        super().__init__(
+            name, output_names=output_names, label_names=label_names, has_global_stats=True
+        )
         self.metrics = [create(m) for m in (metrics or [])]
 
     def add(self, metric: Any) -> None:
@@ -183,8 +215,9 @@ class CompositeEvalMetric(EvalMetric):
     def get_metric(self, index: int) -> EvalMetric:
         """The child metric at ``index``."""
         if not 0 <= index < len(self.metrics):
-            raise ValueError('Metric index {} is out of range 0 and {}'
-                             .format(index, len(self.metrics)))
+            raise ValueError(
+                "Metric index {} is out of range 0 and {}".format(index, len(self.metrics))
+            )
         return self.metrics[index]
 
     def update_dict(self, labels: Dict[str, Any], preds: Dict[str, Any]) -> None:
@@ -200,7 +233,7 @@ class CompositeEvalMetric(EvalMetric):
             metric.update(labels, preds)
 
     def reset(self) -> None:
-        for metric in getattr(self, 'metrics', []):
+        for metric in getattr(self, "metrics", []):
             metric.reset()
 
     def reset_local(self) -> None:
@@ -216,12 +249,12 @@ class CompositeEvalMetric(EvalMetric):
         return names, values
 
     def get(self) -> Tuple[List[str], List[float]]:  # type: ignore[override]
-        return self._collect('get')
+        return self._collect("get")
 
     def get_global(self) -> Tuple[List[str], List[float]]:  # type: ignore[override]
-        return self._collect('get_global')
+        return self._collect("get_global")
 
     def get_config(self) -> Dict[str, Any]:
         config = super().get_config()
-        config.update({'metrics': [m.get_config() for m in self.metrics]})
+        config.update({"metrics": [m.get_config() for m in self.metrics]})
         return config

@@ -1,10 +1,11 @@
 """``gluonlite.nd``: MXNet's NDArray API."""
+
+from . import random  # noqa: F401
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
-from .ops import *  # noqa: F401,F403
 from .nn_ops import *  # noqa: F401,F403
-from . import random  # noqa: F401
-from .utils import save, load, load_frombuffer, save_tobuffer  # noqa: F401
+from .ops import *  # noqa: F401,F403
+from .utils import load, load_frombuffer, save, save_tobuffer  # noqa: F401
 
 _install_methods()
 
@@ -13,6 +14,7 @@ def __getattr__(name):
     # nd.image pulls in the host-side image kernels: imported on first use
     if name == "image":
         import importlib
+
         module = importlib.import_module(".image", __name__)
         globals()[name] = module
         return module

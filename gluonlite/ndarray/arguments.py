@@ -6,6 +6,7 @@ public ``nd`` function is wrapped by :func:`checked_api`, which turns such an er
 ``MXNetTypeError`` (an MXNetError and a TypeError) naming the function, the argument and
 its value. Nothing is checked on the successful path: the wrapper only looks at errors.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,7 +23,7 @@ _AXIS_NAMES = frozenset(["axis", "axes", "dim", "dim1", "dim2"])
 
 
 def _is_int(value: Any, bits: int) -> bool:
-    return isinstance(value, numbers.Integral) and -2**(bits - 1) <= value < 2**(bits - 1)
+    return isinstance(value, numbers.Integral) and -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
 
 
 def _is_axis(value: Any) -> bool:
@@ -34,6 +35,7 @@ def _is_axis(value: Any) -> bool:
 def _expectation(param: inspect.Parameter) -> Optional[Tuple[str, Callable[[Any], bool]]]:
     """(description, test) of what ``param`` accepts, where its signature tells."""
     from .ndarray import NDArray
+
     annotation = str(param.annotation)
     if annotation.startswith("NDArray") or annotation == "Optional[NDArray]":
         optional = annotation.startswith("Optional") or param.default is None
@@ -58,8 +60,9 @@ def argument_error(fn: Callable, args: tuple, kwargs: dict) -> MXNetTypeError:
     return _argument_error(fn.__name__, inspect.signature(fn), args, kwargs)
 
 
-def _argument_error(name: str, signature: inspect.Signature, args: tuple,
-                    kwargs: dict) -> MXNetTypeError:
+def _argument_error(
+    name: str, signature: inspect.Signature, args: tuple, kwargs: dict
+) -> MXNetTypeError:
     try:
         bound = signature.bind(*args, **kwargs)
     except TypeError:
@@ -74,17 +77,21 @@ def _argument_error(name: str, signature: inspect.Signature, args: tuple,
             values = value if param.kind == param.VAR_POSITIONAL else (value,)
             for v in values:
                 if expected is not None and not expected[1](v):
-                    return MXNetTypeError("%s: argument %s must be %s, got %s %s"
-                                          % (name, arg_name, expected[0], type(v).__name__,
-                                             _short_repr(v)))
-    given = [_short_repr(a) for a in args] + \
-        ["%s=%s" % (k, _short_repr(v)) for k, v in kwargs.items()]
-    return MXNetTypeError("%s: unsupported argument types or values in (%s)"
-                          % (name, ", ".join(given)))
+                    return MXNetTypeError(
+                        "%s: argument %s must be %s, got %s %s"
+                        % (name, arg_name, expected[0], type(v).__name__, _short_repr(v))
+                    )
+    given = [_short_repr(a) for a in args] + [
+        "%s=%s" % (k, _short_repr(v)) for k, v in kwargs.items()
+    ]
+    return MXNetTypeError(
+        "%s: unsupported argument types or values in (%s)" % (name, ", ".join(given))
+    )
 
 
 def _short_repr(value: Any) -> str:
     from .ndarray import NDArray
+
     if isinstance(value, NDArray):
         return "<NDArray %s %s>" % ("x".join(map(str, value.shape)), value.dtype.__name__)
     text = repr(value)
@@ -109,4 +116,5 @@ def checked_api(fn: Callable) -> Callable:
             if not is_binding_error(err):
                 raise
             raise argument_error(fn, args, kwargs) from None
+
     return wrapper

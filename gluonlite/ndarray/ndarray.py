@@ -4,6 +4,7 @@ The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound 
 ``x + y`` is one call. This module adds the rest of MXNet's NDArray methods, printing
 (byte-identical to MXNet 1.9.1) and indexing, and the creation functions.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -16,8 +17,20 @@ from ..base import MXNetError, MXNetTypeError
 from ..context import Context, _as_context, current_context
 from .arguments import checked_api
 
-__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "zeros_like",
-           "ones_like", "full_like", "waitall", "from_numpy"]
+__all__ = [
+    "NDArray",
+    "array",
+    "empty",
+    "zeros",
+    "ones",
+    "full",
+    "arange",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "waitall",
+    "from_numpy",
+]
 
 NDArray = _core.NDArray
 NDArray.__module__ = "gluonlite.ndarray.ndarray"
@@ -45,11 +58,15 @@ def _dtype_name(dtype) -> str:
 
 # ---- creation ----------------------------------------------------------------------------
 
+
 def _shape_tuple(shape) -> tuple:
     """``shape`` as a tuple of ints; float and string dimensions are refused, as in MXNet."""
     dims = (shape,) if isinstance(shape, numbers.Integral) else shape
-    if isinstance(dims, (str, bytes)) or not hasattr(dims, "__iter__") or \
-            not all(isinstance(d, numbers.Integral) for d in dims):
+    if (
+        isinstance(dims, (str, bytes))
+        or not hasattr(dims, "__iter__")
+        or not all(isinstance(d, numbers.Integral) for d in dims)
+    ):
         raise MXNetTypeError(f"shape must be an int or a tuple of ints, got {shape!r}")
     return tuple(int(d) for d in dims)
 
@@ -60,13 +77,17 @@ def empty(shape, ctx: Optional[Context] = None, dtype="float32") -> NDArray:
     return _core.empty(_shape_tuple(shape), _dtype_name(dtype), ctx._core_type, ctx.device_id)
 
 
-def full(shape, val, ctx: Optional[Context] = None, dtype="float32", out: Optional[NDArray] = None) -> NDArray:
+def full(
+    shape, val, ctx: Optional[Context] = None, dtype="float32", out: Optional[NDArray] = None
+) -> NDArray:
     """An array filled with ``val``."""
     if out is not None:
         _core.fill_(out, float(val))
         return out
     ctx = _as_context(ctx)
-    return _core.full(_shape_tuple(shape), float(val), _dtype_name(dtype), ctx._core_type, ctx.device_id)
+    return _core.full(
+        _shape_tuple(shape), float(val), _dtype_name(dtype), ctx._core_type, ctx.device_id
+    )
 
 
 def zeros(shape, ctx: Optional[Context] = None, dtype="float32", **kwargs) -> NDArray:
@@ -91,18 +112,33 @@ def ones_like(data: NDArray, **kwargs) -> NDArray:
 
 def full_like(data: NDArray, fill_value, **kwargs) -> NDArray:
     """``fill_value`` with the shape, dtype and context of ``data``."""
-    return _core.full(data.shape, float(fill_value), data._dtype_name, data._device_type,
-                      data._device_id)
+    return _core.full(
+        data.shape, float(fill_value), data._dtype_name, data._device_type, data._device_id
+    )
 
 
-def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx: Optional[Context] = None,
-           dtype="float32") -> NDArray:
+def arange(
+    start,
+    stop=None,
+    step=1.0,
+    repeat=1,
+    infer_range=None,
+    ctx: Optional[Context] = None,
+    dtype="float32",
+) -> NDArray:
     """Evenly spaced values in [start, stop) (MXNet's ``nd.arange``, float32 by default)."""
     if stop is None:
         start, stop = 0, start
     ctx = _as_context(ctx)
-    return _core.arange(float(start), float(stop), float(step), int(repeat), _dtype_name(dtype),
-                        ctx._core_type, ctx.device_id)
+    return _core.arange(
+        float(start),
+        float(stop),
+        float(step),
+        int(repeat),
+        _dtype_name(dtype),
+        ctx._core_type,
+        ctx.device_id,
+    )
 
 
 def array(source_array, ctx: Optional[Context] = None, dtype=None) -> NDArray:
@@ -121,7 +157,9 @@ def array(source_array, ctx: Optional[Context] = None, dtype=None) -> NDArray:
     try:
         host = np.asarray(source_array, dtype=target, order="C")
     except (TypeError, ValueError) as err:
-        raise TypeError(f"source_array must be array like object, got {type(source_array).__name__}: {err}") from None
+        raise TypeError(
+            f"source_array must be array like object, got {type(source_array).__name__}: {err}"
+        ) from None
     return _core.from_numpy(host, ctx._core_type, ctx.device_id)
 
 
@@ -137,12 +175,13 @@ def waitall() -> None:
         _core.synchronize(i)
 
 
-for _name in __all__:   # binding errors become MXNetTypeError naming the argument
+for _name in __all__:  # binding errors become MXNetTypeError naming the argument
     if _name not in ("NDArray", "waitall"):
         globals()[_name] = checked_api(globals()[_name])
 
 
 # ---- printing ------------------------------------------------------------------------------
+
 
 def _repr(self: NDArray) -> str:
     shape_info = "x".join(str(d) for d in self.shape)
@@ -191,7 +230,8 @@ def _index_spec(shape: tuple, key):
         else:
             raise IndexError(
                 f"NDArray index of type {type(k).__name__} is not supported; use integers, "
-                "slices, None and Ellipsis, or nd.take for integer-array indexing")
+                "slices, None and Ellipsis, or nd.take for integer-array indexing"
+            )
     if dim < len(shape):
         int_only = False
     return spec, int_only
@@ -203,11 +243,14 @@ def _getitem(self: NDArray, key) -> NDArray:
     if isinstance(key, (NDArray, list, np.ndarray)):
         # Integer-array indexing along the first axis: a gather, as in MXNet.
         from .ops import take
+
         idx = key if isinstance(key, NDArray) else array(key, ctx=_ctx_of(self), dtype="int64")
         n = self.shape[0]
         bad = (idx.asnumpy() >= n) | (idx.asnumpy() < -n)
         if bad.any():
-            raise IndexError(f"index {idx.asnumpy()[bad].reshape(-1)[0]:g} is out of bounds for axis 0 with size {n}")
+            raise IndexError(
+                f"index {idx.asnumpy()[bad].reshape(-1)[0]:g} is out of bounds for axis 0 with size {n}"
+            )
         return take(self, idx, axis=0, mode="wrap")
     spec, int_only = _index_spec(self.shape, key)
     out = _core.slice_view(self, spec)
@@ -235,6 +278,7 @@ def _setitem(self: NDArray, key, value) -> None:
 
 # ---- methods -----------------------------------------------------------------------------------
 
+
 def _reshape(self: NDArray, *shape, **kwargs) -> NDArray:
     """Reshapes, with MXNet's special codes 0, -1, -2, -3, -4 and ``reverse=``."""
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
@@ -258,6 +302,7 @@ def _copyto(self: NDArray, other) -> NDArray:
     if isinstance(other, NDArray):
         if other is self:
             import warnings
+
             warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
             return self
         _core.copy_(other, self)
@@ -281,8 +326,12 @@ def _asscalar(self: NDArray):
     return self.asnumpy().reshape(-1)[0]
 
 
-def _backward(self: NDArray, out_grad: Optional[NDArray] = None, retain_graph: bool = False,
-              train_mode: bool = True) -> None:
+def _backward(
+    self: NDArray,
+    out_grad: Optional[NDArray] = None,
+    retain_graph: bool = False,
+    train_mode: bool = True,
+) -> None:
     """Computes gradients of this array w.r.t. every variable it depends on."""
     prev = _core.set_training(train_mode)
     try:
@@ -318,6 +367,7 @@ def _array_protocol(self: NDArray, dtype=None, copy=None) -> np.ndarray:
 def _reduce_method(code):
     def method(self, axis=None, keepdims=False, exclude=False, **kwargs):
         return _core.reduce(code, self, axis, keepdims, exclude)
+
     return method
 
 
@@ -354,22 +404,35 @@ def _install_methods() -> None:
         "item": _asscalar,
         "tolist": lambda self: self.asnumpy().tolist(),
         "backward": _backward,
-        "wait_to_read": lambda self: _core.synchronize(self._device_id) if self._device_type == 2 else None,
-        "wait_to_write": lambda self: _core.synchronize(self._device_id) if self._device_type == 2 else None,
+        "wait_to_read": lambda self: (
+            _core.synchronize(self._device_id) if self._device_type == 2 else None
+        ),
+        "wait_to_write": lambda self: (
+            _core.synchronize(self._device_id) if self._device_type == 2 else None
+        ),
         "sum": _reduce_method(_REDUCE_SUM),
         "mean": _reduce_method(_REDUCE_MEAN),
         "max": _reduce_method(_REDUCE_MAX),
         "min": _reduce_method(_REDUCE_MIN),
         "prod": _reduce_method(_REDUCE_PROD),
-        "tostype": lambda self, stype: self if stype == "default" else (_ for _ in ()).throw(
-            MXNetError(f"tostype: storage type {stype!r} is not supported; gluonlite arrays are dense")),
+        "tostype": lambda self, stype: (
+            self
+            if stype == "default"
+            else (_ for _ in ()).throw(
+                MXNetError(
+                    f"tostype: storage type {stype!r} is not supported; gluonlite arrays are dense"
+                )
+            )
+        ),
     }
     for name, fn in methods.items():
         setattr(NDArray, name, fn)
     NDArray.context = property(_ctx_of, doc="The array's device (a Context).")
     NDArray.ctx = NDArray.context
     NDArray.stype = property(lambda self: "default")
-    NDArray.T = property(lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes).")
+    NDArray.T = property(
+        lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes)."
+    )
     NDArray.handle = property(lambda self: self._data_ptr)
     NDArray.writable = property(lambda self: True)
     _ops._install_op_methods(NDArray)

@@ -7,6 +7,7 @@ embedding, leaky_relu). Channel-last layouts (NWC, NHWC, NDHWC) are served by tr
 to channel-first around the op. Where gluonlite deliberately differs from MXNet 1.9.1 it is
 said in the function's docstring.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -18,8 +19,16 @@ from .arguments import checked_api
 from .ndarray import NDArray
 from .ops import _write_out
 
-__all__ = ["Convolution", "Deconvolution", "Pooling", "BatchNorm", "LayerNorm", "InstanceNorm",
-           "Embedding", "LeakyReLU"]
+__all__ = [
+    "Convolution",
+    "Deconvolution",
+    "Pooling",
+    "BatchNorm",
+    "LayerNorm",
+    "InstanceNorm",
+    "Embedding",
+    "LeakyReLU",
+]
 
 _CHANNEL_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 _CHANNEL_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
@@ -43,9 +52,13 @@ def _channel_last(layout: Optional[str], nsp: int, op: str) -> bool:
         return False
     if layout == _CHANNEL_LAST.get(nsp):
         return True
-    expected = " or ".join("'%s'" % l for l in (_CHANNEL_FIRST.get(nsp), _CHANNEL_LAST.get(nsp)) if l)
-    raise MXNetError("%s: layout %r does not fit a %d-D kernel; expected %s"
-                     % (op, layout, nsp, expected or "a 1-D to 3-D kernel"))
+    expected = " or ".join(
+        "'%s'" % l for l in (_CHANNEL_FIRST.get(nsp), _CHANNEL_LAST.get(nsp)) if l
+    )
+    raise MXNetError(
+        "%s: layout %r does not fit a %d-D kernel; expected %s"
+        % (op, layout, nsp, expected or "a 1-D to 3-D kernel")
+    )
 
 
 def _to_channel_first(x: NDArray) -> NDArray:
@@ -56,11 +69,25 @@ def _to_channel_last(x: NDArray) -> NDArray:
     return _core.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
 
 
-def Convolution(data: NDArray, weight: NDArray = None, bias: Optional[NDArray] = None,
-                kernel=None, stride=None, dilate=None, pad=None, num_filter: int = None,
-                num_group: int = 1, workspace: int = 1024, no_bias: bool = False,
-                cudnn_tune=None, cudnn_off: bool = False, layout: Optional[str] = None,
-                out: Optional[NDArray] = None, name=None, **kwargs) -> NDArray:
+def Convolution(
+    data: NDArray,
+    weight: NDArray = None,
+    bias: Optional[NDArray] = None,
+    kernel=None,
+    stride=None,
+    dilate=None,
+    pad=None,
+    num_filter: int = None,
+    num_group: int = 1,
+    workspace: int = 1024,
+    no_bias: bool = False,
+    cudnn_tune=None,
+    cudnn_off: bool = False,
+    layout: Optional[str] = None,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+) -> NDArray:
     """N-D convolution (1-D to 3-D) with stride, padding, dilation and groups.
 
     weight is (num_filter, C / num_group, *kernel) for channel-first layouts and
@@ -76,10 +103,17 @@ def Convolution(data: NDArray, weight: NDArray = None, bias: Optional[NDArray] =
     last = _channel_last(layout, len(kernel), "Convolution")
     if last:
         data, weight = _to_channel_first(data), _to_channel_first(weight)
-    y = _core.convolution(data, weight, None if no_bias else bias, kernel,
-                          _tuple(stride, "stride", "Convolution"),
-                          _tuple(dilate, "dilate", "Convolution"),
-                          _tuple(pad, "pad", "Convolution"), int(num_filter), int(num_group))
+    y = _core.convolution(
+        data,
+        weight,
+        None if no_bias else bias,
+        kernel,
+        _tuple(stride, "stride", "Convolution"),
+        _tuple(dilate, "dilate", "Convolution"),
+        _tuple(pad, "pad", "Convolution"),
+        int(num_filter),
+        int(num_group),
+    )
     return _write_out(_to_channel_last(y) if last else y, out)
 
 
@@ -92,19 +126,36 @@ def _target_pad_adj(data_shape, kernel, stride, dilate, target_shape):
         full = s * (data_shape[2 + i] - 1) + d * (kernel[i] - 1) + 1
         total = full - target
         if total < 0:
-            raise MXNetError("Deconvolution: target_shape %s is too big: the largest output "
-                             "along spatial axis %d is %d" % (tuple(target_shape), i, full))
+            raise MXNetError(
+                "Deconvolution: target_shape %s is too big: the largest output "
+                "along spatial axis %d is %d" % (tuple(target_shape), i, full)
+            )
         pad.append((total + 1) // 2)
         adj.append(total % 2)
     return tuple(pad), tuple(adj)
 
 
-def Deconvolution(data: NDArray, weight: NDArray = None, bias: Optional[NDArray] = None,
-                  kernel=None, stride=None, dilate=None, pad=None, adj=None, target_shape=None,
-                  num_filter: int = None, num_group: int = 1, workspace: int = 512,
-                  no_bias: bool = True, cudnn_tune=None, cudnn_off: bool = False,
-                  layout: Optional[str] = None, out: Optional[NDArray] = None, name=None,
-                  **kwargs) -> NDArray:
+def Deconvolution(
+    data: NDArray,
+    weight: NDArray = None,
+    bias: Optional[NDArray] = None,
+    kernel=None,
+    stride=None,
+    dilate=None,
+    pad=None,
+    adj=None,
+    target_shape=None,
+    num_filter: int = None,
+    num_group: int = 1,
+    workspace: int = 512,
+    no_bias: bool = True,
+    cudnn_tune=None,
+    cudnn_off: bool = False,
+    layout: Optional[str] = None,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+) -> NDArray:
     """Transposed convolution (the gradient of Convolution with respect to its input).
 
     weight is (C, num_filter / num_group, *kernel). ``adj`` adds rows/columns at the high
@@ -127,15 +178,37 @@ def Deconvolution(data: NDArray, weight: NDArray = None, bias: Optional[NDArray]
     target_shape = _tuple(target_shape, "target_shape", "Deconvolution")
     if target_shape and any(target_shape):
         pad, adj = _target_pad_adj(data.shape, kernel, stride, dilate, target_shape)
-    y = _core.deconvolution(data, weight, None if no_bias else bias, kernel, stride, dilate,
-                            pad, adj, int(num_filter), int(num_group))
+    y = _core.deconvolution(
+        data,
+        weight,
+        None if no_bias else bias,
+        kernel,
+        stride,
+        dilate,
+        pad,
+        adj,
+        int(num_filter),
+        int(num_group),
+    )
     return _write_out(_to_channel_last(y) if last else y, out)
 
 
-def Pooling(data: NDArray = None, kernel=(), pool_type: str = "max", global_pool: bool = False,
-            cudnn_off: bool = False, pooling_convention: str = "valid", stride=(), pad=(),
-            p_value=None, count_include_pad=None, layout: Optional[str] = None,
-            out: Optional[NDArray] = None, name=None, **kwargs) -> NDArray:
+def Pooling(
+    data: NDArray = None,
+    kernel=(),
+    pool_type: str = "max",
+    global_pool: bool = False,
+    cudnn_off: bool = False,
+    pooling_convention: str = "valid",
+    stride=(),
+    pad=(),
+    p_value=None,
+    count_include_pad=None,
+    layout: Optional[str] = None,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+) -> NDArray:
     """Max, average or sum pooling over 1 to 3 spatial axes.
 
     ``pooling_convention='full'`` ceils the output size (Gluon's ceil_mode=True).
@@ -143,12 +216,15 @@ def Pooling(data: NDArray = None, kernel=(), pool_type: str = "max", global_pool
     """
     types = {"max": 0, "avg": 1, "sum": 2}
     if pool_type not in types:
-        raise MXNetError("Pooling: pool_type %r is not supported; expected 'max', 'avg' or "
-                         "'sum'" % (pool_type,))
+        raise MXNetError(
+            "Pooling: pool_type %r is not supported; expected 'max', 'avg' or 'sum'" % (pool_type,)
+        )
     conventions = {"valid": 0, "full": 1}
     if pooling_convention not in conventions:
-        raise MXNetError("Pooling: pooling_convention %r is not supported; expected 'valid' "
-                         "or 'full'" % (pooling_convention,))
+        raise MXNetError(
+            "Pooling: pooling_convention %r is not supported; expected 'valid' "
+            "or 'full'" % (pooling_convention,)
+        )
     kernel = _tuple(kernel, "kernel", "Pooling")
     if not kernel and not global_pool:
         raise MXNetError("Pooling: kernel is required unless global_pool=True")
@@ -156,19 +232,38 @@ def Pooling(data: NDArray = None, kernel=(), pool_type: str = "max", global_pool
     last = _channel_last(layout, nsp, "Pooling")
     if last:
         data = _to_channel_first(data)
-    y = _core.pooling(data, kernel, _tuple(stride, "stride", "Pooling"),
-                      _tuple(pad, "pad", "Pooling"), types[pool_type],
-                      conventions[pooling_convention], bool(global_pool),
-                      True if count_include_pad is None else bool(count_include_pad))
+    y = _core.pooling(
+        data,
+        kernel,
+        _tuple(stride, "stride", "Pooling"),
+        _tuple(pad, "pad", "Pooling"),
+        types[pool_type],
+        conventions[pooling_convention],
+        bool(global_pool),
+        True if count_include_pad is None else bool(count_include_pad),
+    )
     return _write_out(_to_channel_last(y) if last else y, out)
 
 
-def BatchNorm(data: NDArray, gamma: NDArray, beta: NDArray, moving_mean: NDArray,
-              moving_var: NDArray, eps: float = 0.001, momentum: float = 0.9,
-              fix_gamma: bool = True, use_global_stats: bool = False,
-              output_mean_var: bool = False, axis: int = 1, cudnn_off: bool = False,
-              min_calib_range=None, max_calib_range=None, out: Optional[NDArray] = None,
-              name=None, **kwargs):
+def BatchNorm(
+    data: NDArray,
+    gamma: NDArray,
+    beta: NDArray,
+    moving_mean: NDArray,
+    moving_var: NDArray,
+    eps: float = 0.001,
+    momentum: float = 0.9,
+    fix_gamma: bool = True,
+    use_global_stats: bool = False,
+    output_mean_var: bool = False,
+    axis: int = 1,
+    cudnn_off: bool = False,
+    min_calib_range=None,
+    max_calib_range=None,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+):
     """Batch normalization over all axes but ``axis``.
 
     In training mode the batch statistics normalize the data; while autograd records,
@@ -181,18 +276,35 @@ def BatchNorm(data: NDArray, gamma: NDArray, beta: NDArray, moving_mean: NDArray
     backward leaves them unchanged there); ``fix_gamma=True`` uses gamma = 1 without
     overwriting the gamma array.
     """
-    y, mean, var = _core.batch_norm(data, gamma, beta, moving_mean, moving_var, float(eps),
-                                    float(momentum), bool(fix_gamma), bool(use_global_stats),
-                                    int(axis))
+    y, mean, var = _core.batch_norm(
+        data,
+        gamma,
+        beta,
+        moving_mean,
+        moving_var,
+        float(eps),
+        float(momentum),
+        bool(fix_gamma),
+        bool(use_global_stats),
+        int(axis),
+    )
     y = _write_out(y, out)
     if not output_mean_var:
         return y
     return [y, mean, _core.rsqrt(_core.add(var, float(eps)))]
 
 
-def LayerNorm(data: NDArray, gamma: NDArray, beta: NDArray, axis: int = -1, eps: float = 1e-5,
-              output_mean_var: bool = False, out: Optional[NDArray] = None, name=None,
-              **kwargs):
+def LayerNorm(
+    data: NDArray,
+    gamma: NDArray,
+    beta: NDArray,
+    axis: int = -1,
+    eps: float = 1e-5,
+    output_mean_var: bool = False,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+):
     """Layer normalization along ``axis``; gamma and beta have shape (data.shape[axis],).
 
     With ``output_mean_var`` also returns the mean and std (keepdims), as MXNet does.
@@ -205,15 +317,30 @@ def LayerNorm(data: NDArray, gamma: NDArray, beta: NDArray, axis: int = -1, eps:
     return [y, mean, _core.sqrt(_core.add(var, float(eps)))]
 
 
-def InstanceNorm(data: NDArray, gamma: NDArray, beta: NDArray, eps: float = 0.001,
-                 out: Optional[NDArray] = None, name=None, **kwargs) -> NDArray:
+def InstanceNorm(
+    data: NDArray,
+    gamma: NDArray,
+    beta: NDArray,
+    eps: float = 0.001,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+) -> NDArray:
     """Normalizes each (sample, channel) over the spatial axes; gamma, beta are (C,)."""
     return _write_out(_core.instance_norm(data, gamma, beta, float(eps)), out)
 
 
-def Embedding(data: NDArray, weight: NDArray, input_dim: int = None, output_dim: int = None,
-              dtype="float32", sparse_grad: bool = False, out: Optional[NDArray] = None,
-              name=None, **kwargs) -> NDArray:
+def Embedding(
+    data: NDArray,
+    weight: NDArray,
+    input_dim: int = None,
+    output_dim: int = None,
+    dtype="float32",
+    sparse_grad: bool = False,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+) -> NDArray:
     """Rows of ``weight`` (input_dim, output_dim) picked by the indices in ``data``.
 
     Out-of-range indices are clipped, as in MXNet. Difference: ``sparse_grad=True`` still
@@ -224,9 +351,17 @@ def Embedding(data: NDArray, weight: NDArray, input_dim: int = None, output_dim:
     return _write_out(_core.embedding(data, weight, int(input_dim), int(output_dim)), out)
 
 
-def LeakyReLU(data: NDArray, gamma: Optional[NDArray] = None, act_type: str = "leaky",
-              slope: float = 0.25, lower_bound: float = 0.125, upper_bound: float = 0.334,
-              out: Optional[NDArray] = None, name=None, **kwargs) -> NDArray:
+def LeakyReLU(
+    data: NDArray,
+    gamma: Optional[NDArray] = None,
+    act_type: str = "leaky",
+    slope: float = 0.25,
+    lower_bound: float = 0.125,
+    upper_bound: float = 0.334,
+    out: Optional[NDArray] = None,
+    name=None,
+    **kwargs,
+) -> NDArray:
     """Leaky ReLU family: 'leaky' (slope), 'prelu' (learnable gamma, per channel on axis
     1), 'elu' (alpha = slope), 'selu', 'gelu' (erf form) and 'rrelu' (a random slope in
     [lower_bound, upper_bound) while training, their mean otherwise)."""
@@ -235,15 +370,19 @@ def LeakyReLU(data: NDArray, gamma: Optional[NDArray] = None, act_type: str = "l
             slope = (lower_bound + upper_bound) / 2.0
             return _write_out(_core.leaky_relu(data, None, 0, float(slope)), out)
         from . import random as _random
-        slopes = _random.uniform(lower_bound, upper_bound, shape=data.shape, dtype=data.dtype,
-                                 ctx=data.context)
+
+        slopes = _random.uniform(
+            lower_bound, upper_bound, shape=data.shape, dtype=data.dtype, ctx=data.context
+        )
         positive = _core.greater(data.detach(), 0.0)
         return _write_out(_core.where(positive, data, _core.multiply(slopes, data)), out)
     if act_type not in _LEAKY_ACTS:
-        raise MXNetError("LeakyReLU: unknown act_type %r; expected one of 'elu', 'gelu', "
-                         "'leaky', 'prelu', 'rrelu', 'selu'" % (act_type,))
+        raise MXNetError(
+            "LeakyReLU: unknown act_type %r; expected one of 'elu', 'gelu', "
+            "'leaky', 'prelu', 'rrelu', 'selu'" % (act_type,)
+        )
     return _write_out(_core.leaky_relu(data, gamma, _LEAKY_ACTS[act_type], float(slope)), out)
 
 
-for _name in __all__:   # binding errors become MXNetTypeError naming the argument
+for _name in __all__:  # binding errors become MXNetTypeError naming the argument
     globals()[_name] = checked_api(globals()[_name])

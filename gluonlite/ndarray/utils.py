@@ -27,6 +27,7 @@ Differences from MXNet, on purpose:
 * Arrays load onto the CPU whatever device saved them, or onto ``ctx`` when given.
 * A damaged file raises ``MXNetError`` naming the file, the record and the byte offset.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,10 +41,10 @@ from .. import _core
 from ..base import MXNetError
 from .ndarray import NDArray
 
-__all__ = ['save', 'load', 'load_frombuffer', 'save_tobuffer']
+__all__ = ["save", "load", "load_frombuffer", "save_tobuffer"]
 
-_TYPE_ERROR = 'save only accept dict str->NDArray or list of NDArray'   # MXNet's text
-_TEMP_TOKEN_BYTES = 6   # temporaries are named .NAME.<12 hex digits>.tmp
+_TYPE_ERROR = "save only accept dict str->NDArray or list of NDArray"  # MXNet's text
+_TEMP_TOKEN_BYTES = 6  # temporaries are named .NAME.<12 hex digits>.tmp
 
 
 def _flatten(data: Any) -> Tuple[List[NDArray], List[bytes]]:
@@ -51,44 +52,52 @@ def _flatten(data: Any) -> Tuple[List[NDArray], List[bytes]]:
     if isinstance(data, NDArray):
         return [data], []
     if isinstance(data, dict):
-        if any(not isinstance(k, str) for k in data) or \
-                any(not isinstance(v, NDArray) for v in data.values()):
+        if any(not isinstance(k, str) for k in data) or any(
+            not isinstance(v, NDArray) for v in data.values()
+        ):
             raise TypeError(_TYPE_ERROR)
-        return list(data.values()), [k.encode('utf-8') for k in data]
+        return list(data.values()), [k.encode("utf-8") for k in data]
     if isinstance(data, list):
         if any(not isinstance(v, NDArray) for v in data):
             raise TypeError(_TYPE_ERROR)
         return data, []
-    raise ValueError('data needs to either be a NDArray, dict of str, NDArray pairs or a list '
-                     'of NDarrays.')
+    raise ValueError(
+        "data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays."
+    )
 
 
 def _label(path: str) -> str:
     # Error messages must be valid UTF-8 even for undecodable file names.
-    return "file '%s'" % path.encode('utf-8', 'backslashreplace').decode('utf-8')
+    return "file '%s'" % path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _path_of(fname: Any, what: str) -> str:
     if isinstance(fname, (bytes, bytearray, memoryview)):
-        raise TypeError('%s needs a file name or a binary file object, got bytes; use '
-                        'nd.load_frombuffer(data) to read .params data held in memory' % what)
+        raise TypeError(
+            "%s needs a file name or a binary file object, got bytes; use "
+            "nd.load_frombuffer(data) to read .params data held in memory" % what
+        )
     try:
         return os.fsdecode(os.fspath(fname))
     except TypeError:
-        raise TypeError('fname required to be a string, a path or a binary file object, got %s'
-                        % type(fname).__name__) from None
+        raise TypeError(
+            "fname required to be a string, a path or a binary file object, got %s"
+            % type(fname).__name__
+        ) from None
 
 
-def _assemble(arrays: List[Optional[NDArray]], names: Optional[List[str]],
-              ctx: Any) -> Union[List[Any], Dict[str, Any]]:
+def _assemble(
+    arrays: List[Optional[NDArray]], names: Optional[List[str]], ctx: Any
+) -> Union[List[Any], Dict[str, Any]]:
     if ctx is not None:
         arrays = [a if a is None else a.as_in_context(ctx) for a in arrays]
     if names is None:
         return arrays
-    return dict(zip(names, arrays))   # a repeated name: the last one wins, as in MXNet
+    return dict(zip(names, arrays))  # a repeated name: the last one wins, as in MXNet
 
 
 # ---- saving -------------------------------------------------------------------------------
+
 
 def save(fname: Any, data: Any) -> None:
     """Save an NDArray, a list of NDArrays or a dict str -> NDArray to ``fname``.
@@ -97,18 +106,19 @@ def save(fname: Any, data: Any) -> None:
     file object (written at its current position).
     """
     arrays, names = _flatten(data)
-    if hasattr(fname, 'write') and not isinstance(fname, (str, bytes, os.PathLike)):
+    if hasattr(fname, "write") and not isinstance(fname, (str, bytes, os.PathLike)):
         if isinstance(fname, io.TextIOBase):
-            raise TypeError('nd.save needs a binary file object (opened with "wb"), got a '
-                            'text file')
+            raise TypeError(
+                'nd.save needs a binary file object (opened with "wb"), got a text file'
+            )
         fd = _plain_file_fd(fname)
         if fd is None:
             fname.write(_core.params_save_bytes(arrays, names))
-        else:   # straight from the arrays into the file, at its current position
+        else:  # straight from the arrays into the file, at its current position
             fname.flush()
-            _write_params_fd(fd, arrays, names, _label(str(getattr(fname, 'name', fd))))
+            _write_params_fd(fd, arrays, names, _label(str(getattr(fname, "name", fd))))
         return
-    path = _path_of(fname, 'nd.save')
+    path = _path_of(fname, "nd.save")
     label = _label(path)
     _atomic_write(path, lambda fd: _write_params_fd(fd, arrays, names, label))
 
@@ -119,8 +129,13 @@ def _plain_file_fd(f: Any) -> Optional[int]:
     Wrappers that transform data (gzip, bz2, ...) also have a fileno(), of the file they
     wrap, so only FileIO itself or a buffered writer directly over one qualifies.
     """
-    raw = f if isinstance(f, io.FileIO) else \
-        getattr(f, 'raw', None) if isinstance(f, (io.BufferedWriter, io.BufferedRandom)) else None
+    raw = (
+        f
+        if isinstance(f, io.FileIO)
+        else getattr(f, "raw", None)
+        if isinstance(f, (io.BufferedWriter, io.BufferedRandom))
+        else None
+    )
     if not isinstance(raw, io.FileIO) or raw.closed:
         return None
     return raw.fileno()
@@ -139,19 +154,20 @@ def _write_params_fd(fd: int, arrays: List[NDArray], names: List[bytes], label: 
 
 # ---- atomic file replacement ----------------------------------------------------------------
 
+
 def _open_unnamed(directory: str) -> Optional[int]:
     """An unnamed file in ``directory``, or None where the OS or filesystem has none."""
-    flag = getattr(os, 'O_TMPFILE', 0)
-    if not flag or not os.path.isdir('/proc/self/fd'):
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
         return None
     try:
         return os.open(directory, flag | os.O_WRONLY | os.O_CLOEXEC, 0o666)
-    except OSError:   # e.g. EOPNOTSUPP on filesystems without O_TMPFILE
+    except OSError:  # e.g. EOPNOTSUPP on filesystems without O_TMPFILE
         return None
 
 
 def _temp_name(directory: str, base: str) -> str:
-    return os.path.join(directory, '.%s.%s.tmp' % (base, secrets.token_hex(_TEMP_TOKEN_BYTES)))
+    return os.path.join(directory, ".%s.%s.tmp" % (base, secrets.token_hex(_TEMP_TOKEN_BYTES)))
 
 
 def _open_named(directory: str, base: str) -> Tuple[int, str]:
@@ -173,16 +189,19 @@ def _remove_stale_temporaries(directory: str, base: str) -> None:
     A save in progress holds an exclusive flock on its temporary, so only files that
     nobody holds are removed.
     """
-    prefix = '.%s.' % base
+    prefix = ".%s." % base
     try:
         names = os.listdir(directory)
     except OSError:
         return
     for name in names:
-        token = name[len(prefix):-len('.tmp')]
-        if not (name.startswith(prefix) and name.endswith('.tmp')
-                and len(token) == 2 * _TEMP_TOKEN_BYTES
-                and all(c in '0123456789abcdef' for c in token)):
+        token = name[len(prefix) : -len(".tmp")]
+        if not (
+            name.startswith(prefix)
+            and name.endswith(".tmp")
+            and len(token) == 2 * _TEMP_TOKEN_BYTES
+            and all(c in "0123456789abcdef" for c in token)
+        ):
             continue
         path = os.path.join(directory, name)
         try:
@@ -193,7 +212,7 @@ def _remove_stale_temporaries(directory: str, base: str) -> None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             os.unlink(path)
         except OSError:
-            pass   # in use by a live save, or already gone
+            pass  # in use by a live save, or already gone
         finally:
             os.close(fd)
 
@@ -202,7 +221,7 @@ def _link_unnamed(fd: int, directory: str, base: str) -> str:
     """Give the unnamed file a temporary name, so that it can be renamed over the target."""
     # linkat(AT_SYMLINK_FOLLOW) through /proc/self/fd; Python uses plain link(), which does
     # not follow the /proc link, unless a src_dir_fd is given.
-    proc_fd = os.open('/proc/self/fd', os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    proc_fd = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         while True:
             name = _temp_name(directory, base)
@@ -221,13 +240,13 @@ def _keep_mode(target: str, fd: int) -> None:
     try:
         st = os.stat(target)
     except OSError:
-        return   # no previous file, or not ours to inspect: the umask default stays
+        return  # no previous file, or not ours to inspect: the umask default stays
     try:
         os.fchmod(fd, stat.S_IMODE(st.st_mode))
         if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
             os.fchown(fd, st.st_uid, st.st_gid)
     except OSError:
-        pass   # not permitted (not root): the file becomes ours, as any new file would
+        pass  # not permitted (not root): the file becomes ours, as any new file would
 
 
 def _fsync_directory(directory: str) -> None:
@@ -255,8 +274,8 @@ def _existing_kind(path: str) -> Optional[int]:
     try:
         return stat.S_IFMT(os.stat(path).st_mode)
     except FileNotFoundError:
-        return None   # a new file, or a symlink to one
-    except OSError as err:   # ELOOP: a symlink loop, which realpath() would not report
+        return None  # a new file, or a symlink to one
+    except OSError as err:  # ELOOP: a symlink loop, which realpath() would not report
         raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from err
 
 
@@ -284,16 +303,19 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
     if kind == stat.S_IFDIR:
         raise MXNetError("cannot save to '%s': it is a directory" % path)
     if path.endswith(os.sep) or (os.altsep and path.endswith(os.altsep)):
-        raise MXNetError("cannot save to '%s': a path ending in '%s' names a directory, "
-                         "and there is none" % (path, path[-1]))
+        raise MXNetError(
+            "cannot save to '%s': a path ending in '%s' names a directory, "
+            "and there is none" % (path, path[-1])
+        )
     if kind is not None and kind != stat.S_IFREG:
         _write_through(path, write)
         return
-    target = os.path.realpath(path)   # through symlinks: replace the file, keep the link
+    target = os.path.realpath(path)  # through symlinks: replace the file, keep the link
     if kind == stat.S_IFREG and not os.access(target, os.W_OK):
         # MXNet's plain open() fails here too; a rename would replace the file regardless
-        raise MXNetError("cannot save to '%s': the file is read-only (make it writable "
-                         "or save elsewhere)" % path)
+        raise MXNetError(
+            "cannot save to '%s': the file is read-only (make it writable or save elsewhere)" % path
+        )
     directory, base = os.path.split(target)
     _remove_stale_temporaries(directory, base)
     temp = None
@@ -304,12 +326,12 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
             fd, temp = _open_named(directory, base)
         else:
             fd = unnamed
-            fcntl.flock(fd, fcntl.LOCK_EX)   # in use, once it has a name
+            fcntl.flock(fd, fcntl.LOCK_EX)  # in use, once it has a name
         _write_synced(fd, target, write)
         if temp is None:
             try:
                 temp = _link_unnamed(fd, directory, base)
-            except OSError:   # /proc not usable: write again into a named file
+            except OSError:  # /proc not usable: write again into a named file
                 os.close(fd)
                 fd = -1
                 fd, temp = _open_named(directory, base)
@@ -320,7 +342,7 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
         raise MXNetError("cannot save to '%s': %s" % (path, err.strerror or err)) from err
     finally:
         if fd >= 0:
-            os.close(fd)   # an unnamed file that was never linked disappears here
+            os.close(fd)  # an unnamed file that was never linked disappears here
         if temp is not None:
             try:
                 os.unlink(temp)
@@ -331,21 +353,23 @@ def _atomic_write(path: str, write: Callable[[int], None]) -> None:
 
 # ---- loading --------------------------------------------------------------------------------
 
+
 def load(fname: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any]]:
     """Load what ``save`` wrote (or MXNet's ``nd.save``): a list, or a dict str -> NDArray.
 
     ``fname`` is a path or a binary file object. ``ctx`` (gluonlite only) is where the
     arrays go; by default the CPU, whatever device the file was saved from.
     """
-    if hasattr(fname, 'read') and not isinstance(fname, (str, bytes, os.PathLike)):
+    if hasattr(fname, "read") and not isinstance(fname, (str, bytes, os.PathLike)):
         data = fname.read()
         if isinstance(data, str):
-            raise TypeError('nd.load needs a binary file object (opened with "rb"), got a '
-                            'text file')
-        name = getattr(fname, 'name', None)
-        label = _label(name) if isinstance(name, str) else 'file object'
+            raise TypeError(
+                'nd.load needs a binary file object (opened with "rb"), got a text file'
+            )
+        name = getattr(fname, "name", None)
+        label = _label(name) if isinstance(name, str) else "file object"
         return _assemble(*_core.params_load_buffer(data, label), ctx)
-    path = _path_of(fname, 'nd.load')
+    path = _path_of(fname, "nd.load")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -362,11 +386,11 @@ def load(fname: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any]]:
 def load_frombuffer(buf: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any]]:
     """Load from bytes (or any bytes-like object) holding the contents of a .params file."""
     if isinstance(buf, str):
-        raise TypeError('buf required to be bytes (the contents of a .params file), got str')
+        raise TypeError("buf required to be bytes (the contents of a .params file), got str")
     try:
         view = memoryview(buf)
     except TypeError:
-        raise TypeError('buf required to be a string or bytes') from None
-    if view.format != 'B' or view.ndim != 1:
-        view = view.cast('B')   # raises TypeError for a non-contiguous buffer
-    return _assemble(*_core.params_load_buffer(view, 'buffer'), ctx)
+        raise TypeError("buf required to be a string or bytes") from None
+    if view.format != "B" or view.ndim != 1:
+        view = view.cast("B")  # raises TypeError for a non-contiguous buffer
+    return _assemble(*_core.params_load_buffer(view, "buffer"), ctx)

@@ -15,6 +15,7 @@ One fused kernel call per parameter, with MXNet 1.9.1's formulas::
 MXNet 1.9.1 has no AdamW optimizer class (only the ``contrib.adamw_update`` operator, which
 ``_core.adamw_update`` implements), so none is registered here.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -23,15 +24,22 @@ from .. import _core
 from ..ndarray import NDArray
 from .optimizer import FusedOptimizer, _bias_corrected_lr, _zeros_like, register
 
-__all__ = ['Adam', 'RMSProp', 'AdaGrad', 'AdaDelta']
+__all__ = ["Adam", "RMSProp", "AdaGrad", "AdaDelta"]
 
 
 @register
 class Adam(FusedOptimizer):
     """Adam; the bias correction is folded into the step size, as MXNet does."""
 
-    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 epsilon: float = 1e-8, lazy_update: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        lazy_update: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta1 = beta1
         self.beta2 = beta2
@@ -39,16 +47,29 @@ class Adam(FusedOptimizer):
         self.lazy_update = lazy_update
 
     def create_state(self, index: Any, weight: NDArray) -> tuple:
-        return (_zeros_like(weight), _zeros_like(weight))   # mean, variance
+        return (_zeros_like(weight), _zeros_like(weight))  # mean, variance
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         lr, wd = self._count_update(index)
         t = self._index_update_count[index]
         lr = _bias_corrected_lr(lr, self.beta1, self.beta2, t)
         mean, var = state
-        _core.adam_update(weight, grad, mean, var, weight32, lr, self.beta1, self.beta2,
-                          self.epsilon, wd, self.rescale_grad, self._clip())
+        _core.adam_update(
+            weight,
+            grad,
+            mean,
+            var,
+            weight32,
+            lr,
+            self.beta1,
+            self.beta2,
+            self.epsilon,
+            wd,
+            self.rescale_grad,
+            self._clip(),
+        )
 
 
 @register
@@ -56,9 +77,16 @@ class RMSProp(FusedOptimizer):
     """RMSProp: Tieleman & Hinton's, or Graves's centered version (``centered=True``);
     ``clip_weights`` clips the updated weights to [-clip_weights, clip_weights]."""
 
-    def __init__(self, learning_rate: float = 0.001, gamma1: float = 0.9, gamma2: float = 0.9,
-                 epsilon: float = 1e-8, centered: bool = False,
-                 clip_weights: Optional[float] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        gamma1: float = 0.9,
+        gamma2: float = 0.9,
+        epsilon: float = 1e-8,
+        centered: bool = False,
+        clip_weights: Optional[float] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.gamma1 = gamma1
         self.gamma2 = gamma2
@@ -71,19 +99,44 @@ class RMSProp(FusedOptimizer):
             return (_zeros_like(weight), _zeros_like(weight), _zeros_like(weight))  # n, g, delta
         return (_zeros_like(weight),)  # n
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         lr, wd = self._count_update(index)
         clip_weights = float(self.clip_weights) if self.clip_weights else -1.0
         if self.centered:
             n, g, delta = state
-            _core.rmspropalex_update(weight, grad, n, g, delta, weight32, lr, self.gamma1,
-                                     self.gamma2, self.epsilon, wd, self.rescale_grad,
-                                     self._clip(), clip_weights)
+            _core.rmspropalex_update(
+                weight,
+                grad,
+                n,
+                g,
+                delta,
+                weight32,
+                lr,
+                self.gamma1,
+                self.gamma2,
+                self.epsilon,
+                wd,
+                self.rescale_grad,
+                self._clip(),
+                clip_weights,
+            )
         else:
             (n,) = state
-            _core.rmsprop_update(weight, grad, n, weight32, lr, self.gamma1, self.epsilon, wd,
-                                 self.rescale_grad, self._clip(), clip_weights)
+            _core.rmsprop_update(
+                weight,
+                grad,
+                n,
+                weight32,
+                lr,
+                self.gamma1,
+                self.epsilon,
+                wd,
+                self.rescale_grad,
+                self._clip(),
+                clip_weights,
+            )
 
 
 def _clip_if_given(clip_gradient: Optional[float]) -> float:
@@ -103,11 +156,21 @@ class AdaGrad(FusedOptimizer):
     def create_state(self, index: Any, weight: NDArray) -> NDArray:
         return _zeros_like(weight)  # history
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         lr, wd = self._count_update(index)
-        _core.adagrad_update(weight, grad, state, weight32, lr, self.float_stable_eps, wd,
-                             self.rescale_grad, _clip_if_given(self.clip_gradient))
+        _core.adagrad_update(
+            weight,
+            grad,
+            state,
+            weight32,
+            lr,
+            self.float_stable_eps,
+            wd,
+            self.rescale_grad,
+            _clip_if_given(self.clip_gradient),
+        )
 
 
 @register
@@ -123,9 +186,20 @@ class AdaDelta(FusedOptimizer):
     def create_state(self, index: Any, weight: NDArray) -> tuple:
         return (_zeros_like(weight), _zeros_like(weight))  # accumulated g, accumulated delta
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
-        _, wd = self._count_update(index)   # AdaDelta has no learning rate
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
+        _, wd = self._count_update(index)  # AdaDelta has no learning rate
         acc_g, acc_delta = state
-        _core.adadelta_update(weight, grad, acc_g, acc_delta, weight32, self.rho, self.epsilon,
-                              wd, self.rescale_grad, _clip_if_given(self.clip_gradient))
+        _core.adadelta_update(
+            weight,
+            grad,
+            acc_g,
+            acc_delta,
+            weight32,
+            self.rho,
+            self.epsilon,
+            wd,
+            self.rescale_grad,
+            _clip_if_given(self.clip_gradient),
+        )

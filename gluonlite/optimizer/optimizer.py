@@ -4,6 +4,7 @@ An optimizer turns (index, weight, grad, state) into an in-place update of the w
 The built-in ones call one fused C++ kernel per parameter (``gluonlite._core.*_update``);
 a user subclass may still write ``update`` with NDArray operations, as in MXNet.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,15 +18,17 @@ import numpy as np
 from .. import ndarray as nd
 from ..ndarray import NDArray
 
-__all__ = ['Optimizer', 'Updater', 'create', 'get_updater', 'register']
+__all__ = ["Optimizer", "Updater", "create", "get_updater", "register"]
 
 
 def _check_number(owner: str, name: str, value: Any, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError("%s: %s must be a number%s, got %r" % (
-            owner, name, ' or None' if allow_none else '', value))
+        raise TypeError(
+            "%s: %s must be a number%s, got %r"
+            % (owner, name, " or None" if allow_none else "", value)
+        )
 
 
 class Optimizer:
@@ -41,20 +44,29 @@ class Optimizer:
 
     opt_registry: Dict[str, type] = {}
 
-    def __init__(self, rescale_grad: float = 1., param_idx2name: Optional[dict] = None,
-                 wd: float = 0., clip_gradient: Optional[float] = None,
-                 learning_rate: Optional[float] = None, lr_scheduler: Any = None,
-                 sym: Any = None, begin_num_update: int = 0, multi_precision: bool = False,
-                 param_dict: Optional[dict] = None) -> None:
+    def __init__(
+        self,
+        rescale_grad: float = 1.0,
+        param_idx2name: Optional[dict] = None,
+        wd: float = 0.0,
+        clip_gradient: Optional[float] = None,
+        learning_rate: Optional[float] = None,
+        lr_scheduler: Any = None,
+        sym: Any = None,
+        begin_num_update: int = 0,
+        multi_precision: bool = False,
+        param_dict: Optional[dict] = None,
+    ) -> None:
         owner = type(self).__name__
-        _check_number(owner, 'rescale_grad', rescale_grad)
-        _check_number(owner, 'wd', wd)
-        _check_number(owner, 'clip_gradient', clip_gradient, allow_none=True)
-        _check_number(owner, 'learning_rate', learning_rate, allow_none=True)
+        _check_number(owner, "rescale_grad", rescale_grad)
+        _check_number(owner, "wd", wd)
+        _check_number(owner, "clip_gradient", clip_gradient, allow_none=True)
+        _check_number(owner, "learning_rate", learning_rate, allow_none=True)
         if sym is not None:
-            raise NotImplementedError("%s: sym= (the Symbol API) is not supported by gluonlite; "
-                                      "use set_lr_mult/set_wd_mult or Parameter.lr_mult"
-                                      % owner)
+            raise NotImplementedError(
+                "%s: sym= (the Symbol API) is not supported by gluonlite; "
+                "use set_lr_mult/set_wd_mult or Parameter.lr_mult" % owner
+            )
         self.rescale_grad = rescale_grad
         self.lr_scheduler = lr_scheduler
         if self.lr_scheduler is None and learning_rate is None:
@@ -63,8 +75,12 @@ class Optimizer:
         if self.lr_scheduler is not None and learning_rate is not None:
             if self.lr_scheduler.base_lr != learning_rate:
                 # MXNet prints (not warns) this, so scripts see the same output.
-                print(UserWarning("learning rate from ``lr_scheduler`` has been overwritten "
-                                  "by ``learning_rate`` in optimizer."))
+                print(
+                    UserWarning(
+                        "learning rate from ``lr_scheduler`` has been overwritten "
+                        "by ``learning_rate`` in optimizer."
+                    )
+                )
                 self.lr_scheduler.base_lr = learning_rate
         self.wd = wd
         self.lr_mult: Dict[Any, float] = {}
@@ -75,11 +91,11 @@ class Optimizer:
         self._index_update_count = self._all_index_update_counts[0]
         self.clip_gradient = clip_gradient
         self.multi_precision = multi_precision
-        self.aggregate_num = 0   # gluonlite updates one parameter per fused call
+        self.aggregate_num = 0  # gluonlite updates one parameter per fused call
         if param_idx2name is None:
             param_idx2name = {}
         if not isinstance(param_idx2name, dict):
-            raise AssertionError('param_idx2name should be a dict of param indexes to names.')
+            raise AssertionError("param_idx2name should be a dict of param indexes to names.")
         self.idx2name = param_idx2name.copy()
         self.sym_info = ()
         self.param_dict = param_dict if param_dict else {}
@@ -94,23 +110,32 @@ class Optimizer:
         assert isinstance(klass, type)
         name = klass.__name__.lower()
         if name in Optimizer.opt_registry:
-            warnings.warn('WARNING: New optimizer %s.%s is overriding existing optimizer %s.%s'
-                          % (klass.__module__, klass.__name__,
-                             Optimizer.opt_registry[name].__module__,
-                             Optimizer.opt_registry[name].__name__))
+            warnings.warn(
+                "WARNING: New optimizer %s.%s is overriding existing optimizer %s.%s"
+                % (
+                    klass.__module__,
+                    klass.__name__,
+                    Optimizer.opt_registry[name].__module__,
+                    Optimizer.opt_registry[name].__name__,
+                )
+            )
         Optimizer.opt_registry[name] = klass
         return klass
 
     @staticmethod
-    def create_optimizer(name: str, **kwargs: Any) -> 'Optimizer':
+    def create_optimizer(name: str, **kwargs: Any) -> "Optimizer":
         """An instance of the optimizer registered as ``name`` (case-insensitive)."""
         if not isinstance(name, str):
-            raise TypeError("optimizer must be given by name (a str such as 'sgd'), got %s"
-                            % type(name).__name__)
+            raise TypeError(
+                "optimizer must be given by name (a str such as 'sgd'), got %s"
+                % type(name).__name__
+            )
         klass = Optimizer.opt_registry.get(name.lower())
         if klass is None:
-            raise ValueError('Cannot find optimizer %s. Registered optimizers: %s'
-                             % (name, ', '.join(sorted(Optimizer.opt_registry))))
+            raise ValueError(
+                "Cannot find optimizer %s. Registered optimizers: %s"
+                % (name, ", ".join(sorted(Optimizer.opt_registry)))
+            )
         return klass(**kwargs)
 
     # ------------------------------------------------------------ learning rate
@@ -124,10 +149,12 @@ class Optimizer:
     def set_learning_rate(self, lr: float) -> None:
         """Set the learning rate; not allowed when an lr_scheduler drives it."""
         if self.lr_scheduler is not None:
-            raise UserWarning("LRScheduler of the optimizer has already been defined. Note "
-                              "that set_learning_rate can mutate the value of the learning "
-                              "rate of the optimizer only when the LRScheduler of the "
-                              "optimizer is undefined.")
+            raise UserWarning(
+                "LRScheduler of the optimizer has already been defined. Note "
+                "that set_learning_rate can mutate the value of the learning "
+                "rate of the optimizer only when the LRScheduler of the "
+                "optimizer is undefined."
+            )
         self.lr = lr
 
     def set_lr_scale(self, args_lrscale: Any) -> None:
@@ -147,7 +174,7 @@ class Optimizer:
         """
         self.wd_mult = {}
         for n in self.idx2name.values():
-            if not (n.endswith('_weight') or n.endswith('_gamma')):
+            if not (n.endswith("_weight") or n.endswith("_gamma")):
                 self.wd_mult[n] = 0.0
         self.wd_mult.update(args_wd_mult)
 
@@ -161,7 +188,7 @@ class Optimizer:
     def _update_count(self, index: Any) -> None:
         """Count one more update of ``index`` (or each of a list) and advance num_update."""
         counts = self._index_update_count
-        for idx in (index if isinstance(index, (list, tuple)) else (index,)):
+        for idx in index if isinstance(index, (list, tuple)) else (index,):
             count = counts.get(idx, self.begin_num_update) + 1
             counts[idx] = count
             if count > self.num_update:
@@ -204,8 +231,10 @@ class Optimizer:
         return None
 
     def _fp16_warning(self) -> str:
-        return ("Accumulating with float16 in optimizer can lead to poor accuracy or slow "
-                "convergence. Consider using multi_precision=True option of the optimizer")
+        return (
+            "Accumulating with float16 in optimizer can lead to poor accuracy or slow "
+            "convergence. Consider using multi_precision=True option of the optimizer"
+        )
 
     def _pack_mp_state(self, state: Any, weight32: NDArray) -> tuple:
         """The multi-precision state layout: (weight32, state) here; SGD and NAG reverse it."""
@@ -229,20 +258,21 @@ class Optimizer:
         """Update ``weight`` in place from ``grad`` and ``state``."""
         raise NotImplementedError()
 
-    def update_multi_precision(self, index: Any, weight: NDArray, grad: NDArray,
-                               state: Any) -> None:
+    def update_multi_precision(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any
+    ) -> None:
         """``update``, through the float32 master copy for float16 weights under
         multi_precision (generic path for optimizers written with NDArray ops)."""
         if self.multi_precision and weight.dtype == np.float16:
             state, weight32 = self._unpack_mp_state(state)
             self.update(index, weight32, grad.astype(np.float32), state)
-            weight[:] = weight32   # copy_ casts to float16
+            weight[:] = weight32  # copy_ casts to float16
         else:
             self.update(index, weight, grad, state)
 
     def __getstate__(self) -> dict:
         ret = self.__dict__.copy()
-        del ret['param_dict']   # the Gluon parameters are not part of a saved state
+        del ret["param_dict"]  # the Gluon parameters are not part of a saved state
         return ret
 
     def __setstate__(self, state: dict) -> None:
@@ -273,13 +303,16 @@ class FusedOptimizer(Optimizer):
     def _check_arrays(self, weight: Any, grad: Any) -> None:
         if type(weight) is NDArray and type(grad) is NDArray:
             return
-        for what, arr in (('weight', weight), ('grad', grad)):
+        for what, arr in (("weight", weight), ("grad", grad)):
             if not isinstance(arr, NDArray):
-                raise AssertionError('%s.update: %s must be an NDArray, got %s'
-                                     % (type(self).__name__, what, type(arr).__name__))
+                raise AssertionError(
+                    "%s.update: %s must be an NDArray, got %s"
+                    % (type(self).__name__, what, type(arr).__name__)
+                )
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         raise NotImplementedError()
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
@@ -290,8 +323,9 @@ class FusedOptimizer(Optimizer):
     def _uses_master(self, weight: NDArray, state: Any) -> bool:
         return self.multi_precision and weight.dtype == np.float16
 
-    def update_multi_precision(self, index: Any, weight: NDArray, grad: NDArray,
-                               state: Any) -> None:
+    def update_multi_precision(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any
+    ) -> None:
         """Update; float16 weights under multi_precision update their float32 master copy
         in the same fused call."""
         self._check_arrays(weight, grad)
@@ -332,7 +366,7 @@ class Updater:
             if state is _MISSING:
                 state = states[idx] = optimizer.create_state_multi_precision(idx, w)
                 synced[idx] = True
-            elif not synced[idx]:   # loaded states: move them onto the weight's device
+            elif not synced[idx]:  # loaded states: move them onto the weight's device
                 state = states[idx] = self.sync_state_context(state, w.context)
                 synced[idx] = True
             optimizer.update_multi_precision(idx, w, g, state)
@@ -367,9 +401,11 @@ def get_updater(optimizer: Optimizer) -> Updater:
 
 def _zeros_like(weight: NDArray, dtype: Any = None) -> NDArray:
     """A zero state array on the weight's device (dtype: the weight's unless given)."""
-    return nd.zeros(weight.shape, weight.context, dtype=dtype if dtype is not None else weight.dtype)
+    return nd.zeros(
+        weight.shape, weight.context, dtype=dtype if dtype is not None else weight.dtype
+    )
 
 
 def _bias_corrected_lr(lr: float, beta1: float, beta2: float, t: int) -> float:
     """Adam's step size at update t: lr sqrt(1 - beta2^t) / (1 - beta1^t)."""
-    return lr * math.sqrt(1. - beta2 ** t) / (1. - beta1 ** t)
+    return lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)

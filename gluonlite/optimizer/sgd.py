@@ -11,6 +11,7 @@ Each update is one fused kernel call; the formulas are MXNet 1.9.1's kernels'::
 As in MXNet, the stored momentum is the negated running average of the docstrings'
 ``state``, and NAG's stored momentum reads the already-updated weight in its wd term.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -19,14 +20,14 @@ from .. import _core
 from ..ndarray import NDArray
 from .optimizer import FusedOptimizer, _zeros_like, register
 
-__all__ = ['SGD', 'ccSGD', 'NAG', 'Signum']
+__all__ = ["SGD", "ccSGD", "NAG", "Signum"]
 
 
 class _MomentumFamily(FusedOptimizer):
     """Shared by SGD and NAG: a momentum buffer when momentum != 0, and MXNet's
     (momentum, weight32) layout of multi-precision states."""
 
-    _warning_name = 'SGD'
+    _warning_name = "SGD"
 
     def create_state(self, index: Any, weight: NDArray) -> Optional[NDArray]:
         return _zeros_like(weight) if self.momentum != 0.0 else None
@@ -38,9 +39,11 @@ class _MomentumFamily(FusedOptimizer):
         return mp_state[0], mp_state[1]
 
     def _fp16_warning(self) -> str:
-        return ("Accumulating with float16 in optimizer can lead to poor accuracy or slow "
-                "convergence. Consider using multi_precision=True option of the %s optimizer"
-                % self._warning_name)
+        return (
+            "Accumulating with float16 in optimizer can lead to poor accuracy or slow "
+            "convergence. Consider using multi_precision=True option of the %s optimizer"
+            % self._warning_name
+        )
 
 
 @register
@@ -56,15 +59,24 @@ class SGD(_MomentumFamily):
         self.momentum = momentum
         self.lazy_update = lazy_update
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         lr, wd = self._count_update(index)
         if self.momentum > 0 and state is not None:
-            _core.sgd_mom_update(weight, grad, state, weight32, lr, self.momentum, wd,
-                                 self.rescale_grad, self._clip())
-        else:   # MXNet's SGD goes through multi_sgd_update, whose rounding this matches
-            _core.multi_sgd_update(weight, grad, weight32, lr, wd, self.rescale_grad,
-                                   self._clip())
+            _core.sgd_mom_update(
+                weight,
+                grad,
+                state,
+                weight32,
+                lr,
+                self.momentum,
+                wd,
+                self.rescale_grad,
+                self._clip(),
+            )
+        else:  # MXNet's SGD goes through multi_sgd_update, whose rounding this matches
+            _core.multi_sgd_update(weight, grad, weight32, lr, wd, self.rescale_grad, self._clip())
 
 
 @register
@@ -76,7 +88,7 @@ class ccSGD(SGD):  # noqa: N801 (MXNet's name)
 class NAG(_MomentumFamily):
     """Nesterov accelerated gradient (SGD when momentum is 0)."""
 
-    _warning_name = 'NAG'
+    _warning_name = "NAG"
 
     def __init__(self, momentum: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -85,12 +97,22 @@ class NAG(_MomentumFamily):
     def _uses_master(self, weight: NDArray, state: Any) -> bool:
         return super()._uses_master(weight, state) and isinstance(state, (tuple, list))
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         lr, wd = self._count_update(index)
         if state is not None:
-            _core.nag_mom_update(weight, grad, state, weight32, lr, max(self.momentum, 0.0),
-                                 wd, self.rescale_grad, self._clip())
+            _core.nag_mom_update(
+                weight,
+                grad,
+                state,
+                weight32,
+                lr,
+                max(self.momentum, 0.0),
+                wd,
+                self.rescale_grad,
+                self._clip(),
+            )
         else:
             _core.sgd_update(weight, grad, weight32, lr, wd, self.rescale_grad, self._clip())
 
@@ -100,8 +122,9 @@ class Signum(FusedOptimizer):
     """signSGD (momentum 0) and Signum: steps of size lr along the sign of the (momentum
     averaged) gradient; ``wd_lh`` is decoupled weight decay."""
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.9, wd_lh: float = 0.0,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, learning_rate: float = 0.01, momentum: float = 0.9, wd_lh: float = 0.0, **kwargs: Any
+    ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.momentum = momentum
         self.wd_lh = wd_lh
@@ -109,11 +132,22 @@ class Signum(FusedOptimizer):
     def create_state(self, index: Any, weight: NDArray) -> Optional[NDArray]:
         return _zeros_like(weight) if self.momentum != 0.0 else None
 
-    def _fused_update(self, index: Any, weight: NDArray, grad: NDArray, state: Any,
-                      weight32: Optional[NDArray]) -> None:
+    def _fused_update(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
         lr, wd = self._count_update(index)
         if state is not None:
-            _core.signum_update(weight, grad, state, weight32, lr, max(self.momentum, 0.0), wd,
-                                self.rescale_grad, self._clip(), self.wd_lh or 0.0)
+            _core.signum_update(
+                weight,
+                grad,
+                state,
+                weight32,
+                lr,
+                max(self.momentum, 0.0),
+                wd,
+                self.rescale_grad,
+                self._clip(),
+                self.wd_lh or 0.0,
+            )
         else:
             _core.signsgd_update(weight, grad, weight32, lr, wd, self.rescale_grad, self._clip())

@@ -3,6 +3,7 @@
 Index 0 is always the unknown token, then the reserved tokens in the order given, then the
 counted tokens by descending frequency, ties broken by ascending token.
 """
+
 from __future__ import annotations
 
 import collections
@@ -21,16 +22,22 @@ class Vocabulary:
     reserved token are not indexed twice. Unlike MXNet 1.9.1, ``token in vocab`` works.
     """
 
-    def __init__(self, counter: Optional[collections.Counter] = None,
-                 most_freq_count: Optional[int] = None, min_freq: int = 1,
-                 unknown_token: Hashable = '<unk>',
-                 reserved_tokens: Optional[Sequence[Hashable]] = None) -> None:
-        assert min_freq > 0, '`min_freq` must be set to a positive value.'
+    def __init__(
+        self,
+        counter: Optional[collections.Counter] = None,
+        most_freq_count: Optional[int] = None,
+        min_freq: int = 1,
+        unknown_token: Hashable = "<unk>",
+        reserved_tokens: Optional[Sequence[Hashable]] = None,
+    ) -> None:
+        assert min_freq > 0, "`min_freq` must be set to a positive value."
         if reserved_tokens is not None:
-            assert unknown_token not in set(reserved_tokens), \
-                '`reserved_token` cannot contain `unknown_token`.'
-            assert len(set(reserved_tokens)) == len(reserved_tokens), \
-                '`reserved_tokens` cannot contain duplicate reserved tokens.'
+            assert unknown_token not in set(reserved_tokens), (
+                "`reserved_token` cannot contain `unknown_token`."
+            )
+            assert len(set(reserved_tokens)) == len(reserved_tokens), (
+                "`reserved_tokens` cannot contain duplicate reserved tokens."
+            )
         self._unknown_token = unknown_token
         self._reserved_tokens = None if reserved_tokens is None else reserved_tokens[:]
         self._idx_to_token: List[Hashable] = [unknown_token] + list(reserved_tokens or [])
@@ -38,10 +45,12 @@ class Vocabulary:
         if counter is not None:
             self._index_counted_tokens(counter, most_freq_count, min_freq)
 
-    def _index_counted_tokens(self, counter: collections.Counter,
-                              most_freq_count: Optional[int], min_freq: int) -> None:
-        assert isinstance(counter, collections.Counter), \
-            '`counter` must be an instance of collections.Counter.'
+    def _index_counted_tokens(
+        self, counter: collections.Counter, most_freq_count: Optional[int], min_freq: int
+    ) -> None:
+        assert isinstance(counter, collections.Counter), (
+            "`counter` must be an instance of collections.Counter."
+        )
         limit = None if most_freq_count is None or most_freq_count < 0 else most_freq_count
         added = 0
         for token, freq in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
@@ -100,10 +109,12 @@ class Vocabulary:
     def _token_of(self, idx):
         if isinstance(idx, int) and idx < len(self._idx_to_token):
             return self._idx_to_token[idx]
-        prefix = 'Token index %r in the provided `indices` is invalid: ' % (idx,)
+        prefix = "Token index %r in the provided `indices` is invalid: " % (idx,)
         if isinstance(idx, int):
-            raise ValueError(prefix + 'the vocabulary has %d tokens (indices 0 to %d).'
-                             % (len(self), len(self) - 1))
+            raise ValueError(
+                prefix
+                + "the vocabulary has %d tokens (indices 0 to %d)." % (len(self), len(self) - 1)
+            )
         # MXNet raises ValueError for any number that is not an int, TypeError otherwise
         error = ValueError if isinstance(idx, numbers.Number) else TypeError
-        raise error(prefix + 'indices must be ints, not %s.' % type(idx).__name__)
+        raise error(prefix + "indices must be ints, not %s." % type(idx).__name__)

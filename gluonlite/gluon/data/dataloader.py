@@ -9,6 +9,7 @@ The workers live as long as the DataLoader and are terminated when it is collect
 the interpreter exits. ``pin_memory`` is accepted and has no effect (CPU memory is
 already host memory here).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -23,7 +24,7 @@ import numpy as np
 from ... import ndarray as nd
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
-__all__ = ['DataLoader', 'default_batchify_fn', 'default_mp_batchify_fn']
+__all__ = ["DataLoader", "default_batchify_fn", "default_mp_batchify_fn"]
 
 
 class BatchifyError(KeyError, ValueError):
@@ -34,7 +35,7 @@ class BatchifyError(KeyError, ValueError):
     """
 
     def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ''
+        return str(self.args[0]) if self.args else ""
 
 
 def _stack_plain(data: Sequence[Any]) -> np.ndarray:
@@ -47,14 +48,20 @@ def _stack_plain(data: Sequence[Any]) -> np.ndarray:
         shapes = [np.shape(x) for x in data]
         differing = next((i for i, s in enumerate(shapes) if s != shapes[0]), None)
         if differing is not None:
-            raise BatchifyError('default_batchify_fn cannot stack samples of different shapes: '
-                                'sample 0 has shape %s, sample %d has %s; pad them or pass a '
-                                'batchify_fn' % (shapes[0], differing, shapes[differing]))
-        raise BatchifyError('default_batchify_fn cannot stack samples of type %s; pass a '
-                            'batchify_fn' % type(data[0]).__name__)
-    if batch.dtype.kind in 'USV':
-        raise BatchifyError('default_batchify_fn cannot stack samples of type %s (dtype %s); '
-                            'pass a batchify_fn' % (type(data[0]).__name__, batch.dtype))
+            raise BatchifyError(
+                "default_batchify_fn cannot stack samples of different shapes: "
+                "sample 0 has shape %s, sample %d has %s; pad them or pass a "
+                "batchify_fn" % (shapes[0], differing, shapes[differing])
+            )
+        raise BatchifyError(
+            "default_batchify_fn cannot stack samples of type %s; pass a "
+            "batchify_fn" % type(data[0]).__name__
+        )
+    if batch.dtype.kind in "USV":
+        raise BatchifyError(
+            "default_batchify_fn cannot stack samples of type %s (dtype %s); "
+            "pass a batchify_fn" % (type(data[0]).__name__, batch.dtype)
+        )
     return batch
 
 
@@ -100,6 +107,7 @@ _worker_batchify: Optional[Callable] = None
 def _limit_threads_in_worker() -> None:
     """One compute thread per worker process: the workers are parallel already."""
     from ... import _core
+
     _core.set_num_threads(1)
 
 
@@ -112,13 +120,12 @@ def _worker_initializer(dataset: Any, batchify_fn: Callable) -> None:
 
 def _reraise_with_index(error: BaseException, where: str) -> None:
     """Re-raise ``error`` as the same class, its message naming what was being loaded."""
-    message = 'DataLoader worker (pid %d) failed while loading %s: %s' % (
-        os.getpid(), where, error)
+    message = "DataLoader worker (pid %d) failed while loading %s: %s" % (os.getpid(), where, error)
     try:
         renamed = type(error)(message)
-        pickle.loads(pickle.dumps(renamed))   # must survive the trip to the main process
+        pickle.loads(pickle.dumps(renamed))  # must survive the trip to the main process
     except Exception:
-        renamed = RuntimeError('%s: %s' % (type(error).__name__, message))
+        renamed = RuntimeError("%s: %s" % (type(error).__name__, message))
     raise renamed from error
 
 
@@ -128,11 +135,11 @@ def _load_batch(dataset: Any, samples: List[Any], batchify_fn: Callable) -> Any:
         try:
             items.append(dataset[index])
         except Exception as error:
-            _reraise_with_index(error, 'dataset[%r]' % (index,))
+            _reraise_with_index(error, "dataset[%r]" % (index,))
     try:
         return batchify_fn(items)
     except Exception as error:
-        _reraise_with_index(error, 'the batch of samples %r' % (samples,))
+        _reraise_with_index(error, "the batch of samples %r" % (samples,))
 
 
 def _worker_fn(samples: List[Any]) -> Any:
@@ -141,15 +148,16 @@ def _worker_fn(samples: List[Any]) -> Any:
 
 # ---- main side --------------------------------------------------------------------------------
 
+
 def _start_method() -> str:
     # fork shares the dataset without pickling (lambdas in transforms work), as in MXNet
-    return 'fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn'
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 class _MultiWorkerIter:
     """Keeps ``prefetch`` batches in flight and yields them in sampler order."""
 
-    def __init__(self, loader: 'DataLoader') -> None:
+    def __init__(self, loader: "DataLoader") -> None:
         self._loader = loader
         self._batches = iter(loader._batch_sampler)
         self._pending: Dict[int, Any] = {}
@@ -166,7 +174,8 @@ class _MultiWorkerIter:
         loader = self._loader
         if loader._thread_pool:
             async_result = loader._pool.apply_async(
-                _load_batch, (loader._dataset, samples, loader._batchify_fn))
+                _load_batch, (loader._dataset, samples, loader._batchify_fn)
+            )
         else:
             async_result = loader._pool.apply_async(_worker_fn, (samples,))
         self._pending[self._sent] = async_result
@@ -184,14 +193,15 @@ class _MultiWorkerIter:
             batch = async_result.get(self._loader._timeout)
         except multiprocessing.TimeoutError:
             raise multiprocessing.TimeoutError(
-                'DataLoader worker took longer than timeout=%s s to load the batch of samples '
-                '%r. A slow transform needs a larger timeout; a worker that died (killed, out '
-                'of memory) never answers.' % (self._loader._timeout, samples)) from None
+                "DataLoader worker took longer than timeout=%s s to load the batch of samples "
+                "%r. A slow transform needs a larger timeout; a worker that died (killed, out "
+                "of memory) never answers." % (self._loader._timeout, samples)
+            ) from None
         if self._loader._convert_numpy:
             batch = _as_ndarrays(batch)
         return batch
 
-    def __iter__(self) -> '_MultiWorkerIter':
+    def __iter__(self) -> "_MultiWorkerIter":
         return self
 
 
@@ -204,12 +214,23 @@ class DataLoader:
     flight; ``timeout`` bounds the wait for one batch.
     """
 
-    def __init__(self, dataset: Any, batch_size: Optional[int] = None, shuffle: bool = False,
-                 sampler: Any = None, last_batch: Optional[str] = None,
-                 batch_sampler: Any = None, batchify_fn: Optional[Callable] = None,
-                 num_workers: int = 0, pin_memory: bool = False, pin_device_id: int = 0,
-                 prefetch: Optional[int] = None, thread_pool: bool = False,
-                 timeout: float = 120, try_nopython: Any = None) -> None:
+    def __init__(
+        self,
+        dataset: Any,
+        batch_size: Optional[int] = None,
+        shuffle: bool = False,
+        sampler: Any = None,
+        last_batch: Optional[str] = None,
+        batch_sampler: Any = None,
+        batchify_fn: Optional[Callable] = None,
+        num_workers: int = 0,
+        pin_memory: bool = False,
+        pin_device_id: int = 0,
+        prefetch: Optional[int] = None,
+        thread_pool: bool = False,
+        timeout: float = 120,
+        try_nopython: Any = None,
+    ) -> None:
         self._pool: Any = None
         self._dataset = dataset
         self._pin_memory = pin_memory
@@ -217,23 +238,22 @@ class DataLoader:
         self._thread_pool = thread_pool
         if batch_sampler is None:
             if batch_size is None:
-                raise ValueError('batch_size must be specified unless batch_sampler is '
-                                 'specified')
+                raise ValueError("batch_size must be specified unless batch_sampler is specified")
             if sampler is None:
-                sampler = RandomSampler(len(dataset)) if shuffle \
-                    else SequentialSampler(len(dataset))
+                sampler = (
+                    RandomSampler(len(dataset)) if shuffle else SequentialSampler(len(dataset))
+                )
             elif shuffle:
-                raise ValueError('shuffle must not be specified if sampler is specified')
-            batch_sampler = BatchSampler(sampler, batch_size,
-                                         last_batch if last_batch else 'keep')
-        elif batch_size is not None or shuffle or sampler is not None or \
-                last_batch is not None:
-            raise ValueError('batch_size, shuffle, sampler and last_batch must not be '
-                             'specified if batch_sampler is specified.')
+                raise ValueError("shuffle must not be specified if sampler is specified")
+            batch_sampler = BatchSampler(sampler, batch_size, last_batch if last_batch else "keep")
+        elif batch_size is not None or shuffle or sampler is not None or last_batch is not None:
+            raise ValueError(
+                "batch_size, shuffle, sampler and last_batch must not be "
+                "specified if batch_sampler is specified."
+            )
         self._batch_sampler = batch_sampler
         self._num_workers = num_workers if num_workers >= 0 else 0
-        self._prefetch = max(0, int(prefetch) if prefetch is not None
-                             else 2 * self._num_workers)
+        self._prefetch = max(0, int(prefetch) if prefetch is not None else 2 * self._num_workers)
         # Worker processes send numpy back; the default batchify is split in two halves.
         self._convert_numpy = batchify_fn is None and self._num_workers > 0 and not thread_pool
         if batchify_fn is None:
@@ -247,8 +267,11 @@ class DataLoader:
             self._pool = multiprocessing.pool.ThreadPool(self._num_workers)
         else:
             context = multiprocessing.get_context(_start_method())
-            self._pool = context.Pool(self._num_workers, initializer=_worker_initializer,
-                                      initargs=(self._dataset, self._batchify_fn))
+            self._pool = context.Pool(
+                self._num_workers,
+                initializer=_worker_initializer,
+                initargs=(self._dataset, self._batchify_fn),
+            )
         # terminate the workers when the loader is collected, or at exit at the latest
         self._finalizer = weakref.finalize(self, self._pool.terminate)
 

@@ -1,4 +1,5 @@
 """Datasets (MXNet 1.x ``mxnet.gluon.data.dataset``): indexable sample collections."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ from typing import Any, Callable, List, Optional, Sequence
 
 from ... import ndarray as nd
 
-__all__ = ['Dataset', 'SimpleDataset', 'ArrayDataset', 'RecordFileDataset']
+__all__ = ["Dataset", "SimpleDataset", "ArrayDataset", "RecordFileDataset"]
 
 
 class Dataset:
@@ -18,39 +19,44 @@ class Dataset:
     def __len__(self) -> int:
         raise NotImplementedError
 
-    def filter(self, fn: Callable[[Any], bool]) -> 'Dataset':
+    def filter(self, fn: Callable[[Any], bool]) -> "Dataset":
         """The samples for which ``fn(sample)`` is true."""
         from .sampler import FilterSampler
+
         return _SampledDataset(self, FilterSampler(fn, self))
 
-    def shard(self, num_shards: int, index: int) -> 'Dataset':
+    def shard(self, num_shards: int, index: int) -> "Dataset":
         """The ``index``-th of ``num_shards`` contiguous parts (earlier parts get the rest)."""
         from .sampler import SequentialSampler
-        assert index < num_shards, 'Shard index of out bound: %d out of %d' % (index, num_shards)
-        assert num_shards > 0, 'Number of shards must be greater than 0'
-        assert index >= 0, 'Index must be non-negative'
+
+        assert index < num_shards, "Shard index of out bound: %d out of %d" % (index, num_shards)
+        assert num_shards > 0, "Number of shards must be greater than 0"
+        assert index >= 0, "Index must be non-negative"
         length = len(self)
         shard_len, rest = divmod(length, num_shards)
         start = shard_len * index + min(index, rest)
         end = start + shard_len + (index < rest)
         return _SampledDataset(self, SequentialSampler(end - start, start))
 
-    def take(self, count: Optional[int]) -> 'Dataset':
+    def take(self, count: Optional[int]) -> "Dataset":
         """The first ``count`` samples (all of them when None or larger than the dataset)."""
         from .sampler import SequentialSampler
+
         if count is None or count > len(self):
             count = len(self)
         return _SampledDataset(self, SequentialSampler(count))
 
-    def sample(self, sampler: Any) -> 'Dataset':
+    def sample(self, sampler: Any) -> "Dataset":
         """The samples at the indices ``sampler`` yields, in that order."""
         from .sampler import Sampler
+
         if not isinstance(sampler, Sampler):
-            raise TypeError('Invalid sampler type: %s. Expected gluon.data.Sampler instead.'
-                            % type(sampler))
+            raise TypeError(
+                "Invalid sampler type: %s. Expected gluon.data.Sampler instead." % type(sampler)
+            )
         return _SampledDataset(self, sampler)
 
-    def transform(self, fn: Callable, lazy: bool = True) -> 'Dataset':
+    def transform(self, fn: Callable, lazy: bool = True) -> "Dataset":
         """Each sample mapped by ``fn`` (a tuple sample is unpacked into its arguments).
 
         Lazy by default: ``fn`` runs when a sample is read. ``lazy=False`` maps every
@@ -61,7 +67,7 @@ class Dataset:
             return trans
         return SimpleDataset([trans[i] for i in range(len(trans))])
 
-    def transform_first(self, fn: Callable, lazy: bool = True) -> 'Dataset':
+    def transform_first(self, fn: Callable, lazy: bool = True) -> "Dataset":
         """Like ``transform`` but ``fn`` maps only the first element (the data, not the label)."""
         return self.transform(_TransformFirstClosure(fn), lazy)
 
@@ -127,13 +133,14 @@ class ArrayDataset(Dataset):
     """
 
     def __init__(self, *args: Any) -> None:
-        assert len(args) > 0, 'Needs at least 1 arrays'
+        assert len(args) > 0, "Needs at least 1 arrays"
         self._length = len(args[0])
         self._data = []
         for i, data in enumerate(args):
-            assert len(data) == self._length, \
-                'All arrays must have the same length; array[0] has length %d while ' \
-                'array[%d] has %d.' % (self._length, i + 1, len(data))
+            assert len(data) == self._length, (
+                "All arrays must have the same length; array[0] has length %d while "
+                "array[%d] has %d." % (self._length, i + 1, len(data))
+            )
             if isinstance(data, nd.NDArray) and len(data.shape) == 1:
                 data = data.asnumpy()
             self._data.append(data)
@@ -152,9 +159,10 @@ class RecordFileDataset(Dataset):
 
     def __init__(self, filename: str) -> None:
         from ... import recordio
-        self.idx_file = os.path.splitext(filename)[0] + '.idx'
+
+        self.idx_file = os.path.splitext(filename)[0] + ".idx"
         self.filename = filename
-        self._record = recordio.MXIndexedRecordIO(self.idx_file, self.filename, 'r')
+        self._record = recordio.MXIndexedRecordIO(self.idx_file, self.filename, "r")
 
     def __getitem__(self, idx: int) -> Any:
         return self._record.read_idx(self._record.keys[idx])

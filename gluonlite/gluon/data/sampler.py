@@ -3,21 +3,23 @@
 ``RandomSampler`` draws from numpy's global generator, as MXNet does, so
 ``np.random.seed`` (not ``mx.random.seed``) makes shuffling repeatable.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Iterator, List
 
 import numpy as np
 
-__all__ = ['Sampler', 'SequentialSampler', 'RandomSampler', 'FilterSampler', 'BatchSampler']
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "FilterSampler", "BatchSampler"]
 
-_LAST_BATCH_MODES = ('keep', 'discard', 'rollover')
+_LAST_BATCH_MODES = ("keep", "discard", "rollover")
 
 
 def _check_last_batch(last_batch: str) -> None:
     if last_batch not in _LAST_BATCH_MODES:
-        raise ValueError("last_batch must be one of 'keep', 'discard', or 'rollover', "
-                         "but got %s" % last_batch)
+        raise ValueError(
+            "last_batch must be one of 'keep', 'discard', or 'rollover', but got %s" % last_batch
+        )
 
 
 class Sampler:
@@ -77,9 +79,9 @@ class BatchSampler(Sampler):
     ``'rollover'`` carries it into the front of the next pass.
     """
 
-    def __init__(self, sampler: Sampler, batch_size: int, last_batch: str = 'keep') -> None:
+    def __init__(self, sampler: Sampler, batch_size: int, last_batch: str = "keep") -> None:
         if not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError('batch_size must be a positive integer, got %r' % (batch_size,))
+            raise ValueError("batch_size must be a positive integer, got %r" % (batch_size,))
         _check_last_batch(last_batch)
         self._sampler = sampler
         self._batch_size = batch_size
@@ -94,14 +96,14 @@ class BatchSampler(Sampler):
                 yield batch
                 batch = []
         if batch:
-            if self._last_batch == 'keep':
+            if self._last_batch == "keep":
                 yield batch
-            elif self._last_batch == 'rollover':
+            elif self._last_batch == "rollover":
                 self._prev = batch
 
     def __len__(self) -> int:
-        if self._last_batch == 'keep':
+        if self._last_batch == "keep":
             return (len(self._sampler) + self._batch_size - 1) // self._batch_size
-        if self._last_batch == 'discard':
+        if self._last_batch == "discard":
             return len(self._sampler) // self._batch_size
         return (len(self._prev) + len(self._sampler)) // self._batch_size

@@ -1,2 +1,3 @@
 """Predefined and pretrained models (``gluonlite.gluon.model_zoo``, as MXNet's)."""
+
 from . import model_store, vision

@@ -1,4 +1,5 @@
 """Basic layers: containers (Sequential, HybridSequential), Dense, Dropout, Flatten, Lambda."""
+
 from __future__ import annotations
 
 import warnings
@@ -10,8 +11,15 @@ from ..block import Block, HybridBlock
 from ..utils import _indent
 from .activations import Activation
 
-__all__ = ['Sequential', 'HybridSequential', 'Dense', 'Dropout', 'Flatten', 'Lambda',
-           'HybridLambda']
+__all__ = [
+    "Sequential",
+    "HybridSequential",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Lambda",
+    "HybridLambda",
+]
 
 
 def _run_in_sequence(blocks: Any, x: Any, args: tuple) -> Any:
@@ -36,8 +44,10 @@ class _Container:
         """Append the blocks, in order."""
         for block in blocks:
             if not isinstance(block, Block):
-                raise TypeError('%s.add expects Blocks, but got %r of type %s'
-                                % (type(self).__name__, block, type(block).__name__))
+                raise TypeError(
+                    "%s.add expects Blocks, but got %r of type %s"
+                    % (type(self).__name__, block, type(block).__name__)
+                )
         for block in blocks:
             self.register_child(block)
 
@@ -52,16 +62,20 @@ class _Container:
         try:
             return layers[key]
         except IndexError:
-            raise IndexError('index %s is out of range for %s %r, which has %d layers'
-                             % (key, type(self).__name__, self.name, len(layers))) from None
+            raise IndexError(
+                "index %s is out of range for %s %r, which has %d layers"
+                % (key, type(self).__name__, self.name, len(layers))
+            ) from None
 
     def __len__(self) -> int:
         return len(self._children)
 
     def __repr__(self) -> str:
-        modstr = '\n'.join('  ({key}): {block}'.format(key=key, block=_indent(repr(child), 2))
-                           for key, child in self._children.items())
-        return '{name}(\n{modstr}\n)'.format(name=self.__class__.__name__, modstr=modstr)
+        modstr = "\n".join(
+            "  ({key}): {block}".format(key=key, block=_indent(repr(child), 2))
+            for key, child in self._children.items()
+        )
+        return "{name}(\n{modstr}\n)".format(name=self.__class__.__name__, modstr=modstr)
 
 
 class Sequential(_Container, Block):
@@ -76,9 +90,11 @@ class Sequential(_Container, Block):
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize the children (a HybridSequential would be the better container)."""
         if self._children and all(isinstance(c, HybridBlock) for c in self._children.values()):
-            warnings.warn("All children of this Sequential layer '%s' are HybridBlocks. "
-                          "Consider using HybridSequential for the best performance."
-                          % self.prefix, stacklevel=2)
+            warnings.warn(
+                "All children of this Sequential layer '%s' are HybridBlocks. "
+                "Consider using HybridSequential for the best performance." % self.prefix,
+                stacklevel=2,
+            )
         super().hybridize(active, **kwargs)
 
 
@@ -99,26 +115,44 @@ class Dense(HybridBlock):
     deferred until the first forward, where in_units is read from the input.
     """
 
-    def __init__(self, units: int, activation: Optional[str] = None, use_bias: bool = True,
-                 flatten: bool = True, dtype: Any = 'float32', weight_initializer: Any = None,
-                 bias_initializer: Any = 'zeros', in_units: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: Optional[str] = None,
+        use_bias: bool = True,
+        flatten: bool = True,
+        dtype: Any = "float32",
+        weight_initializer: Any = None,
+        bias_initializer: Any = "zeros",
+        in_units: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._flatten = flatten
         with self.name_scope():
             self._units = units
             self._in_units = in_units
-            self.weight = self.params.get('weight', shape=(units, in_units),
-                                          init=weight_initializer, dtype=dtype,
-                                          allow_deferred_init=True)
+            self.weight = self.params.get(
+                "weight",
+                shape=(units, in_units),
+                init=weight_initializer,
+                dtype=dtype,
+                allow_deferred_init=True,
+            )
             if self.weight._dim_names is None:
-                self.weight._dim_names = ('units', 'in_units')
+                self.weight._dim_names = ("units", "in_units")
             if use_bias:
-                self.bias = self.params.get('bias', shape=(units,), init=bias_initializer,
-                                            dtype=dtype, allow_deferred_init=True)
+                self.bias = self.params.get(
+                    "bias",
+                    shape=(units,),
+                    init=bias_initializer,
+                    dtype=dtype,
+                    allow_deferred_init=True,
+                )
             else:
                 self.bias = None
             if activation is not None:
-                self.act = Activation(activation, prefix=activation + '_')
+                self.act = Activation(activation, prefix=activation + "_")
             else:
                 self.act = None
 
@@ -127,7 +161,7 @@ class Dense(HybridBlock):
         if not self._flatten:
             return shape[-1]
         features = 1
-        for dim in shape[1:]:   # plain loop: this runs on every forward
+        for dim in shape[1:]:  # plain loop: this runs on every forward
             features *= dim
         return features
 
@@ -139,30 +173,48 @@ class Dense(HybridBlock):
         in_units = weight.shape[1]
         if self._in_features(x) != in_units:
             raise self._input_error(x, weight)
-        out = F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
-                               flatten=self._flatten)
+        out = F.FullyConnected(
+            x, weight, bias, no_bias=bias is None, num_hidden=self._units, flatten=self._flatten
+        )
         if self.act is not None:
             out = self.act(out)
         return out
 
     def _input_error(self, x: Any, weight: Any) -> MXNetError:
         given = self._in_features(x)
-        how = 'flattens to %d features' % given if self._flatten \
-            else 'has %d features on its last axis' % given
-        inferred = '(%d,%d)' % (weight.shape[0], given)   # MXNet's spelling, no space
+        how = (
+            "flattens to %d features" % given
+            if self._flatten
+            else "has %d features on its last axis" % given
+        )
+        inferred = "(%d,%d)" % (weight.shape[0], given)  # MXNet's spelling, no space
         return MXNetError(
             "Dense block '%s' (%r) got an input of shape %s, which %s, but its parameter "
             "'%s' has shape %s and expects %d (in_units=%d). Reshape the input or create the "
             "layer with in_units=%d. Shape inconsistent, Provided = [%s], inferred "
-            "shape=%s" % (self.name, self, tuple(x.shape), how, self.weight.name,
-                          tuple(weight.shape), weight.shape[1], weight.shape[1], given,
-                          ','.join(str(d) for d in weight.shape), inferred))
+            "shape=%s"
+            % (
+                self.name,
+                self,
+                tuple(x.shape),
+                how,
+                self.weight.name,
+                tuple(weight.shape),
+                weight.shape[1],
+                weight.shape[1],
+                given,
+                ",".join(str(d) for d in weight.shape),
+                inferred,
+            )
+        )
 
     def __repr__(self) -> str:
         shape = self.weight.shape
-        return '{name}({layout}, {act})'.format(
-            name=self.__class__.__name__, act=self.act if self.act else 'linear',
-            layout='{0} -> {1}'.format(shape[1] if shape[1] else None, shape[0]))
+        return "{name}({layout}, {act})".format(
+            name=self.__class__.__name__,
+            act=self.act if self.act else "linear",
+            layout="{0} -> {1}".format(shape[1] if shape[1] else None, shape[0]),
+        )
 
 
 class Dropout(HybridBlock):
@@ -181,8 +233,9 @@ class Dropout(HybridBlock):
         return x
 
     def __repr__(self) -> str:
-        return '{name}(p = {rate}, axes={axes})'.format(name=self.__class__.__name__,
-                                                        rate=self._rate, axes=self._axes)
+        return "{name}(p = {rate}, axes={axes})".format(
+            name=self.__class__.__name__, rate=self._rate, axes=self._axes
+        )
 
 
 class Flatten(HybridBlock):
@@ -205,20 +258,22 @@ class Lambda(Block):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
             if not hasattr(nd, function):
-                raise AssertionError('Function name %s is not found in ndarray.' % function)
+                raise AssertionError("Function name %s is not found in ndarray." % function)
             self._func_impl = getattr(nd, function)
         elif callable(function):
             self._func_impl = function
         else:
-            raise ValueError('Unrecognized function in lambda: {} of type {}'
-                             .format(function, type(function)))
+            raise ValueError(
+                "Unrecognized function in lambda: {} of type {}".format(function, type(function))
+            )
 
     def forward(self, *args: Any) -> Any:
         return self._func_impl(*args)
 
     def __repr__(self) -> str:
-        return '{name}({function})'.format(name=self.__class__.__name__,
-                                           function=self._func_impl.__name__)
+        return "{name}({function})".format(
+            name=self.__class__.__name__, function=self._func_impl.__name__
+        )
 
 
 class HybridLambda(HybridBlock):
@@ -228,8 +283,7 @@ class HybridLambda(HybridBlock):
         super().__init__(prefix=prefix)
         if isinstance(function, str):
             if not hasattr(nd, function):
-                raise AssertionError('Function name %s is not found in symbol/ndarray.'
-                                     % function)
+                raise AssertionError("Function name %s is not found in symbol/ndarray." % function)
             name = function
             self._func = lambda F, *args: getattr(F, name)(*args)
             self._func_name = function
@@ -237,12 +291,12 @@ class HybridLambda(HybridBlock):
             self._func = function
             self._func_name = function.__name__
         else:
-            raise ValueError('Unrecognized function in lambda: {} of type {}'
-                             .format(function, type(function)))
+            raise ValueError(
+                "Unrecognized function in lambda: {} of type {}".format(function, type(function))
+            )
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any) -> Any:
         return self._func(F, x, *args)
 
     def __repr__(self) -> str:
-        return '{name}({function})'.format(name=self.__class__.__name__,
-                                           function=self._func_name)
+        return "{name}({function})".format(name=self.__class__.__name__, function=self._func_name)

@@ -1,4 +1,5 @@
 """Embedding layer (MXNet 1.x ``gluon.nn.Embedding``)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +8,7 @@ from ...base import MXNetError
 from ..block import HybridBlock
 from .conv_layers import op_error
 
-__all__ = ['Embedding']
+__all__ = ["Embedding"]
 
 
 class Embedding(HybridBlock):
@@ -18,22 +19,37 @@ class Embedding(HybridBlock):
     row_sparse storage), which gives the same values.
     """
 
-    def __init__(self, input_dim: int, output_dim: int, dtype: Any = 'float32',
-                 weight_initializer: Any = None, sparse_grad: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        dtype: Any = "float32",
+        weight_initializer: Any = None,
+        sparse_grad: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
-        self._kwargs = {'input_dim': input_dim, 'output_dim': output_dim, 'dtype': dtype,
-                        'sparse_grad': sparse_grad}
-        self.weight = self.params.get('weight', shape=(input_dim, output_dim),
-                                      init=weight_initializer, dtype=dtype,
-                                      allow_deferred_init=True)
+        self._kwargs = {
+            "input_dim": input_dim,
+            "output_dim": output_dim,
+            "dtype": dtype,
+            "sparse_grad": sparse_grad,
+        }
+        self.weight = self.params.get(
+            "weight",
+            shape=(input_dim, output_dim),
+            init=weight_initializer,
+            dtype=dtype,
+            allow_deferred_init=True,
+        )
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any) -> Any:
         try:
-            return F.Embedding(x, weight, name='fwd', **self._kwargs)
+            return F.Embedding(x, weight, name="fwd", **self._kwargs)
         except MXNetError as error:
             raise op_error(self, error) from None
 
     def __repr__(self) -> str:
-        return '{block_name}({input_dim} -> {output_dim}, {dtype})'.format(
-            block_name=self.__class__.__name__, **self._kwargs)
+        return "{block_name}({input_dim} -> {output_dim}, {dtype})".format(
+            block_name=self.__class__.__name__, **self._kwargs
+        )

@@ -6,6 +6,7 @@ the layers, runs the reverse direction of a bidirectional layer and concatenates
 applies dropout between layers. Parameter names, shapes and gate order are MXNet's, so a
 ``.params`` file saved by MXNet for the same layer loads and gives MXNet's outputs.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,25 +17,39 @@ from ... import ndarray as nd
 from ...base import MXNetError
 from ..block import HybridBlock
 
-__all__ = ['RNN', 'LSTM', 'GRU']
+__all__ = ["RNN", "LSTM", "GRU"]
 
-_PARAM_NAME = re.compile(r'(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z')
-_MODES = {'rnn_tanh': (0, 1), 'rnn_relu': (1, 1), 'lstm': (2, 4), 'gru': (3, 3)}
+_PARAM_NAME = re.compile(r"(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z")
+_MODES = {"rnn_tanh": (0, 1), "rnn_relu": (1, 1), "lstm": (2, 4), "gru": (3, 3)}
 
 
 class _RNNLayer(HybridBlock):
     """What RNN, LSTM and GRU share: parameters, states, checks and the layer stacking."""
 
-    def __init__(self, hidden_size: int, num_layers: int, layout: str, dropout: float,
-                 bidirectional: bool, input_size: int, i2h_weight_initializer: Any,
-                 h2h_weight_initializer: Any, i2h_bias_initializer: Any,
-                 h2h_bias_initializer: Any, mode: str, projection_size: Optional[int],
-                 h2r_weight_initializer: Any, dtype: Any, **kwargs: Any) -> None:
-        if kwargs.pop('use_sequence_length', False):
-            raise NotImplementedError("%s: use_sequence_length is not supported by gluonlite "
-                                      "yet" % type(self).__name__)
+    def __init__(
+        self,
+        hidden_size: int,
+        num_layers: int,
+        layout: str,
+        dropout: float,
+        bidirectional: bool,
+        input_size: int,
+        i2h_weight_initializer: Any,
+        h2h_weight_initializer: Any,
+        i2h_bias_initializer: Any,
+        h2h_bias_initializer: Any,
+        mode: str,
+        projection_size: Optional[int],
+        h2r_weight_initializer: Any,
+        dtype: Any,
+        **kwargs: Any,
+    ) -> None:
+        if kwargs.pop("use_sequence_length", False):
+            raise NotImplementedError(
+                "%s: use_sequence_length is not supported by gluonlite yet" % type(self).__name__
+            )
         super().__init__(**kwargs)
-        if layout not in ('TNC', 'NTC'):
+        if layout not in ("TNC", "NTC"):
             raise MXNetError("Invalid layout %r; must be one of ['TNC' or 'NTC']" % (layout,))
         self._hidden_size = hidden_size
         self._num_layers = num_layers
@@ -50,59 +65,67 @@ class _RNNLayer(HybridBlock):
         state_size = projection_size or hidden_size
         in_size = input_size
         for layer in range(num_layers):
-            for direction in ['l', 'r'][:self._dir]:
-                name = '%s%d_' % (direction, layer)
-                self._register_param(name + 'i2h_weight', (rows, in_size), i2h_weight_initializer)
-                self._register_param(name + 'h2h_weight', (rows, state_size),
-                                     h2h_weight_initializer)
-                self._register_param(name + 'i2h_bias', (rows,), i2h_bias_initializer)
-                self._register_param(name + 'h2h_bias', (rows,), h2h_bias_initializer)
+            for direction in ["l", "r"][: self._dir]:
+                name = "%s%d_" % (direction, layer)
+                self._register_param(name + "i2h_weight", (rows, in_size), i2h_weight_initializer)
+                self._register_param(
+                    name + "h2h_weight", (rows, state_size), h2h_weight_initializer
+                )
+                self._register_param(name + "i2h_bias", (rows,), i2h_bias_initializer)
+                self._register_param(name + "h2h_bias", (rows,), h2h_bias_initializer)
                 if projection_size:
-                    self._register_param(name + 'h2r_weight', (projection_size, hidden_size),
-                                         h2r_weight_initializer)
+                    self._register_param(
+                        name + "h2r_weight", (projection_size, hidden_size), h2r_weight_initializer
+                    )
             in_size = state_size * self._dir
 
     def _register_param(self, name: str, shape: tuple, init: Any) -> None:
-        param = self.params.get(name, shape=shape, init=init, allow_deferred_init=True,
-                                dtype=self._dtype)
+        param = self.params.get(
+            name, shape=shape, init=init, allow_deferred_init=True, dtype=self._dtype
+        )
         setattr(self, name, param)
 
-    def _collect_params_with_prefix(self, prefix: str = '') -> Dict[str, Any]:
+    def _collect_params_with_prefix(self, prefix: str = "") -> Dict[str, Any]:
         """Structural names as MXNet 1.9.1 writes them in .params files, the layout of its
         older unfused layers: '_unfused.{layer}.{name}', with '{l|r}_cell.' before the name
         when bidirectional."""
         if prefix:
-            prefix += '.'
+            prefix += "."
         out = {}
         for key, param in self._reg_params.items():
             direction, layer, kind, what = _PARAM_NAME.match(key).groups()
-            cell = '%s_cell.' % direction if self._dir == 2 else ''
-            out['%s_unfused.%s.%s%s_%s' % (prefix, layer, cell, kind, what)] = param
+            cell = "%s_cell." % direction if self._dir == 2 else ""
+            out["%s_unfused.%s.%s%s_%s" % (prefix, layer, cell, kind, what)] = param
         return out
 
     def __repr__(self) -> str:
-        text = '{name}({mapping}, {_layout}'
+        text = "{name}({mapping}, {_layout}"
         if self._num_layers != 1:
-            text += ', num_layers={_num_layers}'
+            text += ", num_layers={_num_layers}"
         if self._dropout != 0:
-            text += ', dropout={_dropout}'
+            text += ", dropout={_dropout}"
         if self._dir == 2:
-            text += ', bidirectional'
-        text += ')'
+            text += ", bidirectional"
+        text += ")"
         shape = self.l0_i2h_weight.shape
-        mapping = '{0} -> {1}'.format(shape[1] if shape[1] else None, shape[0] // self._gates)
+        mapping = "{0} -> {1}".format(shape[1] if shape[1] else None, shape[0] // self._gates)
         return text.format(name=self.__class__.__name__, mapping=mapping, **self.__dict__)
 
     def _num_states(self) -> int:
-        return 2 if self._mode == 'lstm' else 1
+        return 2 if self._mode == "lstm" else 1
 
     def state_info(self, batch_size: int = 0) -> List[dict]:
         """One entry per state: shape (num_layers * directions, batch, width), layout LNC;
         the width is the hidden size, or for a projected LSTM's h the projection size."""
         widths = [self._projection_size or self._hidden_size, self._hidden_size]
-        return [{'shape': (self._num_layers * self._dir, batch_size, width),
-                 '__layout__': 'LNC', 'dtype': self._dtype}
-                for width in widths[:self._num_states()]]
+        return [
+            {
+                "shape": (self._num_layers * self._dir, batch_size, width),
+                "__layout__": "LNC",
+                "dtype": self._dtype,
+            }
+            for width in widths[: self._num_states()]
+        ]
 
     def begin_state(self, batch_size: int = 0, func: Any = nd.zeros, **kwargs: Any) -> list:
         """The initial states, one ``func(shape=..., **kwargs)`` array per state."""
@@ -110,35 +133,53 @@ class _RNNLayer(HybridBlock):
         for i, info in enumerate(self.state_info(batch_size)):
             info = dict(info)
             info.update(kwargs)
-            info.pop('__layout__', None)
-            states.append(func(name='%sh0_%d' % (self.prefix, i), **info))
+            info.pop("__layout__", None)
+            states.append(func(name="%sh0_%d" % (self.prefix, i), **info))
         return states
 
     def _check_input(self, inputs: Any) -> None:
         if not isinstance(inputs, nd.NDArray) or inputs.ndim != 3:
-            shape = tuple(inputs.shape) if hasattr(inputs, 'shape') else type(inputs).__name__
+            shape = tuple(inputs.shape) if hasattr(inputs, "shape") else type(inputs).__name__
             raise MXNetError(
                 "%s layer '%s' expects a 3-D input in layout %r (%s), got shape %s"
-                % (type(self).__name__, self.name, self._layout,
-                   'sequence length, batch, features' if self._layout == 'TNC'
-                   else 'batch, sequence length, features', shape))
+                % (
+                    type(self).__name__,
+                    self.name,
+                    self._layout,
+                    "sequence length, batch, features"
+                    if self._layout == "TNC"
+                    else "batch, sequence length, features",
+                    shape,
+                )
+            )
         expected = self.l0_i2h_weight.shape[1]
         if expected and inputs.shape[2] != expected:
             raise MXNetError(
                 "%s layer '%s' has input_size=%d (parameter '%s' of shape %s) but got an input "
                 "of shape %s with %d features on its last axis"
-                % (type(self).__name__, self.name, expected, self.l0_i2h_weight.name,
-                   self.l0_i2h_weight.shape, tuple(inputs.shape), inputs.shape[2]))
+                % (
+                    type(self).__name__,
+                    self.name,
+                    expected,
+                    self.l0_i2h_weight.name,
+                    self.l0_i2h_weight.shape,
+                    tuple(inputs.shape),
+                    inputs.shape[2],
+                )
+            )
 
-    def __call__(self, inputs: Any, states: Any = None, sequence_length: Any = None,
-                 **kwargs: Any) -> Any:
+    def __call__(
+        self, inputs: Any, states: Any = None, sequence_length: Any = None, **kwargs: Any
+    ) -> Any:
         """``layer(x)`` returns the output; ``layer(x, states)`` returns (output, states)."""
         if sequence_length is not None:
-            raise NotImplementedError("%s: sequence_length (use_sequence_length) is not "
-                                      "supported by gluonlite yet" % type(self).__name__)
+            raise NotImplementedError(
+                "%s: sequence_length (use_sequence_length) is not "
+                "supported by gluonlite yet" % type(self).__name__
+            )
         self._check_input(inputs)
         skip_states = states is None
-        batch_size = inputs.shape[self._layout.find('N')]
+        batch_size = inputs.shape[self._layout.find("N")]
         if skip_states:
             states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
         if isinstance(states, nd.NDArray):
@@ -146,45 +187,56 @@ class _RNNLayer(HybridBlock):
         states = list(states)
         infos = self.state_info(batch_size)
         if len(states) != len(infos):
-            raise ValueError("%s layer '%s' takes %d state arrays, got %d"
-                             % (type(self).__name__, self.name, len(infos), len(states)))
+            raise ValueError(
+                "%s layer '%s' takes %d state arrays, got %d"
+                % (type(self).__name__, self.name, len(infos), len(states))
+            )
         for state, info in zip(states, infos):
-            if tuple(state.shape) != info['shape']:
-                raise ValueError("Invalid recurrent state shape. Expecting %s, got %s."
-                                 % (str(info['shape']), str(tuple(state.shape))))
+            if tuple(state.shape) != info["shape"]:
+                raise ValueError(
+                    "Invalid recurrent state shape. Expecting %s, got %s."
+                    % (str(info["shape"]), str(tuple(state.shape)))
+                )
         outputs, new_states = super().__call__(inputs, states)
         return outputs if skip_states else (outputs, new_states)
 
     def infer_shape(self, inputs: Any, *args: Any) -> None:
         """input_size = the input's last axis (the first layer's i2h weights)."""
         rows = self._gates * self._hidden_size
-        for direction in ['l', 'r'][:self._dir]:
-            getattr(self, direction + '0_i2h_weight').shape = (rows, inputs.shape[2])
+        for direction in ["l", "r"][: self._dir]:
+            getattr(self, direction + "0_i2h_weight").shape = (rows, inputs.shape[2])
 
     def hybrid_forward(self, F: Any, inputs: Any, states: Any, **params: Any) -> Any:
-        if self._layout == 'NTC':
+        if self._layout == "NTC":
             inputs = F.swapaxes(inputs, dim1=0, dim2=1)
-        lstm = self._mode == 'lstm'
+        lstm = self._mode == "lstm"
         h_out, c_out = [], []
         x = inputs
         for layer in range(self._num_layers):
             if layer > 0 and self._dropout > 0:
                 x = F.Dropout(x, p=self._dropout)
             outputs = []
-            for d, direction in enumerate(['l', 'r'][:self._dir]):
+            for d, direction in enumerate(["l", "r"][: self._dir]):
                 at = layer * self._dir + d
-                name = '%s%d_' % (direction, layer)
+                name = "%s%d_" % (direction, layer)
                 result = _core.rnn_layer(
-                    x, states[0][at], states[1][at] if lstm else None,
-                    params[name + 'i2h_weight'], params[name + 'h2h_weight'],
-                    params[name + 'i2h_bias'], params[name + 'h2h_bias'],
-                    params.get(name + 'h2r_weight'), self._mode_code, direction == 'r')
+                    x,
+                    states[0][at],
+                    states[1][at] if lstm else None,
+                    params[name + "i2h_weight"],
+                    params[name + "h2h_weight"],
+                    params[name + "i2h_bias"],
+                    params[name + "h2h_bias"],
+                    params.get(name + "h2r_weight"),
+                    self._mode_code,
+                    direction == "r",
+                )
                 outputs.append(result[0])
                 h_out.append(result[1])
                 if lstm:
                     c_out.append(result[2])
             x = outputs[0] if self._dir == 1 else F.concat(*outputs, dim=2)
-        if self._layout == 'NTC':
+        if self._layout == "NTC":
             x = F.swapaxes(x, dim1=0, dim2=1)
         new_states = [F.stack(*h_out, axis=0)]
         if lstm:
@@ -196,19 +248,44 @@ class RNN(_RNNLayer):
     """Multi-layer Elman RNN, ``h_t = activation(W_i x_t + b_i + W_h h_{t-1} + b_h)`` with
     activation 'relu' (MXNet's default) or 'tanh'."""
 
-    def __init__(self, hidden_size: int, num_layers: int = 1, activation: str = 'relu',
-                 layout: str = 'TNC', dropout: float = 0, bidirectional: bool = False,
-                 i2h_weight_initializer: Any = None, h2h_weight_initializer: Any = None,
-                 i2h_bias_initializer: Any = 'zeros', h2h_bias_initializer: Any = 'zeros',
-                 input_size: int = 0, dtype: Any = 'float32', **kwargs: Any) -> None:
-        if activation not in ('relu', 'tanh'):
+    def __init__(
+        self,
+        hidden_size: int,
+        num_layers: int = 1,
+        activation: str = "relu",
+        layout: str = "TNC",
+        dropout: float = 0,
+        bidirectional: bool = False,
+        i2h_weight_initializer: Any = None,
+        h2h_weight_initializer: Any = None,
+        i2h_bias_initializer: Any = "zeros",
+        h2h_bias_initializer: Any = "zeros",
+        input_size: int = 0,
+        dtype: Any = "float32",
+        **kwargs: Any,
+    ) -> None:
+        if activation not in ("relu", "tanh"):
             raise MXNetError("RNN: activation must be 'relu' or 'tanh', got %r" % (activation,))
-        super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
-                         i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, 'rnn_' + activation, None, None, dtype, **kwargs)
+        super().__init__(
+            hidden_size,
+            num_layers,
+            layout,
+            dropout,
+            bidirectional,
+            input_size,
+            i2h_weight_initializer,
+            h2h_weight_initializer,
+            i2h_bias_initializer,
+            h2h_bias_initializer,
+            "rnn_" + activation,
+            None,
+            None,
+            dtype,
+            **kwargs,
+        )
 
     def _alias(self) -> str:
-        return 'rnn'
+        return "rnn"
 
 
 class LSTM(_RNNLayer):
@@ -217,36 +294,86 @@ class LSTM(_RNNLayer):
     With ``projection_size`` (LSTMP) the hidden state is projected, ``h = h2r_weight r``;
     gluonlite does not support the state clipping arguments yet (NotImplementedError)."""
 
-    def __init__(self, hidden_size: int, num_layers: int = 1, layout: str = 'TNC',
-                 dropout: float = 0, bidirectional: bool = False, input_size: int = 0,
-                 i2h_weight_initializer: Any = None, h2h_weight_initializer: Any = None,
-                 i2h_bias_initializer: Any = 'zeros', h2h_bias_initializer: Any = 'zeros',
-                 projection_size: Optional[int] = None, h2r_weight_initializer: Any = None,
-                 state_clip_min: Any = None, state_clip_max: Any = None,
-                 state_clip_nan: bool = False, dtype: Any = 'float32', **kwargs: Any) -> None:
+    def __init__(
+        self,
+        hidden_size: int,
+        num_layers: int = 1,
+        layout: str = "TNC",
+        dropout: float = 0,
+        bidirectional: bool = False,
+        input_size: int = 0,
+        i2h_weight_initializer: Any = None,
+        h2h_weight_initializer: Any = None,
+        i2h_bias_initializer: Any = "zeros",
+        h2h_bias_initializer: Any = "zeros",
+        projection_size: Optional[int] = None,
+        h2r_weight_initializer: Any = None,
+        state_clip_min: Any = None,
+        state_clip_max: Any = None,
+        state_clip_nan: bool = False,
+        dtype: Any = "float32",
+        **kwargs: Any,
+    ) -> None:
         if state_clip_min is not None or state_clip_max is not None or state_clip_nan:
             raise NotImplementedError("LSTM: state clipping is not supported by gluonlite yet")
-        super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
-                         i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, 'lstm', projection_size, h2r_weight_initializer,
-                         dtype, **kwargs)
+        super().__init__(
+            hidden_size,
+            num_layers,
+            layout,
+            dropout,
+            bidirectional,
+            input_size,
+            i2h_weight_initializer,
+            h2h_weight_initializer,
+            i2h_bias_initializer,
+            h2h_bias_initializer,
+            "lstm",
+            projection_size,
+            h2r_weight_initializer,
+            dtype,
+            **kwargs,
+        )
 
     def _alias(self) -> str:
-        return 'lstm'
+        return "lstm"
 
 
 class GRU(_RNNLayer):
     """Multi-layer GRU; gates r, z, n stacked in that order, with MXNet's (cuDNN's) formula
     ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``."""
 
-    def __init__(self, hidden_size: int, num_layers: int = 1, layout: str = 'TNC',
-                 dropout: float = 0, bidirectional: bool = False, input_size: int = 0,
-                 i2h_weight_initializer: Any = None, h2h_weight_initializer: Any = None,
-                 i2h_bias_initializer: Any = 'zeros', h2h_bias_initializer: Any = 'zeros',
-                 dtype: Any = 'float32', **kwargs: Any) -> None:
-        super().__init__(hidden_size, num_layers, layout, dropout, bidirectional, input_size,
-                         i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, 'gru', None, None, dtype, **kwargs)
+    def __init__(
+        self,
+        hidden_size: int,
+        num_layers: int = 1,
+        layout: str = "TNC",
+        dropout: float = 0,
+        bidirectional: bool = False,
+        input_size: int = 0,
+        i2h_weight_initializer: Any = None,
+        h2h_weight_initializer: Any = None,
+        i2h_bias_initializer: Any = "zeros",
+        h2h_bias_initializer: Any = "zeros",
+        dtype: Any = "float32",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            hidden_size,
+            num_layers,
+            layout,
+            dropout,
+            bidirectional,
+            input_size,
+            i2h_weight_initializer,
+            h2h_weight_initializer,
+            i2h_bias_initializer,
+            h2h_bias_initializer,
+            "gru",
+            None,
+            None,
+            dtype,
+            **kwargs,
+        )
 
     def _alias(self) -> str:
-        return 'gru'
+        return "gru"

@@ -3,6 +3,7 @@
 The model zoo builds its multi-branch cells (SqueezeNet's fire module, Inception's
 mixed blocks, DenseNet's dense layers) from these, as MXNet's does.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -11,7 +12,7 @@ from .... import ndarray as nd
 from ...block import HybridBlock
 from ...nn import HybridSequential, Sequential
 
-__all__ = ['Concurrent', 'HybridConcurrent', 'Identity']
+__all__ = ["Concurrent", "HybridConcurrent", "Identity"]
 
 
 class Concurrent(Sequential):

@@ -8,6 +8,7 @@ Randomness follows MXNet: the flips and colour jitters draw from gluonlite's gen
 so ``mx.random.seed`` repeats them; RandomResizedCrop and RandomApply use Python's
 ``random`` module, so ``random.seed`` repeats those.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,10 +18,25 @@ from .... import image
 from ...block import Block, HybridBlock
 from ...nn import HybridSequential, Sequential
 
-__all__ = ['Compose', 'Cast', 'ToTensor', 'Normalize', 'Resize', 'CenterCrop', 'CropResize',
-           'RandomResizedCrop', 'RandomFlipLeftRight', 'RandomFlipTopBottom',
-           'RandomBrightness', 'RandomContrast', 'RandomSaturation', 'RandomHue',
-           'RandomColorJitter', 'RandomLighting', 'RandomApply']
+__all__ = [
+    "Compose",
+    "Cast",
+    "ToTensor",
+    "Normalize",
+    "Resize",
+    "CenterCrop",
+    "CropResize",
+    "RandomResizedCrop",
+    "RandomFlipLeftRight",
+    "RandomFlipTopBottom",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomSaturation",
+    "RandomHue",
+    "RandomColorJitter",
+    "RandomLighting",
+    "RandomApply",
+]
 
 
 class Compose(Sequential):
@@ -53,7 +69,7 @@ class Compose(Sequential):
 class Cast(HybridBlock):
     """Cast the input to ``dtype`` (default float32)."""
 
-    def __init__(self, dtype: Any = 'float32') -> None:
+    def __init__(self, dtype: Any = "float32") -> None:
         super().__init__()
         self._dtype = dtype
 
@@ -106,8 +122,9 @@ class Resize(HybridBlock):
 class CropResize(HybridBlock):
     """Crop the ``width`` x ``height`` region at (``x``, ``y``), then resize to ``size``."""
 
-    def __init__(self, x: int, y: int, width: int, height: int, size: Any = None,
-                 interpolation: Any = None) -> None:
+    def __init__(
+        self, x: int, y: int, width: int, height: int, size: Any = None, interpolation: Any = None
+    ) -> None:
         super().__init__()
         self._x, self._y, self._width, self._height = x, y, width, height
         self._size = size
@@ -137,8 +154,13 @@ class CenterCrop(Block):
 class RandomResizedCrop(Block):
     """A crop of random area (``scale`` of the image) and aspect ``ratio``, resized to ``size``."""
 
-    def __init__(self, size: Any, scale: tuple = (0.08, 1.0),
-                 ratio: tuple = (3.0 / 4.0, 4.0 / 3.0), interpolation: int = 1) -> None:
+    def __init__(
+        self,
+        size: Any,
+        scale: tuple = (0.08, 1.0),
+        ratio: tuple = (3.0 / 4.0, 4.0 / 3.0),
+        interpolation: int = 1,
+    ) -> None:
         super().__init__()
         if isinstance(size, (int, float)):
             size = (size, size)
@@ -171,7 +193,7 @@ class RandomFlipTopBottom(HybridBlock):
 class _RandomEnhance(HybridBlock):
     """A colour jitter whose factor is drawn from [max(0, 1 - amount), 1 + amount]."""
 
-    _op = ''
+    _op = ""
 
     def __init__(self, amount: float) -> None:
         super().__init__()
@@ -184,7 +206,7 @@ class _RandomEnhance(HybridBlock):
 class RandomBrightness(_RandomEnhance):
     """Scale the image by a factor drawn from ``[max(0, 1 - brightness), 1 + brightness]``."""
 
-    _op = 'random_brightness'
+    _op = "random_brightness"
 
     def __init__(self, brightness: float) -> None:
         super().__init__(brightness)
@@ -193,7 +215,7 @@ class RandomBrightness(_RandomEnhance):
 class RandomContrast(_RandomEnhance):
     """Blend with the mean grey by a factor from ``[max(0, 1 - contrast), 1 + contrast]``."""
 
-    _op = 'random_contrast'
+    _op = "random_contrast"
 
     def __init__(self, contrast: float) -> None:
         super().__init__(contrast)
@@ -202,7 +224,7 @@ class RandomContrast(_RandomEnhance):
 class RandomSaturation(_RandomEnhance):
     """Blend with the pixel grey by a factor from ``[max(0, 1 - saturation), 1 + saturation]``."""
 
-    _op = 'random_saturation'
+    _op = "random_saturation"
 
     def __init__(self, saturation: float) -> None:
         super().__init__(saturation)
@@ -212,7 +234,7 @@ class RandomHue(_RandomEnhance):
     """Rotate the hue by ``alpha * 360`` degrees, ``alpha`` from ``[max(0, 1 - hue), 1 + hue]``
     (so hue=0.1 turns it by up to 36 degrees either way)."""
 
-    _op = 'random_hue'
+    _op = "random_hue"
 
     def __init__(self, hue: float) -> None:
         super().__init__(hue)
@@ -221,8 +243,9 @@ class RandomHue(_RandomEnhance):
 class RandomColorJitter(HybridBlock):
     """Brightness, contrast, saturation and hue jitters (those > 0), in random order."""
 
-    def __init__(self, brightness: float = 0, contrast: float = 0, saturation: float = 0,
-                 hue: float = 0) -> None:
+    def __init__(
+        self, brightness: float = 0, contrast: float = 0, saturation: float = 0, hue: float = 0
+    ) -> None:
         super().__init__()
         self._args = (brightness, contrast, saturation, hue)
 
