@@ -5,6 +5,13 @@ TypeError that dumps its C++ signatures ("incompatible function arguments ...").
 public ``nd`` function is wrapped by :func:`checked_api`, which turns such an error into
 ``MXNetTypeError`` (an MXNetError and a TypeError) naming the function, the argument and
 its value. Nothing is checked on the successful path: the wrapper only looks at errors.
+
+Unknown keywords: MXNet's operators reject a keyword they do not have ("Cannot find
+argument 'axsi'"), so a typo never silently falls back to a default. gluonlite's functions
+declare every keyword they take (no catch-all ``**kwargs``), so Python itself refuses an
+unknown one at the call; :func:`checked_api` turns that TypeError into MXNet's message with
+the list of valid names. The few hot-path functions that keep ``**kwargs`` (to skip the
+wrapper) call :func:`reject_unknown` on it, which costs one truthiness test.
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
-from typing import Any, Callable, Optional, Tuple
+import re
+from typing import Any, Callable, Optional, Sequence, Tuple
 
 from ..base import MXNetTypeError
 
@@ -48,6 +56,61 @@ def _expectation(param: inspect.Parameter) -> Optional[Tuple[str, Callable[[Any]
     if annotation == "float" or isinstance(default, float):
         return ("a number", lambda v: isinstance(v, numbers.Real))
     return None
+
+
+_UNEXPECTED_KEYWORD = re.compile(r"got an unexpected keyword argument '([^']+)'")
+
+
+def keyword_names(fn: Callable) -> Tuple[str, ...]:
+    """The keywords ``fn`` accepts, in signature order."""
+    try:
+        return fn.__gluonlite_keywords__  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    params = inspect.signature(fn).parameters.values()
+    names = tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    try:
+        fn.__gluonlite_keywords__ = names  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    return names
+
+
+def unknown_argument_error(op: str, unknown: str, valid: Sequence[str]) -> MXNetTypeError:
+    """MXNet's error for a keyword the operator ``op`` does not have.
+
+    An MXNetError (MXNet's operators raise it) and a TypeError (MXNet's Python-level
+    functions such as ``nd.array`` raise that), listing the valid names.
+    """
+    return MXNetTypeError(
+        "Cannot find argument '%s', Possible Arguments: %s; in operator %s"
+        % (unknown, ", ".join(valid) if valid else "(none)", op)
+    )
+
+
+def reject_unknown(fn: Callable, kwargs: dict, *required: Any) -> None:
+    """Raises :func:`unknown_argument_error` when ``kwargs`` (a catch-all) is not empty, and
+    MXNet's TypeError when one of the ``required`` inputs (None-defaulted so that an unknown
+    keyword is reported first, as MXNet does) is missing."""
+    if kwargs:
+        raise unknown_argument_error(fn.__name__, next(iter(kwargs)), keyword_names(fn))
+    for i, value in enumerate(required):
+        if value is None:
+            raise MXNetTypeError(
+                "%s: required argument '%s' is missing" % (fn.__name__, keyword_names(fn)[i])
+            )
+
+
+def _unknown_keyword(fn: Callable, err: TypeError) -> Optional[MXNetTypeError]:
+    """The MXNet-style error when ``err`` is Python refusing a keyword of ``fn`` itself."""
+    tb = err.__traceback__
+    # raised by the call into fn, not somewhere inside it: the traceback stops at the caller
+    if tb is None or tb.tb_next is not None:
+        return None
+    match = _UNEXPECTED_KEYWORD.search(str(err))
+    if match is None:
+        return None
+    return unknown_argument_error(fn.__name__, match.group(1), keyword_names(fn))
 
 
 def is_binding_error(err: TypeError) -> bool:
@@ -113,6 +176,9 @@ def checked_api(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except TypeError as err:
+            unknown = _unknown_keyword(fn, err)
+            if unknown is not None:
+                raise unknown from None
             if not is_binding_error(err):
                 raise
             raise argument_error(fn, args, kwargs) from None

@@ -16,6 +16,7 @@ from ..base import MXNetError
 from . import random as _random
 from .ndarray import NDArray
 from .ndarray import array as _array
+from .arguments import checked_api
 from .ops import broadcast_div, broadcast_sub
 
 __all__ = [
@@ -243,3 +244,8 @@ def random_lighting(data: NDArray, alpha_std: float = 0.05) -> NDArray:
     if alpha_std == 0:
         return data.copy()
     return adjust_lighting(data, _random.normal(0, alpha_std, shape=(3,)).asnumpy())
+
+
+# MXNet's image functions are operators: an unknown keyword is refused (see arguments.py)
+for _name in __all__:
+    globals()[_name] = checked_api(globals()[_name])

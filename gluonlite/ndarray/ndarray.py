@@ -15,7 +15,7 @@ import numpy as np
 from .. import _core
 from ..base import MXNetError, MXNetTypeError
 from ..context import Context, _as_context, current_context
-from .arguments import checked_api
+from .arguments import checked_api, reject_unknown, unknown_argument_error
 
 __all__ = [
     "NDArray",
@@ -71,16 +71,29 @@ def _shape_tuple(shape) -> tuple:
     return tuple(int(d) for d in dims)
 
 
-def empty(shape, ctx: Optional[Context] = None, dtype="float32") -> NDArray:
+def _check_stype(stype, op: str) -> None:
+    if stype not in (None, "default"):
+        raise NotImplementedError(
+            f"{op}: stype={stype!r} is not supported by gluonlite (dense storage only)"
+        )
+
+
+def empty(shape, ctx: Optional[Context] = None, dtype="float32", stype=None) -> NDArray:
     """An uninitialized array."""
+    _check_stype(stype, "empty")
     ctx = _as_context(ctx)
     return _core.empty(_shape_tuple(shape), _dtype_name(dtype), ctx._core_type, ctx.device_id)
 
 
 def full(
-    shape, val, ctx: Optional[Context] = None, dtype="float32", out: Optional[NDArray] = None
+    shape,
+    val,
+    ctx: Optional[Context] = None,
+    dtype="float32",
+    out: Optional[NDArray] = None,
+    name=None,
 ) -> NDArray:
-    """An array filled with ``val``."""
+    """An array filled with ``val`` (written into ``out`` when given)."""
     if out is not None:
         _core.fill_(out, float(val))
         return out
@@ -90,31 +103,42 @@ def full(
     )
 
 
-def zeros(shape, ctx: Optional[Context] = None, dtype="float32", **kwargs) -> NDArray:
-    """An array of zeros."""
-    return full(shape, 0.0, ctx, dtype if dtype is not None else "float32")
+def zeros(
+    shape, ctx: Optional[Context] = None, dtype="float32", stype=None, out=None, name=None
+) -> NDArray:
+    """An array of zeros (written into ``out`` when given)."""
+    _check_stype(stype, "zeros")
+    return full(shape, 0.0, ctx, dtype if dtype is not None else "float32", out=out)
 
 
-def ones(shape, ctx: Optional[Context] = None, dtype="float32", **kwargs) -> NDArray:
-    """An array of ones."""
-    return full(shape, 1.0, ctx, dtype if dtype is not None else "float32")
+def ones(
+    shape, ctx: Optional[Context] = None, dtype="float32", stype=None, out=None, name=None
+) -> NDArray:
+    """An array of ones (written into ``out`` when given)."""
+    _check_stype(stype, "ones")
+    return full(shape, 1.0, ctx, dtype if dtype is not None else "float32", out=out)
 
 
-def zeros_like(data: NDArray, **kwargs) -> NDArray:
+def _filled_like(data: NDArray, value: float, out: Optional[NDArray]) -> NDArray:
+    if out is not None:
+        _core.fill_(out, value)
+        return out
+    return _core.full(data.shape, value, data._dtype_name, data._device_type, data._device_id)
+
+
+def zeros_like(data: NDArray, out=None, name=None) -> NDArray:
     """Zeros with the shape, dtype and context of ``data``."""
-    return _core.full(data.shape, 0.0, data._dtype_name, data._device_type, data._device_id)
+    return _filled_like(data, 0.0, out)
 
 
-def ones_like(data: NDArray, **kwargs) -> NDArray:
+def ones_like(data: NDArray, out=None, name=None) -> NDArray:
     """Ones with the shape, dtype and context of ``data``."""
-    return _core.full(data.shape, 1.0, data._dtype_name, data._device_type, data._device_id)
+    return _filled_like(data, 1.0, out)
 
 
-def full_like(data: NDArray, fill_value, **kwargs) -> NDArray:
+def full_like(data: NDArray, fill_value, out=None, name=None) -> NDArray:
     """``fill_value`` with the shape, dtype and context of ``data``."""
-    return _core.full(
-        data.shape, float(fill_value), data._dtype_name, data._device_type, data._device_id
-    )
+    return _filled_like(data, float(fill_value), out)
 
 
 def arange(
@@ -281,6 +305,9 @@ def _setitem(self: NDArray, key, value) -> None:
 
 def _reshape(self: NDArray, *shape, **kwargs) -> NDArray:
     """Reshapes, with MXNet's special codes 0, -1, -2, -3, -4 and ``reverse=``."""
+    unknown = [k for k in kwargs if k not in ("shape", "reverse")]
+    if unknown:
+        raise unknown_argument_error("reshape", unknown[0], ("shape", "reverse"))
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
         shape = shape[0]
     elif not shape:
@@ -364,10 +391,17 @@ def _array_protocol(self: NDArray, dtype=None, copy=None) -> np.ndarray:
     return out.astype(dtype, copy=False) if dtype is not None else out
 
 
-def _reduce_method(code):
-    def method(self, axis=None, keepdims=False, exclude=False, **kwargs):
-        return _core.reduce(code, self, axis, keepdims, exclude)
+def _reduce_method(code, op_name: str):
+    def method(self, axis=None, keepdims=False, exclude=False, out=None, name=None, **kwargs):
+        if kwargs:
+            reject_unknown(method, kwargs)
+        result = _core.reduce(code, self, axis, keepdims, exclude)
+        if out is None:
+            return result
+        _core.copy_(out, result)
+        return out
 
+    method.__name__ = op_name
     return method
 
 
@@ -410,11 +444,11 @@ def _install_methods() -> None:
         "wait_to_write": lambda self: (
             _core.synchronize(self._device_id) if self._device_type == 2 else None
         ),
-        "sum": _reduce_method(_REDUCE_SUM),
-        "mean": _reduce_method(_REDUCE_MEAN),
-        "max": _reduce_method(_REDUCE_MAX),
-        "min": _reduce_method(_REDUCE_MIN),
-        "prod": _reduce_method(_REDUCE_PROD),
+        "sum": _reduce_method(_REDUCE_SUM, "sum"),
+        "mean": _reduce_method(_REDUCE_MEAN, "mean"),
+        "max": _reduce_method(_REDUCE_MAX, "max"),
+        "min": _reduce_method(_REDUCE_MIN, "min"),
+        "prod": _reduce_method(_REDUCE_PROD, "prod"),
         "tostype": lambda self, stype: (
             self
             if stype == "default"

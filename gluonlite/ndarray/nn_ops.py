@@ -86,7 +86,6 @@ def Convolution(
     layout: Optional[str] = None,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """N-D convolution (1-D to 3-D) with stride, padding, dilation and groups.
 
@@ -154,7 +153,6 @@ def Deconvolution(
     layout: Optional[str] = None,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """Transposed convolution (the gradient of Convolution with respect to its input).
 
@@ -207,7 +205,6 @@ def Pooling(
     layout: Optional[str] = None,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """Max, average or sum pooling over 1 to 3 spatial axes.
 
@@ -262,7 +259,6 @@ def BatchNorm(
     max_calib_range=None,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ):
     """Batch normalization over all axes but ``axis``.
 
@@ -303,7 +299,6 @@ def LayerNorm(
     output_mean_var: bool = False,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ):
     """Layer normalization along ``axis``; gamma and beta have shape (data.shape[axis],).
 
@@ -324,7 +319,6 @@ def InstanceNorm(
     eps: float = 0.001,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """Normalizes each (sample, channel) over the spatial axes; gamma, beta are (C,)."""
     return _write_out(_core.instance_norm(data, gamma, beta, float(eps)), out)
@@ -339,7 +333,6 @@ def Embedding(
     sparse_grad: bool = False,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """Rows of ``weight`` (input_dim, output_dim) picked by the indices in ``data``.
 
@@ -360,7 +353,6 @@ def LeakyReLU(
     upper_bound: float = 0.334,
     out: Optional[NDArray] = None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """Leaky ReLU family: 'leaky' (slope), 'prelu' (learnable gamma, per channel on axis
     1), 'elu' (alpha = slope), 'selu', 'gelu' (erf form) and 'rrelu' (a random slope in

@@ -12,8 +12,8 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .. import _core
-from ..base import MXNetError, MXNetTypeError
-from .arguments import argument_error, checked_api, is_binding_error
+from ..base import MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
+from .arguments import argument_error, checked_api, is_binding_error, reject_unknown
 from .ndarray import _REDUCE_MAX, _REDUCE_MEAN, _REDUCE_MIN, _REDUCE_PROD, _REDUCE_SUM, NDArray
 
 __all__ = []
@@ -38,7 +38,9 @@ def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
 
 
 def _make_unary(name: str, core_fn):
-    def fn(data: NDArray, out=None, name=None, **kwargs):
+    def fn(data: NDArray = None, out=None, name=None, **kwargs):
+        if kwargs or data is None:
+            reject_unknown(fn, kwargs, data)
         try:
             return _write_out(core_fn(data), out)
         except TypeError as err:
@@ -78,7 +80,9 @@ for _name in _UNARY:
 
 
 def _make_binary(name: str, core_fn):
-    def fn(lhs, rhs, out=None, name=None, **kwargs):
+    def fn(lhs=None, rhs=None, out=None, name=None, **kwargs):
+        if kwargs or lhs is None or rhs is None:
+            reject_unknown(fn, kwargs, lhs, rhs)
         # binary_any checks its operands itself: no binding error can come from it
         return _write_out(core_fn(lhs, rhs), out)
 
@@ -124,19 +128,19 @@ for _alias, _target in [
 
 
 @_export
-def clip(data: NDArray, a_min: float, a_max: float, out=None, **kwargs) -> NDArray:
+def clip(data: NDArray, a_min: float, a_max: float, out=None, name=None) -> NDArray:
     """Clips values to [a_min, a_max]."""
     return _write_out(_core.clip(data, float(a_min), float(a_max)), out)
 
 
 @_export
-def softrelu(data: NDArray, out=None, **kwargs) -> NDArray:
+def softrelu(data: NDArray, out=None, name=None) -> NDArray:
     """log(1 + exp(x))."""
     return _write_out(_core.softrelu(data), out)
 
 
 @_export
-def Activation(data: NDArray, act_type: str = "relu", out=None, name=None, **kwargs) -> NDArray:
+def Activation(data: NDArray, act_type: str = "relu", out=None, name=None) -> NDArray:
     """Applies relu, sigmoid, tanh, softrelu or softsign."""
     fns = {
         "relu": _core.relu,
@@ -156,7 +160,17 @@ def Activation(data: NDArray, act_type: str = "relu", out=None, name=None, **kwa
 
 
 def _make_reduce(name: str, code: int):
-    def fn(data: NDArray, axis=None, keepdims=False, exclude=False, out=None, name=None, **kwargs):
+    def fn(
+        data: NDArray = None,
+        axis=None,
+        keepdims=False,
+        exclude=False,
+        out=None,
+        name=None,
+        **kwargs,
+    ):
+        if kwargs or data is None:
+            reject_unknown(fn, kwargs, data)
         try:
             return _write_out(_core.reduce(code, data, axis, keepdims, exclude), out)
         except TypeError as err:
@@ -184,19 +198,21 @@ min_axis = _export(_make_reduce("min_axis", _REDUCE_MIN))
 
 
 @_export
-def argmax(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
+def argmax(data: NDArray, axis=None, keepdims=False, out=None, name=None) -> NDArray:
     """Indices of the maxima, in the input's dtype as MXNet returns them."""
     return _write_out(_core.argmax(data, axis, keepdims), out)
 
 
 @_export
-def argmin(data: NDArray, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
+def argmin(data: NDArray, axis=None, keepdims=False, out=None, name=None) -> NDArray:
     """Indices of the minima, in the input's dtype as MXNet returns them."""
     return _write_out(_core.argmin(data, axis, keepdims), out)
 
 
 @_export
-def norm(data: NDArray, ord=2, axis=None, keepdims=False, out=None, **kwargs) -> NDArray:
+def norm(
+    data: NDArray, ord=2, axis=None, out_dtype=None, keepdims=False, out=None, name=None
+) -> NDArray:
     """L2 (ord=2) or L1 (ord=1) norm, in the input's dtype as MXNet returns it.
 
     Difference from MXNet: integer and float16 inputs are accumulated in float64 and
@@ -218,11 +234,14 @@ def norm(data: NDArray, ord=2, axis=None, keepdims=False, out=None, **kwargs) ->
         if highest >= 2.0**63:
             highest = float(np.nextafter(2.0**63, 0))
         result = _core.clip(result, 0.0, highest)
-    return _write_out(_core.astype(result, dtype.name) if wide else result, out)
+    result = _core.astype(result, dtype.name) if wide else result
+    if out_dtype is not None and np.dtype(out_dtype) != np.dtype(result.dtype):
+        result = _core.astype(result, np.dtype(out_dtype).name)
+    return _write_out(result, out)
 
 
 @_export
-def broadcast_to(data: NDArray, shape=None, out=None, **kwargs) -> NDArray:
+def broadcast_to(data: NDArray, shape=None, out=None, name=None) -> NDArray:
     """Broadcasts to ``shape`` (0 keeps the input's dimension).
 
     MXNet needs as many dimensions as the input; gluonlite also prepends new leading ones,
@@ -234,25 +253,103 @@ def broadcast_to(data: NDArray, shape=None, out=None, **kwargs) -> NDArray:
 
 
 @_export
-def broadcast_like(lhs: NDArray, rhs: NDArray, out=None, **kwargs) -> NDArray:
-    """Broadcasts ``lhs`` to the shape of ``rhs``."""
-    return _write_out(_core.broadcast_to(lhs, rhs.shape), out)
+def broadcast_like(
+    lhs: NDArray, rhs: NDArray, lhs_axes=None, rhs_axes=None, out=None, name=None
+) -> NDArray:
+    """Broadcasts ``lhs`` to the shape of ``rhs`` (only ``lhs_axes``, sized as ``rhs_axes``)."""
+    if lhs_axes is None and rhs_axes is None:
+        return _write_out(_core.broadcast_to(lhs, rhs.shape), out)
+    lhs_axes, rhs_axes = _axes_tuple(lhs_axes, "lhs_axes"), _axes_tuple(rhs_axes, "rhs_axes")
+    if len(lhs_axes) != len(rhs_axes):
+        raise MXNetValueError(
+            f"broadcast_like: lhs_axes {lhs_axes} and rhs_axes {rhs_axes} differ in length"
+        )
+    shape = list(lhs.shape)
+    for la, ra in zip(lhs_axes, rhs_axes):
+        for ax, nd_, nm in ((la, lhs.ndim, "lhs_axes"), (ra, rhs.ndim, "rhs_axes")):
+            if not -nd_ <= ax < nd_:
+                raise MXNetIndexError(f"broadcast_like: {nm} axis {ax} is out of range")
+        shape[la] = rhs.shape[ra]
+    return _write_out(_core.broadcast_to(lhs, tuple(shape)), out)
+
+
+def _axes_tuple(axes, what: str) -> tuple:
+    if axes is None:
+        raise MXNetValueError(f"broadcast_like: {what} is required with the other *_axes")
+    return (int(axes),) if isinstance(axes, numbers.Integral) else tuple(int(a) for a in axes)
 
 
 @_export
-def softmax(data: NDArray, axis: int = -1, temperature=None, out=None, **kwargs) -> NDArray:
-    """Softmax along ``axis``."""
+def softmax(
+    data: NDArray,
+    length: Optional[NDArray] = None,
+    axis: int = -1,
+    temperature=None,
+    dtype=None,
+    use_length: bool = False,
+    out=None,
+    name=None,
+) -> NDArray:
+    """Softmax along ``axis``; with ``use_length``, only the first ``length`` entries count."""
     return _write_out(
-        _core.softmax(data, axis, 1.0 if temperature is None else float(temperature)), out
+        _softmax_family(
+            _core.softmax, data, length, axis, temperature, dtype, use_length, "softmax"
+        ),
+        out,
     )
 
 
 @_export
-def log_softmax(data: NDArray, axis: int = -1, temperature=None, out=None, **kwargs) -> NDArray:
-    """Log-softmax along ``axis``."""
+def log_softmax(
+    data: NDArray,
+    length: Optional[NDArray] = None,
+    axis: int = -1,
+    temperature=None,
+    dtype=None,
+    use_length: bool = False,
+    out=None,
+    name=None,
+) -> NDArray:
+    """Log-softmax along ``axis``; with ``use_length``, only the first ``length`` entries count."""
     return _write_out(
-        _core.log_softmax(data, axis, 1.0 if temperature is None else float(temperature)), out
+        _softmax_family(
+            _core.log_softmax, data, length, axis, temperature, dtype, use_length, "log_softmax"
+        ),
+        out,
     )
+
+
+def _softmax_family(core_fn, data, length, axis, temperature, dtype, use_length, op):
+    """softmax/log_softmax with MXNet's ``length``/``use_length`` masking and ``dtype``."""
+    if not isinstance(data, NDArray):
+        raise MXNetTypeError(f"{op}: data must be an NDArray, got {type(data).__name__}")
+    if isinstance(length, (int, float)) and not isinstance(length, bool):
+        # softmax(x, -1) in old scripts passes axis positionally where length now sits
+        length, axis = None, int(length)
+    if dtype is not None and np.dtype(dtype) != np.dtype(data.dtype):
+        data = data.astype(dtype)
+    t = 1.0 if temperature is None else float(temperature)
+    if not use_length:
+        return core_fn(data, axis, t)
+    if length is None:
+        raise MXNetValueError(f"{op}: use_length=True needs the length argument")
+    ax = axis if axis >= 0 else axis + data.ndim
+    if not 0 <= ax < data.ndim:
+        raise MXNetIndexError(f"{op}: axis {axis} is out of range for {data.ndim} dimension(s)")
+    from .ndarray import arange
+
+    # positions along axis against length (data's shape without axis): keep pos < length
+    pos_shape = [1] * data.ndim
+    pos_shape[ax] = data.shape[ax]
+    pos = arange(data.shape[ax], ctx=data.context, dtype="float32").reshape(tuple(pos_shape))
+    keep = _core.broadcast_to(
+        _core.lesser(pos, _core.expand_dims(length.astype("float32"), ax)), data.shape
+    )
+    lowest = float(np.finfo(np.dtype(data.dtype)).min)
+    filler = _core.full(data.shape, lowest, data._dtype_name, data._device_type, data._device_id)
+    result = core_fn(_core.where(keep.astype(data.dtype), data, filler), axis, t)
+    zero = _core.full(data.shape, 0.0, result._dtype_name, data._device_type, data._device_id)
+    return _core.where(keep.astype(result.dtype), result, zero)
 
 
 # ---- shape -------------------------------------------------------------------------------------
@@ -266,19 +363,37 @@ def _own_data(result: NDArray, source: NDArray) -> NDArray:
 
 
 @_export
-def reshape(data: NDArray, shape=None, reverse=False, out=None, **kwargs) -> NDArray:
-    """Reshape with MXNet's special codes (0, -1, -2, -3, -4)."""
+def reshape(
+    data: NDArray,
+    shape=None,
+    reverse=False,
+    target_shape=None,
+    keep_highest=False,
+    out=None,
+    name=None,
+) -> NDArray:
+    """Reshape with MXNet's special codes (0, -1, -2, -3, -4).
+
+    ``target_shape`` is MXNet's deprecated spelling of ``shape`` (0 keeps a dimension);
+    ``keep_highest`` is not supported.
+    """
+    if keep_highest:
+        raise NotImplementedError("reshape: keep_highest=True is not supported by gluonlite")
+    if shape is None:
+        if target_shape is None:
+            raise MXNetValueError("reshape: shape is required")
+        shape = target_shape
     return _write_out(_own_data(_core.reshape(data, tuple(shape), bool(reverse)), data), out)
 
 
 @_export
-def transpose(data: NDArray, axes=None, out=None, **kwargs) -> NDArray:
+def transpose(data: NDArray, axes=None, out=None, name=None) -> NDArray:
     """Permutes axes (reverses them when ``axes`` is None or empty)."""
     return _write_out(_own_data(_core.transpose(data, tuple(axes) if axes else None), data), out)
 
 
 @_export
-def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, out=None, **kwargs) -> NDArray:
+def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, out=None, name=None) -> NDArray:
     """Swaps two axes."""
     return _write_out(_own_data(_core.swapaxes(data, dim1, dim2), data), out)
 
@@ -287,19 +402,19 @@ SwapAxis = swapaxes
 
 
 @_export
-def expand_dims(data: NDArray, axis: int, out=None, **kwargs) -> NDArray:
+def expand_dims(data: NDArray, axis: int, out=None, name=None) -> NDArray:
     """Inserts a size-1 axis."""
     return _write_out(_own_data(_core.expand_dims(data, axis), data), out)
 
 
 @_export
-def squeeze(data: NDArray, axis=None, out=None, **kwargs) -> NDArray:
+def squeeze(data: NDArray, axis=None, out=None, name=None) -> NDArray:
     """Removes size-1 axes."""
     return _write_out(_own_data(_core.squeeze(data, axis), data), out)
 
 
 @_export
-def flatten(data: NDArray, out=None, **kwargs) -> NDArray:
+def flatten(data: NDArray, out=None, name=None) -> NDArray:
     """Collapses all axes but the first: (N, a, b) -> (N, a*b)."""
     return _write_out(_own_data(_core.flatten(data), data), out)
 
@@ -308,29 +423,45 @@ Flatten = flatten
 
 
 @_export
-def concat(*data: NDArray, dim: int = 1, out=None, **kwargs) -> NDArray:
-    """Concatenates along ``dim`` (MXNet's default is 1)."""
-    if "num_args" in kwargs:
-        kwargs.pop("num_args")
+def concat(*data: NDArray, dim: int = 1, num_args=None, out=None, name=None) -> NDArray:
+    """Concatenates along ``dim`` (MXNet's default is 1); ``num_args`` is implied by data."""
+    _check_num_args("concat", data, num_args)
     return _write_out(_core.concat(list(data), dim), out)
 
 
 Concat = concat
 
 
+def _check_num_args(op: str, data: tuple, num_args) -> None:
+    if num_args is not None and int(num_args) != len(data):
+        raise MXNetValueError(f"{op}: num_args={num_args} but {len(data)} array(s) were given")
+
+
 @_export
-def stack(*data: NDArray, axis: int = 0, out=None, **kwargs) -> NDArray:
-    """Stacks along a new axis."""
-    kwargs.pop("num_args", None)
+def stack(*data: NDArray, axis: int = 0, num_args=None, out=None, name=None) -> NDArray:
+    """Stacks along a new axis; ``num_args`` is implied by data."""
+    _check_num_args("stack", data, num_args)
     return _write_out(_core.stack(list(data), axis), out)
 
 
 @_export
-def split(data: NDArray, num_outputs: int, axis: int = 1, squeeze_axis: bool = False, **kwargs):
+def split(
+    data: NDArray,
+    num_outputs: int,
+    axis: int = 1,
+    squeeze_axis: bool = False,
+    out=None,
+    name=None,
+):
     """Splits into ``num_outputs`` equal parts along ``axis`` (MXNet's default is 1)."""
     parts = [
         _own_data(p, data) for p in _core.split(data, int(num_outputs), axis, bool(squeeze_axis))
     ]
+    if out is not None:
+        outs = [out] if isinstance(out, NDArray) else list(out)
+        if len(outs) != len(parts):
+            raise MXNetValueError(f"split: out has {len(outs)} array(s), expected {len(parts)}")
+        parts = [_write_out(p, o) for p, o in zip(parts, outs)]
     return parts[0] if len(parts) == 1 else parts
 
 
@@ -339,14 +470,14 @@ SliceChannel = split
 
 @_export
 def slice_axis(
-    data: NDArray, axis: int, begin: int, end: Optional[int], out=None, **kwargs
+    data: NDArray, axis: int, begin: int, end: Optional[int], out=None, name=None
 ) -> NDArray:
     """Slices [begin, end) along ``axis``."""
     return _write_out(_own_data(_core.slice_axis(data, axis, begin, end), data), out)
 
 
 @_export
-def identity(data: NDArray, out=None, **kwargs) -> NDArray:
+def identity(data: NDArray, out=None, name=None) -> NDArray:
     """A copy of ``data``."""
     return _write_out(_core.clone(data), out)
 
@@ -355,7 +486,7 @@ copy = identity
 
 
 @_export
-def cast(data: NDArray, dtype, out=None, **kwargs) -> NDArray:
+def cast(data: NDArray, dtype, out=None, name=None) -> NDArray:
     """Casts to ``dtype``."""
     return _write_out(data.astype(dtype), out)
 
@@ -366,16 +497,25 @@ Cast = cast
 # ---- linear algebra, layers --------------------------------------------------------------------
 
 
+def _dense_only(stype, op: str) -> None:
+    if stype not in (None, "default"):
+        raise NotImplementedError(
+            f"{op}: forward_stype={stype!r} is not supported by gluonlite (dense storage only)"
+        )
+
+
 @_export
 def dot(
     lhs: NDArray,
     rhs: NDArray,
     transpose_a: bool = False,
     transpose_b: bool = False,
+    forward_stype=None,
     out=None,
-    **kwargs,
+    name=None,
 ) -> NDArray:
     """Matrix product with MXNet's ``nd.dot`` semantics."""
+    _dense_only(forward_stype, "dot")
     return _write_out(_core.dot(lhs, rhs, bool(transpose_a), bool(transpose_b)), out)
 
 
@@ -385,10 +525,12 @@ def batch_dot(
     rhs: NDArray,
     transpose_a: bool = False,
     transpose_b: bool = False,
+    forward_stype=None,
     out=None,
-    **kwargs,
+    name=None,
 ) -> NDArray:
     """Batched matrix product of 3-D arrays."""
+    _dense_only(forward_stype, "batch_dot")
     return _write_out(_core.batch_dot(lhs, rhs, bool(transpose_a), bool(transpose_b)), out)
 
 
@@ -402,7 +544,6 @@ def FullyConnected(
     flatten: bool = True,
     out=None,
     name=None,
-    **kwargs,
 ) -> NDArray:
     """y = x Wᵀ + b as one GEMM (MXNet's ``FullyConnected``)."""
     if num_hidden is None:
@@ -419,7 +560,13 @@ def FullyConnected(
 
 @_export
 def Dropout(
-    data: NDArray, p: float = 0.5, mode: str = "training", axes=(), out=None, **kwargs
+    data: NDArray,
+    p: float = 0.5,
+    mode: str = "training",
+    axes=(),
+    cudnn_off: bool = False,
+    out=None,
+    name=None,
 ) -> NDArray:
     """Inverted dropout, active in training mode (``mode='always'`` forces it).
 
@@ -473,12 +620,10 @@ def _install_op_methods(cls) -> None:
         "broadcast_like",
     ]:
         setattr(cls, name, globals()[name])
-    cls.zeros_like = lambda self, **kw: _core.full(
-        self.shape, 0.0, self._dtype_name, self._device_type, self._device_id
-    )
-    cls.ones_like = lambda self, **kw: _core.full(
-        self.shape, 1.0, self._dtype_name, self._device_type, self._device_id
-    )
+    from .ndarray import ones_like, zeros_like
+
+    cls.zeros_like = zeros_like
+    cls.ones_like = ones_like
     cls.__abs__ = lambda self: _core.abs(self)
 
 
@@ -486,14 +631,14 @@ def _install_op_methods(cls) -> None:
 
 
 @_export
-def where(condition: NDArray, x: NDArray, y: NDArray, out=None, **kwargs) -> NDArray:
+def where(condition: NDArray, x: NDArray, y: NDArray, out=None, name=None) -> NDArray:
     """Elementwise ``x`` where ``condition`` is non-zero, else ``y`` (a 1-D condition as long
     as x's first axis picks whole rows, as in MXNet)."""
     return _write_out(_core.where(condition, x, y), out)
 
 
 @_export
-def take(a: NDArray, indices, axis: int = 0, mode: str = "clip", out=None, **kwargs) -> NDArray:
+def take(a: NDArray, indices, axis: int = 0, mode: str = "clip", out=None, name=None) -> NDArray:
     """Gathers slices of ``a`` along ``axis`` (out-of-range indices clip or wrap)."""
     if not isinstance(indices, NDArray):
         from .ndarray import array
@@ -510,7 +655,7 @@ def one_hot(
     off_value: float = 0.0,
     dtype="float32",
     out=None,
-    **kwargs,
+    name=None,
 ) -> NDArray:
     """One-hot encoding along a new last axis."""
     return _write_out(
@@ -526,7 +671,7 @@ def pick(
     keepdims: bool = False,
     mode: str = "clip",
     out=None,
-    **kwargs,
+    name=None,
 ) -> NDArray:
     """Picks one element per position along ``axis`` (``data[i, index[i]]`` for 2-D data).
 

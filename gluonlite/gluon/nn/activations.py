@@ -6,6 +6,7 @@ from typing import Any
 
 from ... import initializer
 from ..block import HybridBlock
+from . import _checks
 
 __all__ = ["Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish"]
 
@@ -17,7 +18,9 @@ class Activation(HybridBlock):
     """
 
     def __init__(self, activation: str, **kwargs: Any) -> None:
-        self._act_type = activation  # read by _alias() during Block.__init__
+        self._act_type = _checks.activation(
+            "Activation", activation
+        )  # read by _alias() during Block.__init__
         super().__init__(**kwargs)
 
     def _alias(self) -> str:

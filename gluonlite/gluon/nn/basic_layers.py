@@ -9,6 +9,7 @@ from ... import ndarray as nd
 from ...base import MXNetError
 from ..block import Block, HybridBlock
 from ..utils import _indent
+from . import _checks
 from .activations import Activation
 
 __all__ = [
@@ -128,6 +129,9 @@ class Dense(HybridBlock):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        units = _checks.positive_int("Dense", "units", units)
+        in_units = _checks.positive_int("Dense", "in_units", in_units, allow_zero=True)
+        _checks.activation("Dense", activation)
         self._flatten = flatten
         with self.name_scope():
             self._units = units
@@ -222,7 +226,7 @@ class Dropout(HybridBlock):
 
     def __init__(self, rate: float, axes: tuple = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._rate = rate
+        self._rate = _checks.drop_rate("Dropout", "rate", rate)
         self._axes = axes
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:

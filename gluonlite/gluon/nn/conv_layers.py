@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 from ...base import MXNetError
 from ..block import HybridBlock
+from . import _checks
 from .activations import Activation
 
 __all__ = [
@@ -117,6 +118,9 @@ class _Conv(HybridBlock):
         name = type(self).__name__
         if not isinstance(groups, numbers.Integral) or groups < 1:
             raise MXNetError("%s: groups must be a positive int, got %r" % (name, groups))
+        channels = _checks.positive_int(name, "channels", channels)
+        in_channels = _checks.positive_int(name, "in_channels", in_channels, allow_zero=True)
+        _checks.activation(name, activation)
         self._channels = channels
         self._in_channels = in_channels
         self._layout = layout

@@ -6,6 +6,7 @@ from typing import Any
 
 from ...base import MXNetError
 from ..block import HybridBlock
+from . import _checks
 from .conv_layers import op_error
 
 __all__ = ["Embedding"]
@@ -29,6 +30,8 @@ class Embedding(HybridBlock):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        input_dim = _checks.positive_int("Embedding", "input_dim", input_dim)
+        output_dim = _checks.positive_int("Embedding", "output_dim", output_dim)
         self._kwargs = {
             "input_dim": input_dim,
             "output_dim": output_dim,

@@ -16,6 +16,7 @@ from ... import _core
 from ... import ndarray as nd
 from ...base import MXNetError
 from ..block import HybridBlock
+from ..nn import _checks
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -49,6 +50,11 @@ class _RNNLayer(HybridBlock):
                 "%s: use_sequence_length is not supported by gluonlite yet" % type(self).__name__
             )
         super().__init__(**kwargs)
+        layer = type(self).__name__
+        hidden_size = _checks.positive_int(layer, "hidden_size", hidden_size)
+        num_layers = _checks.positive_int(layer, "num_layers", num_layers)
+        input_size = _checks.positive_int(layer, "input_size", input_size, allow_zero=True)
+        dropout = _checks.drop_rate(layer, "dropout", dropout)
         if layout not in ("TNC", "NTC"):
             raise MXNetError("Invalid layout %r; must be one of ['TNC' or 'NTC']" % (layout,))
         self._hidden_size = hidden_size
