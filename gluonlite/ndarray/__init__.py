@@ -1,10 +1,16 @@
 """``gluonlite.nd``: MXNet's NDArray API."""
 
-from . import random  # noqa: F401
+from . import (
+    contrib,  # noqa: F401
+    random,  # noqa: F401
+)
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
+from .nn_extra_ops import *  # noqa: F401,F403
 from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
+from .shape_ops import *  # noqa: F401,F403
+from .util_ops import *  # noqa: F401,F403
 from .utils import load, load_frombuffer, save, save_tobuffer  # noqa: F401
 
 _install_methods()

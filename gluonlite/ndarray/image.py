@@ -14,9 +14,9 @@ import numpy as np
 
 from ..base import MXNetError
 from . import random as _random
+from .arguments import checked_api
 from .ndarray import NDArray
 from .ndarray import array as _array
-from .arguments import checked_api
 from .ops import broadcast_div, broadcast_sub
 
 __all__ = [

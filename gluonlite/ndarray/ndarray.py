@@ -8,13 +8,13 @@ The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound 
 from __future__ import annotations
 
 import numbers
-from typing import Optional, Sequence, Union
+from typing import Optional
 
 import numpy as np
 
 from .. import _core
 from ..base import MXNetError, MXNetTypeError
-from ..context import Context, _as_context, current_context
+from ..context import Context, _as_context
 from .arguments import checked_api, reject_unknown, unknown_argument_error
 
 __all__ = [

@@ -11,7 +11,7 @@ said in the function's docstring.
 from __future__ import annotations
 
 import numbers
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 from .. import _core
 from ..base import MXNetError

@@ -7,7 +7,7 @@ arguments (``axis``, ``keepdims``, ``out=``, ``name=``) onto it.
 from __future__ import annotations
 
 import numbers
-from typing import Optional, Sequence
+from typing import Optional
 
 import numpy as np
 
@@ -399,6 +399,7 @@ def swapaxes(data: NDArray, dim1: int = 0, dim2: int = 0, out=None, name=None) -
 
 
 SwapAxis = swapaxes
+__all__.append("SwapAxis")
 
 
 @_export
@@ -420,6 +421,7 @@ def flatten(data: NDArray, out=None, name=None) -> NDArray:
 
 
 Flatten = flatten
+__all__.append("Flatten")
 
 
 @_export
@@ -430,6 +432,7 @@ def concat(*data: NDArray, dim: int = 1, num_args=None, out=None, name=None) -> 
 
 
 Concat = concat
+__all__.append("Concat")
 
 
 def _check_num_args(op: str, data: tuple, num_args) -> None:
@@ -466,6 +469,7 @@ def split(
 
 
 SliceChannel = split
+__all__.append("SliceChannel")
 
 
 @_export
@@ -483,6 +487,7 @@ def identity(data: NDArray, out=None, name=None) -> NDArray:
 
 
 copy = identity
+__all__.append("copy")
 
 
 @_export
@@ -492,6 +497,7 @@ def cast(data: NDArray, dtype, out=None, name=None) -> NDArray:
 
 
 Cast = cast
+__all__.append("Cast")
 
 
 # ---- linear algebra, layers --------------------------------------------------------------------

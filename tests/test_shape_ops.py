@@ -1,0 +1,271 @@
+"""nd's shape, layout and small NN operators (shape_ops, nn_extra_ops, util_ops, contrib).
+
+Values against numpy in float64, gradients against finite differences, and the expected
+outputs that MXNet 1.9.1 printed where numpy has no twin (recorded by hand).
+"""
+
+import numpy as np
+import pytest
+from conftest import numeric_grad
+
+from gluonlite import autograd, nd
+from gluonlite.base import MXNetError
+
+RNG = np.random.default_rng(7)
+
+
+def _grad_check(op, x: np.ndarray, rtol=1e-6, atol=1e-8):
+    """The gradient of sum(op(x) * w) for a fixed random w against finite differences."""
+    w = RNG.standard_normal(np.shape(op(nd.array(x, dtype="float64")).asnumpy()))
+
+    def f(v):
+        return float((op(nd.array(v, dtype="float64")).asnumpy() * w).sum())
+
+    xa = nd.array(x, dtype="float64")
+    xa.attach_grad()
+    with autograd.record():
+        y = op(xa)
+    y.backward(nd.array(w, dtype="float64"))
+    np.testing.assert_allclose(xa.grad.asnumpy(), numeric_grad(f, x), rtol=rtol, atol=atol)
+
+
+def test_tile_follows_numpy_including_short_and_long_reps():
+    a = RNG.standard_normal((2, 3))
+    for reps in [(3,), (2, 2), (2, 1, 3), 2]:
+        np.testing.assert_array_equal(
+            nd.tile(nd.array(a, dtype="float64"), reps=reps).asnumpy(), np.tile(a, reps)
+        )
+    _grad_check(lambda x: nd.tile(x, reps=(2, 3)), a)
+
+
+def test_repeat_follows_numpy():
+    a = RNG.standard_normal((2, 3))
+    x = nd.array(a, dtype="float64")
+    np.testing.assert_array_equal(nd.repeat(x, repeats=2).asnumpy(), np.repeat(a, 2))
+    np.testing.assert_array_equal(nd.repeat(x, repeats=3, axis=1).asnumpy(), np.repeat(a, 3, 1))
+    np.testing.assert_array_equal(nd.repeat(x, repeats=2, axis=-2).asnumpy(), np.repeat(a, 2, 0))
+    _grad_check(lambda v: nd.repeat(v, repeats=2, axis=0), a)
+    with pytest.raises(IndexError, match="repeat: axis 2 is out of range"):
+        nd.repeat(x, repeats=2, axis=2)
+
+
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect"])
+def test_pad_modes_match_numpy(mode):
+    a = RNG.standard_normal((2, 1, 3, 4))
+    width = (0, 0, 0, 0, 1, 2, 2, 1)
+    np_width = [(0, 0), (0, 0), (1, 2), (2, 1)]
+    kw = {"constant_value": 1.5} if mode == "constant" else {}
+    got = nd.pad(nd.array(a, dtype="float64"), mode=mode, pad_width=width, **kw).asnumpy()
+    np_kw = {"constant_values": 1.5} if mode == "constant" else {}
+    np.testing.assert_array_equal(got, np.pad(a, np_width, mode=mode, **np_kw))
+    _grad_check(lambda x: nd.pad(x, mode=mode, pad_width=width, **kw), a)
+
+
+def test_pad_refuses_what_mxnet_refuses_with_a_clear_message():
+    with pytest.raises(MXNetError, match="only 4-D or 5-D input"):
+        nd.pad(nd.ones((2, 3)), mode="constant", pad_width=(1, 1, 1, 1))
+    with pytest.raises(MXNetError, match="first two axes must be zero"):
+        nd.pad(nd.ones((1, 1, 2, 2)), mode="constant", pad_width=(1, 1, 0, 0, 1, 1, 1, 1))
+    with pytest.raises(MXNetError, match="mode must be"):
+        nd.pad(nd.ones((1, 1, 2, 2)), mode="wrap", pad_width=(0, 0, 0, 0, 1, 1, 1, 1))
+
+
+def test_flip_and_reverse():
+    a = RNG.standard_normal((2, 3, 4))
+    x = nd.array(a, dtype="float64")
+    np.testing.assert_array_equal(nd.flip(x, axis=1).asnumpy(), a[:, ::-1])
+    np.testing.assert_array_equal(nd.reverse(x, axis=(0, 2)).asnumpy(), a[::-1, :, ::-1])
+    _grad_check(lambda v: nd.flip(v, axis=(0, 2)), a)
+
+
+def test_moveaxis():
+    a = RNG.standard_normal((2, 3, 4))
+    got = nd.moveaxis(nd.array(a), 0, -1).asnumpy()
+    np.testing.assert_array_equal(got, np.moveaxis(a.astype(np.float32), 0, -1))
+    got = nd.moveaxis(nd.array(a), (0, 1), (2, 0)).asnumpy()
+    np.testing.assert_array_equal(got, np.moveaxis(a.astype(np.float32), (0, 1), (2, 0)))
+
+
+def test_depth_to_space_and_back():
+    a = np.arange(2 * 8 * 2 * 3, dtype=np.float64).reshape(2, 8, 2, 3)
+    b = 2
+    d2s = nd.depth_to_space(nd.array(a, dtype="float64"), 2).asnumpy()
+    np.testing.assert_array_equal(
+        d2s, a.reshape(2, b, b, 2, 2, 3).transpose(0, 3, 4, 1, 5, 2).reshape(2, 2, 4, 6)
+    )
+    back = nd.space_to_depth(nd.array(d2s, dtype="float64"), 2).asnumpy()
+    np.testing.assert_array_equal(back, a)
+    _grad_check(lambda x: nd.depth_to_space(x, 2), RNG.standard_normal((1, 4, 2, 2)))
+    with pytest.raises(MXNetError, match=r"channels \(3\) must be divisible by block_size"):
+        nd.depth_to_space(nd.ones((1, 3, 2, 2)), 2)
+
+
+def test_diag_extracts_and_builds():
+    m = RNG.standard_normal((3, 4))
+    x = nd.array(m, dtype="float64")
+    for k in (-2, -1, 0, 1, 3):
+        np.testing.assert_array_equal(nd.diag(x, k=k).asnumpy(), np.diag(m, k))
+    v = np.array([1.0, 2.0])
+    for k in (-1, 0, 2):
+        np.testing.assert_array_equal(
+            nd.diag(nd.array(v, dtype="float64"), k=k).asnumpy(), np.diag(v, k)
+        )
+    t = RNG.standard_normal((2, 3, 4))
+    np.testing.assert_array_equal(
+        nd.diag(nd.array(t, dtype="float64"), k=-1, axis1=1, axis2=2).asnumpy(),
+        np.diagonal(t, -1, 1, 2),
+    )
+    _grad_check(lambda a: nd.diag(a, k=1), m)
+    _grad_check(lambda a: nd.diag(a, k=-1), v)
+
+
+def test_crop_concatenate_linspace_eye():
+    a = np.arange(12.0).reshape(3, 4)
+    got = nd.crop(nd.array(a), begin=(0, 1), end=(2, None), step=(1, 2)).asnumpy()
+    np.testing.assert_array_equal(got, [[1.0, 3.0], [5.0, 7.0]])  # MXNet 1.9.1
+    got = nd.concatenate([nd.ones((1, 2)), nd.zeros((1, 2))]).asnumpy()
+    np.testing.assert_array_equal(got, [[1, 1], [0, 0]])
+    np.testing.assert_allclose(
+        nd.linspace(0, 1, 5, endpoint=False).asnumpy(), [0, 0.2, 0.4, 0.6, 0.8], rtol=1e-6
+    )
+    assert nd.linspace(0, 1, 5).dtype == np.float32
+    np.testing.assert_array_equal(nd.eye(2, 3, 1).asnumpy(), np.eye(2, 3, 1))
+
+
+def test_add_n_moments_khatri_rao_broadcast_axis():
+    arrays = [RNG.standard_normal((2, 3)) for _ in range(3)]
+    got = nd.add_n(*[nd.array(a, dtype="float64") for a in arrays]).asnumpy()
+    np.testing.assert_allclose(got, sum(arrays))
+    assert nd.ElementWiseSum is nd.add_n
+    with pytest.raises(MXNetError, match=r"add_n: input 1 has shape \(3,\)"):
+        nd.add_n(nd.ones((2,)), nd.ones((3,)))
+    mean, var = nd.moments(nd.array([[1.0, 2.0], [3.0, 5.0]]), axes=(0,))
+    np.testing.assert_allclose(mean.asnumpy(), [2.0, 3.5])
+    np.testing.assert_allclose(var.asnumpy(), [1.0, 2.25])
+    got = nd.khatri_rao(nd.array([[1, 2], [3, 4]]), nd.array([[1, 0], [0, 1], [2, 2]])).asnumpy()
+    np.testing.assert_array_equal(got, [[1, 0], [0, 2], [2, 4], [3, 0], [0, 4], [6, 8]])
+    assert nd.broadcast_axis(nd.ones((1, 2, 1)), axis=(0, 2), size=(3, 4)).shape == (3, 2, 4)
+
+
+def test_smooth_l1_l2normalization_lrn_values_recorded_from_mxnet():
+    x = nd.array([-2, -0.5, 0, 0.3, 1.5])
+    np.testing.assert_allclose(
+        nd.smooth_l1(x, scalar=2.0).asnumpy(), [1.875, 0.375, 0.0, 0.175, 1.375], rtol=1e-6
+    )
+    np.testing.assert_allclose(nd.smooth_l1(x).asnumpy(), [1.5, 0.125, 0.0, 0.045, 1.0], rtol=1e-6)
+    np.testing.assert_allclose(
+        nd.L2Normalization(nd.array([[3, 4], [6, 8]])).asnumpy(),
+        [[0.6, 0.8], [0.6, 0.8]],
+        rtol=1e-6,
+    )
+    ch = nd.L2Normalization(nd.arange(8).reshape((1, 2, 2, 2)), mode="channel").asnumpy()
+    np.testing.assert_allclose(
+        ch.ravel(),
+        [0.0, 0.19611613, 0.31622776, 0.3939193, 1.0, 0.9805807, 0.94868326, 0.91914505],
+        rtol=1e-6,
+    )
+    lrn = nd.LRN(nd.arange(1, 11).reshape((2, 5, 1, 1)), nsize=3, alpha=0.1, beta=0.75, knorm=2)
+    np.testing.assert_allclose(
+        lrn.asnumpy().ravel(),
+        [
+            0.5599586,
+            1.016125,
+            1.327149,
+            1.5095811,
+            2.011731,
+            1.8406289,
+            1.63241,
+            1.6117795,
+            1.5807331,
+            2.0956955,
+        ],
+        rtol=1e-6,
+    )
+    a = RNG.standard_normal((2, 5, 2, 1))
+    _grad_check(lambda v: nd.LRN(v, nsize=3, alpha=0.1), a, rtol=1e-5)
+    _grad_check(lambda v: nd.L2Normalization(v, mode="spatial"), RNG.standard_normal((2, 2, 3)))
+    _grad_check(lambda v: nd.smooth_l1(v, scalar=1.5), np.array([-2.0, -0.1, 0.2, 0.9]))
+
+
+def test_upsampling_nearest_and_softmax_activation():
+    got = nd.UpSampling(nd.arange(4).reshape((1, 1, 2, 2)), scale=2, sample_type="nearest")
+    np.testing.assert_array_equal(
+        got.asnumpy()[0, 0], [[0, 0, 1, 1], [0, 0, 1, 1], [2, 2, 3, 3], [2, 2, 3, 3]]
+    )
+    two = nd.UpSampling(nd.ones((1, 1, 2, 2)), nd.ones((1, 2, 4, 4)), scale=2, num_args=2)
+    assert two.shape == (1, 3, 4, 4)
+    _grad_check(lambda v: nd.UpSampling(v, scale=3), RNG.standard_normal((1, 2, 2, 2)))
+    sm = nd.SoftmaxActivation(nd.arange(8).reshape((1, 2, 2, 2)), mode="channel").asnumpy()
+    np.testing.assert_allclose(sm.ravel(), [0.01798621] * 4 + [0.98201376] * 4, rtol=1e-6)
+    np.testing.assert_allclose(
+        nd.softmin(nd.array([1, 2, 3])).asnumpy(), [0.66524094, 0.24472848, 0.09003057], rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        nd.hard_sigmoid(nd.array([-5, 0, 1, 5])).asnumpy(), [0, 0.5, 0.7, 1.0], rtol=1e-6
+    )
+
+
+def test_util_ops():
+    x = nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    with autograd.record():
+        y = nd.stop_gradient(x * 2) + x
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), [1, 1, 1])
+    assert nd.BlockGrad is nd.stop_gradient
+    a, b = nd.ones((2, 3)), nd.ones((2,))
+    nd.reset_arrays(a, b, num_arrays=2)
+    assert a.asnumpy().sum() == 0 and b.asnumpy().sum() == 0
+    np.testing.assert_array_equal(
+        nd.choose_element_0index(nd.array([[1, 2], [3, 4]]), nd.array([1, 0])).asnumpy(), [2, 3]
+    )
+    got = nd.fill_element_0index(nd.zeros((2, 3)), nd.array([7, 8]), nd.array([2, 0])).asnumpy()
+    np.testing.assert_array_equal(got, [[0, 0, 7], [8, 0, 0]])
+    out = nd.zeros((3, 4))
+    nd.onehot_encode(nd.array([1, 3, 0]), out)
+    np.testing.assert_array_equal(out.asnumpy(), np.eye(4)[[1, 3, 0]])
+    assert nd.shape_array(nd.ones((2, 3))).asnumpy().tolist() == [2, 3]
+    assert nd.shape_array(nd.ones((2, 3))).dtype == np.int64
+    assert nd.size_array(nd.ones((2, 3))).asnumpy().tolist() == [6]
+    nan = float("nan")
+    assert nd.nansum(nd.array([1, nan, 2])).asscalar() == 3
+    assert nd.nanprod(nd.array([3, nan, 2])).asscalar() == 6
+    np.testing.assert_array_equal(
+        nd.argmax_channel(nd.array([[1, 3, 2], [5, 4, 0]])).asnumpy(), [1, 0]
+    )
+    np.testing.assert_array_equal(
+        nd.ravel_multi_index(nd.array([[1, 2], [0, 3]]), shape=(3, 4)).asnumpy(), [4, 11]
+    )
+    np.testing.assert_array_equal(
+        nd.unravel_index(nd.array([5, 11]), shape=(3, 4)).asnumpy(), [[1, 2], [1, 3]]
+    )
+    casts = nd.amp_multicast(nd.ones((2,), dtype="float16"), nd.ones((2,)), num_outputs=2)
+    assert [c.dtype for c in casts] == [np.float32, np.float32]
+    assert nd.amp_cast(nd.ones((2,)), dtype="float16").dtype == np.float16
+
+
+def test_contrib_isinf_isnan_isfinite():
+    inf, nan = float("inf"), float("nan")
+    x = nd.array([1, inf, -inf, nan])
+    np.testing.assert_array_equal(nd.contrib.isinf(x).asnumpy(), [0, 1, 1, 0])
+    np.testing.assert_array_equal(nd.contrib.isnan(x).asnumpy(), [0, 0, 0, 1])
+    np.testing.assert_array_equal(nd.contrib.isfinite(x).asnumpy(), [1, 0, 0, 0])
+    assert nd.contrib.isnan(x).dtype == np.float32
+
+
+def test_mxnet_alias_names_exist():
+    for name in [
+        "Concat",
+        "Flatten",
+        "SwapAxis",
+        "Cast",
+        "SliceChannel",
+        "copy",
+        "Pad",
+        "reverse",
+        "broadcast_axes",
+        "ElementWiseSum",
+        "BlockGrad",
+    ]:
+        assert callable(getattr(nd, name)), name
+    assert nd.Concat(nd.ones((1, 2)), nd.ones((1, 2)), dim=0).shape == (2, 2)
