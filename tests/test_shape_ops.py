@@ -269,3 +269,36 @@ def test_mxnet_alias_names_exist():
     ]:
         assert callable(getattr(nd, name)), name
     assert nd.Concat(nd.ones((1, 2)), nd.ones((1, 2)), dim=0).shape == (2, 2)
+
+
+def test_reshape_like_split_v2_slice_assign_recorded_from_mxnet():
+    x = nd.arange(12).reshape((3, 4))
+    assert nd.reshape_like(x, nd.ones((4, 3))).shape == (4, 3)
+    got = nd.reshape_like(
+        nd.ones((30, 7)), nd.ones((15, 2, 4)), lhs_begin=0, lhs_end=1, rhs_begin=0, rhs_end=2
+    )
+    assert got.shape == (15, 2, 7)
+    assert [a.shape for a in nd.split_v2(x, 2, axis=1)] == [(3, 2), (3, 2)]
+    parts = nd.split_v2(x, (1, 3), axis=1)
+    assert [a.shape for a in parts] == [(3, 1), (3, 2), (3, 1)]
+    np.testing.assert_array_equal(parts[1].asnumpy(), x.asnumpy()[:, 1:3])
+    y = x.copy()
+    assert y.slice_assign(nd.ones((2, 2)), (0, 1), (2, 3), (None, None)) is y
+    np.testing.assert_array_equal(y.asnumpy(), [[0, 1, 1, 3], [4, 1, 1, 7], [8, 9, 10, 11]])
+    y = x.copy()
+    y.slice_assign_scalar(7, (0, 1), (2, 3), (None, 2))
+    np.testing.assert_array_equal(y.asnumpy(), [[0, 7, 2, 3], [4, 7, 6, 7], [8, 9, 10, 11]])
+
+
+def test_method_forms():
+    a = RNG.standard_normal((1, 4, 2, 2))
+    x = nd.array(a, dtype="float64")
+    np.testing.assert_array_equal(x.tile((1, 1, 1, 2)).asnumpy(), np.tile(a, (1, 1, 1, 2)))
+    np.testing.assert_array_equal(x.repeat(2, axis=3).asnumpy(), np.repeat(a, 2, 3))
+    np.testing.assert_array_equal(x.flip(axis=1).asnumpy(), a[:, ::-1])
+    assert x.depth_to_space(2).shape == (1, 1, 4, 4)
+    assert x.space_to_depth(2).shape == (1, 16, 1, 1)
+    assert x.pad(mode="edge", pad_width=(0, 0, 0, 0, 1, 1, 1, 1)).shape == (1, 4, 4, 4)
+    assert x.shape_array().asnumpy().tolist() == [1, 4, 2, 2]
+    np.testing.assert_allclose(x.nansum().asscalar(), a.sum())
+    np.testing.assert_array_equal(nd.array([[1.0, 2.0], [3.0, 4.0]]).diag().asnumpy(), [1, 4])

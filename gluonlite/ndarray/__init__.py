@@ -3,6 +3,7 @@
 from . import (
     contrib,  # noqa: F401
     random,  # noqa: F401
+    shape_ops,
 )
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
@@ -14,6 +15,7 @@ from .util_ops import *  # noqa: F401,F403
 from .utils import load, load_frombuffer, save, save_tobuffer  # noqa: F401
 
 _install_methods()
+shape_ops.install_methods(NDArray)
 
 
 def __getattr__(name):

@@ -380,3 +380,99 @@ def broadcast_axis(data: NDArray, axis=(), size=(), out=None, name=None) -> NDAr
 
 broadcast_axes = broadcast_axis
 __all__.append("broadcast_axes")
+
+
+@_export_here
+def reshape_like(
+    lhs: NDArray,
+    rhs: NDArray,
+    lhs_begin: Optional[int] = None,
+    lhs_end: Optional[int] = None,
+    rhs_begin: Optional[int] = None,
+    rhs_end: Optional[int] = None,
+    out=None,
+    name=None,
+) -> NDArray:
+    """Reshapes lhs[lhs_begin:lhs_end] axes to rhs's rhs_begin:rhs_end axes (all by default)."""
+
+    def span(begin, end, ndim, what):
+        b = 0 if begin is None else _axis(begin, ndim + 1, "reshape_like", what + "_begin")
+        e = ndim if end is None else (end % ndim if end < 0 else min(int(end), ndim))
+        return b, e
+
+    lb, le = span(lhs_begin, lhs_end, lhs.ndim, "lhs")
+    rb, re = span(rhs_begin, rhs_end, rhs.ndim, "rhs")
+    shape = tuple(lhs.shape[:lb]) + tuple(rhs.shape[rb:re]) + tuple(lhs.shape[le:])
+    if int(np.prod(shape)) != lhs.size:
+        raise MXNetValueError(
+            f"reshape_like: cannot reshape {lhs.shape} into {shape} (axes {lb}:{le} of lhs "
+            f"as axes {rb}:{re} of rhs {rhs.shape})"
+        )
+    return _write_out(_own_data(_core.reshape(lhs, shape, False), lhs), out)
+
+
+@_export_here
+def split_v2(ary: NDArray, indices_or_sections=None, axis: int = 0, squeeze_axis: bool = False):
+    """Splits into equal sections (an int) or at the given indices (numpy's ``split``)."""
+    axis = _axis(axis, ary.ndim, "split_v2")
+    n = ary.shape[axis]
+    if isinstance(indices_or_sections, numbers.Integral):
+        sections = int(indices_or_sections)
+        if sections < 1 or n % sections:
+            raise MXNetValueError(
+                f"split_v2: axis {axis} of size {n} cannot be split into {sections} equal parts"
+            )
+        bounds = list(range(0, n + 1, n // sections))
+    else:
+        bounds = [0] + [int(i) for i in indices_or_sections] + [n]
+    parts = []
+    for b, e in zip(bounds[:-1], bounds[1:]):
+        part = _own_data(_core.slice_axis(ary, axis, b, max(b, e)), ary)
+        parts.append(_core.squeeze(part, (axis,)) if squeeze_axis else part)
+    return parts
+
+
+def _slices(begin, end, step) -> tuple:
+    step = step if step is not None else (None,) * len(begin)
+    return tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
+
+
+def _slice_assign(self: NDArray, rhs, begin, end, step) -> NDArray:
+    """Writes ``rhs`` into ``self[begin:end:step]`` in place; returns self."""
+    self[_slices(begin, end, step)] = rhs
+    return self
+
+
+def _slice_assign_scalar(self: NDArray, value, begin, end, step) -> NDArray:
+    """Writes the scalar ``value`` into ``self[begin:end:step]`` in place; returns self."""
+    self[_slices(begin, end, step)] = float(value)
+    return self
+
+
+def install_methods(cls) -> None:
+    """NDArray methods that are the functions of this module (``x.tile(reps)``, ...)."""
+    from . import nn_extra_ops, util_ops
+
+    for module, names in [
+        (
+            globals(),
+            [
+                "tile",
+                "repeat",
+                "pad",
+                "flip",
+                "diag",
+                "depth_to_space",
+                "space_to_depth",
+                "broadcast_axes",
+                "reshape_like",
+                "split_v2",
+            ],
+        ),
+        (vars(nn_extra_ops), ["softmin"]),
+        (vars(util_ops), ["nansum", "nanprod", "argmax_channel", "shape_array", "size_array"]),
+    ]:
+        for name in names:
+            setattr(cls, name, module[name])
+    cls.slice_assign = _slice_assign
+    cls.slice_assign_scalar = _slice_assign_scalar
