@@ -302,3 +302,38 @@ def test_method_forms():
     assert x.shape_array().asnumpy().tolist() == [1, 4, 2, 2]
     np.testing.assert_allclose(x.nansum().asscalar(), a.sum())
     np.testing.assert_array_equal(nd.array([[1.0, 2.0], [3.0, 4.0]]).diag().asnumpy(), [1, 4])
+
+
+def test_flatten_squeeze_expand_dims_methods_take_inplace_as_mxnet():
+    t = (nd.arange(30) + 1).reshape((2, 3, 5))
+    copy, ref = t.flatten(), t.flatten(inplace=True)
+    t[0] = -1
+    assert copy.asnumpy()[0, 0] == 1 and ref.asnumpy()[0, 0] == -1
+    d = nd.ones((1, 3, 1))
+    sq, sq_view = d.squeeze(axis=0), d.squeeze(axis=0, inplace=True)
+    ex_view = d.expand_dims(0, inplace=True)
+    d[0, 0, 0] = 5
+    assert sq.asnumpy()[0, 0] == 1 and sq_view.asnumpy()[0, 0] == 5
+    assert ex_view.shape == (1, 1, 3, 1) and ex_view.asnumpy()[0, 0, 0, 0] == 5
+
+
+def test_from_numpy_zero_copy_shares_memory_and_locks_the_source():
+    a = np.array([[1, 2], [3, 4], [5, 6]], dtype="float32")
+    x = nd.from_numpy(a)
+    with pytest.raises(ValueError):
+        a[2, 1] = 0
+    x[2, 1] = 100
+    assert a[2, 1] == 100
+    with pytest.raises(ValueError, match="C-contiguous"):
+        nd.from_numpy(np.array([[1, 2], [3, 4]]).T)
+    b = np.array([[1.0, 2.0], [3.0, 4.0]]).T
+    y = nd.from_numpy(b, zero_copy=False)
+    np.testing.assert_array_equal(y.asnumpy(), b)
+    assert b.flags.writeable
+    for arr in [
+        np.array((1,)).reshape(()),
+        np.array(()).reshape((1, 0, 2)),
+        np.array([True, False]),
+        np.array([1, 2], dtype=">f4"),
+    ]:
+        np.testing.assert_array_equal(nd.from_numpy(arr).asnumpy(), arr)

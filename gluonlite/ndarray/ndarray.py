@@ -187,9 +187,31 @@ def array(source_array, ctx: Optional[Context] = None, dtype=None) -> NDArray:
     return _core.from_numpy(host, ctx._core_type, ctx.device_id)
 
 
-def from_numpy(ndarray: np.ndarray, zero_copy: bool = True) -> NDArray:
-    """An NDArray with the numpy array's data and dtype (always a copy in gluonlite)."""
+def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=None) -> NDArray:
+    """An NDArray with the numpy array's data and dtype.
+
+    With ``zero_copy`` (the default), as in MXNet, the NDArray shares the numpy array's
+    memory, which must be C-contiguous (ValueError otherwise), and the numpy array is made
+    read-only so that only the NDArray writes to it. Dtypes the core cannot share (bool,
+    big-endian) are copied.
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise MXNetTypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
+    if zero_copy:
+        if not ndarray.flags["C_CONTIGUOUS"]:
+            raise ValueError("from_numpy: zero_copy needs a C-contiguous numpy array; pass "
+                             "np.ascontiguousarray(a) or zero_copy=False")
+        if ndarray.dtype.isnative and ndarray.dtype.kind in "fiu" and ndarray.flags.writeable:
+            try:
+                shared = _core.from_dlpack(ndarray)
+            except (TypeError, ValueError, BufferError, MXNetError):
+                shared = None
+            if shared is not None:
+                ndarray.flags.writeable = False
+                return shared
     host = np.asarray(ndarray, order="C")
+    if not host.dtype.isnative:
+        host = host.astype(host.dtype.newbyteorder("="))
     return _core.from_numpy(host, 1, 0)
 
 

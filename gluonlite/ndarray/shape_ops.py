@@ -449,6 +449,32 @@ def _slice_assign_scalar(self: NDArray, value, begin, end, step) -> NDArray:
     return self
 
 
+def _view_or_copy(fn, core_fn):
+    """An NDArray method ``fn`` whose ``inplace=True`` returns a view (MXNet's methods)."""
+    name = fn.__name__
+
+    def method(self, *args, inplace: bool = False, **kwargs):
+        if inplace:
+            return core_fn(self, *args, **kwargs)
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"{fn.__doc__}\n\nWith ``inplace=True``, a view of this array's data."
+    return method
+
+
+def _flatten_view(self: NDArray) -> NDArray:
+    return _core.flatten(self)
+
+
+def _expand_dims_view(self: NDArray, axis: int) -> NDArray:
+    return _core.expand_dims(self, axis)
+
+
+def _squeeze_view(self: NDArray, axis=None) -> NDArray:
+    return _core.squeeze(self, axis)
+
+
 def install_methods(cls) -> None:
     """NDArray methods that are the functions of this module (``x.tile(reps)``, ...)."""
     from . import nn_extra_ops, util_ops
@@ -475,4 +501,9 @@ def install_methods(cls) -> None:
         for name in names:
             setattr(cls, name, module[name])
     cls.slice_assign = _slice_assign
+    from . import ops
+
+    cls.flatten = _view_or_copy(ops.flatten, _flatten_view)
+    cls.expand_dims = _view_or_copy(ops.expand_dims, _expand_dims_view)
+    cls.squeeze = _view_or_copy(ops.squeeze, _squeeze_view)
     cls.slice_assign_scalar = _slice_assign_scalar

@@ -10,6 +10,7 @@ from .basic_layers import (
     HybridLambda,
     HybridSequential,
     Lambda,
+    ReflectionPad2D,
     Sequential,
 )
 from .conv_layers import (
@@ -33,7 +34,7 @@ from .conv_layers import (
     MaxPool3D,
 )
 from .embedding import Embedding
-from .norm_layers import BatchNorm, InstanceNorm, LayerNorm
+from .norm_layers import BatchNorm, GroupNorm, InstanceNorm, LayerNorm
 
 __all__ = [
     "Block",
@@ -73,5 +74,7 @@ __all__ = [
     "BatchNorm",
     "LayerNorm",
     "InstanceNorm",
+    "GroupNorm",
+    "ReflectionPad2D",
     "Embedding",
 ]

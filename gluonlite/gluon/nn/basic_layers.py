@@ -304,3 +304,23 @@ class HybridLambda(HybridBlock):
 
     def __repr__(self) -> str:
         return "{name}({function})".format(name=self.__class__.__name__, function=self._func_name)
+
+
+class ReflectionPad2D(HybridBlock):
+    """Pads the H and W axes of NCHW input by reflection (``nd.pad(mode='reflect')``).
+
+    ``padding`` is an int (the same on all four sides) or MXNet's 8-tuple pad_width.
+    """
+
+    def __init__(self, padding: Any = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(padding, int) and not isinstance(padding, bool):
+            padding = (0, 0, 0, 0, padding, padding, padding, padding)
+        if len(padding) != 8:
+            raise MXNetError(
+                "ReflectionPad2D: padding must be an int or 8 values, got %r" % (padding,)
+            )
+        self._padding = tuple(padding)
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        return F.pad(x, mode="reflect", pad_width=self._padding)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...base import MXNetError
 from ..block import HybridBlock
+from . import _checks
 from .conv_layers import op_error
 
 __all__ = ["BatchNorm", "LayerNorm", "InstanceNorm"]
@@ -260,3 +261,60 @@ class InstanceNorm(_Norm):
     def __repr__(self) -> str:
         content = ", ".join("%s=%r" % (k, v) for k, v in self._kwargs.items())
         return "%s(%s, in_channels=%s)" % (self.__class__.__name__, content, self.gamma.shape[0])
+
+
+class GroupNorm(HybridBlock):
+    """Group normalization: the channels of each sample split into ``num_groups`` groups,
+    each normalized over its channels and spatial positions.
+
+    As in MXNet 1.x, gamma and beta have one value per group (shape (num_groups,)).
+    """
+
+    def __init__(
+        self,
+        num_groups: int = 1,
+        epsilon: float = 1e-5,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        prefix: Any = None,
+        params: Any = None,
+    ) -> None:
+        super().__init__(prefix=prefix, params=params)
+        self._num_groups = _checks.positive_int("GroupNorm", "num_groups", num_groups)
+        self._kwargs = {"eps": epsilon, "num_groups": num_groups, "center": center, "scale": scale}
+        self._epsilon = float(epsilon)
+        self.gamma = self.params.get(
+            "gamma",
+            grad_req="write" if scale else "null",
+            shape=(num_groups,),
+            init=gamma_initializer,
+        )
+        self.beta = self.params.get(
+            "beta",
+            grad_req="write" if center else "null",
+            shape=(num_groups,),
+            init=beta_initializer,
+        )
+
+    def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any) -> Any:
+        if x.ndim < 2 or x.shape[1] % self._num_groups:
+            raise MXNetError(
+                "%s: the input's channels (axis 1 of shape %s) must be divisible by "
+                "num_groups=%d" % (self.name, tuple(x.shape), self._num_groups)
+            )
+        grouped = F.reshape(x, shape=(x.shape[0], self._num_groups, -1))
+        mean = F.mean(grouped, axis=2, keepdims=True)
+        centered = F.broadcast_sub(grouped, mean)
+        var = F.mean(F.square(centered), axis=2, keepdims=True)
+        normed = F.broadcast_div(centered, F.sqrt(var + self._epsilon))
+        shaped = (1, self._num_groups, 1)
+        out = F.broadcast_add(
+            F.broadcast_mul(normed, F.reshape(gamma, shape=shaped)), F.reshape(beta, shape=shaped)
+        )
+        return F.reshape(out, shape=tuple(x.shape))
+
+    def __repr__(self) -> str:
+        content = ", ".join("%s=%r" % (k, v) for k, v in self._kwargs.items())
+        return "%s(%s)" % (self.__class__.__name__, content)
