@@ -336,6 +336,19 @@ class Block:
             params = unique
         nd.save(filename, {key: param._reduce() for key, param in params.items()})
 
+    def save(self, prefix: str) -> None:
+        """Saves the block structure and parameters: ``<prefix>-model.json`` and
+        ``<prefix>-model.params`` (MXNet 1.9's ``Block.save``; see _model_io.py)."""
+        from ._model_io import save_model
+
+        save_model(self, prefix)
+
+    def load(self, prefix: str) -> None:
+        """Loads what ``save`` wrote into a model built the same way, in the same order."""
+        from ._model_io import load_model
+
+        load_model(self, prefix)
+
     def load_parameters(
         self,
         filename: str,
