@@ -302,7 +302,7 @@ def test_a_stuck_worker_times_out_with_a_clear_message():
 def test_close_and_collection_terminate_the_workers():
     loader = DataLoader(_SlowDataset(4, 0.0), batch_size=1, num_workers=2)
     list(loader)
-    processes = list(loader._pool._pool)
+    processes = loader._pool.processes
     assert all(p.is_alive() for p in processes)
     loader.close()
     for p in processes:
@@ -310,7 +310,7 @@ def test_close_and_collection_terminate_the_workers():
     assert not any(p.is_alive() for p in processes)
     loader = DataLoader(_SlowDataset(4, 0.0), batch_size=1, num_workers=2)
     list(loader)
-    processes = list(loader._pool._pool)
+    processes = loader._pool.processes
     del loader
     for p in processes:
         p.join(5)

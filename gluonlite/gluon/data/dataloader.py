@@ -5,9 +5,13 @@ MXNet does on Linux, so datasets and transforms need not be picklable). A worker
 batchifies into numpy arrays, which travel back through a pipe and become NDArrays in the
 main process; MXNet uses shared memory and hands out ``cpu_shared(0)`` arrays instead,
 gluonlite's are plain ``cpu(0)``. ``thread_pool=True`` uses threads instead of processes.
-The workers live as long as the DataLoader and are terminated when it is collected or
-the interpreter exits. ``pin_memory`` is accepted and has no effect (CPU memory is
-already host memory here).
+Each worker process has its own pipe (see _workers.py): abandoning an epoch half-way
+cannot deadlock the shutdown, as it can with ``multiprocessing.Pool``, and a worker that
+dies is reported by the next wait for its batch. The workers live as long as the
+DataLoader and are stopped when it is collected or the interpreter exits. With
+``auto_reload`` (MXNet's default) the next epoch's first batches are requested as soon as
+an epoch ends. ``pin_memory`` is accepted and has no effect (CPU memory is already host
+memory here).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 import numpy as np
 
 from ... import ndarray as nd
+from ._workers import ProcessWorkers
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = ["DataLoader", "default_batchify_fn", "default_mp_batchify_fn"]
@@ -100,23 +105,6 @@ def _as_ndarrays(batch: Any) -> Any:
 
 # ---- worker side ------------------------------------------------------------------------------
 
-_worker_dataset: Any = None
-_worker_batchify: Optional[Callable] = None
-
-
-def _limit_threads_in_worker() -> None:
-    """One compute thread per worker process: the workers are parallel already."""
-    from ... import _core
-
-    _core.set_num_threads(1)
-
-
-def _worker_initializer(dataset: Any, batchify_fn: Callable) -> None:
-    global _worker_dataset, _worker_batchify
-    _limit_threads_in_worker()
-    _worker_dataset = dataset
-    _worker_batchify = batchify_fn
-
 
 def _reraise_with_index(error: BaseException, where: str) -> None:
     """Re-raise ``error`` as the same class, its message naming what was being loaded."""
@@ -142,10 +130,6 @@ def _load_batch(dataset: Any, samples: List[Any], batchify_fn: Callable) -> Any:
         _reraise_with_index(error, "the batch of samples %r" % (samples,))
 
 
-def _worker_fn(samples: List[Any]) -> Any:
-    return _load_batch(_worker_dataset, samples, _worker_batchify)
-
-
 # ---- main side --------------------------------------------------------------------------------
 
 
@@ -155,15 +139,29 @@ def _start_method() -> str:
 
 
 class _MultiWorkerIter:
-    """Keeps ``prefetch`` batches in flight and yields them in sampler order."""
+    """Keeps ``prefetch`` batches in flight and yields them in sampler order.
+
+    It holds what it needs of the loader, not the loader: with ``auto_reload`` the loader
+    keeps the next epoch's iterator, and a reference back would make a cycle that delays
+    the workers' shutdown until a garbage collection.
+    """
 
     def __init__(self, loader: "DataLoader") -> None:
-        self._loader = loader
+        self._pool = loader._pool
+        self._thread_pool = loader._thread_pool
+        self._dataset = loader._dataset
+        self._batchify_fn = loader._batchify_fn
+        self._timeout = loader._timeout
+        self._convert_numpy = loader._convert_numpy
+        self._reload = weakref.ref(loader) if loader._auto_reload else None
         self._batches = iter(loader._batch_sampler)
         self._pending: Dict[int, Any] = {}
         self._samples: Dict[int, List[Any]] = {}
         self._sent = 0
         self._received = 0
+        if not self._thread_pool:
+            # an abandoned epoch's batches are still in the workers' pipes
+            self._pool.discard_outstanding(self._timeout)
         for _ in range(loader._prefetch):
             self._push_next()
 
@@ -171,33 +169,41 @@ class _MultiWorkerIter:
         samples = next(self._batches, None)
         if samples is None:
             return
-        loader = self._loader
-        if loader._thread_pool:
-            async_result = loader._pool.apply_async(
-                _load_batch, (loader._dataset, samples, loader._batchify_fn)
+        if self._thread_pool:
+            pending = self._pool.apply_async(
+                _load_batch, (self._dataset, samples, self._batchify_fn)
             )
         else:
-            async_result = loader._pool.apply_async(_worker_fn, (samples,))
-        self._pending[self._sent] = async_result
+            pending = self._sent % len(self._pool)
+            self._pool.submit(pending, samples)
+        self._pending[self._sent] = pending
         self._samples[self._sent] = samples
         self._sent += 1
 
     def __next__(self) -> Any:
         self._push_next()
         if self._received == self._sent:
+            loader = self._reload() if self._reload is not None else None
+            if loader is not None and loader._pool is self._pool:
+                loader._prefetched = _MultiWorkerIter(loader)  # MXNet's auto_reload
+            self._reload = None
             raise StopIteration
-        async_result = self._pending.pop(self._received)
+        pending = self._pending.pop(self._received)
         samples = self._samples.pop(self._received)
         self._received += 1
         try:
-            batch = async_result.get(self._loader._timeout)
+            if self._thread_pool:
+                batch = pending.get(self._timeout)
+            else:
+                what = "the batch of samples %r" % (samples,)
+                batch = self._pool.receive(pending, self._timeout, what)
         except multiprocessing.TimeoutError:
             raise multiprocessing.TimeoutError(
                 "DataLoader worker took longer than timeout=%s s to load the batch of samples "
                 "%r. A slow transform needs a larger timeout; a worker that died (killed, out "
-                "of memory) never answers." % (self._loader._timeout, samples)
+                "of memory) never answers." % (self._timeout, samples)
             ) from None
-        if self._loader._convert_numpy:
+        if self._convert_numpy:
             batch = _as_ndarrays(batch)
         return batch
 
@@ -230,8 +236,11 @@ class DataLoader:
         thread_pool: bool = False,
         timeout: float = 120,
         try_nopython: Any = None,
+        auto_reload: bool = True,
     ) -> None:
         self._pool: Any = None
+        self._prefetched: Optional[_MultiWorkerIter] = None
+        self._auto_reload = bool(auto_reload)
         self._dataset = dataset
         self._pin_memory = pin_memory
         self._timeout = timeout
@@ -266,20 +275,19 @@ class DataLoader:
         if self._thread_pool:
             self._pool = multiprocessing.pool.ThreadPool(self._num_workers)
         else:
-            context = multiprocessing.get_context(_start_method())
-            self._pool = context.Pool(
-                self._num_workers,
-                initializer=_worker_initializer,
-                initargs=(self._dataset, self._batchify_fn),
+            self._pool = ProcessWorkers(
+                self._num_workers, _start_method(), self._dataset, self._batchify_fn, _load_batch
             )
-        # terminate the workers when the loader is collected, or at exit at the latest
-        self._finalizer = weakref.finalize(self, self._pool.terminate)
+        # stop the workers when the loader is collected, or at exit at the latest
+        closer = self._pool.terminate if self._thread_pool else self._pool.close
+        self._finalizer = weakref.finalize(self, closer)
 
     def __iter__(self) -> Iterator[Any]:
         if self._num_workers == 0:
             return self._same_process_iter()
         self._ensure_pool()
-        return _MultiWorkerIter(self)
+        prefetched, self._prefetched = self._prefetched, None
+        return prefetched if prefetched is not None else _MultiWorkerIter(self)
 
     def _same_process_iter(self) -> Iterator[Any]:
         for samples in self._batch_sampler:
@@ -291,5 +299,6 @@ class DataLoader:
     def close(self) -> None:
         """Terminate the worker processes now (they are also ended on collection and exit)."""
         if self._pool is not None:
+            self._prefetched = None
             self._finalizer()
             self._pool = None
