@@ -444,3 +444,8 @@ class CosineEmbeddingLoss(Loss):
         norms = (F.norm(x, axis=axis) * F.norm(y, axis=axis)).reshape((-1, 1))
         dots = F.sum(x * y, axis=axis).reshape((-1, 1))
         return dots / F.maximum(norms, 1e-12)  # 1e-12: zero vectors give 0, not nan
+
+
+from ._seq_metric_losses import CTCLoss, SDMLLoss  # noqa: E402  (they subclass Loss)
+
+__all__ += ["CTCLoss", "SDMLLoss"]

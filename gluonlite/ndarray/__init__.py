@@ -5,6 +5,7 @@ from . import (
     random,  # noqa: F401
     shape_ops,
 )
+from .ctc import *  # noqa: F401,F403
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_extra_ops import *  # noqa: F401,F403

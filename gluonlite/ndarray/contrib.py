@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .. import _core
 from .arguments import checked_api
+from .ctc import CTCLoss, ctc_loss  # noqa: F401  (MXNet has them in nd.contrib too)
 from .ndarray import NDArray
 from .ops import _write_out
 
-__all__ = ["isinf", "isnan", "isfinite"]
+__all__ = ["isinf", "isnan", "isfinite", "CTCLoss", "ctc_loss"]
 
 
 def _full(x: NDArray, value: float) -> NDArray:

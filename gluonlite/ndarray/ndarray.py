@@ -199,8 +199,10 @@ def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=None) -> N
         raise MXNetTypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
     if zero_copy:
         if not ndarray.flags["C_CONTIGUOUS"]:
-            raise ValueError("from_numpy: zero_copy needs a C-contiguous numpy array; pass "
-                             "np.ascontiguousarray(a) or zero_copy=False")
+            raise ValueError(
+                "from_numpy: zero_copy needs a C-contiguous numpy array; pass "
+                "np.ascontiguousarray(a) or zero_copy=False"
+            )
         if ndarray.dtype.isnative and ndarray.dtype.kind in "fiu" and ndarray.flags.writeable:
             try:
                 shared = _core.from_dlpack(ndarray)
