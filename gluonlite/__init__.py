@@ -52,6 +52,8 @@ def __getattr__(name):
         "image": "image",
         "img": "image",
         "contrib": "contrib",
+        "runtime": "runtime",
+        "name": "name",
     }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)

@@ -19,6 +19,7 @@ __all__ = [
     "mx_real_t",
     "data_dir_default",
     "data_dir",
+    "py_str",
 ]
 
 
@@ -61,3 +62,12 @@ def data_dir_default() -> str:
 def data_dir() -> str:
     """The data directory for downloads such as model-zoo weights: ``$MXNET_HOME`` or the default."""
     return os.getenv("MXNET_HOME", data_dir_default())
+
+
+def py_str(x) -> str:
+    """Decodes C-side bytes to ``str`` (UTF-8); a ``str`` comes back unchanged."""
+    if isinstance(x, str):
+        return x
+    if isinstance(x, (bytes, bytearray)):
+        return x.decode("utf-8")
+    raise TypeError(f"py_str expects bytes or str, got {type(x).__name__}")

@@ -35,6 +35,11 @@ __all__ = [
 NDArray = _core.NDArray
 NDArray.__module__ = "gluonlite.ndarray.ndarray"
 
+# MXNet's storage-type codes; gluonlite stores every array densely ('default').
+_STORAGE_TYPE_STR_TO_ID = {"undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
+# MXNet keeps the builtin under this name because its ndarray module shadows ``slice``.
+py_slice = slice
+
 _REDUCE_SUM, _REDUCE_MEAN, _REDUCE_MAX, _REDUCE_MIN, _REDUCE_PROD = range(5)
 
 
