@@ -215,3 +215,14 @@ def test_a_value_error_is_raised_at_the_call_for_operators():
     with pytest.raises(IndexError, match="sum: axis 5 is out of range"):
         nd.sum(x, axis=5)
     assert mx.nd.sum(x).asscalar() == 6.0
+
+
+def test_nd_sparse_imports_and_refuses_every_use_saying_why():
+    import gluonlite.ndarray.sparse as sps
+
+    for name in ["csr_matrix", "row_sparse_array", "array", "zeros", "dot", "retain"]:
+        with pytest.raises(NotImplementedError, match=f"nd.sparse.{name}: sparse storage"):
+            getattr(sps, name)(nd.ones((2, 2)))
+    with pytest.raises(NotImplementedError, match="CSRNDArray"):
+        sps.CSRNDArray()
+    assert not isinstance(nd.ones((1,)), sps.BaseSparseNDArray)

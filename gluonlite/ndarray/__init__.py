@@ -4,6 +4,7 @@ from . import (
     contrib,  # noqa: F401
     random,  # noqa: F401
     shape_ops,
+    sparse,
 )
 from .ctc import *  # noqa: F401,F403
 from .ndarray import *  # noqa: F401,F403
