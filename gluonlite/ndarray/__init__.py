@@ -5,6 +5,7 @@ from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
+from .optimizer_ops import *  # noqa: F401,F403
 from .utils import load, load_frombuffer, save, save_tobuffer  # noqa: F401
 
 _install_methods()
