@@ -319,3 +319,53 @@ def test_new_optimizers_train_through_trainer(name):
 def test_update_rejects_non_ndarray_weight():
     with pytest.raises(AssertionError, match="FTML.update: grad must be an NDArray, got list"):
         mx.optimizer.FTML().update(0, nd.ones(2), [1, 2], None)
+
+
+# ---- MXNet fidelity next to the optimizers: Trainer._kvstore, init.Constant.dumps -----------
+
+
+def test_trainer_kvstore_view_exposes_type_and_updater(tmp_path):
+    x = gluon.Parameter("x", shape=(10,))
+    x.initialize(ctx=[mx.cpu(0), mx.cpu(1)], init="zeros")
+    trainer = gluon.Trainer([x], "sgd", {"learning_rate": 0.1}, kvstore="device")
+    with mx.autograd.record():
+        for w in x.list_data():
+            (w + 1).backward()
+    trainer.step(1)
+    assert trainer._update_on_kvstore is True
+    assert trainer._kvstore.type == "device"
+    assert trainer._kvstore._updater is trainer._updaters[0]
+    assert trainer._kvstore._updater.optimizer._get_lr(0) == 0.1
+    trainer.save_states(str(tmp_path / "t.states"))
+    trainer.load_states(str(tmp_path / "t.states"))
+    x.lr_mult = 2.0
+    assert trainer._kvstore._updater.optimizer is trainer._optimizer
+    assert trainer._kvstore._updater.optimizer._get_lr(0) == 0.2
+    np.testing.assert_array_equal(x.data(mx.cpu(1)).asnumpy(), np.full(10, -0.2, np.float32))
+
+
+def test_trainer_single_context_has_no_kvstore():
+    x = gluon.Parameter("x", shape=(3,))
+    x.initialize(ctx=mx.cpu(0), init="zeros")
+    trainer = gluon.Trainer([x], "sgd", {"learning_rate": 1.0})
+    with mx.autograd.record():
+        (x.data() + 1).backward()
+    trainer.step(1)
+    assert trainer._kvstore is None and trainer._update_on_kvstore is None
+
+
+def test_constant_dumps_turns_arrays_into_lists_like_mxnet():
+    import json
+
+    init = mx.init.Constant(nd.ones((2, 3)))
+    text = init.dumps()
+    assert text == '["constant", {"value": [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]}]'
+    assert text == json.dumps([init.__class__.__name__.lower(), init._kwargs])  # as MXNet's test
+    assert isinstance(init.value, nd.NDArray)  # still initializes from the array
+    arr = nd.zeros((2, 3))
+    init._init_weight("w", arr)
+    np.testing.assert_array_equal(arr.asnumpy(), np.ones((2, 3)))
+    from_numpy = mx.init.Constant(np.arange(3.0))
+    assert from_numpy.dumps() == '["constant", {"value": [0.0, 1.0, 2.0]}]'
+    assert from_numpy._kwargs["value"] == [0.0, 1.0, 2.0]
+    assert mx.init.Constant(1).dumps() == '["constant", {"value": 1}]'
