@@ -138,7 +138,25 @@ class DataIter:
         return None
 
 
-class ResizeIter(DataIter):
+class _CurrentBatchIter(DataIter):
+    """An iterator whose ``iter_next`` stores ``current_batch``; the getters read it."""
+
+    current_batch: Optional[DataBatch] = None
+
+    def getdata(self) -> Any:
+        return self.current_batch.data
+
+    def getlabel(self) -> Any:
+        return self.current_batch.label
+
+    def getindex(self) -> Any:
+        return self.current_batch.index
+
+    def getpad(self) -> Any:
+        return self.current_batch.pad
+
+
+class ResizeIter(_CurrentBatchIter):
     """Present ``data_iter`` as ``size`` batches per epoch, restarting it when it runs out.
 
     With ``reset_internal=False``, ``reset()`` keeps the wrapped iterator's position, so
@@ -173,18 +191,6 @@ class ResizeIter(DataIter):
             self.current_batch = self.data_iter.next()
         self.cur += 1
         return True
-
-    def getdata(self) -> Any:
-        return self.current_batch.data
-
-    def getlabel(self) -> Any:
-        return self.current_batch.label
-
-    def getindex(self) -> Any:
-        return self.current_batch.index
-
-    def getpad(self) -> Any:
-        return self.current_batch.pad
 
 
 class _Fetcher:
@@ -260,7 +266,7 @@ def _renamed(descs: List[Any], renames: Optional[Dict[str, str]]) -> List[DataDe
     return out
 
 
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_CurrentBatchIter):
     """Reads the next batch of one or several iterators on background threads.
 
     The batches of the iterators are joined (data after data, label after label);
@@ -334,15 +340,3 @@ class PrefetchingIter(DataIter):
         if self.iter_next():
             return self.current_batch
         raise StopIteration
-
-    def getdata(self) -> Any:
-        return self.current_batch.data
-
-    def getlabel(self) -> Any:
-        return self.current_batch.label
-
-    def getindex(self) -> Any:
-        return self.current_batch.index
-
-    def getpad(self) -> Any:
-        return self.current_batch.pad

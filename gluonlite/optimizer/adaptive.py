@@ -207,14 +207,6 @@ class AdaDelta(FusedOptimizer):
         )
 
 
-def _check_arrays(owner: str, weight: Any, grad: Any) -> None:
-    for what, arr in (("weight", weight), ("grad", grad)):
-        if not isinstance(arr, NDArray):
-            raise AssertionError(
-                "%s.update: %s must be an NDArray, got %s" % (owner, what, type(arr).__name__)
-            )
-
-
 @register
 class Adamax(Optimizer):
     """AdaMax (Kingma & Ba, section 7): Adam with the infinity norm, as MXNet writes it::
@@ -234,7 +226,7 @@ class Adamax(Optimizer):
         return (_zeros_like(weight), _zeros_like(weight))  # mean, infinity norm
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
-        _check_arrays("Adamax", weight, grad)
+        self._check_arrays(weight, grad)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]
@@ -277,7 +269,7 @@ class Nadam(Optimizer):
         return (_zeros_like(weight), _zeros_like(weight))  # mean, variance
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
-        _check_arrays("Nadam", weight, grad)
+        self._check_arrays(weight, grad)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]

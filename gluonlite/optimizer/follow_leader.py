@@ -15,14 +15,6 @@ from .optimizer import Optimizer, _zeros_like, register
 __all__ = ["FTML", "Ftrl"]
 
 
-def _check_arrays(owner: str, weight: Any, grad: Any) -> None:
-    for what, arr in (("weight", weight), ("grad", grad)):
-        if not isinstance(arr, NDArray):
-            raise AssertionError(
-                "%s.update: %s must be an NDArray, got %s" % (owner, what, type(arr).__name__)
-            )
-
-
 @register
 class FTML(Optimizer):
     """FTML (Zheng & Kwok, 2017): Adam-like moments with a "moving leader" weight.
@@ -42,7 +34,7 @@ class FTML(Optimizer):
         return (_zeros_like(weight), _zeros_like(weight), _zeros_like(weight))  # d, v, z
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
-        _check_arrays("FTML", weight, grad)
+        self._check_arrays(weight, grad)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         options = {
@@ -79,7 +71,7 @@ class Ftrl(Optimizer):
         return (_zeros_like(weight), _zeros_like(weight))  # z, n
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
-        _check_arrays("Ftrl", weight, grad)
+        self._check_arrays(weight, grad)
         self._update_count(index)
         wd, lr = self._get_wd(index), self._get_lr(index)
         options = {"lamda1": self.lamda1, "beta": self.beta, "rescale_grad": self.rescale_grad}

@@ -62,11 +62,7 @@ class LAMB(Optimizer):
     def _update_one(
         self, index: Any, weight: NDArray, grad: NDArray, state: Any, multi_precision: bool
     ) -> None:
-        for what, arr in (("weight", weight), ("grad", grad)):
-            if not isinstance(arr, NDArray):
-                raise AssertionError(
-                    "LAMB.update: %s must be an NDArray, got %s" % (what, type(arr).__name__)
-                )
+        self._check_arrays(weight, grad)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         options = {

@@ -171,11 +171,7 @@ class SGLD(Optimizer):
         return None
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
-        for what, arr in (("weight", weight), ("grad", grad)):
-            if not isinstance(arr, NDArray):
-                raise AssertionError(
-                    "SGLD.update: %s must be an NDArray, got %s" % (what, type(arr).__name__)
-                )
+        self._check_arrays(weight, grad)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         grad = grad * self.rescale_grad
