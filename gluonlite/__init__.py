@@ -54,6 +54,7 @@ def __getattr__(name):
         "contrib": "contrib",
         "runtime": "runtime",
         "name": "name",
+        "io": "io",
     }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)

@@ -505,13 +505,18 @@ class Constant(Initializer):
         arr[:] = value
 
     def dumps(self) -> str:
+        """JSON ``'["constant", {"value": ...}]'``; an array value is written as nested lists.
+
+        As in MXNet, the list replaces the array in ``_kwargs`` (``self.value`` is kept).
+        """
         value = self._kwargs["value"]
         if not np.isscalar(value):
             if isinstance(value, np.ndarray):
                 value = value.tolist()
             elif hasattr(value, "asnumpy"):
                 value = value.asnumpy().tolist()
-        return json.dumps([self.__class__.__name__.lower(), {"value": value}])
+            self._kwargs["value"] = value
+        return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
 
 @register

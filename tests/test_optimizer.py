@@ -500,10 +500,10 @@ def test_create_and_register():
     assert mx.optimizer.Optimizer.create_optimizer("nag").momentum == 0.0
     with pytest.raises(
         ValueError,
-        match=r"^Cannot find optimizer adamax\. Registered "
-        r"optimizers: adadelta, adagrad, adam, ccsgd, nag, ",
+        match=r"^Cannot find optimizer adamw\. Registered "
+        r"optimizers: adadelta, adagrad, adam, adamax, ccsgd, ftml, ftrl, lamb, nadam, nag, ",
     ):
-        mx.optimizer.create("adamax")
+        mx.optimizer.create("adamw")  # MXNet 1.9.1 has no AdamW optimizer class either
 
     @mx.optimizer.register
     class HalveWeights(mx.optimizer.Optimizer):  # a user optimizer written with NDArray ops

@@ -6,7 +6,8 @@ per context. A parameter whose gradient was not refreshed by ``backward`` since 
 step raises MXNet's ``UserWarning`` (an exception) unless ``ignore_stale_grad=True``.
 
 Differences from MXNet, on purpose: there is no KVStore (distributed kvstores are refused;
-``compression_params`` is accepted and ignored); multi-context gradients are summed in
+``compression_params`` is accepted and ignored; ``_kvstore`` is a stand-in with MXNet's
+``type`` and ``_updater``); multi-context gradients are summed in
 place on every context, whatever ``update_on_kvstore`` says; a parameter listed twice is
 updated once; the stale-gradient check runs over all parameters before any is touched;
 ``save_states`` writes atomically (temporary file, fsync, rename).
@@ -49,6 +50,24 @@ def _write_file_atomically(fname: str, payload: bytes) -> None:
         if isinstance(err.__cause__, OSError):
             raise err.__cause__ from None
         raise
+
+
+class _KVStoreView:
+    """What ``Trainer._kvstore`` shows when gradients are reduced over several contexts.
+
+    gluonlite has no KVStore: gradients are summed in place on every context and each
+    context's Updater applies the optimizer. This stand-in carries MXNet's attributes that
+    scripts and tests read: ``type`` (the kvstore name given to the Trainer) and
+    ``_updater`` (the first context's Updater, whose ``optimizer`` and ``states`` are the
+    Trainer's).
+    """
+
+    def __init__(self, kv_type: str, updater: Any) -> None:
+        self.type = kv_type
+        self._updater = updater
+
+    def __repr__(self) -> str:
+        return "<gluonlite Trainer gradient reduction %r (no KVStore)>" % (self.type,)
 
 
 class Trainer:
@@ -149,7 +168,8 @@ class Trainer:
         config = self._kvstore_params
         multi = self._contexts is not None and len(self._contexts) > 1
         if multi and config["kvstore"]:
-            self._kvstore = config["kvstore"]  # gradients are reduced over the contexts
+            # gradients are reduced over the contexts
+            self._kvstore = _KVStoreView(config["kvstore"], self._updaters[0])
             update_on_kvstore = config["update_on_kvstore"]
             self._update_on_kvstore = True if update_on_kvstore is None else bool(update_on_kvstore)
         else:

@@ -8,12 +8,14 @@ Deliberate differences from MXNet: values are returned as Python floats (not num
 scalars), numpy arrays are accepted wherever NDArrays are, ``TopKAccuracy`` with
 ``top_k`` above the number of classes counts every class (MXNet crashes) and reads 1-D
 predictions as class indices, ``CompositeEvalMetric.get_metric`` raises its
-``ValueError`` (MXNet returns it).
+``ValueError`` (MXNet returns it), F1/MCC reject an ``average`` other than
+``'macro'``/``'micro'`` (MXNet treats it as micro), PCC rejects negative class indices
+(MXNet's confusion matrix wraps them around).
 """
 
 from . import base, classification, numeric  # noqa: F401 (submodules, as MXNet)
 from .base import CompositeEvalMetric, EvalMetric, alias, check_label_shapes, create, register
-from .classification import F1, MCC, Accuracy, TopKAccuracy
+from .classification import F1, MCC, PCC, Accuracy, TopKAccuracy
 from .numeric import (
     MAE,
     MSE,
@@ -34,6 +36,7 @@ __all__ = [
     "TopKAccuracy",
     "F1",
     "MCC",
+    "PCC",
     "Perplexity",
     "MAE",
     "MSE",

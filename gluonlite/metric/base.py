@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy
@@ -28,19 +29,34 @@ def alias(*aliases: str) -> Callable[[type], type]:
     return wrap
 
 
-def create(metric: Any, *args: Any, **kwargs: Any) -> "EvalMetric":
-    """A metric from a name (``'acc'``), a class instance, a function or a list of those."""
+def create(*args: Any, **kwargs: Any) -> "EvalMetric":
+    """A metric from a name (``'acc'``), a config (a dict or the JSON of ``get_config()``,
+    also ``'["acc", {"axis": 0}]'``), a class instance, a function or a list of those.
+
+    The metric may also be given as the keyword ``metric=`` (as in a config dict).
+    """
+    if args:
+        metric, args = args[0], args[1:]
+    elif "metric" in kwargs:
+        metric = kwargs.pop("metric")
+    else:
+        raise TypeError("create() needs the metric to create (a name, config or instance)")
     if callable(metric) and not isinstance(metric, type):
         from .numeric import CustomMetric
 
         return CustomMetric(metric, *args, **kwargs)
     if isinstance(metric, EvalMetric):
+        assert not args and not kwargs, (
+            "metric is already an instance. Additional arguments are invalid"
+        )
         return metric
     if isinstance(metric, list):
         composite = CompositeEvalMetric()
         for child in metric:
             composite.add(create(child, *args, **kwargs))
         return composite
+    if isinstance(metric, dict):
+        return create(**metric)
     if isinstance(metric, type) and issubclass(metric, EvalMetric):
         return metric(*args, **kwargs)
     if not isinstance(metric, str):
@@ -48,12 +64,27 @@ def create(metric: Any, *args: Any, **kwargs: Any) -> "EvalMetric":
             "metric must be a name, an EvalMetric, a function or a list of them; "
             "got %s" % type(metric).__name__
         )
+    if metric.startswith(("[", "{")):
+        assert not args and not kwargs, (
+            "a JSON metric config takes no further arguments; got %r %r" % (args, kwargs)
+        )
+        try:
+            config = json.loads(metric)
+        except ValueError as err:
+            raise ValueError("metric config %r is not valid JSON: %s" % (metric, err)) from None
+        if isinstance(config, list):
+            if len(config) != 2 or not isinstance(config[1], dict):
+                raise ValueError(
+                    "a JSON list metric config must be [name, {kwargs}]; got %r" % metric
+                )
+            return create(config[0], **config[1])
+        return create(**config)
     klass = _REGISTRY.get(metric.lower())
     if klass is None:
         # MXNet raises AssertionError here; the list of known names is gluonlite's addition.
         raise AssertionError(
             "%s is not registered. Please register with metric.register "
-            "first (known: %s)" % (metric, ", ".join(sorted(_REGISTRY)))
+            "first (known: %s)" % (metric.lower(), ", ".join(sorted(_REGISTRY)))
         )
     return klass(*args, **kwargs)
 

@@ -12,6 +12,7 @@ from .ndarray import NDArray, _install_methods
 from .nn_extra_ops import *  # noqa: F401,F403
 from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
+from .optimizer_ops import *  # noqa: F401,F403
 from .shape_ops import *  # noqa: F401,F403
 from .spatial_ops import *  # noqa: F401,F403
 from .util_ops import *  # noqa: F401,F403

@@ -1,9 +1,11 @@
-"""``gluonlite.optimizer`` (``mx.optimizer``): optimizers with fused C++ update kernels."""
+"""``gluonlite.optimizer`` (``mx.optimizer``): optimizers, most with fused C++ update kernels."""
 
 from . import optimizer  # noqa: F401  (mx.optimizer.optimizer, as in MXNet)
-from .adaptive import AdaDelta, AdaGrad, Adam, RMSProp
+from .adaptive import AdaDelta, AdaGrad, Adam, Adamax, Nadam, RMSProp
+from .follow_leader import FTML, Ftrl
+from .lamb import LAMB
 from .optimizer import Optimizer, Updater, create, get_updater, register
-from .sgd import NAG, SGD, Signum, ccSGD
+from .sgd import NAG, SGD, SGLD, Signum, ccSGD
 
 __all__ = [
     "Optimizer",
@@ -19,4 +21,10 @@ __all__ = [
     "RMSProp",
     "AdaGrad",
     "AdaDelta",
+    "Adamax",
+    "Nadam",
+    "FTML",
+    "Ftrl",
+    "LAMB",
+    "SGLD",
 ]

@@ -1,6 +1,7 @@
-"""Adaptive optimizers: Adam, RMSProp (plain and centered), AdaGrad, AdaDelta.
+"""Adaptive optimizers: Adam, RMSProp (plain and centered), AdaGrad, AdaDelta, Adamax, Nadam.
 
-One fused kernel call per parameter, with MXNet 1.9.1's formulas::
+Adam to AdaDelta make one fused kernel call per parameter, with MXNet 1.9.1's formulas (Adamax
+and Nadam are written with NDArray operations, as MXNet's are)::
 
     Adam:     g' = clip(rescale g + wd w); m = b1 m + (1-b1) g'; v = b2 v + (1-b2) g'^2
               w -= lr_t m / (sqrt(v) + eps),  lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)
@@ -21,10 +22,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import _core
+from .. import ndarray as nd
 from ..ndarray import NDArray
-from .optimizer import FusedOptimizer, _bias_corrected_lr, _zeros_like, register
+from .optimizer import FusedOptimizer, Optimizer, _bias_corrected_lr, _zeros_like, register
 
-__all__ = ["Adam", "RMSProp", "AdaGrad", "AdaDelta"]
+__all__ = ["Adam", "RMSProp", "AdaGrad", "AdaDelta", "Adamax", "Nadam"]
 
 
 @register
@@ -203,3 +205,88 @@ class AdaDelta(FusedOptimizer):
             self.rescale_grad,
             _clip_if_given(self.clip_gradient),
         )
+
+
+@register
+class Adamax(Optimizer):
+    """AdaMax (Kingma & Ba, section 7): Adam with the infinity norm, as MXNet writes it::
+
+    g' = clip(rescale g + wd w); m = beta1 m + (1-beta1) g'; u = max(beta2 u, |g'|)
+    w -= lr / (1 - beta1^t) m / u
+    """
+
+    def __init__(
+        self, learning_rate: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, **kwargs: Any
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+
+    def create_state(self, index: Any, weight: NDArray) -> tuple:
+        return (_zeros_like(weight), _zeros_like(weight))  # mean, infinity norm
+
+    def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
+        self._check_arrays(weight, grad)
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        t = self._index_update_count[index]
+        lr /= 1.0 - self.beta1**t
+        grad = grad * self.rescale_grad + wd * weight
+        if self.clip_gradient is not None:
+            grad = nd.clip(grad, -self.clip_gradient, self.clip_gradient)
+        m_t, u_t = state
+        m_t[:] *= self.beta1
+        m_t[:] += (1.0 - self.beta1) * grad
+        u_t[:] = nd.maximum(self.beta2 * u_t, nd.abs(grad))
+        weight[:] -= lr * m_t / u_t
+
+
+@register
+class Nadam(Optimizer):
+    """Nadam (Dozat, 2016): Adam with Nesterov momentum and a warming momentum schedule.
+
+    As in MXNet, the schedule product ``m_schedule`` belongs to the optimizer and advances
+    on every update of any weight.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        schedule_decay: float = 0.004,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.schedule_decay = schedule_decay
+        self.m_schedule = 1.0
+
+    def create_state(self, index: Any, weight: NDArray) -> tuple:
+        return (_zeros_like(weight), _zeros_like(weight))  # mean, variance
+
+    def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
+        self._check_arrays(weight, grad)
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        t = self._index_update_count[index]
+        grad = grad * self.rescale_grad + wd * weight
+        if self.clip_gradient is not None:
+            grad = nd.clip(grad, -self.clip_gradient, self.clip_gradient)
+        momentum_t = self.beta1 * (1.0 - 0.5 * (pow(0.96, t * self.schedule_decay)))
+        momentum_t_1 = self.beta1 * (1.0 - 0.5 * (pow(0.96, (t + 1) * self.schedule_decay)))
+        self.m_schedule = self.m_schedule * momentum_t
+        m_schedule_next = self.m_schedule * momentum_t_1
+        m_t, v_t = state
+        m_t[:] *= self.beta1
+        m_t[:] += (1.0 - self.beta1) * grad
+        v_t[:] *= self.beta2
+        v_t[:] += (1.0 - self.beta2) * grad * grad
+        grad_prime = grad / (1.0 - self.m_schedule)
+        m_t_prime = m_t / (1.0 - m_schedule_next)
+        v_t_prime = v_t / (1.0 - pow(self.beta2, t))
+        m_t_bar = (1.0 - momentum_t) * grad_prime + momentum_t_1 * m_t_prime
+        weight[:] -= lr * m_t_bar / (nd.sqrt(v_t_prime) + self.epsilon)

@@ -258,6 +258,17 @@ class Optimizer:
         """Update ``weight`` in place from ``grad`` and ``state``."""
         raise NotImplementedError()
 
+    def _check_arrays(self, weight: Any, grad: Any) -> None:
+        """MXNet's assertion that ``update`` gets NDArrays, naming the culprit."""
+        if type(weight) is NDArray and type(grad) is NDArray:
+            return
+        for what, arr in (("weight", weight), ("grad", grad)):
+            if not isinstance(arr, NDArray):
+                raise AssertionError(
+                    "%s.update: %s must be an NDArray, got %s"
+                    % (type(self).__name__, what, type(arr).__name__)
+                )
+
     def update_multi_precision(
         self, index: Any, weight: NDArray, grad: NDArray, state: Any
     ) -> None:
@@ -299,16 +310,6 @@ class FusedOptimizer(Optimizer):
         """Count one more update of ``index``; its (lr, wd) for this update."""
         self._update_count(index)
         return self._get_lr(index), self._get_wd(index)
-
-    def _check_arrays(self, weight: Any, grad: Any) -> None:
-        if type(weight) is NDArray and type(grad) is NDArray:
-            return
-        for what, arr in (("weight", weight), ("grad", grad)):
-            if not isinstance(arr, NDArray):
-                raise AssertionError(
-                    "%s.update: %s must be an NDArray, got %s"
-                    % (type(self).__name__, what, type(arr).__name__)
-                )
 
     def _fused_update(
         self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]

@@ -1,6 +1,7 @@
-"""Gradient-descent optimizers: SGD (momentum, multi-precision), NAG and Signum.
+"""Gradient-descent optimizers: SGD (momentum, multi-precision), NAG, Signum and SGLD.
 
-Each update is one fused kernel call; the formulas are MXNet 1.9.1's kernels'::
+Each update but SGLD's (NDArray operations plus a noise draw) is one fused kernel call; the
+formulas are MXNet 1.9.1's kernels'::
 
     SGD:      w = (1 - lr wd) w - lr clip(rescale g)
     momentum: mom = momentum mom - lr wd w - lr clip(rescale g);  w += mom
@@ -14,13 +15,15 @@ As in MXNet, the stored momentum is the negated running average of the docstring
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 from .. import _core
+from .. import ndarray as nd
 from ..ndarray import NDArray
-from .optimizer import FusedOptimizer, _zeros_like, register
+from .optimizer import FusedOptimizer, Optimizer, _zeros_like, register
 
-__all__ = ["SGD", "ccSGD", "NAG", "Signum"]
+__all__ = ["SGD", "ccSGD", "NAG", "Signum", "SGLD"]
 
 
 class _MomentumFamily(FusedOptimizer):
@@ -150,4 +153,31 @@ class Signum(FusedOptimizer):
                 self.wd_lh or 0.0,
             )
         else:
-            _core.signsgd_update(weight, grad, weight32, lr, wd, self.rescale_grad, self._clip())
+            # MXNet's signsgd kernel takes the sign of the raw gradient (a negative
+            # rescale_grad or a zero clip bound change nothing)
+            _core.signsgd_update(weight, grad, weight32, lr, wd, 1.0, -1.0)
+
+
+@register
+class SGLD(Optimizer):
+    """Stochastic Gradient Langevin Dynamics: half an SGD step plus Gaussian noise of
+    variance lr, ``w += -lr/2 (clip(rescale g) + wd w) + N(0, lr)``.
+
+    The noise comes from ``nd.random.normal`` (one draw of the weight's shape per update),
+    so ``mx.random.seed`` makes runs repeat.
+    """
+
+    def create_state(self, index: Any, weight: NDArray) -> None:
+        return None
+
+    def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
+        self._check_arrays(weight, grad)
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        grad = grad * self.rescale_grad
+        if self.clip_gradient is not None:
+            grad = nd.clip(grad, -self.clip_gradient, self.clip_gradient)
+        weight[:] += -lr / 2 * (grad + wd * weight)
+        weight[:] += nd.random.normal(
+            0, math.sqrt(lr), shape=weight.shape, dtype=weight.dtype, ctx=weight.context
+        )
