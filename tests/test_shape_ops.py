@@ -337,3 +337,26 @@ def test_from_numpy_zero_copy_shares_memory_and_locks_the_source():
         np.array([1, 2], dtype=">f4"),
     ]:
         np.testing.assert_array_equal(nd.from_numpy(arr).asnumpy(), arr)
+
+
+def test_an_impossible_reshape_raises_value_error_as_in_mxnet():
+    with pytest.raises(ValueError, match=r"cannot reshape array of shape \(2, 3, 5\)") as info:
+        nd.ones((2, 3, 5)).reshape((2, 3))
+    assert isinstance(info.value, MXNetError)
+
+
+def test_binary_ops_of_two_python_numbers_answer_with_a_number_as_in_mxnet():
+    # MXNet 1.9.1: 8 5.5 3 1 1 1 0.5
+    got = [
+        nd.power(2, 3),
+        nd.add(2, 3.5),
+        nd.maximum(2, 3),
+        nd.equal(2, 2),
+        nd.lesser(1, 2),
+        nd.modulo(7, 3),
+        nd.divide(1, 2),
+    ]
+    assert got == [8, 5.5, 3, 1, 1, 1, 0.5]
+    assert nd.greater(1, 2) == 0 and isinstance(nd.equal(2, 2), int)
+    with pytest.raises(TypeError, match="operands must be NDArrays or numbers"):
+        nd.add("a", 2)

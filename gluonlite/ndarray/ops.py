@@ -7,6 +7,7 @@ arguments (``axis``, ``keepdims``, ``out=``, ``name=``) onto it.
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Optional
 
 import numpy as np
@@ -84,13 +85,44 @@ def _make_binary(name: str, core_fn):
         if kwargs or lhs is None or rhs is None:
             reject_unknown(fn, kwargs, lhs, rhs)
         # binary_any checks its operands itself: no binding error can come from it
-        return _write_out(core_fn(lhs, rhs), out)
+        try:
+            return _write_out(core_fn(lhs, rhs), out)
+        except MXNetTypeError:
+            # two Python numbers: MXNet answers with a Python number (nd.power(2, 3) is 8)
+            if out is None and _both_numbers(lhs, rhs) and core_fn in _SCALAR_BINARY:
+                return _SCALAR_BINARY[core_fn](lhs, rhs)
+            raise
 
     fn.binding_errors_checked = True
     fn.__name__ = name
     fn.__doc__ = f"Elementwise {name} with broadcasting (MXNet ``nd.{name}``)."
     return fn
 
+
+def _both_numbers(lhs, rhs) -> bool:
+    return isinstance(lhs, numbers.Number) and isinstance(rhs, numbers.Number)
+
+
+def _as_flag(test):
+    return lambda x, y: 1 if test(x, y) else 0
+
+
+_SCALAR_BINARY = {
+    _core.add: operator.add,
+    _core.subtract: operator.sub,
+    _core.multiply: operator.mul,
+    _core.divide: operator.truediv,
+    _core.power: operator.pow,
+    _core.maximum: max,
+    _core.minimum: min,
+    _core.modulo: operator.mod,
+    _core.equal: _as_flag(operator.eq),
+    _core.not_equal: _as_flag(operator.ne),
+    _core.greater: _as_flag(operator.gt),
+    _core.greater_equal: _as_flag(operator.ge),
+    _core.lesser: _as_flag(operator.lt),
+    _core.lesser_equal: _as_flag(operator.le),
+}
 
 _BINARY = {
     "add": _core.add,
