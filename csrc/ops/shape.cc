@@ -80,15 +80,15 @@ Shape infer_reshape(const Shape& in, const Shape& spec_in, bool reverse) {
     for (size_t k = 0; k < out.size(); ++k)
       if (static_cast<int>(k) != infer_at)
         overflow = overflow || __builtin_mul_overflow(known, out[k], &known);
-    GL_CHECK(!overflow && known != 0 && total % known == 0,
-             "reshape: cannot reshape array of shape ", shape_str(in), " into ",
-             shape_str(spec_in));
+    GL_CHECK_KIND(!overflow && known != 0 && total % known == 0, ErrorKind::Value,
+                  "reshape: cannot reshape array of shape ", shape_str(in), " into ",
+                  shape_str(spec_in));
     out[infer_at] = total / known;
   }
   if (reverse) std::reverse(out.begin(), out.end());
-  GL_CHECK(shape_numel(out) == total, "reshape: cannot reshape array of shape ", shape_str(in),
-           " (", total, " elements) into shape ", shape_str(out), " (", shape_numel(out),
-           " elements)");
+  GL_CHECK_KIND(shape_numel(out) == total, ErrorKind::Value,
+                "reshape: cannot reshape array of shape ", shape_str(in), " (", total,
+                " elements) into shape ", shape_str(out), " (", shape_numel(out), " elements)");
   return out;
 }
 
@@ -99,9 +99,9 @@ Tensor reshape(const Tensor& x, const Shape& spec, bool reverse) {
 }
 
 Tensor reshape_to(const Tensor& x, const Shape& shape) {
-  GL_CHECK(shape_numel(shape) == x.numel(), "reshape: cannot reshape array of shape ",
-           shape_str(x.shape()), " (", x.numel(), " elements) into shape ", shape_str(shape), " (",
-           shape_numel(shape), " elements)");
+  GL_CHECK_KIND(shape_numel(shape) == x.numel(), ErrorKind::Value,
+                "reshape: cannot reshape array of shape ", shape_str(x.shape()), " (", x.numel(),
+                " elements) into shape ", shape_str(shape), " (", shape_numel(shape), " elements)");
   Tensor base = contiguous(x);
   Tensor y = Tensor::view(base, shape, contiguous_strides(shape), base.offset());
   Shape in_shape = x.shape();
