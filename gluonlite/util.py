@@ -54,11 +54,10 @@ def setenv(name: str, value: Optional[str]) -> None:
 
 
 def is_np_array() -> bool:
-    """Whether MXNet's NumPy-array semantics (``mx.np``) are on: never, in gluonlite.
+    """Whether MXNet's NumPy-array semantics are on (``npx.set_np()``), in this thread."""
+    from .numpy_extension import _state
 
-    gluonlite has no ``mx.np`` arrays, so Gluon always creates ``NDArray``s.
-    """
-    return False
+    return _state.np_array()
 
 
 def use_np(func: _T) -> _T:
