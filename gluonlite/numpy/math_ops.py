@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import math
 import numbers
 from typing import Optional
@@ -213,7 +214,7 @@ def _axis_arg(axis, ndim: int, op: str):
     for ax in axes:
         if not isinstance(ax, (numbers.Integral, onp.integer)) or isinstance(ax, bool):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-        if not -ndim <= ax < max(ndim, 1):
+        if not -ndim <= ax < builtins.max(ndim, 1):
             raise ValueError(f"{op}: axis {ax} is out of bounds for an array of dimension {ndim}")
     return axes[0] if isinstance(axis, (numbers.Integral, onp.integer)) else axes
 

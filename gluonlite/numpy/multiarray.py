@@ -113,11 +113,15 @@ def _operand(self: NDArray, other: Any):
     return None
 
 
-def _make_binary(base_method, reflected_base=None, true_divide: bool = False, compare=False):
-    def method(self, other):
+_FAST_SCALARS = frozenset([float, int])
+
+
+def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
+    """An ndarray operator over the C++ ``NDArray`` one: NumPy promotion, then re-wrapping."""
+
+    def slow(self, other):
         if isinstance(other, NDArray):
-            if self._dtype_name != other._dtype_name:
-                self, other = _promoted(self, other)
+            self, other = _promoted(self, other)
         else:
             other = _operand(self, other)
             if other is None:
@@ -130,6 +134,17 @@ def _make_binary(base_method, reflected_base=None, true_divide: bool = False, co
         if out is NotImplemented:
             return out
         return ndarray(_core.astype(out, "bool") if compare else out)
+
+    if true_divide or compare:
+        return slow
+
+    def method(self, other):
+        # hot path: a float/int scalar, or an array of the same dtype (one C++ call + a wrap)
+        if type(other) in _FAST_SCALARS or (
+            isinstance(other, NDArray) and other.dtype is self.dtype
+        ):
+            return ndarray(base_method(self, other))
+        return slow(self, other)
 
     return method
 
@@ -194,7 +209,9 @@ def _matmul(a, b):
 
 
 # numpy >= 2.2 appends ", shape=(n,)" to summarized arrays; MXNet 1.9.1 ran on numpy 1.x
-_PRINT_LEGACY = {"legacy": "2.1"} if tuple(map(int, onp.__version__.split(".")[:2])) >= (2, 2) else {}
+_PRINT_LEGACY = (
+    {"legacy": "2.1"} if tuple(map(int, onp.__version__.split(".")[:2])) >= (2, 2) else {}
+)
 
 
 def _repr(self: NDArray) -> str:

@@ -34,7 +34,7 @@ from ..context import Context, current_context
 from ..ndarray import array
 from ..ndarray.ndarray import _STORAGE_TYPE_STR_TO_ID
 from ..runtime import Features
-from ..util import getenv, setenv
+from ..util import getenv, setenv, use_np
 from ._compare import (
     almost_equal,
     assert_allclose,
@@ -72,7 +72,6 @@ from ._random import (
     var_check,
     verify_generator,
 )
-from ._use_np import use_np
 
 _features = Features()
 
