@@ -230,3 +230,40 @@ def test_gradient_flows_through_fancy_indexing():
         y = (x[[0, 0, 3]] * 2).sum() + x[x > 2.5].sum()
     y.backward()
     onp.testing.assert_allclose(x.grad.asnumpy(), [4.0, 0.0, 1.0, 3.0])
+
+
+# ---- errors: MXNet's exception classes, messages naming the culprit -----------------------
+
+
+@pytest.mark.parametrize(
+    "call, cls, pattern",
+    [
+        (lambda: np.ones((3, 4)).reshape(5, 2), mx.MXNetError, r"size 12 into shape \(5, 2\)"),
+        (lambda: np.ones(3)[1.0], ValueError, "key 1.0 of type float"),
+        (lambda: bool(np.ones(2)), ValueError, "truth value of an ndarray"),
+        (lambda: np.sum(np.ones(3), axis="a"), mx.MXNetError, "axis must be an int.*'a'"),
+        (lambda: np.random.randint(5, 2), mx.MXNetError, r"low >= high \(5 >= 2\)"),
+        (lambda: np.squeeze(np.ones((2, 3)), axis=0), mx.MXNetError, "axis 0 has size 2"),
+        (lambda: np.dot(np.ones((2, 3)), np.ones((2, 3))), mx.MXNetError, r"\(2, 3\) and \(2, 3\)"),
+        (lambda: np.broadcast_to(np.ones((2, 3)), (4, 3)), mx.MXNetError, r"\(4, 3\)"),
+        (lambda: np.ones((0,)).min(), mx.MXNetError, "zero-size array"),
+        (lambda: np.ones("a"), mx.MXNetError, "shape must be an int or a tuple of ints, got 'a'"),
+        (lambda: len(np.array(1.0)), TypeError, "unsized"),
+    ],
+)
+def test_errors_have_mxnet_classes_and_name_the_culprit(call, cls, pattern):
+    with pytest.raises(cls, match=pattern):
+        call()
+
+
+def test_linalg_norm_against_numpy():
+    host = onp.random.RandomState(0).uniform(-1, 1, size=(3, 4))
+    x = np.array(host)
+    onp.testing.assert_allclose(np.linalg.norm(x).item(), onp.linalg.norm(host), rtol=1e-5)
+    onp.testing.assert_allclose(
+        _f64(np.linalg.norm(x, axis=1)), onp.linalg.norm(host, axis=1), rtol=1e-5
+    )
+    onp.testing.assert_allclose(
+        _f64(np.linalg.norm(x, ord=1, axis=0)), onp.linalg.norm(host, ord=1, axis=0), rtol=1e-5
+    )
+    assert repr(np.linalg.norm(np.ones(4))) == "array(2.)"  # MXNet 1.9.1

@@ -10,7 +10,7 @@ of ``ctx=`` (MXNet 2's name).
 import numpy as _onp
 
 from ..ndarray.ndarray import NDArray as _NDArray
-from . import random  # noqa: F401
+from . import linalg, random  # noqa: F401
 from .creation import *  # noqa: F401,F403
 from .linalg_ops import *  # noqa: F401,F403
 from .math_ops import *  # noqa: F401,F403

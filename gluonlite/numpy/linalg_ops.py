@@ -7,6 +7,7 @@ import numbers
 import numpy as onp
 
 from .. import _core
+from ..base import MXNetValueError
 from .math_ops import _write_out, sum
 from .multiarray import _promoted, as_np, ndarray
 from .shape_ops import broadcast_to, reshape, transpose
@@ -29,7 +30,7 @@ def dot(a, b, out=None) -> ndarray:
     if b.ndim > 2:
         return _write_out(tensordot(a, b, ((a.ndim - 1,), (b.ndim - 2,))), out)
     if a.shape[-1] != b.shape[0]:
-        raise ValueError(
+        raise MXNetValueError(
             f"dot: shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1}) "
             f"!= {b.shape[0]} (dim 0)"
         )
@@ -60,13 +61,15 @@ def _axes_pair(a, b, axes):
     if isinstance(axes, (numbers.Integral, onp.integer)):
         n = int(axes)
         if n < 0 or n > a.ndim or n > b.ndim:
-            raise ValueError(f"tensordot: axes={n} is out of range for {a.shape} and {b.shape}")
+            raise MXNetValueError(
+                f"tensordot: axes={n} is out of range for {a.shape} and {b.shape}"
+            )
         return list(range(a.ndim - n, a.ndim)), list(range(n))
     axes_a, axes_b = axes
     axes_a = [axes_a] if isinstance(axes_a, (numbers.Integral, onp.integer)) else list(axes_a)
     axes_b = [axes_b] if isinstance(axes_b, (numbers.Integral, onp.integer)) else list(axes_b)
     if len(axes_a) != len(axes_b):
-        raise ValueError("tensordot: axes lists of the two arrays must have the same length")
+        raise MXNetValueError("tensordot: axes lists of the two arrays must have the same length")
     return [ax % a.ndim for ax in axes_a], [ax % b.ndim for ax in axes_b]
 
 
@@ -76,7 +79,7 @@ def tensordot(a, b, axes=2) -> ndarray:
     axes_a, axes_b = _axes_pair(a, b, axes)
     for i, j in zip(axes_a, axes_b):
         if a.shape[i] != b.shape[j]:
-            raise ValueError(
+            raise MXNetValueError(
                 f"tensordot: shape mismatch for sum: axis {i} of a has size {a.shape[i]}, "
                 f"axis {j} of b has size {b.shape[j]}"
             )
@@ -96,7 +99,7 @@ def matmul(a, b, out=None) -> ndarray:
     """NumPy's ``matmul``: matrix product over the last two axes, batch axes broadcast."""
     a, b = _pair(a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError("matmul: input operand does not have enough dimensions (0-d)")
+        raise MXNetValueError("matmul: input operand does not have enough dimensions (0-d)")
     if a.ndim <= 2 and b.ndim <= 2:
         return dot(a, b, out)
     a_vector, b_vector = a.ndim == 1, b.ndim == 1
@@ -105,7 +108,7 @@ def matmul(a, b, out=None) -> ndarray:
     if b_vector:
         b = reshape(b, (-1, 1))
     if a.shape[-1] != b.shape[-2]:
-        raise ValueError(
+        raise MXNetValueError(
             f"matmul: mismatch in the core dimension: {a.shape[-1]} (a) != {b.shape[-2]} (b)"
         )
     batch = onp.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
@@ -132,10 +135,10 @@ def _parse_subscripts(subscripts: str, count: int):
     inputs, arrow, output = text.partition("->")
     terms = inputs.split(",")
     if len(terms) != count:
-        raise ValueError(f"einsum: {len(terms)} operand subscripts for {count} operands")
+        raise MXNetValueError(f"einsum: {len(terms)} operand subscripts for {count} operands")
     for term in terms + [output]:
         if not term.isalpha() and term:
-            raise ValueError(f"einsum: invalid subscript {term!r} (letters only)")
+            raise MXNetValueError(f"einsum: invalid subscript {term!r} (letters only)")
     if not arrow:  # implicit output: letters seen once, in alphabetical order
         letters = "".join(terms)
         output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
@@ -181,7 +184,7 @@ def einsum(subscripts: str, *operands, out=None, optimize=False) -> ndarray:
         if len(set(term)) != len(term):
             raise NotImplementedError(f"einsum: repeated subscript in {term!r} (diagonals)")
         if len(term) != arr.ndim:
-            raise ValueError(
+            raise MXNetValueError(
                 f"einsum: subscript {term!r} has {len(term)} letters for an operand with "
                 f"{arr.ndim} dimensions"
             )

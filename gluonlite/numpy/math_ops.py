@@ -10,7 +10,7 @@ from typing import Optional
 import numpy as onp
 
 from .. import _core
-from ..base import MXNetTypeError
+from ..base import MXNetTypeError, MXNetValueError
 from ..ndarray.ndarray import NDArray, _dtype_name
 from .multiarray import _is_scalar, as_np, ndarray
 
@@ -41,7 +41,7 @@ def _write_out(result: NDArray, out: Optional[NDArray]) -> ndarray:
     if not isinstance(out, NDArray):
         raise MXNetTypeError(f"out must be an ndarray, got {type(out).__name__}")
     if tuple(out.shape) != tuple(result.shape):
-        raise ValueError(f"out has shape {out.shape} but the result has shape {result.shape}")
+        raise MXNetValueError(f"out has shape {out.shape} but the result has shape {result.shape}")
     if out._dtype_name != result._dtype_name:
         result = _core.astype(result, out._dtype_name)
     _core.copy_(out, result)
@@ -198,7 +198,7 @@ def where(condition, x=None, y=None) -> ndarray:
 def clip(a, a_min, a_max, out=None) -> ndarray:
     """Limits values to [a_min, a_max] (either may be None)."""
     if a_min is None and a_max is None:
-        raise ValueError("clip: one of a_min and a_max must be given")
+        raise MXNetValueError("clip: one of a_min and a_max must be given")
     lo = -math.inf if a_min is None else float(a_min)
     hi = math.inf if a_max is None else float(a_max)
     return _write_out(ndarray(_core.clip(as_np(a), lo, hi)), out)
@@ -213,9 +213,11 @@ def _axis_arg(axis, ndim: int, op: str):
     axes = (axis,) if isinstance(axis, (numbers.Integral, onp.integer)) else tuple(axis)
     for ax in axes:
         if not isinstance(ax, (numbers.Integral, onp.integer)) or isinstance(ax, bool):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+            raise MXNetTypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         if not -ndim <= ax < builtins.max(ndim, 1):
-            raise ValueError(f"{op}: axis {ax} is out of bounds for an array of dimension {ndim}")
+            raise MXNetValueError(
+                f"{op}: axis {ax} is out of bounds for an array of dimension {ndim}"
+            )
     return axes[0] if isinstance(axis, (numbers.Integral, onp.integer)) else axes
 
 
@@ -264,14 +266,14 @@ def prod(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=Non
 def max(a, axis=None, out=None, keepdims: bool = False) -> ndarray:  # noqa: A001
     """Maximum over ``axis``."""
     if as_np(a).size == 0:
-        raise ValueError("max: zero-size array to reduction operation maximum has no identity")
+        raise MXNetValueError("max: zero-size array to reduction operation maximum has no identity")
     return _reduce(_MAX, a, axis, None, out, keepdims, "max")
 
 
 def min(a, axis=None, out=None, keepdims: bool = False) -> ndarray:  # noqa: A001
     """Minimum over ``axis``."""
     if as_np(a).size == 0:
-        raise ValueError("min: zero-size array to reduction operation minimum has no identity")
+        raise MXNetValueError("min: zero-size array to reduction operation minimum has no identity")
     return _reduce(_MIN, a, axis, None, out, keepdims, "min")
 
 
@@ -328,7 +330,7 @@ def std(a, axis=None, dtype=None, out=None, ddof: int = 0, keepdims: bool = Fals
 def _arg_extremum(core_fn, a, axis, out, op: str) -> ndarray:
     a = as_np(a)
     if a.size == 0:
-        raise ValueError(f"{op}: attempt to get {op} of an empty sequence")
+        raise MXNetValueError(f"{op}: attempt to get {op} of an empty sequence")
     if axis is not None and not isinstance(axis, (numbers.Integral, onp.integer)):
         raise TypeError(f"{op}: axis must be an int or None, got {axis!r}")
     _axis_arg(axis, a.ndim, op)

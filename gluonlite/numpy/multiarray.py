@@ -266,6 +266,15 @@ def _flat_positions(shape: tuple, key) -> onp.ndarray:
     return onp.asarray(positions[_host_key(key)])
 
 
+def _check_key_types(key) -> None:
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, (float, onp.floating, str)):
+            raise ValueError(
+                f"ndarray does not support indexing with key {k!r} of type {type(k).__name__}; "
+                "use integers, slices, None, Ellipsis or integer/boolean arrays"
+            )
+
+
 def _getitem(self: NDArray, key):
     if _is_basic(key):
         spec, _ = _index_spec(self.shape, key)
@@ -273,6 +282,7 @@ def _getitem(self: NDArray, key):
         if not out._is_contiguous:  # as MXNet: only a contiguous block stays a view
             out = _core.clone(out)
         return ndarray(out)
+    _check_key_types(key)
     try:
         positions = _flat_positions(self.shape, key)
     except IndexError as err:
@@ -320,5 +330,14 @@ def _iter(self: NDArray):
         yield self[i]
 
 
+def _bool(self: NDArray) -> bool:
+    if self.size == 1:
+        return bool(self.asnumpy().reshape(-1)[0])
+    if self.size == 0:
+        return False
+    raise ValueError("The truth value of an ndarray with multiple elements is ambiguous.")
+
+
+ndarray.__bool__ = _bool
 ndarray.__len__ = _len
 ndarray.__iter__ = _iter

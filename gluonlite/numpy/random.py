@@ -8,6 +8,7 @@ import numpy as onp
 
 from .. import _core
 from .. import random as _mx_random
+from ..base import MXNetValueError
 from ..ndarray.ndarray import NDArray, _dtype_name
 from .multiarray import as_np, ndarray, to_device
 
@@ -86,7 +87,7 @@ def randint(low, high=None, size=None, dtype=None, ctx=None, device=None, out=No
     if high is None:
         low, high = 0, low
     if int(high) <= int(low):
-        raise ValueError(f"randint: low >= high ({low} >= {high})")
+        raise MXNetValueError(f"randint: low >= high ({low} >= {high})")
     ctx = to_device(ctx, device)
     dtype = _dtype_name(dtype) if dtype is not None else "int64"
     target = (

@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as onp
 
 from .. import _core
+from ..base import MXNetValueError
 from ..ndarray import shape_ops as _nd_shape
 from ..ndarray.ndarray import NDArray
 from .math_ops import _write_out
@@ -43,7 +44,7 @@ def _numpy_shape(a: NDArray, newshape, op: str = "reshape") -> tuple:
         raise TypeError(f"{op}: newshape must be an int or a tuple of ints, got {newshape!r}")
     dims = tuple(int(d) for d in dims)
     if any(d < -1 for d in dims) or dims.count(-1) > 1:
-        raise ValueError(
+        raise MXNetValueError(
             f"{op}: newshape {dims} may hold non-negative sizes and at most one -1 "
             "(MXNet's special codes are in npx.reshape)"
         )
@@ -53,10 +54,10 @@ def _numpy_shape(a: NDArray, newshape, op: str = "reshape") -> tuple:
             known *= d
     if -1 in dims:
         if known == 0 or a.size % known:
-            raise ValueError(f"cannot reshape array of size {a.size} into shape {dims}")
+            raise MXNetValueError(f"cannot reshape array of size {a.size} into shape {dims}")
         dims = tuple(a.size // known if d == -1 else d for d in dims)
     elif known != a.size:
-        raise ValueError(f"cannot reshape array of size {a.size} into shape {dims}")
+        raise MXNetValueError(f"cannot reshape array of size {a.size} into shape {dims}")
     return dims
 
 
@@ -104,11 +105,11 @@ def squeeze(a, axis=None) -> ndarray:
         axes = (axis,) if _is_int(axis) else tuple(axis)
         for ax in axes:
             if not -a.ndim <= ax < a.ndim:
-                raise ValueError(
+                raise MXNetValueError(
                     f"squeeze: axis {ax} is out of bounds for an array of dimension {a.ndim}"
                 )
             if a.shape[ax] != 1:
-                raise ValueError(
+                raise MXNetValueError(
                     f"squeeze: cannot select an axis to squeeze out which has size not equal "
                     f"to one (axis {ax} has size {a.shape[ax]})"
                 )
@@ -127,7 +128,7 @@ def broadcast_to(array, shape) -> ndarray:
         if onp.broadcast_shapes(array.shape, shape) != shape:
             raise ValueError
     except ValueError:
-        raise ValueError(
+        raise MXNetValueError(
             f"broadcast_to: operands could not be broadcast together with shape {array.shape} "
             f"and requested shape {shape}"
         ) from None
@@ -142,7 +143,7 @@ def broadcast_to(array, shape) -> ndarray:
 def _common(arrays: Sequence, op: str) -> list:
     arrays = [as_np(a) for a in arrays]
     if not arrays:
-        raise ValueError(f"{op}: need at least one array")
+        raise MXNetValueError(f"{op}: need at least one array")
     target = arrays[0]._dtype_name
     for a in arrays[1:]:
         target = promote_dtypes(target, a._dtype_name)
@@ -157,7 +158,7 @@ def concatenate(seq, axis=0, out=None) -> ndarray:
     ndim = arrays[0].ndim
     for i, a in enumerate(arrays):
         if a.ndim != ndim:
-            raise ValueError(
+            raise MXNetValueError(
                 "concatenate: all the input arrays must have same number of dimensions, but "
                 f"the array at index 0 has {ndim} dimension(s) and the array at index {i} has "
                 f"{a.ndim} dimension(s)"
@@ -203,7 +204,7 @@ def flip(m, axis=None) -> ndarray:
 def meshgrid(*xi, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> list:
     """Coordinate matrices from coordinate vectors (``indexing`` 'xy' or 'ij')."""
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+        raise MXNetValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     vectors = [ravel(as_np(x)) for x in xi]
     lengths = [v.shape[0] for v in vectors]
     if indexing == "xy" and len(vectors) > 1:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numbers
 
 from .. import _core
+from ..base import MXNetValueError
 from ..ndarray import ops as _nd_ops
 from ..numpy.multiarray import as_np, ndarray
 
@@ -129,7 +130,7 @@ def _special_shape(in_shape: tuple, spec: tuple) -> list:
             i += 1
         elif code == -3:
             if in_shape[i] != 1:
-                raise ValueError(
+                raise MXNetValueError(
                     f"npx.reshape: -3 skips a size-1 dimension, but dimension {i} has size "
                     f"{in_shape[i]}"
                 )
@@ -142,7 +143,7 @@ def _special_shape(in_shape: tuple, spec: tuple) -> list:
             i += 2
         elif code == -6:
             if j + 2 >= len(spec):
-                raise ValueError("npx.reshape: -6 needs two following sizes")
+                raise MXNetValueError("npx.reshape: -6 needs two following sizes")
             first, second = spec[j + 1], spec[j + 2]
             size = in_shape[i]
             if first == -1:
@@ -150,7 +151,7 @@ def _special_shape(in_shape: tuple, spec: tuple) -> list:
             if second == -1:
                 second = size // first
             if first * second != size:
-                raise ValueError(
+                raise MXNetValueError(
                     f"npx.reshape: -6 cannot split dimension {i} of size {size} into "
                     f"({spec[j + 1]}, {spec[j + 2]})"
                 )
@@ -158,7 +159,7 @@ def _special_shape(in_shape: tuple, spec: tuple) -> list:
             i += 1
             j += 2
         else:
-            raise ValueError(f"npx.reshape: unknown shape code {code}")
+            raise MXNetValueError(f"npx.reshape: unknown shape code {code}")
         j += 1
     return out
 
