@@ -349,3 +349,25 @@ def test_mxnet_v3_file_loads_and_resaves_byte_identical(tmp_path):
     assert loaded["zero"].shape == (2, 0) and loaded["mat"].dtype == onp.int32
     npx.save(str(tmp_path / "again.params"), loaded)
     assert (tmp_path / "again.params").read_bytes() == original.read_bytes()
+
+
+def test_npx_unknown_keyword_is_mxnet_cannot_find_argument():
+    with pytest.raises(mx.MXNetError, match="Cannot find argument 'axsi'.*in operator softmax"):
+        npx.softmax(np.ones(2), axsi=1)
+
+
+def test_npx_dropout_in_training_scales_kept_units():
+    x = np.ones((200, 50))
+    with autograd.record():
+        y = npx.dropout(x, p=0.5).asnumpy()
+    kept = y != 0
+    assert 0.4 < kept.mean() < 0.6
+    onp.testing.assert_allclose(y[kept], 2.0)
+
+
+def test_pickle_round_trip_keeps_type_dtype_and_values():
+    import pickle
+
+    x = np.array([[1, 2], [3, 4]], dtype="int32")
+    y = pickle.loads(pickle.dumps(x))
+    assert type(y) is np.ndarray and repr(y) == repr(x)

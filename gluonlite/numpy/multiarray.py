@@ -114,6 +114,7 @@ def _operand(self: NDArray, other: Any):
 
 
 _FAST_SCALARS = frozenset([float, int])
+_FLOAT_TYPES = frozenset([onp.float16, onp.float32, onp.float64])
 
 
 def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
@@ -135,8 +136,19 @@ def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
             return out
         return ndarray(_core.astype(out, "bool") if compare else out)
 
-    if true_divide or compare:
+    if compare:
         return slow
+    if true_divide:
+
+        def divide(self, other):
+            if self.dtype in _FLOAT_TYPES and (
+                type(other) in _FAST_SCALARS
+                or (isinstance(other, NDArray) and other.dtype is self.dtype)
+            ):
+                return ndarray(base_method(self, other))
+            return slow(self, other)
+
+        return divide
 
     def method(self, other):
         # hot path: a float/int scalar, or an array of the same dtype (one C++ call + a wrap)

@@ -8,6 +8,7 @@ import numbers
 from .. import _core
 from ..base import MXNetValueError
 from ..ndarray import ops as _nd_ops
+from ..ndarray.arguments import checked_api
 from ..numpy.multiarray import as_np, ndarray
 
 __all__ = [
@@ -178,3 +179,9 @@ def reshape(a, newshape, reverse: bool = False, order: str = "C") -> ndarray:
     else:
         shape = _special_shape(tuple(a.shape), spec)
     return np_reshape(a, tuple(shape), order)
+
+
+# As MXNet's operators (and the nd front end): an unknown keyword is "Cannot find argument"
+# (MXNetError), and binding errors name the argument.
+for _name in __all__:
+    globals()[_name] = checked_api(globals()[_name])
