@@ -267,3 +267,12 @@ def test_linalg_norm_against_numpy():
         _f64(np.linalg.norm(x, ord=1, axis=0)), onp.linalg.norm(host, ord=1, axis=0), rtol=1e-5
     )
     assert repr(np.linalg.norm(np.ones(4))) == "array(2.)"  # MXNet 1.9.1
+
+
+def test_operands_from_lists_and_numpy_arrays_are_promoted():
+    a = np.ones(2)
+    assert repr(a + onp.ones(2)) == "array([2., 2.], dtype=float64)"
+    assert repr(a + [1, 2]) == "array([2., 3.])"
+    a += onp.array([1, 2], dtype=onp.int64)  # in place: a keeps float32
+    assert repr(a) == "array([2., 3.])"
+    assert np.ones((2, 3))[[]].shape == (0, 3)  # MXNet 1.9.1

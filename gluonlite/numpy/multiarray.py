@@ -127,6 +127,8 @@ def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
             other = _operand(self, other)
             if other is None:
                 return NotImplemented
+            if isinstance(other, NDArray):  # converted from a list or a numpy array
+                self, other = _promoted(self, other)
         if true_divide and self._dtype_name[0] in "iub":  # int / int is a float in NumPy
             self = _core.astype(self, "float32")
             if isinstance(other, NDArray):
@@ -163,13 +165,12 @@ def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
 
 def _make_inplace(base_method):
     def method(self, other):
-        if isinstance(other, NDArray):
-            if other._dtype_name != self._dtype_name:
-                other = _core.astype(other, self._dtype_name)
-        else:
+        if not isinstance(other, NDArray):
             other = _operand(self, other)
             if other is None:
                 return NotImplemented
+        if isinstance(other, NDArray) and other._dtype_name != self._dtype_name:
+            other = _core.astype(other, self._dtype_name)  # in place: the target keeps its dtype
         return base_method(self, other)
 
     return method
@@ -265,7 +266,7 @@ def _host_key(key):
     if isinstance(key, NDArray):
         return key.asnumpy()
     if isinstance(key, list):
-        return onp.asarray(key)
+        return onp.asarray(key) if key else onp.zeros((0,), dtype=onp.int64)
     return key
 
 
