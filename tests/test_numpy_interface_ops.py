@@ -371,3 +371,34 @@ def test_pickle_round_trip_keeps_type_dtype_and_values():
     x = np.array([[1, 2], [3, 4]], dtype="int32")
     y = pickle.loads(pickle.dumps(x))
     assert type(y) is np.ndarray and repr(y) == repr(x)
+
+
+def test_gradient_through_shape_ops_einsum_and_indexing_matches_finite_differences():
+    host = RNG.uniform(0.5, 1.5, size=(3, 4))
+    other = RNG.uniform(size=(4, 2))
+
+    def f_np(a):
+        joined = onp.concatenate([a, a[::-1] * 2], axis=0)  # (6, 4)
+        mixed = onp.einsum("ij,jk->ik", joined, other)  # (6, 2)
+        picked = mixed[[0, 5, 5], [1, 0, 1]]
+        gated = onp.where(a > 1.0, a, onp.broadcast_to(a[:1], a.shape)).var(axis=1)
+        return (picked**2).sum() + gated.sum() + onp.swapaxes(a, 0, 1)[1:, 2].prod()
+
+    x = np.array(host, dtype="float64")
+    x.attach_grad()
+    with autograd.record():
+        joined = np.concatenate([x, np.flip(x, 0) * 2], axis=0)
+        mixed = np.einsum("ij,jk->ik", joined, np.array(other, dtype="float64"))
+        picked = mixed[[0, 5, 5], [1, 0, 1]]
+        gated = np.var(np.where(x > 1.0, x, np.broadcast_to(x[:1], x.shape)), axis=1)
+        y = (picked**2).sum() + gated.sum() + np.swapaxes(x, 0, 1)[1:, 2].prod()
+    y.backward()
+    eps = 1e-6
+    numeric = onp.zeros_like(host)
+    for idx in onp.ndindex(*host.shape):
+        up, down = host.copy(), host.copy()
+        up[idx] += eps
+        down[idx] -= eps
+        numeric[idx] = (f_np(up) - f_np(down)) / (2 * eps)
+    onp.testing.assert_allclose(_f64(y), f_np(host), rtol=1e-10)
+    onp.testing.assert_allclose(x.grad.asnumpy(), numeric, rtol=1e-5, atol=1e-7)
