@@ -19,7 +19,7 @@ from .. import _core
 from ..context import Context, _as_context
 from ..ndarray.ndarray import NDArray, _index_spec
 
-__all__ = ["ndarray", "wrap", "as_np", "promote_dtypes", "to_device"]
+__all__ = ["ndarray", "as_np", "promote_dtypes", "to_device"]
 
 
 class ndarray(NDArray):  # noqa: N801  (MXNet's name)
@@ -29,7 +29,6 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
 
 
 ndarray.__module__ = "gluonlite.numpy"
-wrap = ndarray  # ndarray(t): a new handle on core tensor t (shared storage and autograd)
 
 
 def _wrap_any(value: Any) -> Any:
