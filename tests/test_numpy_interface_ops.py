@@ -402,3 +402,49 @@ def test_gradient_through_shape_ops_einsum_and_indexing_matches_finite_differenc
         numeric[idx] = (f_np(up) - f_np(down)) / (2 * eps)
     onp.testing.assert_allclose(_f64(y), f_np(host), rtol=1e-10)
     onp.testing.assert_allclose(x.grad.asnumpy(), numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_npx_layers_return_np_arrays_with_reference_values():
+    data = RNG.uniform(-1, 1, size=(1, 2, 4, 4))
+    weight = RNG.uniform(-1, 1, size=(3, 2, 3, 3))
+    conv = npx.convolution(
+        np.array(data, dtype="float32"),
+        np.array(weight, dtype="float32"),
+        kernel=(3, 3),
+        num_filter=3,
+        no_bias=True,
+    )
+    want = onp.zeros((1, 3, 2, 2))
+    for o, i, j in onp.ndindex(3, 2, 2):
+        want[0, o, i, j] = (data[0, :, i : i + 3, j : j + 3] * weight[o]).sum()
+    assert type(conv) is np.ndarray
+    _close(conv, want, rtol=1e-4, atol=1e-5)
+    pooled = npx.pooling(
+        np.array(data, dtype="float32"), kernel=(2, 2), stride=(2, 2), pool_type="max"
+    )
+    _close(pooled, data.reshape(1, 2, 2, 2, 2, 2).max(axis=(3, 5)))
+    table = RNG.uniform(size=(5, 3))
+    _close(
+        npx.embedding(
+            np.array([4, 0]), np.array(table, dtype="float32"), input_dim=5, output_dim=3
+        ),
+        table[[4, 0]],
+    )
+    x = RNG.uniform(size=(2, 6))
+    normed = (x - x.mean(-1, keepdims=True)) / onp.sqrt(x.var(-1, keepdims=True) + 1e-5)
+    _close(npx.layer_norm(np.array(x, dtype="float32"), np.ones(6), np.zeros(6)), normed, atol=1e-5)
+    _close(
+        npx.leaky_relu(np.array(x - 0.5, dtype="float32"), slope=0.1),
+        onp.where(x > 0.5, x - 0.5, 0.1 * (x - 0.5)),
+    )
+    bn = npx.batch_norm(
+        np.array(data, dtype="float32"),
+        np.ones(2),
+        np.zeros(2),
+        np.zeros(2),
+        np.ones(2),
+        use_global_stats=True,
+        fix_gamma=False,
+        eps=1e-3,
+    )
+    _close(bn, data / onp.sqrt(1 + 1e-3), rtol=1e-5)

@@ -7,6 +7,7 @@ from ..context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  
 from ..ndarray.ndarray import waitall  # noqa: F401
 from . import _state
 from .io import load, save  # noqa: F401
+from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
 
 __all__ = [
