@@ -14,9 +14,13 @@ from . import (
     base,
     context,
     ndarray,
+    numpy,
+    numpy_extension,
     random,
 )
 from . import ndarray as nd
+from . import numpy as np
+from . import numpy_extension as npx
 from .base import MXNetError
 from .context import (
     Context,
@@ -30,6 +34,8 @@ from .context import (
 )
 
 _sys.modules[__name__ + ".nd"] = ndarray
+_sys.modules[__name__ + ".np"] = numpy
+_sys.modules[__name__ + ".npx"] = numpy_extension
 
 __version__ = "0.1.0"
 

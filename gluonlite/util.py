@@ -54,19 +54,36 @@ def setenv(name: str, value: Optional[str]) -> None:
 
 
 def is_np_array() -> bool:
-    """Whether MXNet's NumPy-array semantics (``mx.np``) are on: never, in gluonlite.
+    """Whether MXNet's NumPy-array semantics are on (``npx.set_np()``), in this thread."""
+    from .numpy_extension import _state
 
-    gluonlite has no ``mx.np`` arrays, so Gluon always creates ``NDArray``s.
-    """
-    return False
+    return _state.np_array()
 
 
 def use_np(func: _T) -> _T:
-    """MXNet's decorator that runs a function or class under NumPy semantics.
+    """MXNet's decorator: ``is_np_array()`` is True while the function (or any method of the
+    class) runs, and restored afterwards."""
+    import functools
+    import inspect
 
-    gluonlite has no NumPy-array mode, so the function or class is returned unchanged and
-    ``is_np_array()`` stays False inside it.
-    """
+    from .numpy_extension import _state
+
+    def with_np(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            previous = _state.set_state(True, True)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _state.set_state(*previous)
+
+        return wrapper
+
+    if inspect.isclass(func):
+        for name, attr in list(vars(func).items()):
+            if inspect.isfunction(attr):
+                setattr(func, name, with_np(attr))
+        return func
     if not callable(func):
         raise TypeError(f"use_np decorates a function or class, got {type(func).__name__}")
-    return func
+    return with_np(func)

@@ -171,6 +171,9 @@ void bind_tensor(py::module_& m) {
                                 t, {ops::SliceSpec{ops::SliceSpec::Index, i, 0, 0}});
                             return row.ndim() == 0 ? ops::reshape(row, {1}, false) : row;
                           });
+  // NDArray(t) / subclass(t): a new Python handle on t's storage and autograd state, no copy.
+  // mx.np.ndarray (a Python subclass) wraps op results with it.
+  cls.def(py::init([](const Tensor& t) { return t; }), py::arg("tensor"));
 }
 
 }  // namespace gl::bind
