@@ -481,7 +481,7 @@ def test_util_numpy_mode_and_env(monkeypatch):
     def f(x):
         return mx.util.is_np_array(), x
 
-    assert f(1) == (False, 1) and tu.use_np is mx.util.use_np and not mx.util.is_np_array()
+    assert f(1) == (True, 1) and tu.use_np is mx.util.use_np and not mx.util.is_np_array()
     monkeypatch.delenv("GLT_D", raising=False)
     mx.util.setenv("GLT_D", "d")
     assert os.environ["GLT_D"] == "d" and mx.util.getenv("GLT_D") == "d"
