@@ -52,6 +52,7 @@ def __getattr__(name):
         "image": "image",
         "img": "image",
         "contrib": "contrib",
+        "operator": "operator",
     }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)
