@@ -6,6 +6,7 @@ Gradients are checked against central finite differences in float64; the calling
 
 import numpy as np
 import pytest
+from conftest import numeric_grad
 
 import gluonlite as mx
 from gluonlite import autograd, nd
@@ -14,16 +15,6 @@ from gluonlite.base import MXNetError
 
 def _f64(values):
     return nd.array(np.asarray(values, dtype=np.float64), dtype="float64")
-
-
-def _finite_difference(fn, x0, eps=1e-6):
-    """d sum(fn(x)) / dx at x0 (numpy float64), by central differences."""
-    grad = np.zeros_like(x0)
-    for i in range(x0.size):
-        step = np.zeros_like(x0)
-        step.flat[i] = eps
-        grad.flat[i] = (fn(x0 + step).sum() - fn(x0 - step).sum()) / (2 * eps)
-    return grad
 
 
 class Sigmoid(autograd.Function):
@@ -54,7 +45,9 @@ def test_function_gradient_flows_through_the_rest_of_the_graph():
     def f(xv):
         return (w0 / (1 + np.exp(-np.exp(xv) * 0.5))) ** 2
 
-    np.testing.assert_allclose(x.grad.asnumpy(), _finite_difference(f, x0), rtol=1e-7)
+    np.testing.assert_allclose(
+        x.grad.asnumpy(), numeric_grad(lambda v: float(f(v).sum()), x0), rtol=1e-7
+    )
     np.testing.assert_allclose(w.grad.asnumpy(), 2 * w0 / (1 + np.exp(-np.exp(x0) * 0.5)) ** 2)
 
 
