@@ -61,6 +61,7 @@ def __getattr__(name):
         "runtime": "runtime",
         "name": "name",
         "io": "io",
+        "operator": "operator",
     }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)

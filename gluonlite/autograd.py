@@ -6,12 +6,13 @@ The recording and training flags are thread-local and live in the C++ core.
 from __future__ import annotations
 
 import numbers
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional
 
 import numpy as np
 
 from . import _core
-from .base import MXNetTypeError, MXNetValueError
+from ._core import NDArray
+from .base import MXNetError, MXNetTypeError, MXNetValueError
 
 __all__ = [
     "record",
@@ -124,9 +125,13 @@ def grad(
     retain_graph: Optional[bool] = None,
     create_graph: bool = False,
     train_mode: bool = True,
-):
-    """Returns the gradients of ``heads`` with respect to ``variables`` (no ``.grad`` writes)."""
-    single = not isinstance(variables, (list, tuple))
+) -> List[NDArray]:
+    """Returns the gradients of ``heads`` with respect to ``variables`` (no ``.grad`` writes).
+
+    Always a list, one gradient per variable, even for a single NDArray, as in MXNet.
+    ``retain_graph`` defaults to ``create_graph``. A variable the heads do not depend on
+    raises MXNetError (MXNet's "unreachable from the outputs").
+    """
     heads = _as_list(heads)
     variables = _as_list(variables)
     if head_grads is None:
@@ -136,12 +141,16 @@ def grad(
     if retain_graph is None:
         retain_graph = create_graph
     with _RecordingStateScope(None, train_mode):
-        grads = _core.grad(heads, variables, head_grads, retain_graph, create_graph)
-    return grads[0] if single else grads
+        return _core.grad(heads, variables, head_grads, retain_graph, create_graph)
 
 
 def mark_variables(variables, gradients, grad_reqs="write") -> None:
-    """Marks arrays as variables; their gradients land in ``gradients``' buffers on backward."""
+    """Marks arrays as variables whose gradients ``backward`` writes INTO ``gradients``.
+
+    Each gradient buffer is used itself, not copied: after ``backward()`` the very arrays
+    passed here hold the gradients (``grad_reqs`` 'write' overwrites, 'add' accumulates,
+    'null' leaves them alone). Buffers must match their variable's shape, dtype and context.
+    """
     variables = _as_list(variables)
     gradients = _as_list(gradients)
     reqs = (
@@ -155,14 +164,144 @@ def mark_variables(variables, gradients, grad_reqs="write") -> None:
             "give one gradient buffer and one grad_req per variable"
             % (len(variables), len(gradients), len(reqs))
         )
-    for var, g, req in zip(variables, gradients, reqs):
-        var.attach_grad(req)
-        if req != "null":
-            var.grad[:] = g
+    for i, (var, buf, req) in enumerate(zip(variables, gradients, reqs)):
+        for what, arr in (("variable", var), ("gradient", buf)):
+            if not isinstance(arr, NDArray):
+                raise MXNetTypeError(
+                    "mark_variables: %s %d must be an NDArray, got %s"
+                    % (what, i, type(arr).__name__)
+                )
+        if req not in ("write", "add", "null"):
+            raise MXNetValueError(
+                "mark_variables: grad_req %d must be 'write', 'add' or 'null', got %r" % (i, req)
+            )
+        if buf.shape != var.shape or buf.dtype != var.dtype or buf.context != var.context:
+            raise MXNetValueError(
+                "mark_variables: gradient %d is %s %s on %s but variable %d is %s %s on %s; "
+                "the buffer must match its variable"
+                % (
+                    i,
+                    buf.shape,
+                    np.dtype(buf.dtype).name,
+                    buf.context,
+                    i,
+                    var.shape,
+                    np.dtype(var.dtype).name,
+                    var.context,
+                )
+            )
+    for var, buf, req in zip(variables, gradients, reqs):
+        _core.mark_variable(var, buf, req)
 
 
 class Function:
-    """Custom differentiable function (MXNet's ``autograd.Function``); not yet supported."""
+    """A differentiable function with a hand-written gradient (MXNet's ``autograd.Function``).
 
-    def __init__(self):
-        raise NotImplementedError("autograd.Function is not implemented in gluonlite yet")
+    Subclass it and define ``forward(*inputs)`` (returning an NDArray or a tuple of them) and
+    ``backward(*output_grads)`` (returning one gradient per input); stash what backward needs
+    with ``self.save_for_backward(...)`` and read it back from ``self.saved_tensors``. Call an
+    instance once: ``y = MyFunc()(x)``. Forward runs unrecorded; under ``record()`` its
+    outputs join the graph, so gradients flow through ``backward`` into the rest of it.
+    Backward runs unrecorded too, so (as in MXNet) its result is not differentiated again
+    under ``create_graph``. A gradient that broadcasts to its input's shape is broadcast and
+    one of another dtype is cast, as MXNet's assignment into the gradient buffer does.
+    """
+
+    def __init__(self) -> None:
+        self._used = False
+        self.saved_tensors: tuple = ()
+
+    def save_for_backward(self, *args) -> None:
+        """Keeps ``args`` for ``backward`` as ``self.saved_tensors``."""
+        self.saved_tensors = args
+
+    def forward(self, *inputs):
+        """The computation; override."""
+        raise NotImplementedError
+
+    def backward(self, *output_grads):
+        """One gradient per forward input, given one gradient per forward output; override."""
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        name = type(self).__name__
+        if self._used:
+            raise AssertionError(
+                "Each Function instance can only be called once. Please create another "
+                "instance (%s was called before)." % name
+            )
+        self._used = True
+        recording = is_recording()
+        if recording:
+            for i, arr in enumerate(inputs):
+                if not isinstance(arr, NDArray):
+                    raise MXNetTypeError(
+                        "%s: argument %d must be an NDArray to be recorded, got %s"
+                        % (name, i, type(arr).__name__)
+                    )
+        with _RecordingStateScope(False, None):
+            outputs = self.forward(*inputs)
+        if not recording:
+            return outputs
+        outs = (outputs,) if isinstance(outputs, NDArray) else outputs
+        if not isinstance(outs, (list, tuple)) or not all(isinstance(o, NDArray) for o in outs):
+            raise MXNetTypeError(
+                "%s.forward must return an NDArray or a tuple of NDArrays, got %r" % (name, outputs)
+            )
+        specs = [(arr.shape, arr.dtype, arr.context) for arr in inputs]
+        _core.record_custom(name, list(inputs), list(outs), self._backward_entry(specs))
+        # An output kept in saved_tensors would tie the graph node to itself through this
+        # object; a detached view holds the same data without that cycle.
+        self.saved_tensors = tuple(
+            s.detach() if any(s is o for o in outs) else s for s in self.saved_tensors
+        )
+        return outputs
+
+    def _backward_entry(self, specs):
+        """The callback the graph node runs: ``backward`` with its result checked."""
+        name = type(self).__name__
+
+        def entry(output_grads):
+            try:
+                grads = self.backward(*output_grads)
+            except Exception as error:
+                raise MXNetError(
+                    "Error in %s.backward: %s: %s" % (name, type(error).__name__, error)
+                ) from error
+            if not isinstance(grads, (list, tuple)):
+                grads = (grads,)
+            if len(grads) != len(specs):
+                raise MXNetError(
+                    "%s.backward must return exactly the same number of NDArrays as the number "
+                    "of NDArrays arguments to forward. Expecting %d got %d"
+                    % (name, len(specs), len(grads))
+                )
+            return [
+                _fit_gradient(name, i, g, spec) for i, (g, spec) in enumerate(zip(grads, specs))
+            ]
+
+        return entry
+
+
+def _fit_gradient(op: str, index: int, grad, spec):
+    """``grad`` as input ``index``'s gradient: broadcast, cast and moved like MXNet's copy."""
+    shape, dtype, ctx = spec
+    if not isinstance(grad, NDArray):
+        raise MXNetTypeError(
+            "%s.backward must return NDArrays, not %s (gradient %d)"
+            % (op, type(grad).__name__, index)
+        )
+    if grad.shape != shape:
+        try:
+            fits = np.broadcast_shapes(grad.shape, shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise MXNetError(
+                "%s.backward returned a gradient of shape %s for input %d, whose shape is %s"
+                % (op, grad.shape, index, shape)
+            )
+        grad = grad.broadcast_to(shape)
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad.as_in_context(ctx)

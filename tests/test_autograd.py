@@ -230,7 +230,7 @@ def test_autograd_grad_and_head_grads():
     x.attach_grad()
     with autograd.record():
         y = x * x
-    g = autograd.grad(y, x, head_grads=nd.array([1.0, 0.5, 2.0], dtype="float64"))
+    (g,) = autograd.grad(y, x, head_grads=nd.array([1.0, 0.5, 2.0], dtype="float64"))
     assert g.asnumpy().tolist() == [2.0, 2.0, 12.0]
     assert x.grad.asnumpy().tolist() == [0, 0, 0]  # grad() leaves the buffers alone
 
@@ -240,7 +240,7 @@ def test_second_order_gradient_with_create_graph():
     x.attach_grad()
     with autograd.record():
         y = x * x * x
-        dy = autograd.grad(y, x, create_graph=True)
+        (dy,) = autograd.grad(y, x, create_graph=True)
     dy.backward()
     assert x.grad.asscalar() == pytest.approx(6 * 1.5)
 
@@ -273,6 +273,6 @@ def test_second_order_through_ops_that_reuse_their_output(expr, second):
     x.attach_grad()
     with autograd.record():
         y = eval(expr, {"x": x, "nd": nd})
-        dy = autograd.grad(y, x, create_graph=True)
+        (dy,) = autograd.grad(y, x, create_graph=True)
     dy.backward()
     np.testing.assert_allclose(x.grad.asnumpy(), second(x0), rtol=1e-10)

@@ -1,6 +1,7 @@
 #include "autograd.h"
 
 #include <atomic>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -21,7 +22,14 @@ struct CountedNode : Node {
 const char* kNotInGraph =
     "Cannot differentiate: the array is not the result of an operation recorded in a "
     "computational graph. Call attach_grad() on the inputs and compute the output inside "
-    "`with autograd.record():`.";
+    "`with autograd.record():`. If it was recorded, an earlier backward() has already "
+    "consumed its graph: pass retain_graph=True to that backward() to differentiate the "
+    "same graph twice.";
+
+const char* kNothingToDifferentiate =
+    "Cannot differentiate: none of the arrays this output depends on requires a gradient. If "
+    "some did, an earlier backward() has freed the part of the graph leading to them: pass "
+    "retain_graph=True to that backward() to differentiate it again.";
 
 Tensor accumulate(const Tensor& sum, const Tensor& g) {
   return sum.defined() ? ops::add(sum, g) : g;
@@ -59,7 +67,8 @@ void record_op(const char* name, const std::vector<Tensor>& inputs,
     Edge e;
     if (t.defined()) {
       TensorImpl* impl = t.impl();
-      if (impl->grad_fn) {
+      // An input whose graph a backward() already freed is a constant here (MXNet).
+      if (impl->grad_fn && impl->grad_fn->backward) {
         e.node = impl->grad_fn;
         e.output_index = impl->output_index;
       } else if (impl->variable && impl->variable->req != GradReq::Null) {
@@ -70,12 +79,37 @@ void record_op(const char* name, const std::vector<Tensor>& inputs,
   }
   node->output_dtype = outputs[0]->dtype();
   node->output_device = outputs[0]->device();
+  node->outputs.reserve(outputs.size());
   for (size_t i = 0; i < outputs.size(); ++i) {
+    node->outputs.push_back(outputs[i]->impl_ptr());
     node->output_shapes.push_back(outputs[i]->shape());
     outputs[i]->impl()->grad_fn = node;
     outputs[i]->impl()->output_index = static_cast<int>(i);
     outputs[i]->impl()->variable = nullptr;
   }
+}
+
+const char* intern_op_name(const std::string& name) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string> names;  // node-based: c_str() pointers stay valid
+  std::lock_guard<std::mutex> lock(mutex);
+  return names.insert(name).first->c_str();
+}
+
+void attach_grad_buffer(const Tensor& t, const Tensor& grad, GradReq req) {
+  GL_CHECK_KIND(grad.shape() == t.shape(), ErrorKind::Value, "mark_variables: the gradient ",
+                "buffer has shape ", shape_str(grad.shape()), " but the variable has shape ",
+                shape_str(t.shape()));
+  GL_CHECK_KIND(grad.dtype() == t.dtype(), ErrorKind::Value, "mark_variables: the gradient ",
+                "buffer has dtype ", dtype_name(grad.dtype()), " but the variable has dtype ",
+                dtype_name(t.dtype()));
+  GL_CHECK_KIND(grad.device() == t.device(), ErrorKind::Value,
+                "mark_variables: the gradient buffer is on another device than the variable");
+  auto var = std::make_shared<Variable>();
+  var->req = req;
+  var->grad = grad;  // the caller's array itself: backward writes into it
+  t.impl()->variable = std::move(var);
+  t.impl()->grad_fn = nullptr;
 }
 
 void attach_grad(const Tensor& t, GradReq req) {
@@ -110,14 +144,32 @@ Tensor detach(const Tensor& t) { return Tensor::view(t, t.shape(), t.strides(), 
 
 namespace {
 
-// Runs the backward pass; returns the accumulated gradient of every reached variable.
-std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_backward(
-    const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads, bool retain_graph,
-    bool create_graph) {
+struct BackwardResult {
+  // The accumulated gradient of every variable that received one.
+  std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> var_grads;
+  std::unordered_set<Variable*> reachable;  // every variable the heads depend on
+};
+
+// Frees a consumed graph: drops the saved tensors and detaches the arrays the nodes produced,
+// which stay usable as constants (MXNet clears their autograd entries the same way).
+void free_graph(const std::vector<std::shared_ptr<Node>>& nodes) {
+  for (const auto& node : nodes) {
+    node->backward = nullptr;
+    for (const auto& weak : node->outputs)
+      if (auto impl = weak.lock())
+        if (impl->grad_fn.get() == node.get()) impl->grad_fn = nullptr;
+    node->outputs.clear();
+  }
+}
+
+// Runs the backward pass over the graph behind `heads`.
+BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads,
+                            bool retain_graph, bool create_graph) {
   GL_CHECK_KIND(head_grads.empty() || head_grads.size() == heads.size(), ErrorKind::Value,
                 "backward: got ", heads.size(), " output(s) but ", head_grads.size(),
                 " head gradient(s)");
-  std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> var_grads;
+  BackwardResult result;
+  auto& var_grads = result.var_grads;
   std::unordered_map<Node*, GradList> node_grads;
   std::vector<std::shared_ptr<Node>> roots;
 
@@ -145,6 +197,7 @@ std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_
       auto& entry = var_grads[impl->variable.get()];
       entry.first = impl->variable;
       entry.second = accumulate(entry.second, hg);
+      result.reachable.insert(impl->variable.get());
     } else {
       GL_THROW(ErrorKind::MXNet, kNotInGraph);
     }
@@ -160,11 +213,14 @@ std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_
     Node* n = stack.back();
     stack.pop_back();
     for (Edge& e : n->inputs) {
-      if (!e.node) continue;
+      if (e.variable) result.reachable.insert(e.variable.get());
+      if (!e.node || !e.node->backward) continue;  // freed by an earlier backward: a constant
       ++pending[e.node.get()];
       if (seen.insert(e.node.get()).second) stack.push_back(e.node.get());
     }
   }
+
+  GL_CHECK(!result.reachable.empty(), kNothingToDifferentiate);
 
   std::vector<std::shared_ptr<Node>> ready;
   std::unordered_set<Node*> queued;
@@ -193,8 +249,9 @@ std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_
     visited.push_back(node);
     for (size_t i = 0; i < node->inputs.size(); ++i) {
       Edge& e = node->inputs[i];
-      if (!e.active() || i >= grads_in.size() || !grads_in[i].defined()) {
-        if (e.node && --pending[e.node.get()] == 0) ready.push_back(e.node);
+      bool live_node = e.node && e.node->backward;
+      if ((!e.variable && !live_node) || i >= grads_in.size() || !grads_in[i].defined()) {
+        if (live_node && --pending[e.node.get()] == 0) ready.push_back(e.node);
         continue;
       }
       if (e.variable) {
@@ -209,16 +266,15 @@ std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> run_
       }
     }
   }
-  if (!retain_graph)
-    for (auto& n : visited) n->backward = nullptr;  // frees the saved tensors
-  return var_grads;
+  if (!retain_graph) free_graph(visited);
+  return result;
 }
 
 }  // namespace
 
 void backward(const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads,
               bool retain_graph, bool create_graph) {
-  auto var_grads = run_backward(heads, head_grads, retain_graph, create_graph);
+  auto var_grads = run_backward(heads, head_grads, retain_graph, create_graph).var_grads;
   RecordingGuard recording(create_graph);
   for (auto& kv : var_grads) {
     Variable& var = *kv.second.first;
@@ -235,13 +291,23 @@ void backward(const std::vector<Tensor>& heads, const std::vector<Tensor>& head_
 std::vector<Tensor> grad(const std::vector<Tensor>& heads, const std::vector<Tensor>& variables,
                          const std::vector<Tensor>& head_grads, bool retain_graph,
                          bool create_graph) {
-  for (const Tensor& v : variables)
-    GL_CHECK(v.impl()->variable != nullptr,
-             "autograd.grad: every variable must have had attach_grad() called on it");
-  auto var_grads = run_backward(heads, head_grads, retain_graph, create_graph);
+  for (size_t i = 0; i < variables.size(); ++i) {
+    const auto& var = variables[i].impl()->variable;
+    GL_CHECK(var != nullptr && var->req != GradReq::Null,
+             "autograd.grad: cannot differentiate with respect to variable ", i, " (shape ",
+             shape_str(variables[i].shape()), "): it does not require a gradient. ",
+             "Call attach_grad() on it (grad_req 'write' or 'add') before recording.");
+  }
+  auto backward_result = run_backward(heads, head_grads, retain_graph, create_graph);
+  const auto& var_grads = backward_result.var_grads;
   std::vector<Tensor> result;
-  for (const Tensor& v : variables) {
-    auto it = var_grads.find(v.impl()->variable.get());
+  for (size_t i = 0; i < variables.size(); ++i) {
+    const Tensor& v = variables[i];
+    Variable* var = v.impl()->variable.get();
+    GL_CHECK(backward_result.reachable.count(var),
+             "autograd.grad: cannot differentiate with respect to variable ", i, " (shape ",
+             shape_str(v.shape()), "): it is unreachable from the heads");
+    auto it = var_grads.find(var);
     if (it != var_grads.end()) {
       result.push_back(it->second.second);
     } else {

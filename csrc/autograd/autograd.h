@@ -5,6 +5,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "../core/tensor.h"
@@ -34,6 +35,9 @@ struct Node {
   const char* name = "";
   std::vector<Edge> inputs;
   BackwardFn backward;  // empty once the graph has been freed
+  // The arrays this node produced: a backward that frees the graph detaches them, so they
+  // become constants in later recordings, as in MXNet.
+  std::vector<std::weak_ptr<TensorImpl>> outputs;
   std::vector<Shape> output_shapes;
   DType output_dtype = DType::Float32;
   Device output_device;
@@ -57,8 +61,14 @@ bool should_record_list(const std::vector<Tensor>& inputs);
 // Links `outputs` to a new node whose backward is `fn`.
 void record_op(const char* name, const std::vector<Tensor>& inputs,
                const std::vector<Tensor*>& outputs, BackwardFn fn);
+// A stable C string for an op name known only at run time (custom operators), kept for the
+// life of the process: node names must outlive their backward closures.
+const char* intern_op_name(const std::string& name);
 
 void attach_grad(const Tensor& t, GradReq req);
+// Makes `t` a variable whose gradient lands in `grad` itself (autograd.mark_variables): the
+// same storage the caller holds, not a copy. Shape, dtype and device must match.
+void attach_grad_buffer(const Tensor& t, const Tensor& grad, GradReq req);
 // Gradient buffer of a variable, or an undefined tensor.
 Tensor variable_grad(const Tensor& t);
 GradReq variable_grad_req(const Tensor& t);

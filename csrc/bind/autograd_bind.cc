@@ -1,8 +1,107 @@
-// Autograd state and entry points.
+// Autograd state and entry points, and the node that calls back into Python for custom
+// operators (autograd.Function, operator.CustomOp).
 #include "../autograd/autograd.h"
 #include "bind.h"
 
 namespace gl::bind {
+
+namespace {
+
+// A Python callable held by a C++ backward closure. The closure may be destroyed wherever
+// the graph is freed, so the reference is dropped under the GIL (and leaked, harmlessly, if
+// the interpreter is already gone).
+struct PythonCallback {
+  py::object fn;
+  explicit PythonCallback(py::object f) : fn(std::move(f)) {}
+  PythonCallback(const PythonCallback&) = delete;
+  PythonCallback& operator=(const PythonCallback&) = delete;
+  ~PythonCallback() {
+    if (!Py_IsInitialized()) {
+      fn.release();
+      return;
+    }
+    py::gil_scoped_acquire gil;
+    fn = py::object();
+  }
+};
+
+// Whether a gradient can flow into `t`: it has a live graph or is a variable.
+bool tracks_gradient(const Tensor& t) {
+  TensorImpl* impl = t.impl();
+  return (impl->grad_fn && impl->grad_fn->backward) ||
+         (impl->variable && impl->variable->req != GradReq::Null);
+}
+
+// What the custom backward must return for one input: a gradient of this shape and dtype.
+struct InputSpec {
+  Shape shape;
+  DType dtype;
+  Device device;
+};
+
+// Records `outputs` as computed from `inputs` by the custom op `name` (when recording and
+// some input carries a gradient); on backward, `backward(list of output gradients)` returns
+// one gradient (NDArray or None) per input. Python exceptions raised there propagate out of
+// backward() unchanged.
+void record_custom(const std::string& name, const std::vector<Tensor>& inputs,
+                   const std::vector<Tensor>& outputs, py::object backward) {
+  GL_CHECK_KIND(!outputs.empty(), ErrorKind::Value, name, ": a custom operator needs at least ",
+                "one output to record");
+  bool connected = false;
+  for (const Tensor& in : inputs) connected = connected || tracks_gradient(in);
+  if (!is_recording() || !connected) return;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    TensorImpl* out = outputs[i].impl();
+    bool reused = false;
+    for (const Tensor& in : inputs) reused = reused || in.impl() == out;
+    for (size_t j = 0; j < i; ++j) reused = reused || outputs[j].impl() == out;
+    bool in_graph = out->variable != nullptr || (out->grad_fn && out->grad_fn->backward);
+    GL_CHECK(!reused && !in_graph, name, ": output ", i,
+             " is an input, another output or an array already in a computational graph; "
+             "forward must return new arrays (return x.copy() to pass an input through)");
+  }
+  std::vector<InputSpec> specs;
+  for (const Tensor& in : inputs) specs.push_back({in.shape(), in.dtype(), in.device()});
+  std::vector<Tensor> outs = outputs;  // share the TensorImpls: recording marks them
+  std::vector<Tensor*> out_ptrs;
+  for (Tensor& o : outs) out_ptrs.push_back(&o);
+  const char* op = intern_op_name(name);
+  auto callback = std::make_shared<PythonCallback>(std::move(backward));
+  record_op(op, inputs, out_ptrs, [callback, op, specs](const GradList& grad_outputs) {
+    py::gil_scoped_acquire gil;
+    RecordingGuard paused(false);  // the custom backward runs unrecorded, as in MXNet
+    py::list args;
+    for (const Tensor& g : grad_outputs) args.append(py::cast(g));
+    py::object returned = callback->fn(args);
+    GL_CHECK(py::isinstance<py::sequence>(returned) && py::len(returned) == specs.size(), op,
+             ": the backward callback must return ", specs.size(), " gradient(s)");
+    GradList grads(specs.size());
+    py::sequence seq = returned.cast<py::sequence>();
+    for (size_t i = 0; i < specs.size(); ++i) {
+      py::object item = seq[i];
+      if (item.is_none()) continue;
+      GL_CHECK_KIND(py::isinstance<Tensor>(item), ErrorKind::Type, op, ": gradient ", i,
+                    " must be an NDArray or None, got ", py::repr(item).cast<std::string>());
+      Tensor g = item.cast<Tensor>();
+      GL_CHECK(g.shape() == specs[i].shape && g.dtype() == specs[i].dtype &&
+                   g.device() == specs[i].device,
+               op, ": gradient ", i, " has shape ", shape_str(g.shape()), " and dtype ",
+               dtype_name(g.dtype()), " but input ", i, " has shape ", shape_str(specs[i].shape),
+               " and dtype ", dtype_name(specs[i].dtype));
+      grads[i] = detach(g);  // the caller's array, without any history it may carry
+    }
+    return grads;
+  });
+}
+
+GradReq parse_req(const std::string& req) {
+  if (req == "write") return GradReq::Write;
+  if (req == "add") return GradReq::Add;
+  if (req == "null") return GradReq::Null;
+  GL_THROW(ErrorKind::Value, "grad_req must be 'write', 'add' or 'null', got '", req, "'");
+}
+
+}  // namespace
 
 void bind_autograd(py::module_& m) {
   m.def("is_recording", &is_recording);
@@ -23,6 +122,16 @@ void bind_autograd(py::module_& m) {
     for (const auto& g : head_grads) hg.push_back(g ? *g : Tensor());
     return grad(heads, variables, hg, retain_graph, create_graph);
   });
+  m.def(
+      "mark_variable",
+      [](const Tensor& t, const Tensor& grad, const std::string& req) {
+        attach_grad_buffer(t, grad, parse_req(req));
+      },
+      "Makes t a variable whose gradient is written into grad itself (mark_variables).");
+  m.def("requires_grad", &tracks_gradient,
+        "Whether a gradient can flow into the array (a live graph or a variable).");
+  m.def("record_custom", &record_custom,
+        "Records a custom operator's outputs; backward(output grads) returns input grads.");
 }
 
 }  // namespace gl::bind

@@ -400,6 +400,17 @@ class Block:
         """Override to define the computation."""
         raise NotImplementedError
 
+    def summary(self, *inputs: Any) -> None:
+        """Print each layer's output shape and parameter count, as MXNet's table.
+
+        Runs ``self(*inputs)`` with a forward hook on every block (not on Sequential
+        containers), so the net must be initialized (deferred shapes are filled by this very
+        forward) and not hybridized (AssertionError, as in MXNet).
+        """
+        from ._summary import print_summary
+
+        print_summary(self, *inputs)
+
 
 def _first_context(args: Tuple[Any, ...]) -> Any:
     for arg in args:

@@ -7,6 +7,7 @@ from . import (
     sparse,
 )
 from .ctc import *  # noqa: F401,F403
+from .custom import Custom  # noqa: F401
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_extra_ops import *  # noqa: F401,F403
