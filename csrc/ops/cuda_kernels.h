@@ -104,3 +104,18 @@ void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t se
 void gather_rows_cuda(const Tensor& out, const Tensor& src, const int64_t* perm_host);
 
 }  // namespace gl::ops
+
+// csrc/random/samplers.cu
+#include "../random/distributions.h"
+
+namespace gl::ops {
+
+void sample_cuda(const Tensor& out, const philox::SampleArgs& args, const char* op);
+// Per row of probs (rows of k = probs' last axis): the running sums into cdf, the total
+// into totals, and into bad the first negative or non-finite index (-1 if none).
+void multinomial_cdf_cuda(const Tensor& probs, const Tensor& cdf, const Tensor& bad,
+                          const Tensor& totals);
+void multinomial_sample_cuda(const Tensor& samples, const Tensor* flat_index,
+                             const philox::MultinomialArgs& m);
+
+}  // namespace gl::ops

@@ -13,6 +13,7 @@
 #include "../core/parallel.h"
 #include "../cuda/runtime.h"
 #include "../ops/ops.h"
+#include "generator.h"
 #include "philox.h"
 #include "../ops/cuda_kernels.h"
 
@@ -21,12 +22,6 @@ namespace gl::ops {
 namespace {
 
 // ---- generator state: the key and the number of fills drawn since seed() -----------------
-
-// Where one fill call draws from.
-struct Draw {
-  uint64_t seed;
-  uint64_t stream;
-};
 
 uint64_t startup_seed() {
   // MXNet starts every process with the same fixed seed (mxnet#7410); we don't.
@@ -196,6 +191,8 @@ std::vector<int64_t> fisher_yates_permutation(int64_t n, Draw draw) {
 }  // namespace
 
 void seed(uint64_t seed) { generator().reseed(seed); }
+
+Draw next_draw() { return generator().next(); }
 
 void uniform_(const Tensor& t, double low, double high) {
   GL_CHECK_KIND(std::isfinite(low) && std::isfinite(high) && low <= high, ErrorKind::Value,
