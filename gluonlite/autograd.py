@@ -6,7 +6,7 @@ The recording and training flags are thread-local and live in the C++ core.
 from __future__ import annotations
 
 import numbers
-from typing import List, Optional, Sequence, Union
+from typing import Optional
 
 import numpy as np
 

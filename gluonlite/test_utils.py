@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from .context import Context, cpu, gpu
+from .context import Context, cpu
 from .ndarray import NDArray
 
 __all__ = [

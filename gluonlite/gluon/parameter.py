@@ -617,7 +617,7 @@ class Constant(Parameter):
 
 
 class ParameterDict:
-    """An ordered name -> Parameter dict with a ``prefix``, optionally backed by a ``shared`` one."""
+    """An ordered name -> Parameter dict with a ``prefix``, optionally backed by ``shared``."""
 
     def __init__(self, prefix: str = "", shared: Optional["ParameterDict"] = None) -> None:
         self._prefix = prefix

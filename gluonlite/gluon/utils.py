@@ -8,13 +8,10 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ._download import (
-    _get_repo_file_url,
-    _get_repo_url,
-    check_sha1,
-    download,  # noqa: F401
-    replace_file,
-)
+# Re-exported: MXNet's gluon.utils has these private URL helpers too (datasets, model_store).
+from ._download import _get_repo_file_url as _get_repo_file_url
+from ._download import _get_repo_url as _get_repo_url
+from ._download import check_sha1, download, replace_file
 
 __all__ = [
     "HookHandle",

@@ -207,7 +207,11 @@ def random_size_crop(
     if "min_area" in kwargs:
         import warnings
 
-        warnings.warn("`min_area` is deprecated. Please use `area` instead.", DeprecationWarning)
+        warnings.warn(
+            "`min_area` is deprecated. Please use `area` instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         area = kwargs.pop("min_area")
     assert not kwargs, "unexpected keyword arguments for `random_size_crop`."
     if isinstance(area, (int, float)):

@@ -8,13 +8,14 @@ The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound 
 from __future__ import annotations
 
 import numbers
-from typing import Optional, Sequence, Union
+from typing import Optional
 
 import numpy as np
 
 from .. import _core
 from ..base import MXNetError, MXNetTypeError
-from ..context import Context, _as_context, current_context
+from ..context import Context, _as_context
+from ..context import current_context as current_context  # MXNet's nd.ndarray has it too
 from .arguments import checked_api
 
 __all__ = [
@@ -248,9 +249,8 @@ def _getitem(self: NDArray, key) -> NDArray:
         n = self.shape[0]
         bad = (idx.asnumpy() >= n) | (idx.asnumpy() < -n)
         if bad.any():
-            raise IndexError(
-                f"index {idx.asnumpy()[bad].reshape(-1)[0]:g} is out of bounds for axis 0 with size {n}"
-            )
+            first_bad = idx.asnumpy()[bad].reshape(-1)[0]
+            raise IndexError(f"index {first_bad:g} is out of bounds for axis 0 with size {n}")
         return take(self, idx, axis=0, mode="wrap")
     spec, int_only = _index_spec(self.shape, key)
     out = _core.slice_view(self, spec)
@@ -303,7 +303,9 @@ def _copyto(self: NDArray, other) -> NDArray:
         if other is self:
             import warnings
 
-            warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
+            warnings.warn(
+                "You are attempting to copy an array to itself", RuntimeWarning, stacklevel=2
+            )
             return self
         _core.copy_(other, self)
         return other

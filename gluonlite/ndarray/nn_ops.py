@@ -11,7 +11,7 @@ said in the function's docstring.
 from __future__ import annotations
 
 import numbers
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 from .. import _core
 from ..base import MXNetError
@@ -53,7 +53,7 @@ def _channel_last(layout: Optional[str], nsp: int, op: str) -> bool:
     if layout == _CHANNEL_LAST.get(nsp):
         return True
     expected = " or ".join(
-        "'%s'" % l for l in (_CHANNEL_FIRST.get(nsp), _CHANNEL_LAST.get(nsp)) if l
+        "'%s'" % name for name in (_CHANNEL_FIRST.get(nsp), _CHANNEL_LAST.get(nsp)) if name
     )
     raise MXNetError(
         "%s: layout %r does not fit a %d-D kernel; expected %s"

@@ -6,8 +6,7 @@ arguments (``axis``, ``keepdims``, ``out=``, ``name=``) onto it.
 
 from __future__ import annotations
 
-import numbers
-from typing import Optional, Sequence
+from typing import Optional
 
 import numpy as np
 

@@ -117,7 +117,8 @@ class Optimizer:
                     klass.__name__,
                     Optimizer.opt_registry[name].__module__,
                     Optimizer.opt_registry[name].__name__,
-                )
+                ),
+                stacklevel=2,
             )
         Optimizer.opt_registry[name] = klass
         return klass
@@ -251,7 +252,7 @@ class Optimizer:
             weight32 = weight.astype(np.float32)
             return self._pack_mp_state(self.create_state(index, weight32), weight32)
         if weight.dtype == np.float16 and not self.multi_precision:
-            warnings.warn(self._fp16_warning())
+            warnings.warn(self._fp16_warning(), stacklevel=2)
         return self.create_state(index, weight)
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:

@@ -241,13 +241,15 @@ class _TokenEmbedding(vocab.Vocabulary):
                         "At line %d of the pre-trained token embedding file: the "
                         "embedding vector for token %s has been loaded and a "
                         "duplicate embedding for the  same token is seen and "
-                        "skipped." % (line_num, token)
+                        "skipped." % (line_num, token),
+                        stacklevel=3,  # the caller of the embedding's constructor
                     )
                 elif len(vec) == 1:
                     warnings.warn(
                         "At line %d of the pre-trained text embedding file: token %s "
                         "with 1-dimensional vector %s is likely a header and is "
-                        "skipped." % (line_num, token, vec)
+                        "skipped." % (line_num, token, vec),
+                        stacklevel=3,
                     )
                 else:
                     if vec_len is None:

@@ -7,10 +7,10 @@ import os
 from typing import Any
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
-from ._common import load_pretrained, versioned_name
+from ._common import DEFAULT_CTX, load_pretrained, versioned_name
 
 __all__ = [
     "MobileNet",
@@ -173,7 +173,7 @@ def _get(
 def get_mobilenet(
     multiplier: float,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> MobileNet:
@@ -184,7 +184,7 @@ def get_mobilenet(
 def get_mobilenet_v2(
     multiplier: float,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> MobileNetV2:

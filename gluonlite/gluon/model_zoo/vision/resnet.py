@@ -12,10 +12,10 @@ import os
 from typing import Any, List, Sequence
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
-from ._common import load_pretrained
+from ._common import DEFAULT_CTX, load_pretrained
 
 __all__ = [
     "ResNetV1",
@@ -281,7 +281,7 @@ def get_resnet(
     version: int,
     num_layers: int,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> HybridBlock:
