@@ -8,7 +8,7 @@ The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound 
 from __future__ import annotations
 
 import numbers
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -154,9 +154,9 @@ def array(source_array, ctx: Optional[Context] = None, dtype=None) -> NDArray:
         out = _core.empty(source_array.shape, target, ctx._core_type, ctx.device_id)
         _core.copy_(out, source_array)
         return out
-    target = np.dtype(dtype) if dtype is not None else np.dtype(np.float32)
+    host_dtype = np.dtype(dtype) if dtype is not None else np.dtype(np.float32)
     try:
-        host = np.asarray(source_array, dtype=target, order="C")
+        host = np.asarray(source_array, dtype=host_dtype, order="C")
     except (TypeError, ValueError) as err:
         raise TypeError(
             f"source_array must be array like object, got {type(source_array).__name__}: {err}"
@@ -270,7 +270,7 @@ def _setitem(self: NDArray, key, value) -> None:
     if isinstance(value, NDArray):
         _core.copy_(target, value)
     elif isinstance(value, (numbers.Number, np.generic)):
-        _core.fill_(target, float(value))
+        _core.fill_(target, float(value))  # type: ignore[arg-type]  # Number has no __float__
     else:
         src = array(value, ctx=_ctx_of(self), dtype=self._dtype_name)
         _core.copy_(target, src)
@@ -281,13 +281,14 @@ def _setitem(self: NDArray, key, value) -> None:
 
 def _reshape(self: NDArray, *shape, **kwargs) -> NDArray:
     """Reshapes, with MXNet's special codes 0, -1, -2, -3, -4 and ``reverse=``."""
+    target: Any = shape
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
-        shape = shape[0]
+        target = shape[0]
     elif not shape:
-        shape = kwargs.get("shape")
-        if shape is None:
+        target = kwargs.get("shape")
+        if target is None:
             raise TypeError("reshape() requires a shape")
-    return _core.reshape(self, tuple(shape), bool(kwargs.get("reverse", False)))
+    return _core.reshape(self, tuple(target), bool(kwargs.get("reverse", False)))
 
 
 def _astype(self: NDArray, dtype, copy: bool = True) -> NDArray:
@@ -427,14 +428,15 @@ def _install_methods() -> None:
             )
         ),
     }
-    for name, fn in methods.items():
-        setattr(NDArray, name, fn)
-    NDArray.context = property(_ctx_of, doc="The array's device (a Context).")
-    NDArray.ctx = NDArray.context
-    NDArray.stype = property(lambda self: "default")
-    NDArray.T = property(
-        lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes)."
-    )
-    NDArray.handle = property(lambda self: self._data_ptr)
-    NDArray.writable = property(lambda self: True)
+    context = property(_ctx_of, doc="The array's device (a Context).")
+    properties = {
+        "context": context,
+        "ctx": context,
+        "stype": property(lambda self: "default"),
+        "T": property(lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes)."),
+        "handle": property(lambda self: self._data_ptr),
+        "writable": property(lambda self: True),
+    }
+    for name, member in {**methods, **properties}.items():
+        setattr(NDArray, name, member)
     _ops._install_op_methods(NDArray)

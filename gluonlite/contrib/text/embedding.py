@@ -20,7 +20,7 @@ import os
 import tarfile
 import warnings
 import zipfile
-from typing import Callable, Optional
+from typing import Callable, Optional, Type
 
 import numpy as np
 
@@ -189,7 +189,7 @@ class _TokenEmbedding(vocab.Vocabulary):
 
     def _init_pretrained(
         self,
-        owner: type,
+        owner: Type["_TokenEmbedding"],
         pretrained_file_name: str,
         embedding_root: str,
         init_unknown_vec: Callable,
@@ -340,12 +340,9 @@ class _TokenEmbedding(vocab.Vocabulary):
             ]
         else:
             indices = [lookup.get(token, UNKNOWN_IDX) for token in tokens]
-        vecs = nd.Embedding(
-            nd.array(indices),
-            self._idx_to_vec,
-            self._idx_to_vec.shape[0],
-            self._idx_to_vec.shape[1],
-        )
+        table = self._idx_to_vec
+        assert table is not None  # every constructor loads or builds the vectors
+        vecs = nd.Embedding(nd.array(indices), table, table.shape[0], table.shape[1])
         return vecs[0] if single else vecs
 
     def update_token_vectors(self, tokens, new_vectors: nd.NDArray) -> None:
@@ -370,7 +367,7 @@ class _TokenEmbedding(vocab.Vocabulary):
         assert new_vectors.shape == (len(tokens), self._vec_len), (
             "The length of new_vectors must be equal to the number of tokens and the width of "
             "new_vectors must be equal to the dimension of embeddings of the glossary: got "
-            "shape %s for %d token(s) of dimension %d."
+            "shape %s for %d token(s) of dimension %s."
             % (new_vectors.shape, len(tokens), self._vec_len)
         )
         indices = []

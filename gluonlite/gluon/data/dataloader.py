@@ -143,6 +143,7 @@ def _load_batch(dataset: Any, samples: List[Any], batchify_fn: Callable) -> Any:
 
 
 def _worker_fn(samples: List[Any]) -> Any:
+    assert _worker_batchify is not None  # set by the pool's initializer
     return _load_batch(_worker_dataset, samples, _worker_batchify)
 
 

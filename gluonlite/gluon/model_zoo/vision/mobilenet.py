@@ -4,7 +4,7 @@ arXiv:1801.04381) with width multipliers, as MXNet's model zoo."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .... import base
 from ....context import Context
@@ -155,15 +155,18 @@ class MobileNetV2(HybridBlock):
         return self.output(self.features(x))
 
 
+_Net = TypeVar("_Net", bound=HybridBlock)
+
+
 def _get(
-    net_class: type,
+    net_class: Callable[..., _Net],
     family: str,
     multiplier: float,
     pretrained: bool,
     ctx: Any,
     root: str,
     kwargs: dict,
-) -> HybridBlock:
+) -> _Net:
     net = net_class(multiplier, **kwargs)
     if pretrained:
         load_pretrained(net, versioned_name(family, multiplier), root, ctx)
