@@ -478,6 +478,11 @@ _INTERNAL_TEXT = ("pybind11", "Unable to cast", "incompatible function arguments
             TypeError,
             "argmax: argument axis must be an int or a tuple of ints (32-bit), got float 1.5",
         ),
+        (  # an Optional[int] parameter: an int or None
+            lambda x: nd.slice_axis(x, 1, 0, "x"),
+            TypeError,
+            "slice_axis: argument end must be an int (64-bit), got str 'x'",
+        ),
         (
             lambda x: x.reshape((2.5,)),
             TypeError,
