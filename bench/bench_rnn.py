@@ -23,7 +23,7 @@ from common import Case, run_cases  # noqa: E402
 
 STEPS = 10  # timed calls per run, before --quick
 
-# (title, (T, N, I), hidden, layers)
+# (title, (T, N, C), hidden, layers)
 SIZES = [
     ("35x32x256, hidden 256, 2 layers", (35, 32, 256), 256, 2),
     ("20x8x32, hidden 64, 1 layer", (20, 8, 32), 64, 1),
@@ -38,7 +38,10 @@ def layer_case(
     def gluon(name: str):
         def setup(q: int):
             lib = importlib.import_module(name)
-            make = lambda lib: getattr(lib.gluon.rnn, kind)(hidden, layers, input_size=shape[2])
+
+            def make(lib):
+                return getattr(lib.gluon.rnn, kind)(hidden, layers, input_size=shape[2])
+
             return gluon_layer_step(lib, make, shape), max(2, STEPS // q)
 
         return setup
@@ -64,14 +67,14 @@ def layer_case(
 
 def cell_case() -> Case:
     """LSTMCell unrolled over 20 steps (nd ops per step): forward+backward."""
-    T, N, I, H = 20, 8, 32, 64
+    T, N, C, H = 20, 8, 32, 64
 
     def gluon(name: str):
         def setup(q: int):
             lib = importlib.import_module(name)
-            cell = lib.gluon.rnn.LSTMCell(H, input_size=I)
+            cell = lib.gluon.rnn.LSTMCell(H, input_size=C)
             cell.initialize()
-            x = lib.nd.array(np.random.default_rng(0).standard_normal((N, T, I)).astype("f4"))
+            x = lib.nd.array(np.random.default_rng(0).standard_normal((N, T, C)).astype("f4"))
             wait = lib.nd.waitall if name == "mxnet" else (lambda: None)
 
             def step():

@@ -9,7 +9,6 @@ Run it on a quiet machine: the table records the date, the load average and the 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys

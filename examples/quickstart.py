@@ -30,7 +30,7 @@ labels = nd.dot(features, true_w) + true_b
 weight, bias = nd.zeros((2, 1)), nd.zeros((1,))
 weight.attach_grad()
 bias.attach_grad()
-for step in range(200):
+for _ in range(200):
     with autograd.record():
         loss = ((nd.dot(features, weight) + bias - labels) ** 2).mean()
     loss.backward()

@@ -60,7 +60,7 @@ def data_dir_default() -> str:
 
 
 def data_dir() -> str:
-    """The data directory for downloads such as model-zoo weights: ``$MXNET_HOME`` or the default."""
+    """The data directory for downloads (model-zoo weights): ``$MXNET_HOME`` or the default."""
     return os.getenv("MXNET_HOME", data_dir_default())
 
 

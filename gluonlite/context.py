@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Optional
+from typing import Optional, Union
 
 from . import _core
 
@@ -30,7 +30,10 @@ class Context:
     devtype2str = _DEVTYPE_NAMES
     devstr2type = _DEVTYPE_IDS
 
-    def __init__(self, device_type, device_id: int = 0):
+    device_typeid: int
+    device_id: int
+
+    def __init__(self, device_type: Union[str, "Context"], device_id: int = 0) -> None:
         if isinstance(device_type, Context):
             self.device_typeid = device_type.device_typeid
             self.device_id = device_type.device_id

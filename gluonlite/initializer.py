@@ -127,6 +127,9 @@ def create(*args: Any, **kwargs: Any) -> "Initializer":
 class InitDesc(str):
     """A parameter name (a ``str``) carrying ``attrs`` and the ``global_init``."""
 
+    attrs: Dict[str, Any]
+    global_init: Optional["Initializer"]
+
     def __new__(
         cls, name: str, attrs: Optional[dict] = None, global_init: Optional["Initializer"] = None
     ) -> "InitDesc":
@@ -154,6 +157,11 @@ def describe(init: Any) -> str:
         else:
             parts.append("%s=%r" % (key, value))
     return "%s(%s)" % (type(init).__name__, ", ".join(parts))
+
+
+def _as_desc(name: str) -> InitDesc:
+    """``name`` as an InitDesc (a plain str from the deprecated ``init(str, arr)`` call)."""
+    return name if isinstance(name, InitDesc) else InitDesc(name)
 
 
 def _apply_as_weight(init: Any, desc: InitDesc, arr: Any) -> None:
@@ -191,8 +199,9 @@ class Initializer:
         return self
 
     def _verbose_print(self, desc: str, init: Any, arr: Any) -> None:
-        if getattr(self, "_verbose", False) and getattr(self, "_print_func", None):
-            logging.info("Initialized %s as %s: %s", desc, init, self._print_func(arr))
+        print_func = getattr(self, "_print_func", None)  # a subclass may skip our __init__
+        if getattr(self, "_verbose", False) and print_func:
+            logging.info("Initialized %s as %s: %s", desc, init, print_func(arr))
 
     def dumps(self) -> str:
         """JSON ``'["uniform", {"scale": 0.07}]'``; ``create()`` accepts it back."""
@@ -206,7 +215,7 @@ class Initializer:
         except (ValueError, TypeError):  # array-valued kwargs
             return self is other
 
-    __hash__ = None  # unhashable, as in MXNet
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as in MXNet
 
     def __call__(self, desc: Any, arr: Any) -> None:
         """Fill ``arr`` for the parameter ``desc`` (an InitDesc; a plain str is deprecated)."""
@@ -341,17 +350,18 @@ class Load(Initializer):
         self, param: Union[str, dict], default_init: Any = None, verbose: bool = False
     ) -> None:
         super().__init__()
+        arrays: Any = param
         if isinstance(param, str) or hasattr(param, "__fspath__"):  # a path
-            param = nd.load(param)
-            if isinstance(param, list) and not param:
-                param = {}  # an empty dict is saved (and so loads) as an empty list
-        if not isinstance(param, dict):
+            arrays = nd.load(param)
+            if isinstance(arrays, list) and not arrays:
+                arrays = {}  # an empty dict is saved (and so loads) as an empty list
+        if not isinstance(arrays, dict):
             raise AssertionError(
                 "Load needs a dict of name -> NDArray (or a file holding "
-                "one); got %s" % type(param).__name__
+                "one); got %s" % type(arrays).__name__
             )
-        self.param = {}
-        for name, arr in param.items():
+        self.param: Dict[str, Any] = {}
+        for name, arr in arrays.items():
             if name.startswith("arg:") or name.startswith("aux:"):
                 name = name[4:]
             self.param[name] = arr
@@ -381,11 +391,11 @@ class Load(Initializer):
             + "and no default Initializer is provided."
         )
 
-    def _init_weight(self, desc: InitDesc, arr: Any) -> None:
+    def _init_weight(self, desc: str, arr: Any) -> None:
         if str(desc) in self.param:
             self._load_into(desc, arr)
         elif self.default_init is not None:
-            _apply_as_weight(self.default_init, desc, arr)
+            _apply_as_weight(self.default_init, _as_desc(desc), arr)
         else:
             raise self._missing(desc)
 
@@ -451,8 +461,8 @@ class Mixed(Initializer):
         desc.attrs["__applied__"] += " (the parameter's own init; no Mixed pattern matched)"
         desc.attrs["__by__"] = "Mixed"
 
-    def _init_weight(self, desc: InitDesc, arr: Any) -> None:
-        self._dispatch(desc, arr, None)
+    def _init_weight(self, desc: str, arr: Any) -> None:
+        self._dispatch(_as_desc(desc), arr, None)
 
     def __call__(self, desc: Any, arr: Any) -> None:
         if isinstance(desc, InitDesc) and "__init__" in desc.attrs:
@@ -568,7 +578,7 @@ class Orthogonal(Initializer):
                 "Unknown rand_type '%s' for Orthogonal; use 'uniform' or 'normal'" % self.rand_type
             )
         matrix = draw.asnumpy().astype(np.float64)
-        u, _, v = np.linalg.svd(matrix, full_matrices=False)
+        u, _singular_values, v = np.linalg.svd(matrix, full_matrices=False)
         basis = u if u.shape == matrix.shape else v
         _host_fill(arr, self.scale * basis.reshape(arr.shape))
 

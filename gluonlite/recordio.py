@@ -280,7 +280,8 @@ class MXIndexedRecordIO(MXRecordIO):
         self.keys.append(key)
 
 
-IRHeader = namedtuple("HEADER", ["flag", "label", "id", "id2"])
+# MXNet's class is named HEADER (it shows in the repr), not IRHeader
+IRHeader = namedtuple("HEADER", ["flag", "label", "id", "id2"])  # type: ignore[name-match]
 IRHeader.__doc__ = """Image-record header: ``flag`` (label count, set by ``pack``), ``label``
 (a float, or an array of floats), ``id`` and ``id2`` (the high bits of the id, usually 0)."""
 

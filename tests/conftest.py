@@ -1,7 +1,10 @@
+import http.server
 import os
+import threading
 
 import numpy as np
 import pytest
+from local_http_support import Handler
 
 import gluonlite
 
@@ -46,6 +49,24 @@ def run_example_asking_for_a_gpu(script: str, out_dir, **kwargs):
     assert result.returncode == 2
     assert "no CUDA GPU is usable here" in result.stderr and "--ctx cpu" in result.stderr
     return result
+
+
+@pytest.fixture
+def server(tmp_path):
+    """(base URL ending in '/', served folder); ``Handler.requests`` lists the paths asked."""
+    served = tmp_path / "served"
+    served.mkdir()
+    Handler.requests = []
+
+    def handler(*args, **kwargs):
+        return Handler(*args, directory=str(served), **kwargs)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d/" % httpd.server_address[1], served
+    httpd.shutdown()
+    httpd.server_close()
 
 
 def pytest_configure(config):

@@ -1,9 +1,7 @@
-"""A local HTTP server for download tests: 127.0.0.1 only, in a thread, serving a tmp folder."""
+"""The request handler of the download tests' local HTTP server (conftest.py's ``server``
+fixture: 127.0.0.1 only, in a thread, serving a tmp folder)."""
 
 import http.server
-import threading
-
-import pytest
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -26,21 +24,3 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture
-def server(tmp_path):
-    """(base URL ending in '/', served folder); ``Handler.requests`` lists the paths asked."""
-    served = tmp_path / "served"
-    served.mkdir()
-    Handler.requests = []
-
-    def handler(*args, **kwargs):
-        return Handler(*args, directory=str(served), **kwargs)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/" % httpd.server_address[1], served
-    httpd.shutdown()
-    httpd.server_close()

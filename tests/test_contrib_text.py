@@ -19,7 +19,7 @@ import zipfile
 import numpy as np
 import pytest
 from conftest import GLUONLITE_HOME, child_env
-from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
+from local_http_support import Handler
 
 import gluonlite as mx
 from gluonlite import nd
@@ -451,8 +451,8 @@ def test_update_token_vectors_errors_leave_vectors_unchanged(
             "a 1 2 3\nb 1 2\n",
             AssertionError,
             "At line 2 of the pre-trained token embedding file {path}: token 'b' has a vector of "
-            "length 2 but the tokens before it have length 3. All vectors in the file must have the "
-            "same length.",
+            "length 2 but the tokens before it have length 3. All vectors in the file must have "
+            "the same length.",
         ),
         (
             "a 1 2\nb 1 x\n",
@@ -481,14 +481,14 @@ def test_update_token_vectors_errors_leave_vectors_unchanged(
         (
             "2 3\n",
             TypeError,
-            "The pre-trained token embedding file {path} has no token vectors: it needs at least one "
-            'line "token v1 v2..." for a token other than the unknown and reserved tokens.',
+            "The pre-trained token embedding file {path} has no token vectors: it needs at least "
+            'one line "token v1 v2..." for a token other than the unknown and reserved tokens.',
         ),
         (
             "",
             TypeError,
-            "The pre-trained token embedding file {path} has no token vectors: it needs at least one "
-            'line "token v1 v2..." for a token other than the unknown and reserved tokens.',
+            "The pre-trained token embedding file {path} has no token vectors: it needs at least "
+            'one line "token v1 v2..." for a token other than the unknown and reserved tokens.',
         ),
     ],
 )

@@ -24,7 +24,10 @@ def f64(a):
 
 
 def conv_ref(x, w, b, stride, pad, dilate, groups):
-    """Direct-loop convolution in float64: y[n, f, o] = sum_{c, k} x[n, c, o*s - p + k*d] w[f, c, k]."""
+    """Direct-loop convolution in float64.
+
+    y[n, f, o] = sum_{c, k} x[n, c, o*s - p + k*d] w[f, c, k]
+    """
     nsp = x.ndim - 2
     n, c = x.shape[:2]
     f, k = w.shape[0], w.shape[2:]

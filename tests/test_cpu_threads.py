@@ -110,7 +110,7 @@ def test_set_num_threads_changes_the_count_and_results_do_not(threads):
             nd.relu(nd.array(x) * 2 + 1).asnumpy(),
         )
     expected_dot = a.astype(np.float64) @ b.astype(np.float64)
-    for n, (dot, relu) in results.items():
+    for dot, relu in results.values():
         np.testing.assert_allclose(dot, expected_dot, rtol=1e-4, atol=1e-4)
         np.testing.assert_array_equal(relu, np.maximum(x * 2 + 1, 0))
         np.testing.assert_array_equal(dot, results[1][0])  # splitting M/N keeps each sum

@@ -5,7 +5,7 @@ import http.client
 import os
 
 import pytest
-from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
+from local_http_support import Handler
 
 from gluonlite.gluon import utils
 

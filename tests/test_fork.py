@@ -2,7 +2,6 @@
 
 import multiprocessing as mp
 
-import numpy as np
 import pytest
 
 from gluonlite import nd

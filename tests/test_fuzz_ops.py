@@ -375,7 +375,10 @@ def test_reductions_match_numpy(data, name, dtype, shape, keepdims, exclude):
         if axis is None
         else (tuple(a for a in range(ndim) if a not in listed) if exclude else listed)
     )
-    got = lambda: getattr(nd, name)(to_nd(x), axis=axis, keepdims=keepdims, exclude=exclude)
+
+    def got():
+        return getattr(nd, name)(to_nd(x), axis=axis, keepdims=keepdims, exclude=exclude)
+
     out_shape = tuple(
         1 if a in reduced else d for a, d in enumerate(shape) if keepdims or a not in reduced
     )
@@ -522,7 +525,10 @@ def test_one_hot_matches_numpy(data, idx_shape, depth, dtype, on_off):
 
 def _mxnet_dot(a, b, ta, tb):
     """MXNet's nd.dot: each operand as a matrix (all axes but the contracted one merged)."""
-    rows = lambda shape: int(np.prod(shape))
+
+    def rows(shape):
+        return int(np.prod(shape))
+
     a2 = (
         a.reshape(a.shape[0], rows(a.shape[1:])).T
         if ta
@@ -556,7 +562,10 @@ def test_dot_matches_mxnet_matrix_semantics(
     a_shape = (k,) + a_rest if transpose_a else a_rest + (k,)
     b_shape = b_rest + (k,) if transpose_b else (k,) + b_rest
     a, b = data.draw(arrays(dtype, a_shape)), data.draw(arrays(dtype, b_shape))
-    call = lambda: nd.dot(to_nd(a), to_nd(b), transpose_a=transpose_a, transpose_b=transpose_b)
+
+    def call():
+        return nd.dot(to_nd(a), to_nd(b), transpose_a=transpose_a, transpose_b=transpose_b)
+
     if lhs_dims == rhs_dims == 1 and (transpose_a or transpose_b):
         with pytest.raises(MXNetError, match=r"^dot: cannot transpose 1-D vectors"):
             call()

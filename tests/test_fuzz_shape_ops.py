@@ -266,7 +266,10 @@ def test_slice_axis_matches_numpy_slicing(data, shape, dtype):
         begin % n if n and begin < 0 else begin,
         n if end is None else (end + n if end < 0 else end),
     )
-    call = lambda: nd.slice_axis(to_nd(x), axis, begin, end)
+
+    def call():
+        return nd.slice_axis(to_nd(x), axis, begin, end)
+
     if b > e:
         with pytest.raises(
             MXNetIndexError,

@@ -1,4 +1,6 @@
-"""Initializers: registry, dispatch, exact values and statistics (strings recorded from MXNet 1.9.1)."""
+"""Initializers: registry, dispatch, exact values and statistics.
+
+Strings recorded from MXNet 1.9.1."""
 
 import importlib
 import warnings

@@ -556,32 +556,32 @@ def _cosine(a, b, label, margin):
 
 
 NUMPY = {
-    "l2": lambda p, l: _mean_per_sample(0.5 * (l - p) ** 2),
-    "l2_w_axis1": lambda p, l: _mean_per_sample(0.35 * (l - p) ** 2, 1),
-    "l1_sw": lambda p, l, w: _mean_per_sample(np.abs(l - p) * w),
-    "sce": lambda p, l: -_pick(_log_softmax(p), l, -1),
-    "sce_axis1": lambda p, l: -_pick(_log_softmax(p, 1), l, 1).mean(axis=1),
-    "sce_dense": lambda p, l: -2 * (_log_softmax(p) * l).sum(-1),
-    "sce_logits": lambda p, l: -_pick(p, l, -1),
-    "bce": lambda p, l: _mean_per_sample(
-        -(l * np.log(_sigmoid(p)) + (1 - l) * np.log(1 - _sigmoid(p)))
+    "l2": lambda p, y: _mean_per_sample(0.5 * (y - p) ** 2),
+    "l2_w_axis1": lambda p, y: _mean_per_sample(0.35 * (y - p) ** 2, 1),
+    "l1_sw": lambda p, y, w: _mean_per_sample(np.abs(y - p) * w),
+    "sce": lambda p, y: -_pick(_log_softmax(p), y, -1),
+    "sce_axis1": lambda p, y: -_pick(_log_softmax(p, 1), y, 1).mean(axis=1),
+    "sce_dense": lambda p, y: -2 * (_log_softmax(p) * y).sum(-1),
+    "sce_logits": lambda p, y: -_pick(p, y, -1),
+    "bce": lambda p, y: _mean_per_sample(
+        -(y * np.log(_sigmoid(p)) + (1 - y) * np.log(1 - _sigmoid(p)))
     ),
-    "bce_posw": lambda p, l, _, w: _mean_per_sample(
-        -(w * l * np.log(_sigmoid(p)) + (1 - l) * np.log(1 - _sigmoid(p)))
+    "bce_posw": lambda p, y, _, w: _mean_per_sample(
+        -(w * y * np.log(_sigmoid(p)) + (1 - y) * np.log(1 - _sigmoid(p)))
     ),
-    "bce_sigmoid": lambda p, l: _mean_per_sample(-(l * np.log(p) + (1 - l) * np.log(1 - p))),
-    "bce_sigmoid_posw": lambda p, l, _, w: _mean_per_sample(
-        -(w * l * np.log(p) + (1 - l) * np.log(1 - p))
+    "bce_sigmoid": lambda p, y: _mean_per_sample(-(y * np.log(p) + (1 - y) * np.log(1 - p))),
+    "bce_sigmoid_posw": lambda p, y, _, w: _mean_per_sample(
+        -(w * y * np.log(p) + (1 - y) * np.log(1 - p))
     ),
-    "kl": lambda p, l: (l * (np.log(l) - p)).sum(-1),
-    "kl_softmax": lambda p, l: (l * (np.log(l) - _log_softmax(p))).sum(-1),
-    "huber": lambda p, l: _mean_per_sample(
-        np.where(np.abs(l - p) > 0.5, np.abs(l - p) - 0.25, (l - p) ** 2)
+    "kl": lambda p, y: (y * (np.log(y) - p)).sum(-1),
+    "kl_softmax": lambda p, y: (y * (np.log(y) - _log_softmax(p))).sum(-1),
+    "huber": lambda p, y: _mean_per_sample(
+        np.where(np.abs(y - p) > 0.5, np.abs(y - p) - 0.25, (y - p) ** 2)
     ),
-    "hinge": lambda p, l: _mean_per_sample(np.maximum(0, 1.5 - p * l)),
-    "sqhinge": lambda p, l: _mean_per_sample(np.maximum(0, 1 - p * l) ** 2),
-    "logistic": lambda p, l: _mean_per_sample(np.log1p(np.exp(-p * l))),
-    "cosine": lambda a, b, l: _cosine(a, b, l, 0.2),
+    "hinge": lambda p, y: _mean_per_sample(np.maximum(0, 1.5 - p * y)),
+    "sqhinge": lambda p, y: _mean_per_sample(np.maximum(0, 1 - p * y) ** 2),
+    "logistic": lambda p, y: _mean_per_sample(np.log1p(np.exp(-p * y))),
+    "cosine": lambda a, b, y: _cosine(a, b, y, 0.2),
     "triplet": lambda p, q, n: np.maximum(0, ((q - p) ** 2 - (n - p) ** 2).sum(-1) + 2.0),
     "poisson": lambda p, t: np.array([(np.exp(p) - t * p).mean()]),
     "poisson_full": lambda p, t: np.array(

@@ -189,7 +189,10 @@ def test_dot_rejects_mixed_dtypes():
 def test_dot_gradient_matches_finite_differences(ta, tb):
     a = rand(*stored_shape((3, 4), ta))
     b = rand(*stored_shape((4, 2), tb), seed=1)
-    op = lambda x, y: nd.dot(x, y, transpose_a=ta, transpose_b=tb)
+
+    def op(x, y):
+        return nd.dot(x, y, transpose_a=ta, transpose_b=tb)
+
     head = rand(3, 2, seed=2)
     got = autograd_grads(op, [a, b], head)
     want = numeric_grads(forward_np(op), [a, b], head)
@@ -209,7 +212,10 @@ def test_dot_gradient_matches_finite_differences(ta, tb):
 )
 def test_dot_nd_gradient_matches_finite_differences(a_shape, b_shape, ta, tb):
     a, b = rand(*a_shape), rand(*b_shape, seed=1)
-    op = lambda x, y: nd.dot(x, y, transpose_a=ta, transpose_b=tb)
+
+    def op(x, y):
+        return nd.dot(x, y, transpose_a=ta, transpose_b=tb)
+
     head = rand(*dot_ref(a, b, ta, tb).shape, seed=2)
     got = autograd_grads(op, [a, b], head)
     want = numeric_grads(forward_np(op), [a, b], head)
@@ -262,7 +268,10 @@ def test_batch_dot_bad_shapes_name_op_and_both_shapes(a_shape, b_shape, fragment
 def test_batch_dot_gradient_matches_finite_differences(ta, tb):
     a = rand(2, *stored_shape((3, 2), ta))
     b = rand(2, *stored_shape((2, 3), tb), seed=1)
-    op = lambda x, y: nd.batch_dot(x, y, transpose_a=ta, transpose_b=tb)
+
+    def op(x, y):
+        return nd.batch_dot(x, y, transpose_a=ta, transpose_b=tb)
+
     head = rand(2, 3, 3, seed=2)
     got = autograd_grads(op, [a, b], head)
     want = numeric_grads(forward_np(op), [a, b], head)
@@ -315,7 +324,10 @@ def test_fully_connected_float16():
         num_hidden=3,
     )
     assert y.dtype == np.float16
-    h = lambda v: v.astype(np.float16).astype(np.float64)
+
+    def h(v):
+        return v.astype(np.float16).astype(np.float64)
+
     np.testing.assert_allclose(
         y.asnumpy().astype(np.float64), h(x) @ h(w).T + h(b), rtol=2e-3, atol=2e-2
     )
@@ -379,10 +391,16 @@ def test_fully_connected_rejects_integer_dtype_with_type_error():
 def test_fully_connected_gradient_matches_finite_differences(x_shape, flatten, with_bias):
     x, w, b = rand(*x_shape), rand(2, 4, seed=1), rand(2, seed=2)
     if with_bias:
-        op = lambda x_, w_, b_: nd.FullyConnected(x_, w_, b_, num_hidden=2, flatten=flatten)
+
+        def op(x_, w_, b_):
+            return nd.FullyConnected(x_, w_, b_, num_hidden=2, flatten=flatten)
+
         arrays = [x, w, b]
     else:
-        op = lambda x_, w_: nd.FullyConnected(x_, w_, num_hidden=2, no_bias=True, flatten=flatten)
+
+        def op(x_, w_):
+            return nd.FullyConnected(x_, w_, num_hidden=2, no_bias=True, flatten=flatten)
+
         arrays = [x, w]
     head = rand(*fc_ref(x, w, None, flatten).shape, seed=3)
     got = autograd_grads(op, arrays, head)

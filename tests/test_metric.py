@@ -248,8 +248,8 @@ def test_custom_metrics():
     for metric in (mx.metric.create(feval), mx.metric.np(feval)):
         metric.update([label], [pred])
         assert metric.get() == ("feval", 0.3333333333333333)
-    assert mx.metric.create(lambda l, p: 1.0).name == "custom(<lambda>)"
-    pairs = mx.metric.CustomMetric(lambda l, p: (3.0, 4), name="pairs")
+    assert mx.metric.create(lambda y, p: 1.0).name == "custom(<lambda>)"
+    pairs = mx.metric.CustomMetric(lambda y, p: (3.0, 4), name="pairs")
     pairs.update([label], [pred])
     assert pairs.get() == ("pairs", 0.75)
 

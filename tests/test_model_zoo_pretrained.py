@@ -16,7 +16,7 @@ import zipfile
 import model_zoo_support as support
 import numpy as np
 import pytest
-from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
+from local_http_support import Handler
 
 import gluonlite as mx
 from gluonlite import base

@@ -19,7 +19,8 @@ MXNET_PRINTED = {
     ),
     "large": (
         lambda: nd.arange(2000),
-        "\n[0.000e+00 1.000e+00 2.000e+00 ... 1.997e+03 1.998e+03 1.999e+03]\n<NDArray 2000 @cpu(0)>",
+        "\n[0.000e+00 1.000e+00 2.000e+00 ... 1.997e+03 1.998e+03 1.999e+03]\n"
+        "<NDArray 2000 @cpu(0)>",
     ),
     "float64": (
         lambda: nd.array([0.1, 0.25], dtype="float64"),

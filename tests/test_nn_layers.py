@@ -166,13 +166,21 @@ def test_embedding_gathers_rows_clips_and_scatters_gradients():
         layer(nd.array([0]))
 
 
-LENET_BEFORE = """HybridSequential(
+_BATCH_NORM_REPR = (
+    "BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, "
+    "in_channels=None)"
+)
+_POOL_REPR = (
+    "%s(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, "
+    "pool_type=%s, layout=NCHW)"
+)
+LENET_BEFORE = f"""HybridSequential(
   (0): Conv2D(None -> 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2), Activation(relu))
-  (1): BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, in_channels=None)
-  (2): MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, pool_type=max, layout=NCHW)
+  (1): {_BATCH_NORM_REPR}
+  (2): {_POOL_REPR % ("MaxPool2D", "max")}
   (3): Conv2D(None -> 16, kernel_size=(3, 3), stride=(1, 1), Activation(relu))
-  (4): BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, in_channels=None)
-  (5): AvgPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, pool_type=avg, layout=NCHW)
+  (4): {_BATCH_NORM_REPR}
+  (5): {_POOL_REPR % ("AvgPool2D", "avg")}
   (6): Flatten
   (7): Dense(None -> 120, Activation(relu))
   (8): Dense(None -> 10, linear)

@@ -326,26 +326,31 @@ def test_norm_layer_channel_mismatch_names_the_layer():
         ln(nd.ones((2, 5)))
 
 
+def _norm_ops_on(ctx):
+    """BatchNorm, InstanceNorm and LayerNorm of (data, gamma, beta), their constants on ``ctx``."""
+    return [
+        lambda a, g, b: nd.BatchNorm(
+            a,
+            g,
+            b,
+            nd.zeros(3, ctx=ctx, dtype="float64"),
+            nd.ones(3, ctx=ctx, dtype="float64"),
+            fix_gamma=False,
+        ),
+        lambda a, g, b: nd.InstanceNorm(a, g, b),
+        lambda a, g, b: nd.LayerNorm(
+            a, nd.ones(6, ctx=ctx, dtype="float64"), nd.zeros(6, ctx=ctx, dtype="float64")
+        ),
+    ]
+
+
 @requires_gpu
 def test_normalization_gpu_matches_cpu():
     x, gamma, beta = rand(4, 3, 5, 6), rand(3, seed=1), rand(3, seed=2)
     results = []
     for ctx in [mx.cpu(), mx.gpu(0)]:
         outs = []
-        for op in [
-            lambda a, g, b: nd.BatchNorm(
-                a,
-                g,
-                b,
-                nd.zeros(3, ctx=ctx, dtype="float64"),
-                nd.ones(3, ctx=ctx, dtype="float64"),
-                fix_gamma=False,
-            ),
-            lambda a, g, b: nd.InstanceNorm(a, g, b),
-            lambda a, g, b: nd.LayerNorm(
-                a, nd.ones(6, ctx=ctx, dtype="float64"), nd.zeros(6, ctx=ctx, dtype="float64")
-            ),
-        ]:
+        for op in _norm_ops_on(ctx):
             arrays = [nd.array(v, ctx=ctx, dtype="float64") for v in (x, gamma, beta)]
             for a in arrays:
                 a.attach_grad()

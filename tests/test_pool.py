@@ -177,13 +177,13 @@ def test_global_pool_layers(layer, shape, reduce):
         ),
         (
             lambda: nn.MaxPool2D(3, 2, 1, ceil_mode=True),
-            "MaxPool2D(size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=True, global_pool=False, "
-            "pool_type=max, layout=NCHW)",
+            "MaxPool2D(size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=True, "
+            "global_pool=False, pool_type=max, layout=NCHW)",
         ),
         (
             lambda: nn.AvgPool2D(3, 2, 1, count_include_pad=False),
-            "AvgPool2D(size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=False, global_pool=False, "
-            "pool_type=avg, layout=NCHW)",
+            "AvgPool2D(size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=False, "
+            "global_pool=False, pool_type=avg, layout=NCHW)",
         ),
         (
             nn.GlobalMaxPool1D,
@@ -197,8 +197,8 @@ def test_global_pool_layers(layer, shape, reduce):
         ),
         (
             lambda: nn.MaxPool2D(layout="NHWC"),
-            "MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, "
-            "pool_type=max, layout=NHWC)",
+            "MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, "
+            "global_pool=False, pool_type=max, layout=NHWC)",
         ),
     ],
 )

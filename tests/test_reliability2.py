@@ -385,6 +385,14 @@ def test_load_from_a_fifo_reads_the_whole_stream(tmp_path):
 # ---- deferred initialization from several threads ---------------------------------------------
 
 
+def _first_call(barrier, net, x, outputs, errors):
+    barrier.wait()
+    try:
+        outputs.append(net(x).asnumpy())
+    except Exception as err:  # "has not been initialized" before the fix
+        errors.append(err)
+
+
 def test_first_call_of_a_deferred_net_from_many_threads():
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
@@ -397,15 +405,10 @@ def test_first_call_of_a_deferred_net_from_many_threads():
             x = nd.ones((2, 7))
             errors, outputs = [], []
             barrier = threading.Barrier(8)
-
-            def first_call():
-                barrier.wait()
-                try:
-                    outputs.append(net(x).asnumpy())
-                except Exception as err:  # "has not been initialized" before the fix
-                    errors.append(err)
-
-            threads = [threading.Thread(target=first_call) for _ in range(8)]
+            threads = [
+                threading.Thread(target=_first_call, args=(barrier, net, x, outputs, errors))
+                for _ in range(8)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -474,6 +477,11 @@ _INTERNAL_TEXT = ("pybind11", "Unable to cast", "incompatible function arguments
             lambda x: nd.argmax(x, axis=1.5),
             TypeError,
             "argmax: argument axis must be an int or a tuple of ints (32-bit), got float 1.5",
+        ),
+        (  # an Optional[int] parameter: an int or None
+            lambda x: nd.slice_axis(x, 1, 0, "x"),
+            TypeError,
+            "slice_axis: argument end must be an int (64-bit), got str 'x'",
         ),
         (
             lambda x: x.reshape((2.5,)),

@@ -260,7 +260,10 @@ def test_sequential_cell_unroll_equals_cells_in_turn():
     p1, p2 = randomize(first, rng), randomize(second, rng)
     x = rng.uniform(-1, 1, (4, 2, 3))
     out, states = seq.unroll(4, f64(x), layout="TNC", merge_outputs=True)
-    zeros = lambda h: np.zeros((2, h))
+
+    def zeros(h):
+        return np.zeros((2, h))
+
     y1, s1 = np_sequence(
         "gru", x, [zeros(4)], p1["i2h_weight"], p1["h2h_weight"], p1["i2h_bias"], p1["h2h_bias"]
     )
@@ -417,13 +420,13 @@ def test_bidirectional_unroll_reverses_each_sequence_within_its_valid_length():
 @pytest.mark.parametrize("reverse", [False, True])
 def test_fused_op_gradients_match_finite_differences(mode, reverse):
     rng = np.random.RandomState(5)
-    T, N, I, H, G = 3, 2, 2, 3, GATES[mode]
+    T, N, C, H, G = 3, 2, 2, 3, GATES[mode]
     lstm = mode == "lstm"
     arrays = {
-        "x": rng.uniform(-1, 1, (T, N, I)),
+        "x": rng.uniform(-1, 1, (T, N, C)),
         "h0": rng.uniform(-1, 1, (N, H)),
         "c0": rng.uniform(-1, 1, (N, H)),
-        "wi": rng.uniform(-0.7, 0.7, (G * H, I)),
+        "wi": rng.uniform(-0.7, 0.7, (G * H, C)),
         "wh": rng.uniform(-0.7, 0.7, (G * H, H)),
         "bi": rng.uniform(-0.5, 0.5, (G * H,)),
         "bh": rng.uniform(-0.5, 0.5, (G * H,)),
@@ -649,8 +652,8 @@ def test_layer_names_shapes_state_info_and_repr():
     assert repr(lstm) == "LSTM(None -> 8, TNC, num_layers=2, bidirectional)"
     names = [k[len(lstm.prefix) :] for k in lstm.collect_params().keys()]
     assert names == [
-        "%s%d_%s" % (d, l, k)
-        for l in range(2)
+        "%s%d_%s" % (d, layer, k)
+        for layer in range(2)
         for d in "lr"
         for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias")
     ]

@@ -4,7 +4,6 @@ tests/data/make_mxnet_fixtures.py), plus gluonlite's structural matching and mes
 
 import json
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,6 @@ import pytest
 
 import gluonlite as mx
 from gluonlite import gluon, init, nd
-from gluonlite.base import MXNetError
 from gluonlite.gluon import nn
 from gluonlite.ndarray import utils as nd_utils
 

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from local_http_support import Handler, server  # noqa: F401 (server is a fixture)
+from local_http_support import Handler
 
 import gluonlite as mx
 from gluonlite import gluon, nd
@@ -290,7 +290,7 @@ def test_image_folder_dataset(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         grey = vision.ImageFolderDataset(
-            str(root), flag=0, transform=lambda d, l: (d.shape, l + 10)
+            str(root), flag=0, transform=lambda d, label: (d.shape, label + 10)
         )
     assert grey[0] == ((4, 5, 1), 10)
 
@@ -311,7 +311,7 @@ def test_image_record_dataset_reads_mxnet_file():
     grey = vision.ImageRecordDataset(path, flag=0)
     for i in range(3):
         np.testing.assert_array_equal(grey[i][0].asnumpy(), REF["imagerec_grey_%d" % i])
-    shapes = vision.ImageRecordDataset(path, transform=lambda d, l: (d.shape, l))
+    shapes = vision.ImageRecordDataset(path, transform=lambda d, label: (d.shape, label))
     assert shapes[1] == ((4, 3, 3), 4.0)
     raw = RecordFileDataset(path)
     assert len(raw) == 3 and mx.recordio.unpack(raw[0])[1][:4] == b"\x89PNG"

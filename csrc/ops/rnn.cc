@@ -70,6 +70,7 @@ void check_param(const char* what, const Tensor& p, const Shape& expected, const
 
 // The saved forward of one layer/direction, read by its backward.
 struct RnnSaved {
+  RnnSaved(RnnMode mode, bool reverse, RnnDims d) : mode(mode), reverse(reverse), d(d) {}
   RnnMode mode;
   bool reverse;
   RnnDims d;

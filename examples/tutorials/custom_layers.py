@@ -5,8 +5,7 @@ forward pass. The Gluon counterpart of the custom-layer sections of seeds 002 an
 Run:  python examples/tutorials/custom_layers.py
 """
 
-import gluonlite as mx
-from gluonlite import autograd, gluon, init, nd
+from gluonlite import gluon, init, nd
 from gluonlite.gluon import nn
 
 

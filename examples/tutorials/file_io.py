@@ -10,8 +10,7 @@ Run:  python examples/tutorials/file_io.py
 import os
 import tempfile
 
-import gluonlite as mx
-from gluonlite import autograd, gluon, init, nd
+from gluonlite import nd
 from gluonlite.gluon import nn
 
 workdir = tempfile.TemporaryDirectory()
@@ -38,7 +37,7 @@ print(mydict2)
 print(sorted(os.listdir(".")))
 
 
-# --- Model parameters ------------------------------------------------------------------------------
+# --- Model parameters -----------------------------------------------------------------------------
 # save_parameters stores the values only; the architecture stays in the code, so loading
 # means building the same model again and filling it from the file.
 class MLP(nn.Block):

@@ -10,10 +10,10 @@ Run:  python examples/tutorials/gpu.py
 """
 
 import gluonlite as mx
-from gluonlite import autograd, gluon, init, nd
+from gluonlite import init, nd
 from gluonlite.gluon import nn
 
-# --- Devices ---------------------------------------------------------------------------------------
+# --- Devices --------------------------------------------------------------------------------------
 # A context names a device: cpu() is the host (all its cores), gpu(i) is the i-th GPU.
 # Creating a context never fails; only using a missing device does.
 print(mx.cpu(), mx.gpu(), mx.gpu(1))
@@ -43,7 +43,7 @@ try:
 except mx.base.MXNetError:
     print("gpu(100) is not available")
 
-# --- Arrays on a device ----------------------------------------------------------------------------
+# --- Arrays on a device ---------------------------------------------------------------------------
 # Arrays are created on the current context (the CPU) unless ctx says otherwise.
 x = nd.array([1, 2, 3])
 print(x.context)
@@ -64,7 +64,7 @@ print(((Y + Z) >= 1).sum().asscalar())
 print(Z.as_in_context(try_gpu(1)) is Z)
 print(Z.copyto(try_gpu(1)) is Z)
 
-# --- A network on a device -------------------------------------------------------------------------
+# --- A network on a device ------------------------------------------------------------------------
 # initialize(ctx=...) puts the parameters on that device; the input must be there too,
 # and the output is computed there.
 net = nn.Sequential()

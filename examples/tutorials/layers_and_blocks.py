@@ -5,8 +5,7 @@ The Gluon counterpart of the first part of seed 003 (d2l, "Layers and Blocks").
 Run:  python examples/tutorials/layers_and_blocks.py
 """
 
-import gluonlite as mx
-from gluonlite import autograd, gluon, init, nd
+from gluonlite import nd
 from gluonlite.gluon import nn
 
 # --- A Sequential network -------------------------------------------------------------------

@@ -4,8 +4,7 @@ The Gluon counterpart of seed 000 (a d2l-based note on parameter management).
 Run:  python examples/tutorials/parameter_access.py
 """
 
-import gluonlite as mx
-from gluonlite import autograd, gluon, init, nd
+from gluonlite import gluon, init, nd
 from gluonlite.gluon import nn
 
 # --- Parameters of one layer ------------------------------------------------------------------
@@ -99,7 +98,7 @@ net(X)
 
 
 def init_normal(m):
-    if type(m) == nn.Dense:
+    if type(m) is nn.Dense:
         m.weight.initialize(init=init.Normal(sigma=0.01), force_reinit=True)
         m.bias.initialize(init=init.Zero(), force_reinit=True)
 
@@ -111,7 +110,7 @@ print(net[0].weight.data().abs().max().asscalar() < 0.1)
 
 
 def init_constant(m):
-    if type(m) == nn.Dense:
+    if type(m) is nn.Dense:
         m.weight.initialize(init=init.Constant(1), force_reinit=True)
         m.bias.initialize(init=init.Zero(), force_reinit=True)
 

@@ -4,8 +4,7 @@ The Gluon counterpart of seed 004 (a d2l-based chapter on model parameters).
 Run:  python examples/tutorials/tied_parameters.py
 """
 
-import gluonlite as mx
-from gluonlite import autograd, gluon, init, nd
+from gluonlite import autograd, init, nd
 from gluonlite.gluon import nn
 
 # An MLP with one hidden layer. Before the first forward pass the input size is unknown,

@@ -134,7 +134,8 @@ def _attempt(
             replace_file(temp_path, fname)
         else:  # another process finished the same download first
             warnings.warn(
-                "File {} exists in file system so the downloaded file is deleted".format(fname)
+                "File {} exists in file system so the downloaded file is deleted".format(fname),
+                stacklevel=3,  # the caller of download()
             )
     finally:
         _remove_quietly(temp_path)
@@ -159,7 +160,8 @@ def download(
     if not verify_ssl:
         warnings.warn(
             "Unverified HTTPS request is being made (verify_ssl=False). Adding "
-            "certificate verification is strongly advised."
+            "certificate verification is strongly advised.",
+            stacklevel=2,
         )
     if not (
         overwrite or not os.path.exists(fname) or (sha1_hash and not check_sha1(fname, sha1_hash))

@@ -242,7 +242,7 @@ class Block:
         ret = ParameterDict(self._params.prefix)
         pattern = re.compile(select) if select else None
         self._collect(pattern, ret, stacklevel=4)
-        if pattern is not None and not ret._params:
+        if select and pattern is not None and not ret._params:
             everything = ParameterDict(self._params.prefix)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -524,8 +524,10 @@ class HybridBlock(Block):
             found = {}
             for name, param in self._reg_params.items():
                 data = param._data
-                idx = param._ctx_map.get(key) if data is not None else None
-                found[name] = data[idx] if idx is not None else param.data(x.context)
+                idx = param._ctx_map.get(key)
+                found[name] = (
+                    data[idx] if data is not None and idx is not None else param.data(x.context)
+                )
             return found
         ctx = _first_context((x,) + args)
         return {name: param.data(ctx) for name, param in self._reg_params.items()}

@@ -147,7 +147,7 @@ class Parameter:
         if self._grad_req == req:
             return
         self._grad_req = req
-        if req == "null" and self._grad_attached:
+        if req == "null" and self._grad_attached and self._data is not None:
             self._grad_attached = False
             self._data = [d.detach() for d in self._data]
         elif self._data is not None:
@@ -179,8 +179,11 @@ class Parameter:
         self._shape = new_shape
 
     def _shape_fits(self, new_shape: Tuple[int, ...]) -> bool:
-        return len(self._shape) == len(new_shape) and all(
-            old in (0, new) for new, old in zip(new_shape, self._shape)
+        shape = self._shape
+        return (
+            shape is not None
+            and len(shape) == len(new_shape)
+            and all(old in (0, new) for new, old in zip(new_shape, shape))
         )
 
     @property
@@ -370,7 +373,9 @@ class Parameter:
         if self.grad_req == "null":
             self._grad_attached = False
             return
-        for arr in self._data if arrays is None else arrays:
+        targets = self._data if arrays is None else arrays
+        assert targets is not None  # called once the data exists
+        for arr in targets:
             arr.attach_grad(self.grad_req)
         self._grad_attached = True
 
@@ -526,6 +531,7 @@ class Parameter:
             if self._deferred_init:
                 return self._deferred_init[1]
             raise RuntimeError("Parameter '%s' has not been initialized" % self.name)
+        assert self._ctx_list is not None  # set with the data
         return self._ctx_list
 
     def zero_grad(self) -> None:
@@ -567,6 +573,7 @@ class Parameter:
             if old_grads is None:
                 return
             self._init_grad()
+            assert self._grad is not None  # old_grads existed, so the new ones do
             for new, old in zip(self._grad, old_grads):
                 new[:] = old.astype(dtype)
 
@@ -617,7 +624,7 @@ class Constant(Parameter):
 
 
 class ParameterDict:
-    """An ordered name -> Parameter dict with a ``prefix``, optionally backed by a ``shared`` one."""
+    """An ordered name -> Parameter dict with a ``prefix``, optionally backed by ``shared``."""
 
     def __init__(self, prefix: str = "", shared: Optional["ParameterDict"] = None) -> None:
         self._prefix = prefix
@@ -718,7 +725,8 @@ class ParameterDict:
                         name
                     )
                 )
-        return param
+        # A Parameter of that name that is not a Constant comes back as is, as in MXNet.
+        return param  # type: ignore[return-value]
 
     def update(self, other: Any) -> None:
         """Add the parameters of ``other``; a different object under a used name is an error."""

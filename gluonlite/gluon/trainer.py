@@ -16,7 +16,7 @@ updated once; the stale-gradient check runs over all parameters before any is to
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from .. import autograd
 from .. import optimizer as opt
@@ -121,9 +121,9 @@ class Trainer:
         self._scale = self._optimizer.rescale_grad
         self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
         self._kv_initialized = False
-        self._kvstore = None
-        self._update_on_kvstore = None
-        self._distributed = None
+        self._kvstore: Any = None  # MXNet's kvstore argument: a name, a KVStore or None
+        self._update_on_kvstore: Optional[bool] = None
+        self._distributed: Optional[bool] = None
         self._params_to_init: List[Parameter] = []
         self._reset_kvstore()
 
@@ -264,7 +264,9 @@ class Trainer:
     def _update(self, ignore_stale_grad: bool = False) -> None:
         # Per context: the indices, gradients and weights to update. Every gradient is
         # checked before any weight changes, so a stale one leaves everything as it was.
-        updates = [([], [], []) for _ in self._updaters]
+        updates: List[Tuple[List[int], List[Any], List[Any]]] = [
+            ([], [], []) for _ in self._updaters
+        ]
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
                 continue

@@ -8,13 +8,10 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ._download import (
-    _get_repo_file_url,
-    _get_repo_url,
-    check_sha1,
-    download,  # noqa: F401
-    replace_file,
-)
+# Re-exported: MXNet's gluon.utils has these private URL helpers too (datasets, model_store).
+from ._download import _get_repo_file_url as _get_repo_file_url
+from ._download import _get_repo_url as _get_repo_url
+from ._download import check_sha1, download, replace_file
 
 __all__ = [
     "HookHandle",
@@ -40,14 +37,14 @@ def _indent(text: str, num_spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(pad + line for line in lines[1:])
 
 
-def _brief_print_list(items: Sequence[Any], limit: int = 7) -> str:
+def _brief_print_list(items: Iterable[Any], limit: int = 7) -> str:
     """``'a', 'b', ..., 'z'`` style listing of at most ``limit`` items."""
-    items = list(items)
-    if len(items) > limit:
-        head = _brief_print_list(items[: limit // 2], limit)
-        tail = _brief_print_list(items[-limit // 2 :], limit)
+    listed = list(items)
+    if len(listed) > limit:
+        head = _brief_print_list(listed[: limit // 2], limit)
+        tail = _brief_print_list(listed[-limit // 2 :], limit)
         return head + ", ..., " + tail
-    return ", ".join("'%s'" % str(i) for i in items)
+    return ", ".join("'%s'" % str(i) for i in listed)
 
 
 def shape_is_known(shape: Optional[Sequence[int]]) -> bool:
@@ -196,6 +193,16 @@ def clip_global_norm(arrays: Sequence[Any], max_norm: float, check_isfinite: boo
 # when an op meets a stand-in, reads the missing dimensions off the op's other inputs.
 
 
+def _probe_operator(op: str, reflected: bool = False) -> Callable[["_ShapeProbe", Any], Any]:
+    """A _ShapeProbe operator: resolve the probe against the other operand, then apply ``op``."""
+
+    def method(self: "_ShapeProbe", other: Any) -> Any:
+        value = self._like(other)
+        return getattr(other, op)(value) if reflected else getattr(value, op)(other)
+
+    return method
+
+
 class _ShapeProbe:
     """Stands for a parameter of unknown shape during one inference run."""
 
@@ -204,7 +211,7 @@ class _ShapeProbe:
         self.ctx = ctx
 
     @property
-    def shape(self) -> Tuple[int, ...]:
+    def shape(self) -> Optional[Tuple[int, ...]]:
         return self.param.shape
 
     def resolve(self, shape: Sequence[int]) -> Any:
@@ -227,22 +234,14 @@ class _ShapeProbe:
         )
         return self.resolve(guess)
 
-    def _binary(op: str, reflected: bool = False):  # noqa: N805 (builds methods)
-        def method(self: "_ShapeProbe", other: Any) -> Any:
-            value = self._like(other)
-            return getattr(other, op)(value) if reflected else getattr(value, op)(other)
-
-        return method
-
-    __add__ = _binary("__add__")
-    __radd__ = _binary("__add__", True)
-    __sub__ = _binary("__sub__")
-    __rsub__ = _binary("__sub__", True)
-    __mul__ = _binary("__mul__")
-    __rmul__ = _binary("__mul__", True)
-    __truediv__ = _binary("__truediv__")
-    __rtruediv__ = _binary("__truediv__", True)
-    del _binary
+    __add__ = _probe_operator("__add__")
+    __radd__ = _probe_operator("__add__", True)
+    __sub__ = _probe_operator("__sub__")
+    __rsub__ = _probe_operator("__sub__", True)
+    __mul__ = _probe_operator("__mul__")
+    __rmul__ = _probe_operator("__mul__", True)
+    __truediv__ = _probe_operator("__truediv__")
+    __rtruediv__ = _probe_operator("__truediv__", True)
 
 
 def _features(data: Any, flatten: bool) -> int:
@@ -266,7 +265,8 @@ def _infer_fully_connected(args: dict) -> None:
 
 
 def _infer_dot(args: dict) -> None:
-    lhs, rhs = args.get("lhs"), args.get("rhs")
+    lhs: Any = args.get("lhs")  # a _ShapeProbe, an NDArray or a number
+    rhs: Any = args.get("rhs")
     trans_a, trans_b = args.get("transpose_a", False), args.get("transpose_b", False)
     if isinstance(rhs, _ShapeProbe) and not isinstance(lhs, _ShapeProbe):
         inner = lhs.shape[0] if trans_a else lhs.shape[-1]

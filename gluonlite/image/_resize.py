@@ -125,6 +125,7 @@ def _resample(work: np.ndarray, n_out: int, interp: int, axis: int) -> np.ndarra
     for k in range(index.shape[1]):
         term = np.take(work, index[:, k], axis=axis) * taps[:, k].reshape(shape)
         out = term if out is None else out + term
+    assert out is not None  # _taps gives every output at least one tap
     return out
 
 

@@ -108,6 +108,8 @@ def imresize(src: Any, w: int, h: int, interp: int = 1, out: Any = None) -> Any:
 
 def scale_down(src_size: Tuple[int, int], size: Tuple[int, int]) -> Tuple[int, int]:
     """Shrink the crop ``size`` (w, h), keeping its aspect, until it fits ``src_size`` (w, h)."""
+    w: float
+    h: float
     w, h = size
     sw, sh = src_size
     if sh < h:
@@ -207,7 +209,11 @@ def random_size_crop(
     if "min_area" in kwargs:
         import warnings
 
-        warnings.warn("`min_area` is deprecated. Please use `area` instead.", DeprecationWarning)
+        warnings.warn(
+            "`min_area` is deprecated. Please use `area` instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         area = kwargs.pop("min_area")
     assert not kwargs, "unexpected keyword arguments for `random_size_crop`."
     if isinstance(area, (int, float)):

@@ -78,7 +78,7 @@ class TopKAccuracy(EvalMetric):
             label = _as_numpy(label).astype("int32")
             check_label_shapes(label, pred)
             if pred.ndim == 1:
-                correct = (pred.astype("int32").flat == label.flat).sum()
+                correct = (pred.astype("int32").ravel() == label.ravel()).sum()
             else:
                 k = min(pred.shape[1], self.top_k)
                 top = numpy.argpartition(pred, -k, axis=1)[:, -k:]

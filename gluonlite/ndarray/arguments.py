@@ -45,16 +45,19 @@ def _expectation(param: inspect.Parameter) -> Optional[Tuple[str, Callable[[Any]
     from .ndarray import NDArray
 
     annotation = str(param.annotation)
-    if annotation.startswith("NDArray") or annotation == "Optional[NDArray]":
-        optional = annotation.startswith("Optional") or param.default is None
-        return ("an NDArray", lambda v: isinstance(v, NDArray) or (optional and v is None))
+    optional = annotation.startswith("Optional[")  # Optional[X]: X, or None
+    if optional:
+        annotation = annotation[len("Optional[") : -1]
+    if annotation.startswith("NDArray"):
+        none_ok = optional or param.default is None
+        return ("an NDArray", lambda v: isinstance(v, NDArray) or (none_ok and v is None))
     if param.name in _AXIS_NAMES:
         return ("an int or a tuple of ints (32-bit)", _is_axis)
     default = param.default
     if annotation == "int" or (isinstance(default, int) and not isinstance(default, bool)):
-        return ("an int (64-bit)", lambda v: _is_int(v, 64))
+        return ("an int (64-bit)", lambda v: _is_int(v, 64) or (optional and v is None))
     if annotation == "float" or isinstance(default, float):
-        return ("a number", lambda v: isinstance(v, numbers.Real))
+        return ("a number", lambda v: isinstance(v, numbers.Real) or (optional and v is None))
     return None
 
 

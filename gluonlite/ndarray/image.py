@@ -8,7 +8,7 @@ repeats them, as it does MXNet's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Tuple
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from . import random as _random
 from .arguments import checked_api
 from .ndarray import NDArray
 from .ndarray import array as _array
-from .ops import broadcast_div, broadcast_sub
+from .ops import broadcast_div, broadcast_sub  # type: ignore[attr-defined]  # made at import
 
 __all__ = [
     "to_tensor",
@@ -66,6 +66,7 @@ def _kernels() -> Any:
 
 def to_tensor(data: NDArray) -> NDArray:
     """HxWxC (or NxHxWxC) in [0, 255] to float32 CxHxW (or NxCxHxW) in [0, 1]: ``x / 255``."""
+    axes: Tuple[int, ...]
     if data.ndim == 3:
         axes = (2, 0, 1)
     elif data.ndim == 4:

@@ -8,13 +8,14 @@ The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound 
 from __future__ import annotations
 
 import numbers
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
 from .. import _core
 from ..base import MXNetError, MXNetTypeError
 from ..context import Context, _as_context
+from ..context import current_context as current_context  # MXNet's nd.ndarray has it too
 from .arguments import checked_api, reject_unknown, unknown_argument_error
 
 __all__ = [
@@ -182,9 +183,9 @@ def array(source_array, ctx: Optional[Context] = None, dtype=None) -> NDArray:
         out = _core.empty(source_array.shape, target, ctx._core_type, ctx.device_id)
         _core.copy_(out, source_array)
         return out
-    target = np.dtype(dtype) if dtype is not None else np.dtype(np.float32)
+    host_dtype = np.dtype(dtype) if dtype is not None else np.dtype(np.float32)
     try:
-        host = np.asarray(source_array, dtype=target, order="C")
+        host = np.asarray(source_array, dtype=host_dtype, order="C")
     except (TypeError, ValueError) as err:
         raise TypeError(
             f"source_array must be array like object, got {type(source_array).__name__}: {err}"
@@ -301,9 +302,8 @@ def _getitem(self: NDArray, key) -> NDArray:
         n = self.shape[0]
         bad = (idx.asnumpy() >= n) | (idx.asnumpy() < -n)
         if bad.any():
-            raise IndexError(
-                f"index {idx.asnumpy()[bad].reshape(-1)[0]:g} is out of bounds for axis 0 with size {n}"
-            )
+            first_bad = idx.asnumpy()[bad].reshape(-1)[0]
+            raise IndexError(f"index {first_bad:g} is out of bounds for axis 0 with size {n}")
         return take(self, idx, axis=0, mode="wrap")
     spec, int_only = _index_spec(self.shape, key)
     out = _core.slice_view(self, spec)
@@ -323,7 +323,7 @@ def _setitem(self: NDArray, key, value) -> None:
     if isinstance(value, NDArray):
         _core.copy_(target, value)
     elif isinstance(value, (numbers.Number, np.generic)):
-        _core.fill_(target, float(value))
+        _core.fill_(target, float(value))  # type: ignore[arg-type]  # Number has no __float__
     else:
         src = array(value, ctx=_ctx_of(self), dtype=self._dtype_name)
         _core.copy_(target, src)
@@ -337,13 +337,14 @@ def _reshape(self: NDArray, *shape, **kwargs) -> NDArray:
     unknown = [k for k in kwargs if k not in ("shape", "reverse")]
     if unknown:
         raise unknown_argument_error("reshape", unknown[0], ("shape", "reverse"))
+    target: Any = shape
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
-        shape = shape[0]
+        target = shape[0]
     elif not shape:
-        shape = kwargs.get("shape")
-        if shape is None:
+        target = kwargs.get("shape")
+        if target is None:
             raise TypeError("reshape() requires a shape")
-    return _core.reshape(self, tuple(shape), bool(kwargs.get("reverse", False)))
+    return _core.reshape(self, tuple(target), bool(kwargs.get("reverse", False)))
 
 
 def _astype(self: NDArray, dtype, copy: bool = True) -> NDArray:
@@ -359,7 +360,9 @@ def _copyto(self: NDArray, other) -> NDArray:
         if other is self:
             import warnings
 
-            warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
+            warnings.warn(
+                "You are attempting to copy an array to itself", RuntimeWarning, stacklevel=2
+            )
             return self
         _core.copy_(other, self)
         return other
@@ -488,14 +491,15 @@ def _install_methods() -> None:
             )
         ),
     }
-    for name, fn in methods.items():
-        setattr(NDArray, name, fn)
-    NDArray.context = property(_ctx_of, doc="The array's device (a Context).")
-    NDArray.ctx = NDArray.context
-    NDArray.stype = property(lambda self: "default")
-    NDArray.T = property(
-        lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes)."
-    )
-    NDArray.handle = property(lambda self: self._data_ptr)
-    NDArray.writable = property(lambda self: True)
+    context = property(_ctx_of, doc="The array's device (a Context).")
+    properties = {
+        "context": context,
+        "ctx": context,
+        "stype": property(lambda self: "default"),
+        "T": property(lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes)."),
+        "handle": property(lambda self: self._data_ptr),
+        "writable": property(lambda self: True),
+    }
+    for name, member in {**methods, **properties}.items():
+        setattr(NDArray, name, member)
     _ops._install_op_methods(NDArray)

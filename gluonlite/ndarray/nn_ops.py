@@ -53,7 +53,7 @@ def _channel_last(layout: Optional[str], nsp: int, op: str) -> bool:
     if layout == _CHANNEL_LAST.get(nsp):
         return True
     expected = " or ".join(
-        "'%s'" % l for l in (_CHANNEL_FIRST.get(nsp), _CHANNEL_LAST.get(nsp)) if l
+        "'%s'" % name for name in (_CHANNEL_FIRST.get(nsp), _CHANNEL_LAST.get(nsp)) if name
     )
     raise MXNetError(
         "%s: layout %r does not fit a %d-D kernel; expected %s"
@@ -71,13 +71,13 @@ def _to_channel_last(x: NDArray) -> NDArray:
 
 def Convolution(
     data: NDArray,
-    weight: NDArray = None,
+    weight: NDArray = None,  # type: ignore[assignment]  # MXNet's default; required
     bias: Optional[NDArray] = None,
     kernel=None,
     stride=None,
     dilate=None,
     pad=None,
-    num_filter: int = None,
+    num_filter: Optional[int] = None,
     num_group: int = 1,
     workspace: int = 1024,
     no_bias: bool = False,
@@ -136,7 +136,7 @@ def _target_pad_adj(data_shape, kernel, stride, dilate, target_shape):
 
 def Deconvolution(
     data: NDArray,
-    weight: NDArray = None,
+    weight: NDArray = None,  # type: ignore[assignment]  # MXNet's default; required
     bias: Optional[NDArray] = None,
     kernel=None,
     stride=None,
@@ -144,7 +144,7 @@ def Deconvolution(
     pad=None,
     adj=None,
     target_shape=None,
-    num_filter: int = None,
+    num_filter: Optional[int] = None,
     num_group: int = 1,
     workspace: int = 512,
     no_bias: bool = True,
@@ -192,7 +192,7 @@ def Deconvolution(
 
 
 def Pooling(
-    data: NDArray = None,
+    data: NDArray = None,  # type: ignore[assignment]  # MXNet's default; required
     kernel=(),
     pool_type: str = "max",
     global_pool: bool = False,
@@ -327,8 +327,8 @@ def InstanceNorm(
 def Embedding(
     data: NDArray,
     weight: NDArray,
-    input_dim: int = None,
-    output_dim: int = None,
+    input_dim: Optional[int] = None,
+    output_dim: Optional[int] = None,
     dtype="float32",
     sparse_grad: bool = False,
     out: Optional[NDArray] = None,

@@ -49,7 +49,7 @@ def _make_unary(name: str, core_fn):
                 raise
             raise argument_error(fn, (data,), {}) from None
 
-    fn.binding_errors_checked = True
+    fn.binding_errors_checked = True  # type: ignore[attr-defined]
     fn.__name__ = name
     fn.__doc__ = f"Elementwise {name} (MXNet ``nd.{name}``)."
     return fn
@@ -93,7 +93,7 @@ def _make_binary(name: str, core_fn):
                 return _SCALAR_BINARY[core_fn](lhs, rhs)
             raise
 
-    fn.binding_errors_checked = True
+    fn.binding_errors_checked = True  # type: ignore[attr-defined]
     fn.__name__ = name
     fn.__doc__ = f"Elementwise {name} with broadcasting (MXNet ``nd.{name}``)."
     return fn
@@ -210,7 +210,7 @@ def _make_reduce(name: str, code: int):
                 raise
             raise argument_error(fn, (data, axis, keepdims, exclude), {}) from None
 
-    fn.binding_errors_checked = True
+    fn.binding_errors_checked = True  # type: ignore[attr-defined]
     fn.__name__ = name
     fn.__doc__ = f"{name} over ``axis`` (all axes when None), MXNet semantics."
     return fn

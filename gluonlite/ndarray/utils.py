@@ -48,7 +48,11 @@ _TEMP_TOKEN_BYTES = 6  # temporaries are named .NAME.<12 hex digits>.tmp
 
 
 def _flatten(data: Any) -> Tuple[List[NDArray], List[bytes]]:
-    """(arrays, UTF-8 names) for ``data``, with MXNet's exception classes and texts."""
+    """(arrays, UTF-8 names) for ``data``, with MXNet's exception classes and texts.
+
+    The names are encoded here, where a bad one raises Python's own UnicodeEncodeError; the
+    core's std::string parameters take bytes as well as str (its stub says str).
+    """
     if isinstance(data, NDArray):
         return [data], []
     if isinstance(data, dict):
@@ -113,7 +117,7 @@ def save(fname: Any, data: Any) -> None:
             )
         fd = _plain_file_fd(fname)
         if fd is None:
-            fname.write(_core.params_save_bytes(arrays, names))
+            fname.write(_core.params_save_bytes(arrays, names))  # type: ignore[arg-type]  # bytes
         else:  # straight from the arrays into the file, at its current position
             fname.flush()
             _write_params_fd(fd, arrays, names, _label(str(getattr(fname, "name", fd))))
@@ -144,12 +148,12 @@ def _plain_file_fd(f: Any) -> Optional[int]:
 def save_tobuffer(data: Any) -> bytes:
     """The bytes ``save`` would write for ``data`` (MXNet has no such function)."""
     arrays, names = _flatten(data)
-    return _core.params_save_bytes(arrays, names)
+    return _core.params_save_bytes(arrays, names)  # type: ignore[arg-type]  # bytes
 
 
 def _write_params_fd(fd: int, arrays: List[NDArray], names: List[bytes], label: str) -> None:
     """Encode into the open file ``fd`` (a module-level hook, so tests can inject failures)."""
-    _core.params_save_fd(fd, arrays, names, label)
+    _core.params_save_fd(fd, arrays, names, label)  # type: ignore[arg-type]  # bytes
 
 
 # ---- atomic file replacement ----------------------------------------------------------------
@@ -368,7 +372,8 @@ def load(fname: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any]]:
             )
         name = getattr(fname, "name", None)
         label = _label(name) if isinstance(name, str) else "file object"
-        return _assemble(*_core.params_load_buffer(data, label), ctx)
+        arrays, names = _core.params_load_buffer(data, label)
+        return _assemble(arrays, names, ctx)
     path = _path_of(fname, "nd.load")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
@@ -393,4 +398,5 @@ def load_frombuffer(buf: Any, ctx: Any = None) -> Union[List[Any], Dict[str, Any
         raise TypeError("buf required to be a string or bytes") from None
     if view.format != "B" or view.ndim != 1:
         view = view.cast("B")  # raises TypeError for a non-contiguous buffer
-    return _assemble(*_core.params_load_buffer(view, "buffer"), ctx)
+    arrays, names = _core.params_load_buffer(view, "buffer")
+    return _assemble(arrays, names, ctx)

@@ -117,7 +117,8 @@ class Optimizer:
                     klass.__name__,
                     Optimizer.opt_registry[name].__module__,
                     Optimizer.opt_registry[name].__name__,
-                )
+                ),
+                stacklevel=2,
             )
         Optimizer.opt_registry[name] = klass
         return klass
@@ -144,6 +145,7 @@ class Optimizer:
         """The current learning rate (from the scheduler when there is one)."""
         if self.lr_scheduler is not None:
             return self.lr_scheduler(self.num_update)
+        assert self.lr is not None  # None only with a scheduler
         return self.lr
 
     def set_learning_rate(self, lr: float) -> None:
@@ -197,7 +199,7 @@ class Optimizer:
     def _get_lr(self, index: Any) -> float:
         """Learning rate of ``index``: the global one times its lr_mult (the Gluon
         parameter's, else set_lr_mult's by index, else by name)."""
-        lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
+        lr = self.learning_rate
         param = self.param_dict.get(index)
         if param is not None:
             return lr * param.lr_mult
@@ -251,7 +253,7 @@ class Optimizer:
             weight32 = weight.astype(np.float32)
             return self._pack_mp_state(self.create_state(index, weight32), weight32)
         if weight.dtype == np.float16 and not self.multi_precision:
-            warnings.warn(self._fp16_warning())
+            warnings.warn(self._fp16_warning(), stacklevel=2)
         return self.create_state(index, weight)
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
@@ -351,6 +353,9 @@ class Updater:
 
     def __call__(self, index: Any, grad: Any, weight: Any) -> None:
         """Update ``weight`` from ``grad``; each may be one array or a list (with indices)."""
+        indices: Sequence[Any]
+        grads: Sequence[Any]
+        weights: Sequence[Any]
         if not isinstance(index, (list, tuple)):
             indices, grads, weights = (index,), (grad,), (weight,)
         else:
@@ -383,11 +388,11 @@ class Updater:
 
     def set_states(self, states: bytes) -> None:
         """Restore states (and the optimizer, when it was dumped) from ``get_states`` bytes."""
-        states = pickle.loads(states)
-        if isinstance(states, tuple) and len(states) == 2:
-            self.states, self.optimizer = states
+        loaded = pickle.loads(states)
+        if isinstance(loaded, tuple) and len(loaded) == 2:
+            self.states, self.optimizer = loaded
         else:
-            self.states = states
+            self.states = loaded
         self.states_synced = dict.fromkeys(self.states.keys(), False)
 
     def get_states(self, dump_optimizer: bool = False) -> bytes:

@@ -31,6 +31,7 @@ class _MomentumFamily(FusedOptimizer):
     (momentum, weight32) layout of multi-precision states."""
 
     _warning_name = "SGD"
+    momentum: float  # set by each subclass's __init__
 
     def create_state(self, index: Any, weight: NDArray) -> Optional[NDArray]:
         return _zeros_like(weight) if self.momentum != 0.0 else None

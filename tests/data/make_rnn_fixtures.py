@@ -10,23 +10,22 @@ the projected LSTM, which MXNet 1.9.1 cannot train on the CPU).
 
 import os
 
-import mxnet as mx
 import numpy as np
 from mxnet import autograd, nd
 from mxnet.gluon import rnn
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rnn")
-T, N, I, H = 4, 3, 5, 8
+T, N, C, H = 4, 3, 5, 8
 
 LAYERS = {
-    "lstm_bi2": lambda: rnn.LSTM(H, num_layers=2, bidirectional=True, input_size=I),
-    "gru2": lambda: rnn.GRU(H, num_layers=2, input_size=I),
+    "lstm_bi2": lambda: rnn.LSTM(H, num_layers=2, bidirectional=True, input_size=C),
+    "gru2": lambda: rnn.GRU(H, num_layers=2, input_size=C),
     "rnn_tanh2_ntc": lambda: rnn.RNN(
-        H, num_layers=2, activation="tanh", layout="NTC", input_size=I
+        H, num_layers=2, activation="tanh", layout="NTC", input_size=C
     ),
-    "rnn_relu_bi": lambda: rnn.RNN(H, bidirectional=True, input_size=I),
+    "rnn_relu_bi": lambda: rnn.RNN(H, bidirectional=True, input_size=C),
     "lstmp_bi2": lambda: rnn.LSTM(
-        H, num_layers=2, bidirectional=True, projection_size=4, input_size=I
+        H, num_layers=2, bidirectional=True, projection_size=4, input_size=C
     ),
 }
 
@@ -39,7 +38,7 @@ def main():
         layer.initialize()
         for param in layer.collect_params().values():
             param.set_data(nd.array(rng.uniform(-0.5, 0.5, param.shape)))
-        shape = (N, T, I) if layer._layout == "NTC" else (T, N, I)
+        shape = (N, T, C) if layer._layout == "NTC" else (T, N, C)
         x = nd.array(rng.uniform(-1, 1, shape))
         states = [nd.array(rng.uniform(-0.5, 0.5, s.shape)) for s in layer.begin_state(N)]
         params = layer.collect_params()

@@ -20,7 +20,7 @@ import os
 import tarfile
 import warnings
 import zipfile
-from typing import Callable, Optional
+from typing import Callable, Optional, Type
 
 import numpy as np
 
@@ -189,7 +189,7 @@ class _TokenEmbedding(vocab.Vocabulary):
 
     def _init_pretrained(
         self,
-        owner: type,
+        owner: Type["_TokenEmbedding"],
         pretrained_file_name: str,
         embedding_root: str,
         init_unknown_vec: Callable,
@@ -241,13 +241,15 @@ class _TokenEmbedding(vocab.Vocabulary):
                         "At line %d of the pre-trained token embedding file: the "
                         "embedding vector for token %s has been loaded and a "
                         "duplicate embedding for the  same token is seen and "
-                        "skipped." % (line_num, token)
+                        "skipped." % (line_num, token),
+                        stacklevel=3,  # the caller of the embedding's constructor
                     )
                 elif len(vec) == 1:
                     warnings.warn(
                         "At line %d of the pre-trained text embedding file: token %s "
                         "with 1-dimensional vector %s is likely a header and is "
-                        "skipped." % (line_num, token, vec)
+                        "skipped." % (line_num, token, vec),
+                        stacklevel=3,
                     )
                 else:
                     if vec_len is None:
@@ -338,12 +340,9 @@ class _TokenEmbedding(vocab.Vocabulary):
             ]
         else:
             indices = [lookup.get(token, UNKNOWN_IDX) for token in tokens]
-        vecs = nd.Embedding(
-            nd.array(indices),
-            self._idx_to_vec,
-            self._idx_to_vec.shape[0],
-            self._idx_to_vec.shape[1],
-        )
+        table = self._idx_to_vec
+        assert table is not None  # every constructor loads or builds the vectors
+        vecs = nd.Embedding(nd.array(indices), table, table.shape[0], table.shape[1])
         return vecs[0] if single else vecs
 
     def update_token_vectors(self, tokens, new_vectors: nd.NDArray) -> None:
@@ -368,7 +367,7 @@ class _TokenEmbedding(vocab.Vocabulary):
         assert new_vectors.shape == (len(tokens), self._vec_len), (
             "The length of new_vectors must be equal to the number of tokens and the width of "
             "new_vectors must be equal to the dimension of embeddings of the glossary: got "
-            "shape %s for %d token(s) of dimension %d."
+            "shape %s for %d token(s) of dimension %s."
             % (new_vectors.shape, len(tokens), self._vec_len)
         )
         indices = []

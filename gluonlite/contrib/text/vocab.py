@@ -84,7 +84,7 @@ class Vocabulary:
         return self._unknown_token
 
     @property
-    def reserved_tokens(self) -> Optional[list]:
+    def reserved_tokens(self) -> Optional[Sequence[Hashable]]:
         """The reserved tokens (indices 1 onwards), or None when none were given."""
         return self._reserved_tokens
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 from ... import ndarray as nd
 from ...base import MXNetError
 from ..block import Block, HybridBlock
+from ..parameter import Parameter
 from ..utils import _indent
 from . import _checks
 from .activations import Activation
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 
-def _run_in_sequence(blocks: Any, x: Any, args: tuple) -> Any:
+def _run_in_sequence(blocks: Any, x: Any, args: Sequence[Any]) -> Any:
     """Feed the output of each block to the next (tuples are unpacked as in MXNet)."""
     for block in blocks:
         x = block(x, *args)
@@ -36,7 +37,14 @@ def _run_in_sequence(blocks: Any, x: Any, args: tuple) -> Any:
     return x
 
 
-class _Container:
+# _Container is mixed into Block subclasses; the type checker sees it as one.
+if TYPE_CHECKING:
+    _ContainerBase = Block
+else:
+    _ContainerBase = object
+
+
+class _Container(_ContainerBase):
     """What Sequential and HybridSequential share: add, indexing, len, repr."""
 
     _children: Any
@@ -133,6 +141,8 @@ class Dense(HybridBlock):
         in_units = _checks.positive_int("Dense", "in_units", in_units, allow_zero=True)
         _checks.activation("Dense", activation)
         self._flatten = flatten
+        self.bias: Optional[Parameter]
+        self.act: Optional[Activation]
         with self.name_scope():
             self._units = units
             self._in_units = in_units
@@ -214,6 +224,7 @@ class Dense(HybridBlock):
 
     def __repr__(self) -> str:
         shape = self.weight.shape
+        assert shape is not None  # given in __init__, only its unknown (0) dims change
         return "{name}({layout}, {act})".format(
             name=self.__class__.__name__,
             act=self.act if self.act else "linear",

@@ -11,10 +11,11 @@ string raises an error that is both an MXNetError and, as in MXNet, an Assertion
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from ...base import MXNetError
 from ..block import HybridBlock
+from ..parameter import Parameter
 from . import _checks
 from .activations import Activation
 
@@ -50,12 +51,12 @@ class LayoutError(MXNetError, AssertionError):
 
 def _expand(value: IntOrTuple, n: int, what: str, minimum: int = 0) -> Tuple[int, ...]:
     """``value`` (one int or n of them) as n ints >= minimum, else MXNetError naming ``what``."""
-    values = (value,) * n if isinstance(value, numbers.Integral) else value
+    values: Any = (value,) * n if isinstance(value, numbers.Integral) else value  # unchecked yet
     if (
         isinstance(values, (str, bytes))
         or not hasattr(values, "__len__")
         or len(values) != n
-        or not all(isinstance(v, numbers.Integral) and v >= minimum for v in values)
+        or not all(isinstance(v, numbers.Integral) and int(v) >= minimum for v in values)
     ):
         raise MXNetError(
             "%s must be an int or a tuple of %d ints, each >= %d, got %r"
@@ -121,12 +122,12 @@ class _Conv(HybridBlock):
         channels = _checks.positive_int(name, "channels", channels)
         in_channels = _checks.positive_int(name, "in_channels", in_channels, allow_zero=True)
         _checks.activation(name, activation)
-        self._channels = channels
-        self._in_channels = in_channels
-        self._layout = layout
-        self._op_name = op_name
-        self._channel_axis = layout.find("C")
-        self._kwargs = {
+        self._channels: int = channels
+        self._in_channels: int = in_channels
+        self._layout: str = layout
+        self._op_name: str = op_name
+        self._channel_axis: int = layout.find("C")
+        self._kwargs: Dict[str, Any] = {
             "kernel": _expand(kernel_size, nsp, name + ": kernel_size", 1),
             "stride": _expand(strides, nsp, name + ": strides", 1),
             "dilate": _expand(dilation, nsp, name + ": dilation", 1),
@@ -138,8 +139,10 @@ class _Conv(HybridBlock):
         }
         if adj is not None:
             self._kwargs["adj"] = adj
+        self.bias: Optional[Parameter]
+        self.act: Optional[Activation]
         with self.name_scope():
-            self.weight = self.params.get(
+            self.weight: Parameter = self.params.get(
                 "weight",
                 shape=self._weight_shape(in_channels),
                 init=weight_initializer,
@@ -219,6 +222,7 @@ class _Conv(HybridBlock):
             s += ", {}".format(self.act)
         s += ")"
         shape = self.weight.shape
+        assert shape is not None  # given in __init__, only its unknown (0) dims change
         return s.format(
             name=self.__class__.__name__,
             mapping="{0} -> {1}".format(shape[1] if shape[1] else None, shape[0]),

@@ -90,7 +90,9 @@ class _Norm(HybridBlock):
     def forward(self, x: Any, *args: Any) -> Any:
         if hasattr(x, "shape"):
             axis = _checked_axis(self, x, self._axis)
-            expected = self.gamma.shape[0]
+            gamma_shape = self.gamma.shape
+            assert gamma_shape is not None  # given in __init__
+            expected = gamma_shape[0]
             if expected and x.shape[axis] != expected:
                 raise _channel_error(self, x, self._axis, expected)
         return super().forward(x, *args)
@@ -182,6 +184,7 @@ class BatchNorm(_Norm):
             raise op_error(self, error) from None
 
     def __repr__(self) -> str:
+        assert self.gamma.shape is not None  # given in __init__
         in_channels = self.gamma.shape[0]
         content = ", ".join("%s=%r" % (k, v) for k, v in self._kwargs.items())
         return "%s(%s, in_channels=%s)" % (
@@ -223,6 +226,7 @@ class LayerNorm(_Norm):
 
     def __repr__(self) -> str:
         content = ", ".join("%s=%r" % (k, v) for k, v in self._kwargs.items())
+        assert self.gamma.shape is not None  # given in __init__
         return "%s(%s, in_channels=%s)" % (self.__class__.__name__, content, self.gamma.shape[0])
 
 
@@ -260,6 +264,7 @@ class InstanceNorm(_Norm):
 
     def __repr__(self) -> str:
         content = ", ".join("%s=%r" % (k, v) for k, v in self._kwargs.items())
+        assert self.gamma.shape is not None  # given in __init__
         return "%s(%s, in_channels=%s)" % (self.__class__.__name__, content, self.gamma.shape[0])
 
 

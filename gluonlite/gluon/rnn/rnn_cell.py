@@ -8,7 +8,7 @@ Dropout, Residual, Zoneout) compose other cells as in MXNet.
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional, cast
 
 from ... import ndarray as nd
 from ...base import MXNetError
@@ -126,7 +126,7 @@ class RecurrentCell(Block):
         self._init_counter = -1
         self._counter = -1
         for cell in self._children.values():
-            cell.reset()
+            cast(RecurrentCell, cell).reset()  # a recurrent cell's children are cells
 
     def state_info(self, batch_size: int = 0) -> List[dict]:
         """Shape and layout of each state."""
@@ -272,6 +272,7 @@ class _GatedCell(HybridRecurrentCell):
 
     def __repr__(self) -> str:
         shape = self.i2h_weight.shape
+        assert shape is not None  # given in __init__, only its unknown (0) dims change
         return "{name}({mapping}{extra})".format(
             name=self.__class__.__name__,
             extra=self._extra_repr(),
@@ -429,7 +430,14 @@ class GRUCell(_TwoActivationCell):
         return next_h, [next_h]
 
 
-class _ChildrenStates:
+# The mixins below are mixed into RecurrentCell subclasses; the type checker sees them as one.
+if TYPE_CHECKING:
+    _CellMixinBase = RecurrentCell
+else:
+    _CellMixinBase = object
+
+
+class _ChildrenStates(_CellMixinBase):
     """state_info and begin_state of a cell made of child cells: the children's, in order."""
 
     _children: Any
@@ -437,11 +445,15 @@ class _ChildrenStates:
     def state_info(self, batch_size: int = 0) -> List[dict]:
         return sum([c.state_info(batch_size) for c in self._children.values()], [])
 
-    def begin_state(self, batch_size: int = 0, **kwargs: Any) -> list:
+    def begin_state(self, batch_size: int = 0, func: Any = nd.zeros, **kwargs: Any) -> list:
         """The children's initial states, in order."""
         _check_unmodified(self)
         return sum(
-            [c.begin_state(batch_size=batch_size, **kwargs) for c in self._children.values()], []
+            [
+                c.begin_state(batch_size=batch_size, func=func, **kwargs)
+                for c in self._children.values()
+            ],
+            [],
         )
 
 

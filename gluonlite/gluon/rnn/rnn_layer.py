@@ -17,6 +17,7 @@ from ... import ndarray as nd
 from ...base import MXNetError
 from ..block import HybridBlock
 from ..nn import _checks
+from ..parameter import Parameter
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -26,6 +27,8 @@ _MODES = {"rnn_tanh": (0, 1), "rnn_relu": (1, 1), "lstm": (2, 4), "gru": (3, 3)}
 
 class _RNNLayer(HybridBlock):
     """What RNN, LSTM and GRU share: parameters, states, checks and the layer stacking."""
+
+    l0_i2h_weight: Parameter  # one of the parameters set by name in __init__
 
     def __init__(
         self,
@@ -99,7 +102,9 @@ class _RNNLayer(HybridBlock):
             prefix += "."
         out = {}
         for key, param in self._reg_params.items():
-            direction, layer, kind, what = _PARAM_NAME.match(key).groups()
+            match = _PARAM_NAME.match(key)
+            assert match is not None  # every parameter registered in __init__ has this form
+            direction, layer, kind, what = match.groups()
             cell = "%s_cell." % direction if self._dir == 2 else ""
             out["%s_unfused.%s.%s%s_%s" % (prefix, layer, cell, kind, what)] = param
         return out
@@ -114,6 +119,7 @@ class _RNNLayer(HybridBlock):
             text += ", bidirectional"
         text += ")"
         shape = self.l0_i2h_weight.shape
+        assert shape is not None  # given in __init__, only its unknown (0) dims change
         mapping = "{0} -> {1}".format(shape[1] if shape[1] else None, shape[0] // self._gates)
         return text.format(name=self.__class__.__name__, mapping=mapping, **self.__dict__)
 
@@ -158,7 +164,9 @@ class _RNNLayer(HybridBlock):
                     shape,
                 )
             )
-        expected = self.l0_i2h_weight.shape[1]
+        weight_shape = self.l0_i2h_weight.shape
+        assert weight_shape is not None  # given in __init__
+        expected = weight_shape[1]
         if expected and inputs.shape[2] != expected:
             raise MXNetError(
                 "%s layer '%s' has input_size=%d (parameter '%s' of shape %s) but got an input "
@@ -174,7 +182,7 @@ class _RNNLayer(HybridBlock):
                 )
             )
 
-    def __call__(
+    def __call__(  # type: ignore[override]  # MXNet's (inputs, states) where Block has *args
         self, inputs: Any, states: Any = None, sequence_length: Any = None, **kwargs: Any
     ) -> Any:
         """``layer(x)`` returns the output; ``layer(x, states)`` returns (output, states)."""
@@ -212,7 +220,9 @@ class _RNNLayer(HybridBlock):
         for direction in ["l", "r"][: self._dir]:
             getattr(self, direction + "0_i2h_weight").shape = (rows, inputs.shape[2])
 
-    def hybrid_forward(self, F: Any, inputs: Any, states: Any, **params: Any) -> Any:
+    def hybrid_forward(  # type: ignore[override]  # MXNet's signature: states, then parameters
+        self, F: Any, inputs: Any, states: Any, **params: Any
+    ) -> Any:
         if self._layout == "NTC":
             inputs = F.swapaxes(inputs, dim1=0, dim2=1)
         lstm = self._mode == "lstm"

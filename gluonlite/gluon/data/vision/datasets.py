@@ -305,7 +305,8 @@ class ImageFolderDataset(dataset.Dataset):
                 if ext.lower() not in self._exts:
                     warnings.warn(
                         "Ignoring %s of type %s. Only support %s"
-                        % (filename, ext, ", ".join(self._exts))
+                        % (filename, ext, ", ".join(self._exts)),
+                        stacklevel=3,
                     )
                     continue
                 self.items.append((filename, label))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ....context import Context, cpu
 from ...block import HybridBlock
+
+# MXNet's model-zoo signatures say ``ctx=cpu()``: one default Context, evaluated once, as there.
+DEFAULT_CTX: Context = cpu()
 
 
 def load_pretrained(net: HybridBlock, name: str, root: str, ctx: Any) -> None:

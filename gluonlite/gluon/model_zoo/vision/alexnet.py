@@ -6,10 +6,10 @@ import os
 from typing import Any
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
-from ._common import load_pretrained
+from ._common import DEFAULT_CTX, load_pretrained
 
 __all__ = ["AlexNet", "alexnet"]
 
@@ -42,7 +42,7 @@ class AlexNet(HybridBlock):
 
 def alexnet(
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> AlexNet:

@@ -11,11 +11,11 @@ import os
 from typing import Any, Sequence
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
 from ...contrib.nn import HybridConcurrent, Identity
-from ._common import load_pretrained
+from ._common import DEFAULT_CTX, load_pretrained
 
 __all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201"]
 
@@ -112,7 +112,7 @@ densenet_spec = {
 def get_densenet(
     num_layers: int,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> DenseNet:

@@ -11,11 +11,11 @@ import os
 from typing import Any, Optional
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
 from ...contrib.nn import HybridConcurrent
-from ._common import load_pretrained
+from ._common import DEFAULT_CTX, load_pretrained
 
 __all__ = ["Inception3", "inception_v3"]
 
@@ -176,7 +176,7 @@ class Inception3(HybridBlock):
 
 def inception_v3(
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> Inception3:

@@ -4,13 +4,13 @@ arXiv:1801.04381) with width multipliers, as MXNet's model zoo."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
-from ._common import load_pretrained, versioned_name
+from ._common import DEFAULT_CTX, load_pretrained, versioned_name
 
 __all__ = [
     "MobileNet",
@@ -155,15 +155,18 @@ class MobileNetV2(HybridBlock):
         return self.output(self.features(x))
 
 
+_Net = TypeVar("_Net", bound=HybridBlock)
+
+
 def _get(
-    net_class: type,
+    net_class: Callable[..., _Net],
     family: str,
     multiplier: float,
     pretrained: bool,
     ctx: Any,
     root: str,
     kwargs: dict,
-) -> HybridBlock:
+) -> _Net:
     net = net_class(multiplier, **kwargs)
     if pretrained:
         load_pretrained(net, versioned_name(family, multiplier), root, ctx)
@@ -173,7 +176,7 @@ def _get(
 def get_mobilenet(
     multiplier: float,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> MobileNet:
@@ -184,7 +187,7 @@ def get_mobilenet(
 def get_mobilenet_v2(
     multiplier: float,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> MobileNetV2:

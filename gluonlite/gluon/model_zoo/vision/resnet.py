@@ -9,13 +9,13 @@ numbered by the stage (``stage1_conv0`` ... ``stage1_conv3`` across two blocks).
 from __future__ import annotations
 
 import os
-from typing import Any, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple, Type
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ... import nn
 from ...block import HybridBlock
-from ._common import load_pretrained
+from ._common import DEFAULT_CTX, load_pretrained
 
 __all__ = [
     "ResNetV1",
@@ -263,15 +263,15 @@ class ResNetV2(_ResNet):
 
 
 # depth -> (block kind, blocks per stage, stem then stage widths)
-resnet_spec = {
+resnet_spec: Dict[int, Tuple[str, List[int], List[int]]] = {
     18: ("basic_block", [2, 2, 2, 2], [64, 64, 128, 256, 512]),
     34: ("basic_block", [3, 4, 6, 3], [64, 64, 128, 256, 512]),
     50: ("bottle_neck", [3, 4, 6, 3], [64, 256, 512, 1024, 2048]),
     101: ("bottle_neck", [3, 4, 23, 3], [64, 256, 512, 1024, 2048]),
     152: ("bottle_neck", [3, 8, 36, 3], [64, 256, 512, 1024, 2048]),
 }
-resnet_net_versions = [ResNetV1, ResNetV2]
-resnet_block_versions = [
+resnet_net_versions: List[Type[_ResNet]] = [ResNetV1, ResNetV2]
+resnet_block_versions: List[Dict[str, Type[HybridBlock]]] = [
     {"basic_block": BasicBlockV1, "bottle_neck": BottleneckV1},
     {"basic_block": BasicBlockV2, "bottle_neck": BottleneckV2},
 ]
@@ -281,7 +281,7 @@ def get_resnet(
     version: int,
     num_layers: int,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> HybridBlock:

@@ -10,11 +10,11 @@ import os
 from typing import Any, Sequence
 
 from .... import base
-from ....context import cpu
+from ....context import Context
 from ....initializer import Xavier
 from ... import nn
 from ...block import HybridBlock
-from ._common import load_pretrained
+from ._common import DEFAULT_CTX, load_pretrained
 
 __all__ = [
     "VGG",
@@ -97,7 +97,7 @@ vgg_spec = {
 def get_vgg(
     num_layers: int,
     pretrained: bool = False,
-    ctx: Any = cpu(),
+    ctx: Context = DEFAULT_CTX,
     root: str = os.path.join(base.data_dir(), "models"),
     **kwargs: Any,
 ) -> VGG:
