@@ -40,6 +40,7 @@ void bind_dlpack(py::module_& m);
 void bind_io(py::module_& m);     // io_bind.cc: .params reader/writer
 void bind_optim(py::module_& m);  // optim_bind.cc: fused optimizer updates
 void bind_nn(py::module_& m);     // nn_bind.cc: convolution, pooling, normalization, ...
+void bind_sort(py::module_& m);   // sort_bind.cc: sort, topk, gather_nd, scatter_nd
 
 // random_bind.cc: the samplers (sample_, multinomial)
 void bind_random(py::module_& m);

@@ -157,6 +157,7 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_optim(m);
   bind::bind_nn(m);
   bind::bind_random(m);
+  bind::bind_sort(m);
 
   m.def("get_num_threads", &cpu_threads);
   m.def("set_num_threads", [](py::handle n) {

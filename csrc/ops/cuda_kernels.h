@@ -103,6 +103,16 @@ void random_fill_cuda(const Tensor& t, const philox::DrawSpec& spec, uint64_t se
                       const char* op);
 void gather_rows_cuda(const Tensor& out, const Tensor& src, const int64_t* perm_host);
 
+// sort.cu: int64 positions along the axis of the first k of each row's sorted order, for
+// a contiguous x viewed as (outer, n, inner); out is (outer, k, inner).
+void sort_indices_cuda(const Tensor& x, const Tensor& out, int64_t outer, int64_t n, int64_t inner,
+                       int64_t k, bool ascend);
+
+// index.cu (n-d indexing): dst (n, inner)[idx[i]] = src (count, inner)[i], contiguous, in
+// dst's dtype; idx int64 in [-n, n).
+void index_put_cuda(const Tensor& dst, const Tensor& idx, const Tensor& src, int64_t n,
+                    int64_t inner);
+
 }  // namespace gl::ops
 
 // csrc/random/samplers.cu

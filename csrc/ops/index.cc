@@ -1,5 +1,6 @@
 // Selection ops: where (ternary select), take (gather along an axis, scatter-add
-// gradient) and one_hot. CUDA kernels: index.cu.
+// gradient), one_hot, and the n-d family of sort.h: gather_nd, scatter_nd, index_put_.
+// CUDA kernels: index.cu.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include "elementwise.h"
 #include "ops.h"
 #include "cuda_kernels.h"
+#include "sort.h"
 
 namespace gl::ops {
 
@@ -196,6 +198,138 @@ Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off
     }
   });
   return out;
+}
+
+}  // namespace gl::ops
+
+// ---- n-d indexing ------------------------------------------------------------------------
+
+namespace gl::ops {
+
+namespace {
+
+// The rows addressed by gather_nd/scatter_nd indices (M, Y...) in an array of `shape`
+// viewed as (prod(shape[:M]), prod(shape[M:])): one int64 per position y, on `device`.
+Tensor nd_rows(const Tensor& indices, const Shape& shape, Device device, const char* op) {
+  GL_CHECK(indices.ndim() >= 2, op,
+           ": indices must have at least 2 dimensions (M, ...), got shape ",
+           shape_str(indices.shape()));
+  const int64_t m = indices.shape()[0];
+  GL_CHECK(m <= static_cast<int64_t>(shape.size()), op, ": indices of shape ",
+           shape_str(indices.shape()), " address ", m, " axes but the array of shape ",
+           shape_str(shape), " has ", shape.size());
+  Shape positions(indices.shape().begin() + 1, indices.shape().end());
+  const int64_t count = shape_numel(positions);
+  Tensor host = to_device(index_values(indices), cpu_device());
+  Tensor rows = Tensor::empty(positions, DType::Int64, cpu_device());
+  const int64_t* ix = host.data<int64_t>();
+  int64_t* out = rows.data<int64_t>();
+  for (int64_t y = 0; y < count; ++y) {
+    int64_t row = 0;
+    for (int64_t a = 0; a < m; ++a) {
+      int64_t i = ix[a * count + y], n = shape[a];
+      GL_CHECK_KIND(i >= -n && i < n, ErrorKind::Index, op, ": index ", i,
+                    " is out of bounds for axis ", a, " with size ", n, " (indices[", a, ", ...]",
+                    " at position ", y, ")");
+      row = row * n + (i < 0 ? i + n : i);
+    }
+    out[y] = row;
+  }
+  return device.is_cpu() ? rows : to_device(rows, device);
+}
+
+Shape nd_row_shape(const Shape& shape, int64_t m) {
+  int64_t lead = 1, inner = 1;
+  for (int64_t a = 0; a < static_cast<int64_t>(shape.size()); ++a)
+    (a < m ? lead : inner) *= shape[a];
+  return {lead, inner};
+}
+
+// dst (N, inner) contiguous, idx int64 in [0, N) or [-N, 0), src (count, inner) contiguous
+// in dst's dtype: the rows are written in order, so a repeated row keeps the last write.
+void put_rows(const Tensor& dst, const Tensor& idx, const Tensor& src) {
+  const int64_t n = dst.shape()[0], inner = dst.numel() / std::max<int64_t>(n, 1);
+  if (dst.device().is_gpu()) {
+    GL_CUDA_LAUNCH("index_put_", dst.device(), index_put_cuda(dst, idx, src, n, inner));
+    return;
+  }
+  const int64_t* ix = idx.data<int64_t>();
+  const size_t row_bytes = static_cast<size_t>(inner) * dst.itemsize();
+  char* d = static_cast<char*>(dst.raw_data());
+  const char* s = static_cast<const char*>(src.raw_data());
+  for (int64_t i = 0; i < idx.numel(); ++i) {
+    int64_t row = ix[i] < 0 ? ix[i] + n : ix[i];
+    std::memcpy(d + row * row_bytes, s + i * row_bytes, row_bytes);
+  }
+}
+
+}  // namespace
+
+Tensor gather_nd(const Tensor& data, const Tensor& indices) {
+  GL_CHECK(data.device() == indices.device(), "gather_nd: data is on ", data.device().str(),
+           " but indices are on ", indices.device().str());
+  Tensor rows = nd_rows(indices, data.shape(), data.device(), "gather_nd");
+  const int64_t m = indices.shape()[0];
+  Shape out_shape = rows.shape();
+  out_shape.insert(out_shape.end(), data.shape().begin() + m, data.shape().end());
+  Shape grid = nd_row_shape(data.shape(), m);
+  if (rows.numel() == 0 || grid[1] == 0)
+    return Tensor::empty(out_shape, data.dtype(), data.device());
+  Tensor picked = take(reshape_to(data, grid), reshape_to(rows, {rows.numel()}), 0, false);
+  return reshape_to(picked, out_shape);
+}
+
+Tensor scatter_nd(const Tensor& data, const Tensor& indices, const Shape& shape) {
+  GL_CHECK(data.device() == indices.device(), "scatter_nd: data is on ", data.device().str(),
+           " but indices are on ", indices.device().str());
+  check_ndim(shape);
+  Tensor rows = nd_rows(indices, shape, data.device(), "scatter_nd");
+  const int64_t m = indices.shape()[0];
+  Shape expected = rows.shape();
+  expected.insert(expected.end(), shape.begin() + m, shape.end());
+  GL_CHECK_KIND(data.shape() == expected, ErrorKind::Value, "scatter_nd: data of shape ",
+                shape_str(data.shape()), " does not fit indices of shape ",
+                shape_str(indices.shape()), " and output shape ", shape_str(shape),
+                ": data must have shape ", shape_str(expected));
+  Tensor out = full(shape, 0.0, data.dtype(), data.device());
+  Shape grid = nd_row_shape(shape, m);
+  Tensor flat_rows = reshape_to(rows, {rows.numel()});
+  if (out.numel() > 0 && rows.numel() > 0)
+    put_rows(reshape_to(out, grid), flat_rows,
+             contiguous(reshape_to(detach(data), {rows.numel(), grid[1]})));
+  if (should_record({&data})) {
+    Shape data_shape = data.shape();
+    record_op("scatter_nd", {data}, {&out},
+              [flat_rows, grid, data_shape](const GradList& g) -> GradList {
+                if (shape_numel(data_shape) == 0)
+                  return {full(data_shape, 0.0, g[0].dtype(), g[0].device())};
+                return {reshape_to(take(reshape_to(g[0], grid), flat_rows, 0, false), data_shape)};
+              });
+  }
+  return out;
+}
+
+void index_put_(const Tensor& dst, const Tensor& index, const Tensor& src) {
+  GL_CHECK(dst.ndim() >= 1, "index_put_: the target must have at least one dimension");
+  GL_CHECK(dst.is_contiguous(), "index_put_: the target must be contiguous");
+  GL_CHECK(dst.device() == index.device() && dst.device() == src.device(),
+           "index_put_: target, index and values must be on the same device");
+  const int64_t n = dst.shape()[0];
+  Tensor idx = index_values(index);
+  if (idx.numel() == 0) return;
+  Tensor bounds = dst.device().is_cpu() ? idx : to_device(idx, cpu_device());
+  const int64_t* ix = bounds.data<int64_t>();
+  for (int64_t i = 0; i < bounds.numel(); ++i)
+    GL_CHECK_KIND(ix[i] >= -n && ix[i] < n, ErrorKind::Index, "index ", ix[i],
+                  " is out of bounds for axis 0 with size ", n);
+  Shape expected = idx.shape();
+  expected.insert(expected.end(), dst.shape().begin() + 1, dst.shape().end());
+  Tensor values = detach(src);
+  if (values.shape() != expected) values = broadcast_to(values, expected);
+  if (values.dtype() != dst.dtype()) values = astype(values, dst.dtype());
+  const int64_t inner = dst.numel() / std::max<int64_t>(n, 1);
+  put_rows(dst, reshape_to(idx, {idx.numel()}),
+           contiguous(reshape_to(values, {idx.numel(), inner})));
 }
 
 }  // namespace gl::ops

@@ -55,6 +55,16 @@ __global__ void one_hot_kernel(T* out, const int64_t* idx, int64_t n, int64_t de
     out[i] = idx[i / depth] == i % depth ? on : off;
 }
 
+template <typename T>
+__global__ void index_put_kernel(T* dst, const int64_t* idx, const T* src, int64_t count, int64_t n,
+                                 int64_t inner) {
+  for (int64_t t = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; t < count * inner;
+       t += int64_t(blockDim.x) * gridDim.x) {
+    int64_t i = t / inner, row = idx[i] < 0 ? idx[i] + n : idx[i];
+    dst[row * inner + t % inner] = src[t];
+  }
+}
+
 }  // namespace
 
 void where_cuda(const Tensor& out, const Tensor& cond, const Tensor& x, const Tensor& y) {
@@ -111,6 +121,17 @@ void one_hot_cuda(const Tensor& out, const Tensor& idx, int64_t depth, double on
         static_cast<scalar_t>(off));
   });
   cuda::check_launch("one_hot");
+}
+
+void index_put_cuda(const Tensor& dst, const Tensor& idx, const Tensor& src, int64_t n,
+                    int64_t inner) {
+  int64_t count = idx.numel();
+  if (count == 0 || inner == 0) return;
+  GL_DISPATCH_ALL(dst.dtype(), "index_put_", {
+    index_put_kernel<<<cuda::grid_for(count * inner), cuda::kBlock>>>(
+        dst.data<scalar_t>(), idx.data<int64_t>(), src.data<scalar_t>(), count, n, inner);
+  });
+  cuda::check_launch("index_put_");
 }
 
 }  // namespace gl::ops

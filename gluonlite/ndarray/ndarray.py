@@ -13,7 +13,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .. import _core
-from ..base import MXNetError, MXNetTypeError
+from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from ..context import Context, _as_context
 from ..context import current_context as current_context  # MXNet's nd.ndarray has it too
 from .arguments import checked_api, reject_unknown, unknown_argument_error
@@ -250,7 +250,8 @@ _INDEX, _RANGE, _NEWAXIS = 0, 1, 2
 def _index_spec(shape: tuple, key):
     """Normalises a basic index into the core's (kind, start, stop, step) list.
 
-    Returns (spec, int_only) where int_only tells that every axis got an integer.
+    Returns (spec, int_only) where int_only tells that every axis got an integer, or
+    (None, False) when the key holds an index array (advanced indexing, index_ops.py).
     """
     if not isinstance(key, tuple):
         key = (key,)
@@ -281,10 +282,12 @@ def _index_spec(shape: tuple, key):
                 raise IndexError(f"index {i} is out of bounds for axis {dim} with size {n}")
             spec.append((_INDEX, i + n if i < 0 else i, 0, 0))
             dim += 1
+        elif isinstance(k, (NDArray, list, np.ndarray)):
+            return None, False
         else:
             raise IndexError(
                 f"NDArray index of type {type(k).__name__} is not supported; use integers, "
-                "slices, None and Ellipsis, or nd.take for integer-array indexing"
+                "slices, None, Ellipsis or integer arrays (lists, numpy arrays, NDArrays)"
             )
     if dim < len(shape):
         int_only = False
@@ -294,18 +297,11 @@ def _index_spec(shape: tuple, key):
 def _getitem(self: NDArray, key) -> NDArray:
     if type(key) is int:
         return self._index_first_axis(key)
-    if isinstance(key, (NDArray, list, np.ndarray)):
-        # Integer-array indexing along the first axis: a gather, as in MXNet.
-        from .ops import take
-
-        idx = key if isinstance(key, NDArray) else array(key, ctx=_ctx_of(self), dtype="int64")
-        n = self.shape[0]
-        bad = (idx.asnumpy() >= n) | (idx.asnumpy() < -n)
-        if bad.any():
-            first_bad = idx.asnumpy()[bad].reshape(-1)[0]
-            raise IndexError(f"index {first_bad:g} is out of bounds for axis 0 with size {n}")
-        return take(self, idx, axis=0, mode="wrap")
     spec, int_only = _index_spec(self.shape, key)
+    if spec is None:  # integer arrays in the key: a gather (index_ops.py)
+        from .index_ops import advanced_getitem
+
+        return advanced_getitem(self, key)
     out = _core.slice_view(self, spec)
     if not out._is_contiguous:  # MXNet: only indexing that gives a contiguous block is a view
         out = _core.clone(out)
@@ -314,19 +310,49 @@ def _getitem(self: NDArray, key) -> NDArray:
     return out
 
 
+def fit_value(value: NDArray, shape: tuple) -> NDArray:
+    """``value`` ready to broadcast into a target of ``shape``, as MXNet's assignment takes it:
+    extra leading 1-dims dropped (a (1,) sum into one element). MXNetValueError otherwise."""
+    original = value.shape
+    dims = value.shape
+    while len(dims) > len(shape) and dims[0] == 1:
+        dims = dims[1:]
+    try:
+        fits = np.broadcast_shapes(dims, shape) == tuple(shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise MXNetValueError(
+            f"cannot assign an array of shape {original} to a target of shape {shape}"
+        )
+    if dims == original:
+        return value
+    if 0 in dims:  # the core's reshape reads 0 as "keep"; no data to keep anyway
+        return _core.empty(dims, value._dtype_name, value._device_type, value._device_id)
+    return _core.reshape(value, dims, False)
+
+
 def _setitem(self: NDArray, key, value) -> None:
+    """x[key] = value. As in MXNet the value broadcasts to the target after dropping extra
+    leading 1-dims, so a (1,) sum can be written into one element."""
     if isinstance(key, slice) and key == slice(None):
         target = self
     else:
         spec, _ = _index_spec(self.shape, key)
+        if spec is None:
+            from .index_ops import advanced_setitem
+
+            advanced_setitem(self, key, value)
+            return
         target = _core.slice_view(self, spec)
-    if isinstance(value, NDArray):
-        _core.copy_(target, value)
-    elif isinstance(value, (numbers.Number, np.generic)):
+    if isinstance(value, (numbers.Number, np.generic)):
         _core.fill_(target, float(value))  # type: ignore[arg-type]  # Number has no __float__
-    else:
-        src = array(value, ctx=_ctx_of(self), dtype=self._dtype_name)
-        _core.copy_(target, src)
+        return
+    if not isinstance(value, NDArray):
+        value = array(value, ctx=_ctx_of(self), dtype=self._dtype_name)
+    if value.shape != target.shape:
+        value = fit_value(value, target.shape)
+    _core.copy_(target, value)
 
 
 # ---- methods -----------------------------------------------------------------------------------
@@ -503,3 +529,6 @@ def _install_methods() -> None:
     for name, member in {**methods, **properties}.items():
         setattr(NDArray, name, member)
     _ops._install_op_methods(NDArray)
+    from . import index_ops
+
+    index_ops._install_methods(NDArray)
