@@ -8,8 +8,8 @@ from . import (
 )
 from .ctc import *  # noqa: F401,F403
 from .custom import Custom  # noqa: F401
-from .legacy_random import *  # noqa: F401,F403  nd.random_uniform, nd.sample_gamma, ...
 from .index_ops import *  # noqa: F401,F403
+from .legacy_random import *  # noqa: F401,F403  nd.random_uniform, nd.sample_gamma, ...
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_extra_ops import *  # noqa: F401,F403
