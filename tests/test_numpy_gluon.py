@@ -130,6 +130,10 @@ def test_embedding_and_sequentials_return_np_arrays(np_mode):
     out = hs(np.ones((4, 5)))
     assert type(out) is np_ndarray
     onp.testing.assert_allclose(out.asnumpy(), onp.full((4, 3), 0.2), rtol=1e-5)  # MXNet's
+    hs.hybridize()
+    again = hs(np.ones((4, 5)))
+    assert type(again) is np_ndarray
+    onp.testing.assert_allclose(again.asnumpy(), out.asnumpy())
 
 
 # --------------------------------------------------------------------------- losses, metric
