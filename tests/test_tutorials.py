@@ -18,7 +18,9 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPECTED = os.path.join(ROOT, "tests", "tutorials", "expected")
 TUTORIALS = sorted(glob.glob(os.path.join(ROOT, "examples", "tutorials", "*.py")))
-DEVICE_TUTORIALS = [p for p in TUTORIALS if os.path.basename(p) == "gpu.py"]
+DEVICE_TUTORIALS = [p for p in TUTORIALS if os.path.basename(p) in ("gpu.py", "gpu_numpy.py")]
+# how each device tutorial's output shows an array on the GPU (nd vs mx.np printing)
+_ON_GPU = {"gpu.py": "@gpu(0)>", "gpu_numpy.py": "ctx=gpu(0)"}
 
 
 def _run(script, hide_gpus):
@@ -70,4 +72,5 @@ def test_device_tutorial_runs_on_the_gpu_when_there_is_one(script):
         pytest.skip("no GPU: the CPU fallback is what the recorded-output test checks")
     proc = _run(script, hide_gpus=False)
     assert proc.returncode == 0, proc.stderr
-    assert "@gpu(0)>" in proc.stdout and "No GPU found" not in proc.stdout, proc.stdout
+    marker = _ON_GPU[os.path.basename(script)]
+    assert marker in proc.stdout and "No GPU found" not in proc.stdout, proc.stdout

@@ -23,6 +23,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .. import ndarray as nd
 from ..context import current_context
+from ..numpy.multiarray import _wrap_any as _np_wrap
+from ..numpy_extension import _state as _np_state
+from ..numpy_extension.io import save as _npx_save
 from . import _param_io
 from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
 from .utils import HookHandle, _indent, _infer_by_probing, shape_is_known
@@ -334,7 +337,8 @@ class Block:
                 if name not in unique:
                     unique[name] = param
             params = unique
-        nd.save(filename, {key: param._reduce() for key, param in params.items()})
+        save = _npx_save if _np_state.np_array() else nd.save  # V3 records in NumPy mode
+        save(filename, {key: param._reduce() for key, param in params.items()})
 
     def save(self, prefix: str) -> None:
         """Saves the block structure and parameters: ``<prefix>-model.json`` and
@@ -541,6 +545,8 @@ class HybridBlock(Block):
             except DeferredInitializationError:
                 self._finish_deferred(x, *args)
                 params = self._gather_params(x, args)
+        if _np_state.np_array():  # NumPy mode: mx.np.ndarray results, as MXNet
+            return _np_wrap(self.hybrid_forward(nd, x, *args, **params))
         return self.hybrid_forward(nd, x, *args, **params)
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:

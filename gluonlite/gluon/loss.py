@@ -128,7 +128,12 @@ class Loss(HybridBlock):
     def forward(self, x: Any, *args: Any) -> Any:
         """Call ``hybrid_forward`` with ``F = nd`` (a loss has no parameters to gather)."""
         from .. import ndarray as nd
+        from ..numpy_extension import _state
 
+        if _state.np_array():  # NumPy mode: an mx.np.ndarray result, as MXNet
+            from ..numpy.multiarray import _wrap_any
+
+            return _wrap_any(self.hybrid_forward(nd, x, *args))
         return self.hybrid_forward(nd, x, *args)
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:

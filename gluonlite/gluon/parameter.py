@@ -25,6 +25,7 @@ from .. import autograd, initializer
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..context import Context, cpu, current_context
+from ..numpy_extension import _state as _np_state
 from . import _param_io
 from .utils import _indent, shape_is_known
 
@@ -364,6 +365,10 @@ class Parameter:
     def _init_impl(self, data: Any, ctx_list: Sequence[Context]) -> None:
         """Copy ``data`` onto every context and attach the gradients."""
         arrays = [data.copyto(c) for c in ctx_list]
+        if _np_state.np_array():  # NumPy mode: the parameter holds mx.np.ndarrays, as MXNet
+            from ..numpy.multiarray import ndarray as np_ndarray
+
+            arrays = [a if type(a) is np_ndarray else np_ndarray(a) for a in arrays]
         self._init_grad(arrays)
         self._ctx_list = list(ctx_list)
         self._ctx_map = {_ctx_key(c): i for i, c in enumerate(self._ctx_list)}

@@ -234,6 +234,8 @@ def _reduce(code: int, a, axis, dtype, out, keepdims: bool, op: str) -> ndarray:
         a = _core.astype(a, _dtype_name(dtype))
     elif code == _MEAN and a._dtype_name[0] in _INT_KINDS:
         a = _core.astype(a, "float32")
+    elif code in (_SUM, _PROD) and a._dtype_name == "bool":
+        a = _core.astype(a, "int64")  # NumPy (and MXNet): summing booleans counts them
     axes = _axis_arg(axis, a.ndim, op)
     if a.ndim == 0:
         result = a

@@ -51,3 +51,18 @@ def is_np_array() -> bool:
 def is_np_shape() -> bool:
     """Whether NumPy-shape semantics are on (``set_np()``)."""
     return _state.np_shape()
+
+
+def _expose_on_nd() -> None:
+    """``nd.np`` / ``nd.npx``, as MXNet's ``mx.nd.np`` / ``mx.nd.npx``: Gluon passes ``F = nd``
+    to ``hybrid_forward``, and NumPy-mode blocks call ``F.np.sum`` / ``F.npx.relu``."""
+    import sys
+
+    from .. import ndarray as _nd
+    from .. import numpy as _np_module
+
+    _nd.np = _np_module
+    _nd.npx = sys.modules[__name__]
+
+
+_expose_on_nd()

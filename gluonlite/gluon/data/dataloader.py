@@ -78,11 +78,22 @@ def default_batchify_fn(data: Sequence[Any]) -> Any:
     Python floats float64, as in MXNet).
     """
     if isinstance(data[0], nd.NDArray):
-        return nd.stack(*data)
+        return _np_if_on(nd.stack(*data))
     if isinstance(data[0], tuple):
         return [default_batchify_fn(list(field)) for field in zip(*data)]
     batch = _stack_plain(data)
-    return nd.array(batch, dtype=batch.dtype)
+    return _np_if_on(nd.array(batch, dtype=batch.dtype))
+
+
+def _np_if_on(batch: nd.NDArray) -> nd.NDArray:
+    """``batch`` as an ``mx.np.ndarray`` (no copy) in NumPy mode (``npx.set_np()``), as MXNet."""
+    from ...numpy_extension import _state
+
+    if _state.np_array():
+        from ...numpy.multiarray import ndarray
+
+        return ndarray(batch)
+    return batch
 
 
 def default_mp_batchify_fn(data: Sequence[Any]) -> Any:
@@ -97,7 +108,7 @@ def default_mp_batchify_fn(data: Sequence[Any]) -> Any:
 def _as_ndarrays(batch: Any) -> Any:
     """The main-process half of ``default_mp_batchify_fn``: numpy arrays become NDArrays."""
     if isinstance(batch, np.ndarray):
-        return nd.array(batch, dtype=batch.dtype)
+        return _np_if_on(nd.array(batch, dtype=batch.dtype))
     if isinstance(batch, list):
         return [_as_ndarrays(field) for field in batch]
     return batch
