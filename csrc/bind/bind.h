@@ -40,5 +40,7 @@ void bind_dlpack(py::module_& m);
 void bind_io(py::module_& m);     // io_bind.cc: .params reader/writer
 void bind_optim(py::module_& m);  // optim_bind.cc: fused optimizer updates
 void bind_nn(py::module_& m);     // nn_bind.cc: convolution, pooling, normalization, ...
+// linalg_bind.cc: nd.linalg
+void bind_linalg(py::module_& m);
 
 }  // namespace gl::bind

@@ -156,6 +156,7 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_io(m);
   bind::bind_optim(m);
   bind::bind_nn(m);
+  bind::bind_linalg(m);
 
   m.def("get_num_threads", &cpu_threads);
   m.def("set_num_threads", [](py::handle n) {
