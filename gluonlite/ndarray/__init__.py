@@ -1,6 +1,7 @@
 """``gluonlite.nd``: MXNet's NDArray API."""
 
 from . import random  # noqa: F401
+from .linalg import *  # noqa: F401,F403  (nd.linalg and MXNet's nd.linalg_* aliases)
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_ops import *  # noqa: F401,F403
