@@ -45,4 +45,7 @@ void bind_sort(py::module_& m);   // sort_bind.cc: sort, topk, gather_nd, scatte
 // random_bind.cc: the samplers (sample_, multinomial)
 void bind_random(py::module_& m);
 
+// linalg_bind.cc: nd.linalg
+void bind_linalg(py::module_& m);
+
 }  // namespace gl::bind

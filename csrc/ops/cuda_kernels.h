@@ -55,6 +55,11 @@ void leaky_relu_cuda(const Tensor& y, const Tensor& x, int act, double slope);
 void leaky_relu_grad_cuda(const Tensor& dx, const Tensor& x, const Tensor& dy, int act,
                           double slope);
 
+// linalg_blas.cu, linalg_factor.cu, linalg_diag.cu: runs a per-matrix functor of
+// linalg_kernels.h on every matrix of a batch, one GPU thread each (instantiated there).
+template <typename F>
+void linalg_for_each_cuda(const F& fn, int64_t batch);
+
 // matmul.cu
 // Row-major C = alpha op(A) op(B) + beta C for `batch` matrices at the given strides.
 void gemm_cuda(DType dtype, int device_id, bool trans_a, bool trans_b, int64_t m, int64_t n,

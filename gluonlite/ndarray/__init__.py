@@ -10,6 +10,7 @@ from .ctc import *  # noqa: F401,F403
 from .custom import Custom  # noqa: F401
 from .index_ops import *  # noqa: F401,F403
 from .legacy_random import *  # noqa: F401,F403  nd.random_uniform, nd.sample_gamma, ...
+from .linalg import *  # noqa: F401,F403  (nd.linalg and MXNet's nd.linalg_* aliases)
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_extra_ops import *  # noqa: F401,F403
