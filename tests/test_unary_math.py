@@ -356,6 +356,8 @@ def test_logical_ops_treat_nan_as_true_and_have_no_gradient(op):
     # Scalars on either side, as MXNet's nd.logical_* accept them.
     scalar = getattr(nd, "logical_" + op)(2, nd.array([0, 1], dtype="int32"))
     assert scalar.asnumpy().tolist() == getattr(np, "logical_" + op)(True, [0, 1]).tolist()
+    # Two numbers give a Python number, as MXNet's nd.logical_and(2, 0) == 0.
+    assert getattr(nd, "logical_" + op)(2, 0) == {"and": 0, "or": 1, "xor": 1}[op]
 
 
 def test_broadcast_plus_and_minus_broadcast():
