@@ -43,13 +43,18 @@ GL_HD M rint_mxnet(M x) {
 }
 
 // psi(x) = d lgamma(x) / dx. Poles (0, -1, -2, ...) give the largest double, as MXNet's
-// gammaln gradient does (which a float result turns into inf, also as MXNet).
+// float64 gammaln gradient does, and inf in float, as its float32 one.
 template <typename M>
 GL_HD M digamma(M x) {
   if (x != x || x == M(INFINITY)) return x;
   M result = M(0);
   if (x <= M(0)) {
-    if (x == GL_SPECIAL_MATH(floor)(x)) return static_cast<M>(1.7976931348623157e308);
+    if (x == GL_SPECIAL_MATH(floor)(x)) {
+      if constexpr (sizeof(M) == sizeof(float))
+        return M(INFINITY);
+      else
+        return M(1.7976931348623157e308);
+    }
     // Reflection psi(x) = psi(1 - x) - pi / tan(pi x); tan's argument is reduced to
     // [-pi/2, pi/2] (tan has period pi) so it stays accurate right next to a pole.
     result = -M(kPi) / GL_SPECIAL_MATH(tan)(M(kPi) * (x - GL_SPECIAL_MATH(round)(x)));
