@@ -83,48 +83,40 @@ void bind_ops(py::module_& m) {
         [](const Tensor& x, int dt, int di) { return ops::to_device(x, make_device(dt, di)); });
 
   // ---- elementwise -----------------------------------------------------------------------
-  static const std::pair<const char*, UnaryOp> unary_table[] = {
-      {"negative", UnaryOp::Neg},
-      {"abs", UnaryOp::Abs},
-      {"sign", UnaryOp::Sign},
-      {"exp", UnaryOp::Exp},
-      {"log", UnaryOp::Log},
-      {"sqrt", UnaryOp::Sqrt},
-      {"rsqrt", UnaryOp::Rsqrt},
-      {"square", UnaryOp::Square},
-      {"sigmoid", UnaryOp::Sigmoid},
-      {"tanh", UnaryOp::Tanh},
-      {"relu", UnaryOp::Relu},
-      {"softrelu", UnaryOp::Softrelu},
-      {"softsign", UnaryOp::Softsign},
-      {"sin", UnaryOp::Sin},
-      {"cos", UnaryOp::Cos},
-      {"floor", UnaryOp::Floor},
-      {"ceil", UnaryOp::Ceil},
-      {"round", UnaryOp::Round},
-      {"reciprocal", UnaryOp::Reciprocal},
-      {"logical_not", UnaryOp::LogicalNot},
-  };
-  for (const auto& [name, op] : unary_table) {
-    UnaryOp o = op;
-    m.def(name, [o](const Tensor& x) {
+  // Every member of the two families (unary_ops.def, binary_ops.def) under its own name, and
+  // the lists gluonlite/ndarray/ops.py builds nd's functions and NDArray's methods from.
+  for (const ops::UnaryOpInfo& info : ops::unary_ops()) {
+    UnaryOp o = info.op;
+    m.def(info.name, [o](const Tensor& x) {
       return maybe_without_gil(x.numel(), [&] { return ops::unary(o, x); });
     });
   }
-  static const std::pair<const char*, BinaryOp> binary_table[] = {
-      {"add", BinaryOp::Add},         {"subtract", BinaryOp::Sub},
-      {"multiply", BinaryOp::Mul},    {"divide", BinaryOp::Div},
-      {"power", BinaryOp::Pow},       {"maximum", BinaryOp::Maximum},
-      {"minimum", BinaryOp::Minimum}, {"modulo", BinaryOp::Mod},
-      {"equal", BinaryOp::Equal},     {"not_equal", BinaryOp::NotEqual},
-      {"greater", BinaryOp::Greater}, {"greater_equal", BinaryOp::GreaterEqual},
-      {"lesser", BinaryOp::Less},     {"lesser_equal", BinaryOp::LessEqual},
-  };
-  for (const auto& [name, op] : binary_table) {
-    BinaryOp o = op;
-    const char* n = name;
-    m.def(name, [o, n](py::handle a, py::handle b) { return binary_any(o, n, a, b); });
+  m.def(
+      "nd_unary_ops",
+      [] {
+        py::list out;
+        for (const ops::UnaryOpInfo& info : ops::unary_ops())
+          if (info.exposure != ops::Exposure::Core)
+            out.append(py::make_tuple(info.name, info.exposure == ops::Exposure::NdMethod));
+        return out;
+      },
+      "(name, is_ndarray_method) of every unary op that is an nd function.");
+  for (const ops::BinaryOpInfo& info : ops::binary_ops()) {
+    BinaryOp o = info.op;
+    const char* n = info.name;
+    m.def(info.name, [o, n](py::handle a, py::handle b) { return binary_any(o, n, a, b); });
   }
+  m.def(
+      "nd_binary_ops",
+      [] {
+        py::list out;
+        for (const ops::BinaryOpInfo& info : ops::binary_ops()) {
+          py::list names = py::str(info.nd_names).attr("split")();
+          if (!names.empty()) out.append(py::make_tuple(info.name, names));
+        }
+        return out;
+      },
+      "(core name, [nd names]) of every binary op that has nd functions.");
   m.def("clip", &ops::clip);
 
   // ---- reductions, softmax ----------------------------------------------------------------

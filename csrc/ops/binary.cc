@@ -1,6 +1,7 @@
 // Binary elementwise ops with numpy broadcasting, their scalar and in-place forms, and
-// their gradients. CUDA kernel: binary.cu.
+// their gradients, generated from the table in binary_ops.def. CUDA kernel: binary.cu.
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <limits>
 
@@ -14,29 +15,23 @@
 namespace gl::ops {
 
 namespace {
+// In enum order: both come from binary_ops.def.
+constexpr BinaryOpInfo kBinaryOps[] = {
+#define GL_BINARY_OP(ENUM, NAME, FUNCTOR, ORDER, ND_NAMES, GRAD_A, GRAD_B) \
+  {BinaryOp::ENUM, NAME, ND_NAMES, Order::ORDER},
+#include "binary_ops.def"
+#undef GL_BINARY_OP
+};
+}  // namespace
 
-const char* binary_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "subtract";
-    case BinaryOp::Mul: return "multiply";
-    case BinaryOp::Div: return "divide";
-    case BinaryOp::Pow: return "power";
-    case BinaryOp::Maximum: return "maximum";
-    case BinaryOp::Minimum: return "minimum";
-    case BinaryOp::Mod: return "mod";
-    case BinaryOp::Equal: return "equal";
-    case BinaryOp::NotEqual: return "not_equal";
-    case BinaryOp::Greater: return "greater";
-    case BinaryOp::GreaterEqual: return "greater_equal";
-    case BinaryOp::Less: return "lesser";
-    case BinaryOp::LessEqual: return "lesser_equal";
-    case BinaryOp::ReluGrad: return "relu_backward";
-    case BinaryOp::SigmoidGrad: return "sigmoid_backward";
-    case BinaryOp::TanhGrad: return "tanh_backward";
-  }
-  return "binary";
+const std::vector<BinaryOpInfo>& binary_ops() {
+  static const std::vector<BinaryOpInfo> table(std::begin(kBinaryOps), std::end(kBinaryOps));
+  return table;
 }
+
+const char* binary_name(BinaryOp op) { return kBinaryOps[static_cast<size_t>(op)].name; }
+
+namespace {
 
 void check_operands(BinaryOp op, const Tensor& a, const Tensor& b) {
   GL_CHECK_KIND(a.dtype() == b.dtype(), ErrorKind::MXNet, binary_name(op),
@@ -78,67 +73,40 @@ void check_not_recording_inplace(const Tensor& a, const char* op) {
            "out-of-place form (x = x + y) inside autograd.record().");
 }
 
-// Gradients of a (op) b with respect to a and b, reduced back to the operands' shapes.
-GradList binary_grad(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& y,
+// Shorthands for the gradient expressions of binary_ops.def.
+using U = UnaryOp;
+using B = BinaryOp;
+Tensor plus(const Tensor& t, double s) { return binary_scalar(BinaryOp::Add, t, s, false); }
+
+// g * d(a op b)/da and g * d(a op b)/db, from the table's gradient columns (undefined: none).
+Tensor binary_grad_a(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& y,
                      const Tensor& g) {
-  Tensor ga, gb;
   switch (op) {
-    case BinaryOp::Add:
-      ga = g;
-      gb = g;
-      break;
-    case BinaryOp::Sub:
-      ga = g;
-      gb = neg(g);
-      break;
-    case BinaryOp::Mul:
-      ga = mul(g, b);
-      gb = mul(g, a);
-      break;
-    case BinaryOp::Div:
-      ga = div(g, b);
-      gb = neg(div(mul(g, y), b));
-      break;
-    case BinaryOp::Pow:
-      ga = mul(g, mul(b, binary(BinaryOp::Pow, a, binary_scalar(BinaryOp::Sub, b, 1.0, false))));
-      gb = mul(g, mul(y, unary(UnaryOp::Log, a)));
-      break;
-    case BinaryOp::Maximum:
-      ga = mul(g, binary(BinaryOp::GreaterEqual, a, b));
-      gb = mul(g, binary(BinaryOp::Less, a, b));
-      break;
-    case BinaryOp::Minimum:
-      ga = mul(g, binary(BinaryOp::LessEqual, a, b));
-      gb = mul(g, binary(BinaryOp::Greater, a, b));
-      break;
-    case BinaryOp::Mod:
-      ga = g;
-      gb = neg(mul(g, unary(UnaryOp::Floor, div(a, b))));
-      break;
-    default:  // comparisons and gradient helpers are piecewise constant
-      return {Tensor(), Tensor()};
+#define GL_BINARY_OP(ENUM, NAME, FUNCTOR, ORDER, ND_NAMES, GRAD_A, GRAD_B) \
+  case BinaryOp::ENUM: return GRAD_A;
+#include "binary_ops.def"
+#undef GL_BINARY_OP
   }
-  return {sum_to_shape(ga, a.shape()), sum_to_shape(gb, b.shape())};
+  return Tensor();
+}
+Tensor binary_grad_b(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& y,
+                     const Tensor& g) {
+  switch (op) {
+#define GL_BINARY_OP(ENUM, NAME, FUNCTOR, ORDER, ND_NAMES, GRAD_A, GRAD_B) \
+  case BinaryOp::ENUM: return GRAD_B;
+#include "binary_ops.def"
+#undef GL_BINARY_OP
+  }
+  return Tensor();
 }
 
-Tensor binary_scalar_grad(BinaryOp op, const Tensor& a, double s, bool first, const Tensor& y,
-                          const Tensor& g) {
-  switch (op) {
-    case BinaryOp::Add: return g;
-    case BinaryOp::Sub: return first ? neg(g) : g;
-    case BinaryOp::Mul: return mul_scalar(g, s);
-    case BinaryOp::Div:  // a / s, or s / a
-      return first ? neg(div(mul(g, y), a)) : mul_scalar(g, 1.0 / s);
-    case BinaryOp::Pow:  // a ** s, or s ** a
-      if (first) return mul_scalar(mul(g, y), std::log(s));
-      return mul(g, mul_scalar(binary_scalar(BinaryOp::Pow, a, s - 1.0, false), s));
-    case BinaryOp::Maximum: return mul(g, binary_scalar(BinaryOp::GreaterEqual, a, s, false));
-    case BinaryOp::Minimum: return mul(g, binary_scalar(BinaryOp::LessEqual, a, s, false));
-    case BinaryOp::Mod:
-      return first ? neg(mul(g, unary(UnaryOp::Floor, binary_scalar(BinaryOp::Div, a, s, true))))
-                   : g;
-    default: return Tensor();
-  }
+Tensor reduced_to(const Tensor& grad, const Shape& shape) {
+  return grad.defined() ? sum_to_shape(grad, shape) : grad;
+}
+
+// The scalar of x op 2 (or 2 op x) as a 0-d tensor, so the table's gradients apply as they are.
+Tensor scalar_operand(const Tensor& like, double s) {
+  return full(Shape{}, s, like.dtype(), like.device());
 }
 
 }  // namespace
@@ -168,13 +136,16 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
     Tensor y_saved = detach(y);
     record_op(binary_name(op), {a, b}, {&y}, [op, a, b, y_saved](const GradList& g) {
       // Under create_graph the output used by the gradient must be differentiable too.
-      return binary_grad(op, a, b, is_recording() ? binary(op, a, b) : y_saved, g[0]);
+      Tensor out = is_recording() ? binary(op, a, b) : y_saved;
+      return GradList{reduced_to(binary_grad_a(op, a, b, out, g[0]), a.shape()),
+                      reduced_to(binary_grad_b(op, a, b, out, g[0]), b.shape())};
     });
   }
   return y;
 }
 
 Tensor binary_scalar(BinaryOp op, const Tensor& a, double scalar, bool scalar_first) {
+  if (kBinaryOps[static_cast<size_t>(op)].order == Order::Commutative) scalar_first = false;
   Tensor y = Tensor::empty(a.shape(), a.dtype(), a.device());
   binary_scalar_kernel(op, y, a, scalar, scalar_first);
   if (should_record({&a})) {
@@ -182,7 +153,9 @@ Tensor binary_scalar(BinaryOp op, const Tensor& a, double scalar, bool scalar_fi
     record_op(binary_name(op), {a}, {&y},
               [op, a, scalar, scalar_first, y_saved](const GradList& g) -> GradList {
                 Tensor out = is_recording() ? binary_scalar(op, a, scalar, scalar_first) : y_saved;
-                return {binary_scalar_grad(op, a, scalar, scalar_first, out, g[0])};
+                Tensor s = scalar_operand(a, scalar);
+                return {scalar_first ? binary_grad_b(op, s, a, out, g[0])
+                                     : binary_grad_a(op, a, s, out, g[0])};
               });
   }
   return y;

@@ -7,6 +7,7 @@
 
 #include "../core/dtype.h"
 #include "ops.h"
+#include "special_math.h"
 
 #ifdef __CUDA_ARCH__
 #define GL_MATH(fn) ::fn
@@ -158,37 +159,47 @@ GL_UNARY_FUNCTOR(SoftsignF, x > M(1)    ? M(1) - M(1) / (M(1) + x)
                                         : x / (M(1) + (x < M(0) ? -x : x)))
 GL_UNARY_FUNCTOR(SinF, GL_MATH(sin)(x))
 GL_UNARY_FUNCTOR(CosF, GL_MATH(cos)(x))
+GL_UNARY_FUNCTOR(TanF, GL_MATH(tan)(x))
+GL_UNARY_FUNCTOR(ArcsinF, GL_MATH(asin)(x))
+GL_UNARY_FUNCTOR(ArccosF, GL_MATH(acos)(x))
+GL_UNARY_FUNCTOR(ArctanF, GL_MATH(atan)(x))
+GL_UNARY_FUNCTOR(SinhF, GL_MATH(sinh)(x))
+GL_UNARY_FUNCTOR(CoshF, GL_MATH(cosh)(x))
+GL_UNARY_FUNCTOR(ArcsinhF, GL_MATH(asinh)(x))
+GL_UNARY_FUNCTOR(ArccoshF, GL_MATH(acosh)(x))
+GL_UNARY_FUNCTOR(ArctanhF, GL_MATH(atanh)(x))
+GL_UNARY_FUNCTOR(Log2F, GL_MATH(log2)(x))
+GL_UNARY_FUNCTOR(Log10F, GL_MATH(log10)(x))
+GL_UNARY_FUNCTOR(Log1pF, GL_MATH(log1p)(x))
+GL_UNARY_FUNCTOR(Expm1F, GL_MATH(expm1)(x))
+GL_UNARY_FUNCTOR(CbrtF, GL_MATH(cbrt)(x))
+GL_UNARY_FUNCTOR(RcbrtF, M(1) / GL_MATH(cbrt)(x))
+GL_UNARY_FUNCTOR(ReciprocalF, M(1) / x)
+// Exact pi / 180 (MXNet multiplies by a float32 constant, off by 4e-8 relative).
+GL_UNARY_FUNCTOR(RadiansF, x* M(kPi / 180.0))
+GL_UNARY_FUNCTOR(DegreesF, x* M(180.0 / kPi))
 GL_UNARY_FUNCTOR_INT(FloorF, GL_MATH(floor)(x), x)
 GL_UNARY_FUNCTOR_INT(CeilF, GL_MATH(ceil)(x), x)
 GL_UNARY_FUNCTOR_INT(RoundF, GL_MATH(round)(x), x)
-GL_UNARY_FUNCTOR(ReciprocalF, M(1) / x)
+GL_UNARY_FUNCTOR_INT(RintF, rint_mxnet(x), x)
+GL_UNARY_FUNCTOR_INT(TruncF, GL_MATH(trunc)(x), x)
+GL_UNARY_FUNCTOR(GammaF, GL_MATH(tgamma)(x))
+GL_UNARY_FUNCTOR(GammalnF, lgamma_safe(x))
+GL_UNARY_FUNCTOR(ErfF, GL_MATH(erf)(x))
+GL_UNARY_FUNCTOR(ErfinvF, erfinv(x))
+GL_UNARY_FUNCTOR(DigammaF, digamma(x))
 GL_UNARY_FUNCTOR_INT(LogicalNotF, x == M(0) ? M(1) : M(0), x == T(0) ? T(1) : T(0))
 #undef GL_UNARY_FUNCTOR
 #undef GL_UNARY_FUNCTOR_INT
 
+// Calls v(Functor{}) for op: one switch per kernel launch, generated from unary_ops.def.
 template <typename Visitor>
 void visit_unary(ops::UnaryOp op, Visitor&& v) {
   switch (op) {
-    case ops::UnaryOp::Neg: v(NegF{}); break;
-    case ops::UnaryOp::Abs: v(AbsF{}); break;
-    case ops::UnaryOp::Sign: v(SignF{}); break;
-    case ops::UnaryOp::Exp: v(ExpF{}); break;
-    case ops::UnaryOp::Log: v(LogF{}); break;
-    case ops::UnaryOp::Sqrt: v(SqrtF{}); break;
-    case ops::UnaryOp::Rsqrt: v(RsqrtF{}); break;
-    case ops::UnaryOp::Square: v(SquareF{}); break;
-    case ops::UnaryOp::Sigmoid: v(SigmoidF{}); break;
-    case ops::UnaryOp::Tanh: v(TanhF{}); break;
-    case ops::UnaryOp::Relu: v(ReluF{}); break;
-    case ops::UnaryOp::Softrelu: v(SoftreluF{}); break;
-    case ops::UnaryOp::Softsign: v(SoftsignF{}); break;
-    case ops::UnaryOp::Sin: v(SinF{}); break;
-    case ops::UnaryOp::Cos: v(CosF{}); break;
-    case ops::UnaryOp::Floor: v(FloorF{}); break;
-    case ops::UnaryOp::Ceil: v(CeilF{}); break;
-    case ops::UnaryOp::Round: v(RoundF{}); break;
-    case ops::UnaryOp::Reciprocal: v(ReciprocalF{}); break;
-    case ops::UnaryOp::LogicalNot: v(LogicalNotF{}); break;
+#define GL_UNARY_OP(ENUM, NAME, FUNCTOR, ...) \
+  case ops::UnaryOp::ENUM: v(FUNCTOR{}); break;
+#include "unary_ops.def"
+#undef GL_UNARY_OP
   }
 }
 
@@ -219,32 +230,26 @@ GL_BINARY_FUNCTOR(GreaterF, a > b ? A(1) : A(0))
 GL_BINARY_FUNCTOR(GreaterEqualF, a >= b ? A(1) : A(0))
 GL_BINARY_FUNCTOR(LessF, a < b ? A(1) : A(0))
 GL_BINARY_FUNCTOR(LessEqualF, a <= b ? A(1) : A(0))
+GL_BINARY_FUNCTOR(HypotF, static_cast<A>(GL_MATH(hypot)(static_cast<math_t<T>>(a),
+                                                        static_cast<math_t<T>>(b))))
+// NaN counts as true, as in MXNet and numpy.
+GL_BINARY_FUNCTOR(LogicalAndF, (a != A(0) && b != A(0)) ? A(1) : A(0))
+GL_BINARY_FUNCTOR(LogicalOrF, (a != A(0) || b != A(0)) ? A(1) : A(0))
+GL_BINARY_FUNCTOR(LogicalXorF, ((a != A(0)) != (b != A(0))) ? A(1) : A(0))
 // Gradient helpers: lhs is the forward output y, rhs the incoming gradient g.
 GL_BINARY_FUNCTOR(ReluGradF, a > A(0) ? b : A(0))
 GL_BINARY_FUNCTOR(SigmoidGradF, b * a * (A(1) - a))
 GL_BINARY_FUNCTOR(TanhGradF, b*(A(1) - a * a))
 #undef GL_BINARY_FUNCTOR
 
+// Calls v(Functor{}) for op, generated from binary_ops.def.
 template <typename Visitor>
 void visit_binary(ops::BinaryOp op, Visitor&& v) {
   switch (op) {
-    case ops::BinaryOp::Add: v(AddF{}); break;
-    case ops::BinaryOp::Sub: v(SubF{}); break;
-    case ops::BinaryOp::Mul: v(MulF{}); break;
-    case ops::BinaryOp::Div: v(DivF{}); break;
-    case ops::BinaryOp::Pow: v(PowF{}); break;
-    case ops::BinaryOp::Maximum: v(MaximumF{}); break;
-    case ops::BinaryOp::Minimum: v(MinimumF{}); break;
-    case ops::BinaryOp::Mod: v(ModF{}); break;
-    case ops::BinaryOp::Equal: v(EqualF{}); break;
-    case ops::BinaryOp::NotEqual: v(NotEqualF{}); break;
-    case ops::BinaryOp::Greater: v(GreaterF{}); break;
-    case ops::BinaryOp::GreaterEqual: v(GreaterEqualF{}); break;
-    case ops::BinaryOp::Less: v(LessF{}); break;
-    case ops::BinaryOp::LessEqual: v(LessEqualF{}); break;
-    case ops::BinaryOp::ReluGrad: v(ReluGradF{}); break;
-    case ops::BinaryOp::SigmoidGrad: v(SigmoidGradF{}); break;
-    case ops::BinaryOp::TanhGrad: v(TanhGradF{}); break;
+#define GL_BINARY_OP(ENUM, NAME, FUNCTOR, ...) \
+  case ops::BinaryOp::ENUM: v(FUNCTOR{}); break;
+#include "binary_ops.def"
+#undef GL_BINARY_OP
   }
 }
 

@@ -23,49 +23,18 @@ Tensor astype(const Tensor& t, DType dtype);       // recorded: gradient casts b
 Tensor to_device(const Tensor& t, Device device);  // recorded
 
 // ---- elementwise (unary.cc, binary.cc) ------------------------------------------------
+// The op families' members are listed once, in unary_ops.def and binary_ops.def.
 enum class UnaryOp {
-  Neg,
-  Abs,
-  Sign,
-  Exp,
-  Log,
-  Sqrt,
-  Rsqrt,
-  Square,
-  Sigmoid,
-  Tanh,
-  Relu,
-  Softrelu,
-  Softsign,
-  Sin,
-  Cos,
-  Floor,
-  Ceil,
-  Round,
-  Reciprocal,
-  LogicalNot,
+#define GL_UNARY_OP(ENUM, ...) ENUM,
+#include "unary_ops.def"
+#undef GL_UNARY_OP
 };
 Tensor unary(UnaryOp op, const Tensor& x);
 
 enum class BinaryOp {
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Maximum,
-  Minimum,
-  Mod,
-  Equal,
-  NotEqual,
-  Greater,
-  GreaterEqual,
-  Less,
-  LessEqual,
-  // Gradient helpers (not differentiable themselves)
-  ReluGrad,
-  SigmoidGrad,
-  TanhGrad,
+#define GL_BINARY_OP(ENUM, ...) ENUM,
+#include "binary_ops.def"
+#undef GL_BINARY_OP
 };
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
 // a <op> scalar, or scalar <op> a when `scalar_first` (for 1 - x, 2 ** x, ...).
@@ -73,6 +42,27 @@ Tensor binary_scalar(BinaryOp op, const Tensor& a, double scalar, bool scalar_fi
 // In-place a <op>= b (b broadcast to a's shape) and a <op>= scalar.
 void binary_(BinaryOp op, const Tensor& a, const Tensor& b);
 void binary_scalar_(BinaryOp op, const Tensor& a, double scalar);
+
+// What Python sees of an op: _core only, nd.<name>, or nd.<name> and NDArray.<name>().
+enum class Exposure { Core, Nd, NdMethod };
+// Commutative binary ops compute 2 op x as x op 2.
+enum class Order { Commutative, Ordered };
+struct UnaryOpInfo {
+  UnaryOp op;
+  const char* name;
+  Exposure exposure;
+};
+struct BinaryOpInfo {
+  BinaryOp op;
+  const char* name;
+  const char* nd_names;  // space-separated nd functions (MXNet's aliases), "" for none
+  Order order;
+};
+// Every member of the family, in enum order (generated from the .def tables).
+const std::vector<UnaryOpInfo>& unary_ops();
+const std::vector<BinaryOpInfo>& binary_ops();
+const char* unary_name(UnaryOp op);
+const char* binary_name(BinaryOp op);
 
 inline Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
 inline Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Sub, a, b); }

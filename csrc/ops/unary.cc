@@ -1,4 +1,7 @@
-// Unary elementwise ops: CPU kernel, dispatch and gradients. CUDA kernel: unary.cu.
+// Unary elementwise ops: CPU kernel, dispatch and gradients, all generated from the table in
+// unary_ops.def. CUDA kernel: unary.cu.
+#include <iterator>
+
 #include "../autograd/autograd.h"
 #include "../cuda/runtime.h"
 #include "elementwise.h"
@@ -9,32 +12,22 @@
 namespace gl::ops {
 
 namespace {
+// In enum order: both come from unary_ops.def.
+constexpr UnaryOpInfo kUnaryOps[] = {
+#define GL_UNARY_OP(ENUM, NAME, FUNCTOR, EXPOSURE, GRAD) {UnaryOp::ENUM, NAME, Exposure::EXPOSURE},
+#include "unary_ops.def"
+#undef GL_UNARY_OP
+};
+}  // namespace
 
-const char* unary_name(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg: return "negative";
-    case UnaryOp::Abs: return "abs";
-    case UnaryOp::Sign: return "sign";
-    case UnaryOp::Exp: return "exp";
-    case UnaryOp::Log: return "log";
-    case UnaryOp::Sqrt: return "sqrt";
-    case UnaryOp::Rsqrt: return "rsqrt";
-    case UnaryOp::Square: return "square";
-    case UnaryOp::Sigmoid: return "sigmoid";
-    case UnaryOp::Tanh: return "tanh";
-    case UnaryOp::Relu: return "relu";
-    case UnaryOp::Softrelu: return "softrelu";
-    case UnaryOp::Softsign: return "softsign";
-    case UnaryOp::Sin: return "sin";
-    case UnaryOp::Cos: return "cos";
-    case UnaryOp::Floor: return "floor";
-    case UnaryOp::Ceil: return "ceil";
-    case UnaryOp::Round: return "round";
-    case UnaryOp::Reciprocal: return "reciprocal";
-    case UnaryOp::LogicalNot: return "logical_not";
-  }
-  return "unary";
+const std::vector<UnaryOpInfo>& unary_ops() {
+  static const std::vector<UnaryOpInfo> table(std::begin(kUnaryOps), std::end(kUnaryOps));
+  return table;
 }
+
+const char* unary_name(UnaryOp op) { return kUnaryOps[static_cast<size_t>(op)].name; }
+
+namespace {
 
 Tensor unary_forward(UnaryOp op, const Tensor& x) {
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
@@ -49,39 +42,27 @@ Tensor unary_forward(UnaryOp op, const Tensor& x) {
   return out;
 }
 
-// d op(x) / dx times g, written with ops so it runs on any device and can be recorded.
+// Shorthands for the gradient expressions of unary_ops.def.
+using U = UnaryOp;
+using B = BinaryOp;
+Tensor zeros(const Tensor& x) { return full_like(x, 0.0); }
+Tensor sq(const Tensor& t) { return mul(t, t); }
+Tensor plus(const Tensor& t, double s) { return binary_scalar(BinaryOp::Add, t, s, false); }
+Tensor rsub(double s, const Tensor& t) { return binary_scalar(BinaryOp::Sub, t, s, true); }
+Tensor scale(const Tensor& t, double s) { return mul_scalar(t, s); }
+[[noreturn]] Tensor no_gradient(UnaryOp op) {
+  GL_THROW(ErrorKind::MXNet, unary_name(op),
+           " is not differentiable (it is only the gradient of gamma and gammaln, whose "
+           "second-order gradients are not supported)");
+}
+
+// g * d op(x) / dx, from the table's gradient column.
 Tensor unary_grad(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& g) {
   switch (op) {
-    case UnaryOp::Neg: return neg(g);
-    case UnaryOp::Abs: return mul(g, unary(UnaryOp::Sign, x));
-    case UnaryOp::Exp: return mul(g, y);
-    case UnaryOp::Log: return div(g, x);
-    case UnaryOp::Sqrt: return div(g, mul_scalar(y, 2.0));
-    case UnaryOp::Rsqrt: return mul(g, mul_scalar(mul(y, mul(y, y)), -0.5));
-    case UnaryOp::Square: return mul(g, mul_scalar(x, 2.0));
-    // The fused *Grad kernels are not differentiable; under create_graph use plain ops.
-    case UnaryOp::Sigmoid:
-      if (is_recording()) return mul(g, mul(y, binary_scalar(BinaryOp::Sub, y, 1.0, true)));
-      return binary(BinaryOp::SigmoidGrad, y, g);
-    case UnaryOp::Tanh:
-      if (is_recording()) return mul(g, binary_scalar(BinaryOp::Sub, mul(y, y), 1.0, true));
-      return binary(BinaryOp::TanhGrad, y, g);
-    case UnaryOp::Relu:
-      if (is_recording()) return mul(g, binary_scalar(BinaryOp::Greater, y, 0.0, false));
-      return binary(BinaryOp::ReluGrad, y, g);
-    case UnaryOp::Softrelu: return mul(g, unary(UnaryOp::Sigmoid, x));
-    case UnaryOp::Softsign: {
-      Tensor d = binary_scalar(BinaryOp::Add, unary(UnaryOp::Abs, x), 1.0, false);
-      return div(g, mul(d, d));
-    }
-    case UnaryOp::Sin: return mul(g, unary(UnaryOp::Cos, x));
-    case UnaryOp::Cos: return neg(mul(g, unary(UnaryOp::Sin, x)));
-    case UnaryOp::Reciprocal: return neg(mul(g, mul(y, y)));
-    case UnaryOp::Sign:
-    case UnaryOp::Floor:
-    case UnaryOp::Ceil:
-    case UnaryOp::Round:
-    case UnaryOp::LogicalNot: return full_like(x, 0.0);
+#define GL_UNARY_OP(ENUM, NAME, FUNCTOR, EXPOSURE, GRAD) \
+  case UnaryOp::ENUM: return GRAD;
+#include "unary_ops.def"
+#undef GL_UNARY_OP
   }
   return Tensor();
 }

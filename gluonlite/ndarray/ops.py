@@ -55,28 +55,8 @@ def _make_unary(name: str, core_fn):
     return fn
 
 
-_UNARY = [
-    "abs",
-    "sign",
-    "exp",
-    "log",
-    "sqrt",
-    "rsqrt",
-    "square",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "softsign",
-    "sin",
-    "cos",
-    "floor",
-    "ceil",
-    "round",
-    "reciprocal",
-    "negative",
-    "logical_not",
-]
-for _name in _UNARY:
+# The ops and which are also NDArray methods come from the core's table (unary_ops.def).
+for _name, _is_method in _core.nd_unary_ops():
     globals()[_name] = _export(_make_unary(_name, getattr(_core, _name)))
 
 
@@ -115,48 +95,22 @@ _SCALAR_BINARY = {
     _core.power: operator.pow,
     _core.maximum: max,
     _core.minimum: min,
-    _core.modulo: operator.mod,
+    _core.mod: operator.mod,
     _core.equal: _as_flag(operator.eq),
     _core.not_equal: _as_flag(operator.ne),
     _core.greater: _as_flag(operator.gt),
     _core.greater_equal: _as_flag(operator.ge),
     _core.lesser: _as_flag(operator.lt),
     _core.lesser_equal: _as_flag(operator.le),
+    _core.logical_and: _as_flag(lambda x, y: x and y),
+    _core.logical_or: _as_flag(lambda x, y: x or y),
+    _core.logical_xor: _as_flag(lambda x, y: bool(x) != bool(y)),
 }
 
-_BINARY = {
-    "add": _core.add,
-    "subtract": _core.subtract,
-    "multiply": _core.multiply,
-    "divide": _core.divide,
-    "power": _core.power,
-    "maximum": _core.maximum,
-    "minimum": _core.minimum,
-    "modulo": _core.modulo,
-    "equal": _core.equal,
-    "not_equal": _core.not_equal,
-    "greater": _core.greater,
-    "greater_equal": _core.greater_equal,
-    "lesser": _core.lesser,
-    "lesser_equal": _core.lesser_equal,
-}
-for _name, _fn in _BINARY.items():
-    globals()[_name] = _export(_make_binary(_name, _fn))
-    # MXNet's explicit broadcast_* and elemwise_* names are the same ops here.
-    globals()["broadcast_" + _name] = _export(_make_binary("broadcast_" + _name, _fn))
-for _alias, _target in [
-    ("broadcast_sub", "subtract"),
-    ("broadcast_mul", "multiply"),
-    ("broadcast_div", "divide"),
-    ("broadcast_mod", "modulo"),
-    ("elemwise_add", "add"),
-    ("elemwise_sub", "subtract"),
-    ("elemwise_mul", "multiply"),
-    ("elemwise_div", "divide"),
-    ("true_divide", "divide"),
-    ("pow", "power"),
-]:
-    globals()[_alias] = _export(_make_binary(_alias, _BINARY[_target]))
+# Each op under all of its MXNet names (binary_ops.def): add, broadcast_add, elemwise_add, ...
+for _core_name, _nd_names in _core.nd_binary_ops():
+    for _name in _nd_names:
+        globals()[_name] = _export(_make_binary(_name, getattr(_core, _core_name)))
 
 
 @_export
@@ -623,24 +577,8 @@ def Dropout(
 
 
 def _install_op_methods(cls) -> None:
-    for name in [
-        "abs",
-        "sign",
-        "exp",
-        "log",
-        "sqrt",
-        "rsqrt",
-        "square",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "softsign",
-        "sin",
-        "cos",
-        "floor",
-        "ceil",
-        "round",
-        "reciprocal",
+    unary_methods = [name for name, is_method in _core.nd_unary_ops() if is_method]
+    for name in unary_methods + [
         "argmax",
         "argmin",
         "norm",
