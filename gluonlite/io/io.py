@@ -25,6 +25,9 @@ class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
     ``(name, shape)``, as in MXNet.
     """
 
+    dtype: Any
+    layout: str
+
     def __new__(
         cls, name: str, shape: Any, dtype: Any = numpy.float32, layout: str = "NCHW"
     ) -> "DataDesc":
@@ -84,7 +87,8 @@ class DataBatch:
         self.provide_label = provide_label
 
     def __str__(self) -> str:
-        data_shapes = [d.shape for d in self.data]
+        # a batch without data fails here with TypeError, as in MXNet
+        data_shapes = [d.shape for d in self.data]  # type: ignore[union-attr]
         label_shapes = [lab.shape for lab in self.label] if self.label else None
         return "{}: data shapes: {} label shapes: {}".format(
             self.__class__.__name__, data_shapes, label_shapes
@@ -143,17 +147,22 @@ class _CurrentBatchIter(DataIter):
 
     current_batch: Optional[DataBatch] = None
 
+    def _batch(self) -> DataBatch:
+        # the getters are called after iter_next() has stored a batch
+        assert self.current_batch is not None, "no current batch: call iter_next() first"
+        return self.current_batch
+
     def getdata(self) -> Any:
-        return self.current_batch.data
+        return self._batch().data
 
     def getlabel(self) -> Any:
-        return self.current_batch.label
+        return self._batch().label
 
     def getindex(self) -> Any:
-        return self.current_batch.index
+        return self._batch().index
 
     def getpad(self) -> Any:
-        return self.current_batch.pad
+        return self._batch().pad
 
 
 class ResizeIter(_CurrentBatchIter):
@@ -170,8 +179,9 @@ class ResizeIter(_CurrentBatchIter):
         self.reset_internal = reset_internal
         self.cur = 0
         self.current_batch: Optional[DataBatch] = None
-        self.provide_data = data_iter.provide_data
-        self.provide_label = data_iter.provide_label
+        # the iterators define provide_data/provide_label; the DataIter base does not (as in MXNet)
+        self.provide_data = data_iter.provide_data  # type: ignore[attr-defined]
+        self.provide_label = data_iter.provide_label  # type: ignore[attr-defined]
         self.batch_size = data_iter.batch_size
         if hasattr(data_iter, "default_bucket_key"):
             self.default_bucket_key = data_iter.default_bucket_key
@@ -325,9 +335,13 @@ class PrefetchingIter(_CurrentBatchIter):
             assert batch is not None and batch.pad == pending[0].pad, (
                 "Number of entry mismatches between iterators"
             )
-        batches = [fetcher.take() for fetcher in self._fetchers]
+        batches: List[DataBatch] = []
+        for fetcher in self._fetchers:
+            batch = fetcher.take()
+            assert batch is not None and batch.data is not None  # peeked above
+            batches.append(batch)
         self.current_batch = DataBatch(
-            sum((list(b.data) for b in batches), []),
+            sum((list(b.data or []) for b in batches), []),
             sum((list(b.label or []) for b in batches), []),
             batches[0].pad,
             batches[0].index,
@@ -338,5 +352,5 @@ class PrefetchingIter(_CurrentBatchIter):
 
     def next(self) -> DataBatch:
         if self.iter_next():
-            return self.current_batch
+            return self._batch()
         raise StopIteration

@@ -217,7 +217,12 @@ def normal(
 
 
 def sample_uniform(
-    low: NDArray = None, high: NDArray = None, shape=None, dtype=None, out=None, **kwargs
+    low: Optional[NDArray] = None,
+    high: Optional[NDArray] = None,
+    shape=None,
+    dtype=None,
+    out=None,
+    **kwargs,
 ) -> NDArray:
     """U[low[i], high[i]) samples, shape ``low.shape + shape``."""
     return _sample_op(
@@ -226,7 +231,12 @@ def sample_uniform(
 
 
 def sample_normal(
-    mu: NDArray = None, sigma: NDArray = None, shape=None, dtype=None, out=None, **kwargs
+    mu: Optional[NDArray] = None,
+    sigma: Optional[NDArray] = None,
+    shape=None,
+    dtype=None,
+    out=None,
+    **kwargs,
 ) -> NDArray:
     """N(mu[i], sigma[i]²) samples, shape ``mu.shape + shape``."""
     return _sample_op(
@@ -234,7 +244,9 @@ def sample_normal(
     )
 
 
-def sample_exponential(lam: NDArray = None, shape=None, dtype=None, out=None, **kwargs) -> NDArray:
+def sample_exponential(
+    lam: Optional[NDArray] = None, shape=None, dtype=None, out=None, **kwargs
+) -> NDArray:
     """Exponential samples of rate ``lam[i]``, shape ``lam.shape + shape``."""
     return _sample_op(
         "sample_exponential", "exponential_rate", ("lam",), (lam,), shape, dtype, out, kwargs
@@ -242,7 +254,12 @@ def sample_exponential(lam: NDArray = None, shape=None, dtype=None, out=None, **
 
 
 def sample_gamma(
-    alpha: NDArray = None, beta: NDArray = None, shape=None, dtype=None, out=None, **kwargs
+    alpha: Optional[NDArray] = None,
+    beta: Optional[NDArray] = None,
+    shape=None,
+    dtype=None,
+    out=None,
+    **kwargs,
 ) -> NDArray:
     """Gamma(alpha[i], scale beta[i]) samples, shape ``alpha.shape + shape``."""
     return _sample_op(
@@ -250,13 +267,20 @@ def sample_gamma(
     )
 
 
-def sample_poisson(lam: NDArray = None, shape=None, dtype=None, out=None, **kwargs) -> NDArray:
+def sample_poisson(
+    lam: Optional[NDArray] = None, shape=None, dtype=None, out=None, **kwargs
+) -> NDArray:
     """Poisson(lam[i]) samples, shape ``lam.shape + shape``."""
     return _sample_op("sample_poisson", "poisson", ("lam",), (lam,), shape, dtype, out, kwargs)
 
 
 def sample_negative_binomial(
-    k: NDArray = None, p: NDArray = None, shape=None, dtype=None, out=None, **kwargs
+    k: Optional[NDArray] = None,
+    p: Optional[NDArray] = None,
+    shape=None,
+    dtype=None,
+    out=None,
+    **kwargs,
 ) -> NDArray:
     """Negative binomial (k[i], p[i]) samples, shape ``k.shape + shape``."""
     return _sample_op(
@@ -272,7 +296,12 @@ def sample_negative_binomial(
 
 
 def sample_generalized_negative_binomial(
-    mu: NDArray = None, alpha: NDArray = None, shape=None, dtype=None, out=None, **kwargs
+    mu: Optional[NDArray] = None,
+    alpha: Optional[NDArray] = None,
+    shape=None,
+    dtype=None,
+    out=None,
+    **kwargs,
 ) -> NDArray:
     """Generalized negative binomial (mu[i], alpha[i]) samples, shape ``mu.shape + shape``."""
     return _sample_op(
@@ -288,13 +317,18 @@ def sample_generalized_negative_binomial(
 
 
 def sample_multinomial(
-    data: NDArray = None, shape=None, get_prob: bool = False, dtype="int32", out=None, **kwargs
+    data: Optional[NDArray] = None,
+    shape=None,
+    get_prob: bool = False,
+    dtype="int32",
+    out=None,
+    **kwargs,
 ) -> Union[NDArray, List[NDArray]]:
     """``nd.random.multinomial`` under its operator name."""
     return _random.multinomial(data, shape, get_prob, out, dtype, **kwargs)
 
 
-def shuffle(data: NDArray = None, out=None, **kwargs) -> NDArray:
+def shuffle(data: Optional[NDArray] = None, out=None, **kwargs) -> NDArray:
     """A copy of ``data`` with its first axis randomly permuted."""
     return _random.shuffle(data, out, **kwargs)
 

@@ -74,7 +74,7 @@ def LRN(
     alpha: float = 1e-4,
     beta: float = 0.75,
     knorm: float = 2.0,
-    nsize: int = None,
+    nsize: Optional[int] = None,
     out=None,
     name=None,
 ) -> NDArray:
@@ -108,7 +108,7 @@ def _nearest(x: NDArray, fh: int, fw: int) -> NDArray:
 @_export_here
 def UpSampling(
     *data: NDArray,
-    scale: int = None,
+    scale: Optional[int] = None,
     num_filter: int = 0,
     sample_type: str = "nearest",
     multi_input_mode: str = "concat",

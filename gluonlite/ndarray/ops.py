@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 import operator
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
@@ -39,7 +39,7 @@ def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
 
 
 def _make_unary(name: str, core_fn):
-    def fn(data: NDArray = None, out=None, name=None, **kwargs):
+    def fn(data: Optional[NDArray] = None, out=None, name=None, **kwargs):
         if kwargs or data is None:
             reject_unknown(fn, kwargs, data)
         try:
@@ -112,6 +112,16 @@ for _core_name, _nd_names in _core.nd_binary_ops():
     for _name in _nd_names:
         globals()[_name] = _export(_make_binary(_name, getattr(_core, _core_name)))
 
+if TYPE_CHECKING:  # generated into globals() above; declared for the modules importing them
+
+    def maximum(
+        lhs: Any = None, rhs: Any = None, out: Any = None, name: Any = None, **kwargs: Any
+    ) -> NDArray: ...
+
+    def minimum(
+        lhs: Any = None, rhs: Any = None, out: Any = None, name: Any = None, **kwargs: Any
+    ) -> NDArray: ...
+
 
 @_export
 def clip(data: NDArray, a_min: float, a_max: float, out=None, name=None) -> NDArray:
@@ -147,7 +157,7 @@ def Activation(data: NDArray, act_type: str = "relu", out=None, name=None) -> ND
 
 def _make_reduce(name: str, code: int):
     def fn(
-        data: NDArray = None,
+        data: Optional[NDArray] = None,
         axis=None,
         keepdims=False,
         exclude=False,
@@ -178,6 +188,20 @@ for _name, _code in [
     ("prod", _REDUCE_PROD),
 ]:
     globals()[_name] = _export(_make_reduce(_name, _code))
+
+if TYPE_CHECKING:  # generated into globals() above; declared for the modules importing it
+
+    def mean(
+        data: Optional[NDArray] = None,
+        axis: Any = None,
+        keepdims: Any = False,
+        exclude: Any = False,
+        out: Any = None,
+        name: Any = None,
+        **kwargs: Any,
+    ) -> NDArray: ...
+
+
 sum_axis = _export(_make_reduce("sum_axis", _REDUCE_SUM))
 max_axis = _export(_make_reduce("max_axis", _REDUCE_MAX))
 min_axis = _export(_make_reduce("min_axis", _REDUCE_MIN))

@@ -159,6 +159,7 @@ def uniform(
         return _sample(
             "uniform", "uniform", ("low", "high"), (low, high), shape, dtype, ctx, out, kwargs
         )
+    assert not isinstance(low, NDArray) and not isinstance(high, NDArray)  # numbers here
     return _fill("uniform", _core.uniform_, float(low), float(high), shape, dtype, ctx, out, kwargs)
 
 
@@ -176,6 +177,7 @@ def normal(
         return _sample(
             "normal", "normal", ("loc", "scale"), (loc, scale), shape, dtype, ctx, out, kwargs
         )
+    assert not isinstance(loc, NDArray) and not isinstance(scale, NDArray)  # numbers here
     return _fill("normal", _core.normal_, float(loc), float(scale), shape, dtype, ctx, out, kwargs)
 
 
@@ -345,32 +347,40 @@ def _like(op, kind, names, values, data, out, kwargs) -> NDArray:
     return target
 
 
-def uniform_like(data: NDArray = None, low: float = 0, high: float = 1, out=None, **kwargs):
+def uniform_like(
+    data: Optional[NDArray] = None, low: float = 0, high: float = 1, out=None, **kwargs
+):
     """U[low, high) samples with data's shape, dtype and context."""
     return _like("uniform_like", "uniform", ("low", "high"), (low, high), data, out, kwargs)
 
 
-def normal_like(data: NDArray = None, loc: float = 0, scale: float = 1, out=None, **kwargs):
+def normal_like(
+    data: Optional[NDArray] = None, loc: float = 0, scale: float = 1, out=None, **kwargs
+):
     """N(loc, scale²) samples with data's shape, dtype and context."""
     return _like("normal_like", "normal", ("loc", "scale"), (loc, scale), data, out, kwargs)
 
 
-def exponential_like(data: NDArray = None, lam: float = 1, out=None, **kwargs):
+def exponential_like(data: Optional[NDArray] = None, lam: float = 1, out=None, **kwargs):
     """Exponential samples of rate ``lam`` with data's shape, dtype and context."""
     return _like("exponential_like", "exponential_rate", ("lam",), (lam,), data, out, kwargs)
 
 
-def gamma_like(data: NDArray = None, alpha: float = 1, beta: float = 1, out=None, **kwargs):
+def gamma_like(
+    data: Optional[NDArray] = None, alpha: float = 1, beta: float = 1, out=None, **kwargs
+):
     """Gamma(alpha, scale beta) samples with data's shape, dtype and context."""
     return _like("gamma_like", "gamma", ("alpha", "beta"), (alpha, beta), data, out, kwargs)
 
 
-def poisson_like(data: NDArray = None, lam: float = 1, out=None, **kwargs):
+def poisson_like(data: Optional[NDArray] = None, lam: float = 1, out=None, **kwargs):
     """Poisson(lam) samples with data's shape, dtype and context."""
     return _like("poisson_like", "poisson", ("lam",), (lam,), data, out, kwargs)
 
 
-def negative_binomial_like(data: NDArray = None, k: float = 1, p: float = 1, out=None, **kwargs):
+def negative_binomial_like(
+    data: Optional[NDArray] = None, k: float = 1, p: float = 1, out=None, **kwargs
+):
     """Negative binomial (k, p) samples with data's shape, dtype and context."""
     return _like(
         "negative_binomial_like", "negative_binomial", ("k", "p"), (k, p), data, out, kwargs
@@ -378,7 +388,7 @@ def negative_binomial_like(data: NDArray = None, k: float = 1, p: float = 1, out
 
 
 def generalized_negative_binomial_like(
-    data: NDArray = None, mu: float = 1, alpha: float = 1, out=None, **kwargs
+    data: Optional[NDArray] = None, mu: float = 1, alpha: float = 1, out=None, **kwargs
 ):
     """Generalized negative binomial (mu, alpha) samples with data's shape, dtype, context."""
     return _like(

@@ -195,7 +195,7 @@ def _check_4d(data: NDArray, op: str) -> None:
 
 
 @_export_here
-def depth_to_space(data: NDArray, block_size: int = None, out=None, name=None) -> NDArray:
+def depth_to_space(data: NDArray, block_size: Optional[int] = None, out=None, name=None) -> NDArray:
     """(N, C, H, W) -> (N, C / b², H·b, W·b), moving depth blocks into space (DCR order)."""
     _check_4d(data, "depth_to_space")
     b = _positive(block_size, "depth_to_space", "block_size")
@@ -210,7 +210,7 @@ def depth_to_space(data: NDArray, block_size: int = None, out=None, name=None) -
 
 
 @_export_here
-def space_to_depth(data: NDArray, block_size: int = None, out=None, name=None) -> NDArray:
+def space_to_depth(data: NDArray, block_size: Optional[int] = None, out=None, name=None) -> NDArray:
     """(N, C, H, W) -> (N, C·b², H / b, W / b), the inverse of ``depth_to_space``."""
     _check_4d(data, "space_to_depth")
     b = _positive(block_size, "space_to_depth", "block_size")

@@ -8,6 +8,7 @@ ROIPooling in data (as in MXNet, not in the boxes).
 from __future__ import annotations
 
 import numbers
+from typing import Optional
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def _pair(value, what: str, op: str) -> tuple:
 
 @checked_api
 def GridGenerator(
-    data: NDArray, transform_type: str = None, target_shape=(0, 0), out=None, name=None
+    data: NDArray, transform_type: Optional[str] = None, target_shape=(0, 0), out=None, name=None
 ) -> NDArray:
     """Sampling grids (N, 2, H, W) of normalized (x, y) source coordinates in [-1, 1].
 
@@ -129,6 +130,7 @@ def BilinearSampler(data: NDArray, grid: NDArray, cudnn_off=None, out=None, name
             weight = _core.expand_dims(_core.multiply(_core.multiply(wx, wy), inside), 2)
             term = _core.multiply(picked, _core.broadcast_to(weight, tuple(picked.shape)))
             result = term if result is None else _core.add(result, term)
+    assert result is not None  # the loops above run at least once
     result = _core.reshape(_core.transpose(result, (0, 2, 1)), (n, c, oh, ow), False)
     return _write_out(result, out)
 
@@ -140,7 +142,12 @@ def _round(v: float) -> int:
 
 @checked_api
 def ROIPooling(
-    data: NDArray, rois: NDArray, pooled_size=None, spatial_scale: float = None, out=None, name=None
+    data: NDArray,
+    rois: NDArray,
+    pooled_size=None,
+    spatial_scale: Optional[float] = None,
+    out=None,
+    name=None,
 ) -> NDArray:
     """Max pooling of each region of interest into a ``pooled_size`` grid of bins.
 

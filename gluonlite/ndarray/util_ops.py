@@ -44,7 +44,11 @@ def amp_cast(data: NDArray, dtype=None, out=None, name=None) -> NDArray:
 
 @_export_here
 def amp_multicast(
-    *data: NDArray, num_outputs: int = None, cast_narrow: bool = False, out=None, name=None
+    *data: NDArray,
+    num_outputs: Optional[int] = None,
+    cast_narrow: bool = False,
+    out=None,
+    name=None,
 ):
     """Casts all inputs to their widest (``cast_narrow``: narrowest) float dtype."""
     if num_outputs is not None and int(num_outputs) != len(data):
@@ -189,7 +193,7 @@ def unravel_index(data: NDArray, shape=None, out=None, name=None) -> NDArray:
 
 
 @_export_here
-def cast_storage(data: NDArray, stype: str = None, out=None, name=None) -> NDArray:
+def cast_storage(data: NDArray, stype: Optional[str] = None, out=None, name=None) -> NDArray:
     """Dense storage only: 'default' returns a copy."""
     if stype != "default":
         raise NotImplementedError(

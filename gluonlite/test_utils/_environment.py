@@ -6,7 +6,7 @@ import contextlib
 import functools
 import os
 import sys
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Type
 
 
 class environment(contextlib.ContextDecorator):  # noqa: N801 - MXNet's name
@@ -97,7 +97,9 @@ def retry(n: int) -> Callable[[Callable], Callable]:
     return decorate
 
 
-def assert_exception(f: Callable, exception_type: type, *args: Any, **kwargs: Any) -> None:
+def assert_exception(
+    f: Callable, exception_type: Type[BaseException], *args: Any, **kwargs: Any
+) -> None:
     """Asserts that ``f(*args, **kwargs)`` raises ``exception_type``; other exceptions
     propagate unchanged."""
     try:

@@ -35,6 +35,6 @@ def activation(layer: str, value: Optional[str]) -> Optional[str]:
 
 def drop_rate(layer: str, name: str, value: Any) -> float:
     """``value`` as a float in [0, 1) (MXNet takes 1 and then returns NaN everywhere)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= float(value) < 1:
         raise MXNetValueError(f"{layer}: {name} must be a number in [0, 1), got {value!r}")
     return float(value)
