@@ -458,8 +458,8 @@ def _advanced_plan(shape: tuple, key):
     final = list(flat.shape) + list(shape[lead:])
     for i in late:
         final.insert(sum(1 for e in entries[:i] if e is None or isinstance(e, _pyslice)), 1)
-    grid = (stride, int(np.prod(shape[lead:], dtype=np.int64)))
-    return np.ascontiguousarray(flat, dtype=np.int64), grid, tuple(final) or (1,)
+    matrix = (stride, int(np.prod(shape[lead:], dtype=np.int64)))
+    return np.ascontiguousarray(flat, dtype=np.int64), matrix, tuple(final) or (1,)
 
 
 def advanced_getitem(arr: NDArray, key) -> NDArray:
@@ -490,7 +490,8 @@ def advanced_setitem(arr: NDArray, key, value) -> None:
     if isinstance(value, NDArray):
         value = value.as_in_context(arr.context)
     elif isinstance(value, (numbers.Number, np.generic)):
-        value = _core.full((), float(value), arr._dtype_name, *_device(arr))
+        # numbers.Number declares no __float__; a complex fails in float() as before
+        value = _core.full((), float(value), arr._dtype_name, *_device(arr))  # type: ignore[arg-type]
     else:
         value = array(value, ctx=arr.context, dtype=arr._dtype_name)
     value = fit_value(value, final)

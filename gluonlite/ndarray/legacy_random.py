@@ -325,12 +325,14 @@ def sample_multinomial(
     **kwargs,
 ) -> Union[NDArray, List[NDArray]]:
     """``nd.random.multinomial`` under its operator name."""
-    return _random.multinomial(data, shape, get_prob, out, dtype, **kwargs)
+    # a missing data (None) is refused by multinomial itself, with MXNet's message
+    return _random.multinomial(data, shape, get_prob, out, dtype, **kwargs)  # type: ignore[arg-type]
 
 
 def shuffle(data: Optional[NDArray] = None, out=None, **kwargs) -> NDArray:
     """A copy of ``data`` with its first axis randomly permuted."""
-    return _random.shuffle(data, out, **kwargs)
+    # a missing data (None) is refused by shuffle itself, with MXNet's message
+    return _random.shuffle(data, out, **kwargs)  # type: ignore[arg-type]
 
 
 for _name in __all__:  # binding errors become MXNetTypeError naming the argument

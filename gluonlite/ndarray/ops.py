@@ -167,6 +167,7 @@ def _make_reduce(name: str, code: int):
     ):
         if kwargs or data is None:
             reject_unknown(fn, kwargs, data)
+        assert data is not None  # reject_unknown raised otherwise
         try:
             return _write_out(_core.reduce(code, data, axis, keepdims, exclude), out)
         except TypeError as err:

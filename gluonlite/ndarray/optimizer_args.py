@@ -38,9 +38,12 @@ def param(op: str, name: str, value: Any, kind: str = "float") -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise MXNetTypeError("%s: %s must be a number, got %r" % (op, name, value))
     if kind == "int":
-        if int(value) != value:
+        # typeshed's numbers.Real has no __int__; the reals that arrive here (Python and numpy
+        # numbers) all convert with int()
+        as_int = int(value)  # type: ignore[call-overload]
+        if as_int != value:
             raise MXNetTypeError("%s: %s must be an int, got %r" % (op, name, value))
-        return int(value)
+        return as_int
     return float(np.float32(value))  # MXNet's op parameters are float32
 
 

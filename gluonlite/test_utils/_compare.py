@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -138,7 +138,13 @@ def _check_shapes(a: np.ndarray, b: np.ndarray, names: Sequence[str], use_broadc
     raise AssertionError(np.testing.build_err_msg([a, b], err_msg=msg))
 
 
-def _violations(a: np.ndarray, b: np.ndarray, rtol: Any, atol: Any, equal_nan: bool):
+def _violations(
+    a: Union[np.ndarray, np.float64],
+    b: Union[np.ndarray, np.float64],
+    rtol: Any,
+    atol: Any,
+    equal_nan: bool,
+):
     """How many times over its tolerance each element is; NaN where undecidable."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         violation = np.abs(a - b) / (atol + rtol * np.abs(b) + 1e-20)
@@ -194,7 +200,9 @@ def assert_almost_equal(
     bad = ~np.broadcast_to(close, wide_a.shape)
     if wide_a.ndim == 0:
         scalars = [wide_a.item(), wide_b.item()]
-        violation = _violations(*(np.float64(v) for v in scalars), rtol, atol, equal_nan)
+        violation = _violations(
+            np.float64(scalars[0]), np.float64(scalars[1]), rtol, atol, equal_nan
+        )
         msg = "Error %f exceeds tolerance rtol=%e, atol=%e.\n" % (violation, rtol, atol)
         raise AssertionError(np.testing.build_err_msg(scalars, err_msg=msg))
 

@@ -54,7 +54,7 @@ def random_arrays(*shapes: Sequence[int]) -> Any:
 
     A shape ``()`` gives a 0-d array.
     """
-    arrays = []
+    arrays: List[np.ndarray] = []
     for s in shapes:
         s = _check_shape("random_arrays", s)
         if len(s) == 0:

@@ -55,7 +55,8 @@ class ProcessWorkers:
         self.outstanding = [0] * n
         for _ in range(n):
             parent, child = context.Pipe(duplex=True)
-            proc = context.Process(
+            # every concrete context get_context returns has Process; typeshed's BaseContext not
+            proc = context.Process(  # type: ignore[attr-defined]
                 target=_worker_loop, args=(child, dataset, batchify_fn, load), daemon=True
             )
             proc.start()

@@ -8,7 +8,7 @@ checks at construction and names the layer, the argument and the value.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+from typing import Any, Optional, overload
 
 from ...base import MXNetValueError
 
@@ -22,6 +22,14 @@ def positive_int(layer: str, name: str, value: Any, allow_zero: bool = False) ->
         need = "a non-negative" if allow_zero else "a positive"
         raise MXNetValueError(f"{layer}: {name} must be {need} integer, got {value!r}")
     return int(value)
+
+
+@overload
+def activation(layer: str, value: str) -> str: ...
+
+
+@overload
+def activation(layer: str, value: None) -> None: ...
 
 
 def activation(layer: str, value: Optional[str]) -> Optional[str]:

@@ -73,9 +73,9 @@ class _RNNLayer(HybridBlock):
         rows = self._gates * hidden_size
         state_size = projection_size or hidden_size
         in_size = input_size
-        for layer in range(num_layers):
+        for layer_index in range(num_layers):
             for direction in ["l", "r"][: self._dir]:
-                name = "%s%d_" % (direction, layer)
+                name = "%s%d_" % (direction, layer_index)
                 self._register_param(name + "i2h_weight", (rows, in_size), i2h_weight_initializer)
                 self._register_param(
                     name + "h2h_weight", (rows, state_size), h2h_weight_initializer

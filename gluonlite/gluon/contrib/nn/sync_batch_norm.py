@@ -60,7 +60,9 @@ class SyncBatchNorm(BatchNorm):
 
     def __repr__(self) -> str:
         kw = self._kwargs
-        channels = self.gamma.shape[0]
+        gamma_shape = self.gamma.shape
+        assert gamma_shape is not None  # given in __init__
+        channels = gamma_shape[0]
         return (
             "%s(eps=%r, momentum=%r, fix_gamma=%r, use_global_stats=%r, ndev=%d, key=%r, "
             "in_channels=%s)"
