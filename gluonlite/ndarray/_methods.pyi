@@ -15,6 +15,7 @@ import numpy as np
 
 from gluonlite._core import NDArray
 from gluonlite.context import Context
+from gluonlite.numpy import ndarray as _np_ndarray
 
 _Axis: TypeAlias = int | tuple[int, ...] | list[int] | None
 _Out: TypeAlias = NDArray | None
@@ -44,8 +45,8 @@ class NDArrayMethods:
     def item(self) -> Any: ...
     def tolist(self) -> Any: ...
     def tostype(self, stype: str) -> NDArray: ...
-    def zeros_like(self, **kw: Any) -> NDArray: ...
-    def ones_like(self, **kw: Any) -> NDArray: ...
+    def zeros_like(self, out: _Out = None, name: str | None = None) -> NDArray: ...
+    def ones_like(self, out: _Out = None, name: str | None = None) -> NDArray: ...
 
     # ---- autograd and synchronization
     def backward(
@@ -70,19 +71,49 @@ class NDArrayMethods:
 
     # ---- reductions
     def sum(
-        self, axis: _Axis = None, keepdims: bool = False, exclude: bool = False, **kwargs: Any
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> NDArray: ...
     def mean(
-        self, axis: _Axis = None, keepdims: bool = False, exclude: bool = False, **kwargs: Any
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> NDArray: ...
     def max(
-        self, axis: _Axis = None, keepdims: bool = False, exclude: bool = False, **kwargs: Any
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> NDArray: ...
     def min(
-        self, axis: _Axis = None, keepdims: bool = False, exclude: bool = False, **kwargs: Any
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> NDArray: ...
     def prod(
-        self, axis: _Axis = None, keepdims: bool = False, exclude: bool = False, **kwargs: Any
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> NDArray: ...
 
     # ---- nd functions as methods (ops.py): the array is their first argument
@@ -104,42 +135,239 @@ class NDArrayMethods:
     def round(self, out: _Out = None, name: str | None = None, **kwargs: Any) -> NDArray: ...
     def reciprocal(self, out: _Out = None, name: str | None = None, **kwargs: Any) -> NDArray: ...
     def argmax(
-        self, axis: int | None = None, keepdims: bool = False, out: _Out = None, **kwargs: Any
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        out: _Out = None,
+        name: str | None = None,
     ) -> NDArray: ...
     def argmin(
-        self, axis: int | None = None, keepdims: bool = False, out: _Out = None, **kwargs: Any
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        out: _Out = None,
+        name: str | None = None,
     ) -> NDArray: ...
     def norm(
         self,
         ord: int = 2,
         axis: _Axis = None,
+        out_dtype: Any = None,
         keepdims: bool = False,
         out: _Out = None,
-        **kwargs: Any,
+        name: str | None = None,
     ) -> NDArray: ...
     def softmax(
-        self, axis: int = -1, temperature: float | None = None, out: _Out = None, **kwargs: Any
+        self,
+        length: NDArray | None = None,
+        axis: int = -1,
+        temperature: float | None = None,
+        dtype: Any = None,
+        use_length: bool = False,
+        out: _Out = None,
+        name: str | None = None,
     ) -> NDArray: ...
     def log_softmax(
-        self, axis: int = -1, temperature: float | None = None, out: _Out = None, **kwargs: Any
+        self,
+        length: NDArray | None = None,
+        axis: int = -1,
+        temperature: float | None = None,
+        dtype: Any = None,
+        use_length: bool = False,
+        out: _Out = None,
+        name: str | None = None,
     ) -> NDArray: ...
     def transpose(
-        self, axes: tuple[int, ...] | list[int] | None = None, out: _Out = None, **kwargs: Any
+        self,
+        axes: tuple[int, ...] | list[int] | None = None,
+        out: _Out = None,
+        name: str | None = None,
     ) -> NDArray: ...
     def swapaxes(
-        self, dim1: int = 0, dim2: int = 0, out: _Out = None, **kwargs: Any
+        self, dim1: int = 0, dim2: int = 0, out: _Out = None, name: str | None = None
     ) -> NDArray: ...
-    def expand_dims(self, axis: int, out: _Out = None, **kwargs: Any) -> NDArray: ...
-    def squeeze(self, axis: _Axis = None, out: _Out = None, **kwargs: Any) -> NDArray: ...
-    def flatten(self, out: _Out = None, **kwargs: Any) -> NDArray: ...
+    def expand_dims(self, *args: Any, inplace: bool = False, **kwargs: Any) -> NDArray: ...
+    def squeeze(self, *args: Any, inplace: bool = False, **kwargs: Any) -> NDArray: ...
+    def flatten(self, *args: Any, inplace: bool = False, **kwargs: Any) -> NDArray: ...
     def split(
-        self, num_outputs: int, axis: int = 1, squeeze_axis: bool = False, **kwargs: Any
+        self,
+        num_outputs: int,
+        axis: int = 1,
+        squeeze_axis: bool = False,
+        out: _Out = None,
+        name: str | None = None,
     ) -> Any: ...
     def slice_axis(
-        self, axis: int, begin: int, end: int | None, out: _Out = None, **kwargs: Any
+        self, axis: int, begin: int, end: int | None, out: _Out = None, name: str | None = None
     ) -> NDArray: ...
-    def clip(self, a_min: float, a_max: float, out: _Out = None, **kwargs: Any) -> NDArray: ...
+    def clip(
+        self, a_min: float, a_max: float, out: _Out = None, name: str | None = None
+    ) -> NDArray: ...
     def broadcast_to(
-        self, shape: tuple[int, ...] | None = None, out: _Out = None, **kwargs: Any
+        self, shape: tuple[int, ...] | None = None, out: _Out = None, name: str | None = None
     ) -> NDArray: ...
-    def broadcast_like(self, rhs: NDArray, out: _Out = None, **kwargs: Any) -> NDArray: ...
+    def broadcast_like(
+        self,
+        rhs: NDArray,
+        lhs_axes: Any = None,
+        rhs_axes: Any = None,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+
+    # ---- attached from index_ops.py
+    def argsort(
+        self,
+        axis: int = -1,
+        is_ascend: bool = True,
+        dtype: str = "float32",
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def slice(
+        self,
+        begin: tuple[int | None, ...] | list[int | None] | None = None,
+        end: tuple[int | None, ...] | list[int | None] | None = None,
+        step: tuple[int | None, ...] | list[int | None] = (),
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def slice_like(
+        self,
+        shape_like: NDArray,
+        axes: tuple[int, ...] | list[int] = (),
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def sort(
+        self, axis: int = -1, is_ascend: bool = True, out: _Out = None, name: str | None = None
+    ) -> NDArray: ...
+    def topk(
+        self,
+        axis: int = -1,
+        k: int = 1,
+        ret_typ: Literal["value", "indices", "mask", "both"] = "indices",
+        is_ascend: bool = False,
+        dtype: str = "float32",
+        out: _Out = None,
+        name: str | None = None,
+    ) -> Any: ...
+
+    # ---- attached from nn_extra_ops.py
+    def softmin(
+        self,
+        axis: int = -1,
+        temperature: float | None = None,
+        dtype: Any = None,
+        use_length: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+
+    # ---- attached by gluonlite.numpy
+    def as_nd_ndarray(self) -> NDArray: ...
+    def as_np_ndarray(self) -> _np_ndarray: ...
+
+    # ---- attached from ops.py
+    def one_hot(
+        self,
+        depth: int,
+        on_value: float = 1.0,
+        off_value: float = 0.0,
+        dtype: str = "float32",
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def pick(
+        self,
+        index: NDArray,
+        axis: int = -1,
+        keepdims: bool = False,
+        mode: str = "clip",
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def take(
+        self,
+        indices: Any,
+        axis: int = 0,
+        mode: str = "clip",
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+
+    # ---- attached from shape_ops.py
+    def broadcast_axes(
+        self,
+        axis: int | tuple[int, ...] = (),
+        size: int | tuple[int, ...] = (),
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def depth_to_space(
+        self, block_size: int | None = None, out: _Out = None, name: str | None = None
+    ) -> NDArray: ...
+    def diag(
+        self, k: int = 0, axis1: int = 0, axis2: int = 1, out: _Out = None, name: str | None = None
+    ) -> NDArray: ...
+    def flip(self, axis: _Axis = None, out: _Out = None, name: str | None = None) -> NDArray: ...
+    def pad(
+        self,
+        mode: str = "constant",
+        pad_width: tuple[int, ...] | None = None,
+        constant_value: float = 0.0,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def repeat(
+        self,
+        repeats: int | None = None,
+        axis: int | None = None,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def reshape_like(
+        self,
+        rhs: NDArray,
+        lhs_begin: int | None = None,
+        lhs_end: int | None = None,
+        rhs_begin: int | None = None,
+        rhs_end: int | None = None,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def slice_assign(self, rhs: Any, begin: Any, end: Any, step: Any) -> NDArray: ...
+    def slice_assign_scalar(self, value: Any, begin: Any, end: Any, step: Any) -> NDArray: ...
+    def space_to_depth(
+        self, block_size: int | None = None, out: _Out = None, name: str | None = None
+    ) -> NDArray: ...
+    def split_v2(
+        self, indices_or_sections: Any = None, axis: int = 0, squeeze_axis: bool = False
+    ) -> Any: ...
+    def tile(
+        self,
+        reps: tuple[int, ...] | list[int] | None = None,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+
+    # ---- attached from util_ops.py
+    def argmax_channel(self, out: _Out = None, name: str | None = None) -> NDArray: ...
+    def nanprod(
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def nansum(
+        self,
+        axis: _Axis = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+        out: _Out = None,
+        name: str | None = None,
+    ) -> NDArray: ...
+    def shape_array(self, out: _Out = None, name: str | None = None) -> NDArray: ...
+    def size_array(self, out: _Out = None, name: str | None = None) -> NDArray: ...
