@@ -26,6 +26,7 @@ __all__: list[str] = [
     "arange",
     "argmax",
     "argmin",
+    "argsort",
     "astype",
     "backward",
     "batch_dot",
@@ -57,10 +58,12 @@ __all__: list[str] = [
     "from_numpy",
     "full",
     "fully_connected",
+    "gather_nd",
     "get_num_threads",
     "grad",
     "greater",
     "greater_equal",
+    "index_put_",
     "instance_norm",
     "is_recording",
     "is_training",
@@ -73,10 +76,12 @@ __all__: list[str] = [
     "log",
     "log_softmax",
     "logical_not",
+    "mark_variable",
     "maximum",
     "minimum",
     "modulo",
     "multi_sgd_update",
+    "multinomial",
     "multiply",
     "nag_mom_update",
     "negative",
@@ -94,14 +99,18 @@ __all__: list[str] = [
     "power",
     "randint_",
     "reciprocal",
+    "record_custom",
     "reduce",
     "relu",
+    "requires_grad",
     "reshape",
     "rmsprop_update",
     "rmspropalex_update",
     "rnn_layer",
     "round",
     "rsqrt",
+    "sample_",
+    "scatter_nd",
     "seed",
     "set_num_threads",
     "set_recording",
@@ -119,6 +128,7 @@ __all__: list[str] = [
     "softmax",
     "softrelu",
     "softsign",
+    "sort",
     "split",
     "sqrt",
     "square",
@@ -128,8 +138,10 @@ __all__: list[str] = [
     "swapaxes",
     "synchronize",
     "take",
+    "take_along_axis",
     "tanh",
     "to_device",
+    "topk",
     "transpose",
     "uniform_",
     "where",
@@ -157,6 +169,7 @@ class NDArray(NDArrayMethods):
     def __idiv__(self, arg0: typing.Any) -> typing.Any: ...
     def __imod__(self, arg0: typing.Any) -> typing.Any: ...
     def __imul__(self, arg0: typing.Any) -> typing.Any: ...
+    def __init__(self, tensor: NDArray) -> None: ...
     def __isub__(self, arg0: typing.Any) -> typing.Any: ...
     def __itruediv__(self, arg0: typing.Any) -> typing.Any: ...
     def __le__(self, arg0: typing.Any) -> typing.Any: ...
@@ -304,6 +317,9 @@ def argmax(
 def argmin(
     arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex | None, arg2: bool
 ) -> NDArray: ...
+def argsort(
+    arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: bool, arg3: typing.Any
+) -> NDArray: ...
 def astype(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
 def backward(
     arg0: collections.abc.Sequence[NDArray],
@@ -410,6 +426,7 @@ def fully_connected(
     arg3: typing.SupportsInt | typing.SupportsIndex,
     arg4: bool,
 ) -> NDArray: ...
+def gather_nd(arg0: NDArray, arg1: NDArray) -> NDArray: ...
 def get_num_threads() -> int: ...
 def grad(
     arg0: collections.abc.Sequence[NDArray],
@@ -420,6 +437,7 @@ def grad(
 ) -> list[NDArray]: ...
 def greater(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def greater_equal(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def index_put_(arg0: NDArray, arg1: NDArray, arg2: NDArray) -> None: ...
 def instance_norm(
     arg0: NDArray, arg1: NDArray, arg2: NDArray, arg3: typing.SupportsFloat | typing.SupportsIndex
 ) -> NDArray: ...
@@ -449,6 +467,11 @@ def log_softmax(
     arg2: typing.SupportsFloat | typing.SupportsIndex,
 ) -> NDArray: ...
 def logical_not(arg0: NDArray) -> NDArray: ...
+def mark_variable(arg0: NDArray, arg1: NDArray, arg2: str) -> None:
+    """
+    Makes t a variable whose gradient is written into grad itself (mark_variables).
+    """
+
 def maximum(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def minimum(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def modulo(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
@@ -463,6 +486,13 @@ def multi_sgd_update(
 ) -> None:
     """
     Fused in-place optimizer update (see gluonlite/optimizer).
+    """
+
+def multinomial(
+    arg0: NDArray, arg1: typing.Any, arg2: typing.Any, arg3: bool, arg4: NDArray | None
+) -> list[NDArray]:
+    """
+    Category samples of data's rows: [samples] or [samples, log_prob].
     """
 
 def multiply(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
@@ -559,6 +589,16 @@ def randint_(
     arg2: typing.SupportsInt | typing.SupportsIndex,
 ) -> None: ...
 def reciprocal(arg0: NDArray) -> NDArray: ...
+def record_custom(
+    arg0: str,
+    arg1: collections.abc.Sequence[NDArray],
+    arg2: collections.abc.Sequence[NDArray],
+    arg3: typing.Any,
+) -> None:
+    """
+    Records a custom operator's outputs; backward(output grads) returns input grads.
+    """
+
 def reduce(
     arg0: typing.SupportsInt | typing.SupportsIndex,
     arg1: NDArray,
@@ -567,6 +607,11 @@ def reduce(
     arg4: bool,
 ) -> NDArray: ...
 def relu(arg0: NDArray) -> NDArray: ...
+def requires_grad(arg0: NDArray) -> bool:
+    """
+    Whether a gradient can flow into the array (a live graph or a variable).
+    """
+
 def reshape(arg0: NDArray, arg1: typing.Any, arg2: bool) -> NDArray: ...
 def rmsprop_update(
     arg0: NDArray,
@@ -619,6 +664,14 @@ def rnn_layer(
 ) -> list[NDArray]: ...
 def round(arg0: NDArray) -> NDArray: ...
 def rsqrt(arg0: NDArray) -> NDArray: ...
+def sample_(
+    arg0: str, arg1: NDArray, arg2: typing.Any, arg3: typing.Any, arg4: str, arg5: str, arg6: str
+) -> None:
+    """
+    Fills out with draws of `kind`; a and b are NDArrays or numbers (see samplers.h).
+    """
+
+def scatter_nd(arg0: NDArray, arg1: NDArray, arg2: typing.Any) -> NDArray: ...
 def seed(arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
 def set_num_threads(arg0: typing.Any) -> None: ...
 def set_recording(arg0: bool) -> bool:
@@ -716,6 +769,7 @@ def softmax(
 ) -> NDArray: ...
 def softrelu(arg0: NDArray) -> NDArray: ...
 def softsign(arg0: NDArray) -> NDArray: ...
+def sort(arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: bool) -> NDArray: ...
 def split(
     arg0: NDArray,
     arg1: typing.SupportsInt | typing.SupportsIndex,
@@ -738,12 +792,23 @@ def synchronize(arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
 def take(
     arg0: NDArray, arg1: NDArray, arg2: typing.SupportsInt | typing.SupportsIndex, arg3: str
 ) -> NDArray: ...
+def take_along_axis(
+    arg0: NDArray, arg1: NDArray, arg2: typing.SupportsInt | typing.SupportsIndex
+) -> NDArray: ...
 def tanh(arg0: NDArray) -> NDArray: ...
 def to_device(
     arg0: NDArray,
     arg1: typing.SupportsInt | typing.SupportsIndex,
     arg2: typing.SupportsInt | typing.SupportsIndex,
 ) -> NDArray: ...
+def topk(
+    arg0: NDArray,
+    arg1: typing.SupportsInt | typing.SupportsIndex,
+    arg2: typing.SupportsInt | typing.SupportsIndex,
+    arg3: typing.SupportsInt | typing.SupportsIndex,
+    arg4: bool,
+    arg5: typing.Any,
+) -> list[NDArray]: ...
 def transpose(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
 def uniform_(
     arg0: NDArray,

@@ -253,8 +253,8 @@ def adam_update(
         array_arg(op, "mean", mean),
         array_arg(op, "var", var),
         None,
-        *args,
-        clip_bound(op, clip_gradient),
+        # the scalars as one starred tuple: mypy takes a bare *args to fill every parameter left
+        *(*args, clip_bound(op, clip_gradient)),
     )
     return target
 
@@ -293,9 +293,7 @@ def rmsprop_update(
         grad,
         array_arg(op, "n", n),
         None,
-        *args,
-        clip_bound(op, clip_gradient),
-        param(op, "clip_weights", clip_weights),
+        *(*args, clip_bound(op, clip_gradient), param(op, "clip_weights", clip_weights)),
     )
     return target
 
@@ -340,9 +338,7 @@ def rmspropalex_update(
         array_arg(op, "g", g),
         array_arg(op, "delta", delta),
         None,
-        *args,
-        clip_bound(op, clip_gradient),
-        param(op, "clip_weights", clip_weights),
+        *(*args, clip_bound(op, clip_gradient), param(op, "clip_weights", clip_weights)),
     )
     return target
 
@@ -396,8 +392,6 @@ def signum_update(
         grad,
         array_arg(op, "mom", mom),
         None,
-        *args,
-        clip_bound(op, clip_gradient),
-        param(op, "wd_lh", wd_lh),
+        *(*args, clip_bound(op, clip_gradient), param(op, "wd_lh", wd_lh)),
     )
     return target
