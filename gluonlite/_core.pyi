@@ -71,6 +71,23 @@ __all__: list[str] = [
     "leaky_relu",
     "lesser",
     "lesser_equal",
+    "linalg_det",
+    "linalg_extractdiag",
+    "linalg_extracttrian",
+    "linalg_gelqf",
+    "linalg_gemm",
+    "linalg_gemm2",
+    "linalg_inverse",
+    "linalg_makediag",
+    "linalg_maketrian",
+    "linalg_potrf",
+    "linalg_potri",
+    "linalg_slogdet",
+    "linalg_sumlogdiag",
+    "linalg_syevd",
+    "linalg_syrk",
+    "linalg_trmm",
+    "linalg_trsm",
     "live_node_count",
     "live_tensor_count",
     "log",
@@ -458,6 +475,61 @@ def leaky_relu(
 ) -> NDArray: ...
 def lesser(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def lesser_equal(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def linalg_det(arg0: NDArray) -> NDArray: ...
+def linalg_extractdiag(
+    arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex
+) -> NDArray: ...
+def linalg_extracttrian(
+    arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: bool
+) -> NDArray: ...
+def linalg_gelqf(arg0: NDArray) -> tuple: ...
+def linalg_gemm(
+    arg0: NDArray,
+    arg1: NDArray,
+    arg2: NDArray,
+    arg3: bool,
+    arg4: bool,
+    arg5: typing.SupportsFloat | typing.SupportsIndex,
+    arg6: typing.SupportsFloat | typing.SupportsIndex,
+    arg7: typing.SupportsInt | typing.SupportsIndex,
+) -> NDArray: ...
+def linalg_gemm2(
+    arg0: NDArray,
+    arg1: NDArray,
+    arg2: bool,
+    arg3: bool,
+    arg4: typing.SupportsFloat | typing.SupportsIndex,
+    arg5: typing.SupportsInt | typing.SupportsIndex,
+) -> NDArray: ...
+def linalg_inverse(arg0: NDArray) -> NDArray: ...
+def linalg_makediag(arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex) -> NDArray: ...
+def linalg_maketrian(
+    arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: bool
+) -> NDArray: ...
+def linalg_potrf(arg0: NDArray, arg1: bool) -> NDArray: ...
+def linalg_potri(arg0: NDArray, arg1: bool) -> NDArray: ...
+def linalg_slogdet(arg0: NDArray) -> tuple: ...
+def linalg_sumlogdiag(arg0: NDArray) -> NDArray: ...
+def linalg_syevd(arg0: NDArray) -> tuple: ...
+def linalg_syrk(
+    arg0: NDArray, arg1: bool, arg2: typing.SupportsFloat | typing.SupportsIndex
+) -> NDArray: ...
+def linalg_trmm(
+    arg0: NDArray,
+    arg1: NDArray,
+    arg2: bool,
+    arg3: bool,
+    arg4: bool,
+    arg5: typing.SupportsFloat | typing.SupportsIndex,
+) -> NDArray: ...
+def linalg_trsm(
+    arg0: NDArray,
+    arg1: NDArray,
+    arg2: bool,
+    arg3: bool,
+    arg4: bool,
+    arg5: typing.SupportsFloat | typing.SupportsIndex,
+) -> NDArray: ...
 def live_node_count() -> int: ...
 def live_tensor_count() -> int: ...
 def log(arg0: NDArray) -> NDArray: ...
