@@ -24,6 +24,12 @@ __all__: list[str] = [
     "adamw_update",
     "add",
     "arange",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctanh",
     "argmax",
     "argmin",
     "argsort",
@@ -32,6 +38,7 @@ __all__: list[str] = [
     "batch_dot",
     "batch_norm",
     "broadcast_to",
+    "cbrt",
     "ceil",
     "clip",
     "clone",
@@ -40,29 +47,39 @@ __all__: list[str] = [
     "convolution",
     "copy_",
     "cos",
+    "cosh",
     "cpu_allocator_empty_cache",
     "cpu_allocator_stats",
     "deconvolution",
+    "degrees",
+    "digamma",
     "divide",
     "dot",
     "dropout",
     "embedding",
     "empty",
     "equal",
+    "erf",
+    "erfinv",
     "exp",
     "expand_dims",
+    "expm1",
     "fill_",
+    "fix",
     "flatten",
     "floor",
     "from_dlpack",
     "from_numpy",
     "full",
     "fully_connected",
+    "gamma",
+    "gammaln",
     "gather_nd",
     "get_num_threads",
     "grad",
     "greater",
     "greater_equal",
+    "hypot",
     "index_put_",
     "instance_norm",
     "is_recording",
@@ -91,16 +108,24 @@ __all__: list[str] = [
     "live_node_count",
     "live_tensor_count",
     "log",
+    "log10",
+    "log1p",
+    "log2",
     "log_softmax",
+    "logical_and",
     "logical_not",
+    "logical_or",
+    "logical_xor",
     "mark_variable",
     "maximum",
     "minimum",
-    "modulo",
+    "mod",
     "multi_sgd_update",
     "multinomial",
     "multiply",
     "nag_mom_update",
+    "nd_binary_ops",
+    "nd_unary_ops",
     "negative",
     "normal_",
     "not_equal",
@@ -114,13 +139,17 @@ __all__: list[str] = [
     "pick",
     "pooling",
     "power",
+    "radians",
     "randint_",
+    "rcbrt",
     "reciprocal",
     "record_custom",
     "reduce",
     "relu",
+    "relu_backward",
     "requires_grad",
     "reshape",
+    "rint",
     "rmsprop_update",
     "rmspropalex_update",
     "rnn_layer",
@@ -136,10 +165,12 @@ __all__: list[str] = [
     "sgd_update",
     "shuffle",
     "sigmoid",
+    "sigmoid_backward",
     "sign",
     "signsgd_update",
     "signum_update",
     "sin",
+    "sinh",
     "slice_axis",
     "slice_view",
     "softmax",
@@ -156,10 +187,13 @@ __all__: list[str] = [
     "synchronize",
     "take",
     "take_along_axis",
+    "tan",
     "tanh",
+    "tanh_backward",
     "to_device",
     "topk",
     "transpose",
+    "trunc",
     "uniform_",
     "where",
 ]
@@ -328,6 +362,12 @@ def arange(
     arg5: typing.SupportsInt | typing.SupportsIndex,
     arg6: typing.SupportsInt | typing.SupportsIndex,
 ) -> NDArray: ...
+def arccos(arg0: NDArray) -> NDArray: ...
+def arccosh(arg0: NDArray) -> NDArray: ...
+def arcsin(arg0: NDArray) -> NDArray: ...
+def arcsinh(arg0: NDArray) -> NDArray: ...
+def arctan(arg0: NDArray) -> NDArray: ...
+def arctanh(arg0: NDArray) -> NDArray: ...
 def argmax(
     arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex | None, arg2: bool
 ) -> NDArray: ...
@@ -358,6 +398,7 @@ def batch_norm(
     arg9: typing.SupportsInt | typing.SupportsIndex,
 ) -> list[NDArray]: ...
 def broadcast_to(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
+def cbrt(arg0: NDArray) -> NDArray: ...
 def ceil(arg0: NDArray) -> NDArray: ...
 def clip(
     arg0: NDArray,
@@ -382,6 +423,7 @@ def convolution(
 ) -> NDArray: ...
 def copy_(arg0: NDArray, arg1: NDArray) -> None: ...
 def cos(arg0: NDArray) -> NDArray: ...
+def cosh(arg0: NDArray) -> NDArray: ...
 def cpu_allocator_empty_cache() -> None: ...
 def cpu_allocator_stats() -> tuple[int, int, int]: ...
 def deconvolution(
@@ -396,6 +438,8 @@ def deconvolution(
     arg8: typing.SupportsInt | typing.SupportsIndex,
     arg9: typing.SupportsInt | typing.SupportsIndex,
 ) -> NDArray: ...
+def degrees(arg0: NDArray) -> NDArray: ...
+def digamma(arg0: NDArray) -> NDArray: ...
 def divide(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def dot(arg0: NDArray, arg1: NDArray, arg2: bool, arg3: bool) -> NDArray: ...
 def dropout(
@@ -414,9 +458,13 @@ def empty(
     arg3: typing.SupportsInt | typing.SupportsIndex,
 ) -> NDArray: ...
 def equal(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def erf(arg0: NDArray) -> NDArray: ...
+def erfinv(arg0: NDArray) -> NDArray: ...
 def exp(arg0: NDArray) -> NDArray: ...
 def expand_dims(arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex) -> NDArray: ...
+def expm1(arg0: NDArray) -> NDArray: ...
 def fill_(arg0: NDArray, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
+def fix(arg0: NDArray) -> NDArray: ...
 def flatten(arg0: NDArray) -> NDArray: ...
 def floor(arg0: NDArray) -> NDArray: ...
 def from_dlpack(arg0: typing.Any) -> NDArray:
@@ -443,6 +491,8 @@ def fully_connected(
     arg3: typing.SupportsInt | typing.SupportsIndex,
     arg4: bool,
 ) -> NDArray: ...
+def gamma(arg0: NDArray) -> NDArray: ...
+def gammaln(arg0: NDArray) -> NDArray: ...
 def gather_nd(arg0: NDArray, arg1: NDArray) -> NDArray: ...
 def get_num_threads() -> int: ...
 def grad(
@@ -454,6 +504,7 @@ def grad(
 ) -> list[NDArray]: ...
 def greater(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def greater_equal(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def hypot(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def index_put_(arg0: NDArray, arg1: NDArray, arg2: NDArray) -> None: ...
 def instance_norm(
     arg0: NDArray, arg1: NDArray, arg2: NDArray, arg3: typing.SupportsFloat | typing.SupportsIndex
@@ -533,12 +584,18 @@ def linalg_trsm(
 def live_node_count() -> int: ...
 def live_tensor_count() -> int: ...
 def log(arg0: NDArray) -> NDArray: ...
+def log10(arg0: NDArray) -> NDArray: ...
+def log1p(arg0: NDArray) -> NDArray: ...
+def log2(arg0: NDArray) -> NDArray: ...
 def log_softmax(
     arg0: NDArray,
     arg1: typing.SupportsInt | typing.SupportsIndex,
     arg2: typing.SupportsFloat | typing.SupportsIndex,
 ) -> NDArray: ...
+def logical_and(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def logical_not(arg0: NDArray) -> NDArray: ...
+def logical_or(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def logical_xor(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def mark_variable(arg0: NDArray, arg1: NDArray, arg2: str) -> None:
     """
     Makes t a variable whose gradient is written into grad itself (mark_variables).
@@ -546,7 +603,7 @@ def mark_variable(arg0: NDArray, arg1: NDArray, arg2: str) -> None:
 
 def maximum(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def minimum(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
-def modulo(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def mod(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def multi_sgd_update(
     arg0: NDArray,
     arg1: NDArray,
@@ -581,6 +638,16 @@ def nag_mom_update(
 ) -> None:
     """
     Fused in-place optimizer update (see gluonlite/optimizer).
+    """
+
+def nd_binary_ops() -> list:
+    """
+    (core name, [nd names]) of every binary op that has nd functions.
+    """
+
+def nd_unary_ops() -> list:
+    """
+    (name, is_ndarray_method) of every unary op that is an nd function.
     """
 
 def negative(arg0: NDArray) -> NDArray: ...
@@ -655,11 +722,13 @@ def pooling(
     arg7: bool,
 ) -> NDArray: ...
 def power(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def radians(arg0: NDArray) -> NDArray: ...
 def randint_(
     arg0: NDArray,
     arg1: typing.SupportsInt | typing.SupportsIndex,
     arg2: typing.SupportsInt | typing.SupportsIndex,
 ) -> None: ...
+def rcbrt(arg0: NDArray) -> NDArray: ...
 def reciprocal(arg0: NDArray) -> NDArray: ...
 def record_custom(
     arg0: str,
@@ -679,12 +748,14 @@ def reduce(
     arg4: bool,
 ) -> NDArray: ...
 def relu(arg0: NDArray) -> NDArray: ...
+def relu_backward(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def requires_grad(arg0: NDArray) -> bool:
     """
     Whether a gradient can flow into the array (a live graph or a variable).
     """
 
 def reshape(arg0: NDArray, arg1: typing.Any, arg2: bool) -> NDArray: ...
+def rint(arg0: NDArray) -> NDArray: ...
 def rmsprop_update(
     arg0: NDArray,
     arg1: NDArray,
@@ -786,6 +857,7 @@ def sgd_update(
 
 def shuffle(arg0: NDArray) -> NDArray: ...
 def sigmoid(arg0: NDArray) -> NDArray: ...
+def sigmoid_backward(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def sign(arg0: NDArray) -> NDArray: ...
 def signsgd_update(
     arg0: NDArray,
@@ -817,6 +889,7 @@ def signum_update(
     """
 
 def sin(arg0: NDArray) -> NDArray: ...
+def sinh(arg0: NDArray) -> NDArray: ...
 def slice_axis(
     arg0: NDArray,
     arg1: typing.SupportsInt | typing.SupportsIndex,
@@ -867,7 +940,9 @@ def take(
 def take_along_axis(
     arg0: NDArray, arg1: NDArray, arg2: typing.SupportsInt | typing.SupportsIndex
 ) -> NDArray: ...
+def tan(arg0: NDArray) -> NDArray: ...
 def tanh(arg0: NDArray) -> NDArray: ...
+def tanh_backward(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def to_device(
     arg0: NDArray,
     arg1: typing.SupportsInt | typing.SupportsIndex,
@@ -882,6 +957,7 @@ def topk(
     arg5: typing.Any,
 ) -> list[NDArray]: ...
 def transpose(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
+def trunc(arg0: NDArray) -> NDArray: ...
 def uniform_(
     arg0: NDArray,
     arg1: typing.SupportsFloat | typing.SupportsIndex,
