@@ -38,6 +38,9 @@ ND_CALLABLES = [
     (name, fn)
     for name, fn in [("nd." + n, f) for n, f in _public_callables(nd)]
     + [("nd.image." + n, f) for n, f in _public_callables(nd.image)]
+    + [("nd.random." + n, f) for n, f in _public_callables(nd.random)]
+    + [("nd.linalg." + n, f) for n, f in _public_callables(nd.linalg)]
+    + [("nd.contrib." + n, f) for n, f in _public_callables(nd.contrib)]
     if name not in TAKES_ANY_KEYWORD
 ]
 

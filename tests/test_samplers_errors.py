@@ -139,7 +139,7 @@ def arr(values, dtype="float32"):
         (
             lambda: nd.random.uniform(0, 1, shape=3, foo=1),
             TypeError,
-            "uniform: unexpected keyword argument 'foo'",
+            "Cannot find argument 'foo', Possible Arguments: low, high",
         ),
         (
             lambda: nd.random.randn(2, 3, shape=4),

@@ -111,9 +111,21 @@ def _unknown_keyword(fn: Callable, err: TypeError) -> Optional[MXNetTypeError]:
     if tb is None or tb.tb_next is not None:
         return None
     match = _UNEXPECTED_KEYWORD.search(str(err))
-    if match is None:
+    if match is not None:
+        return unknown_argument_error(fn.__name__, match.group(1), keyword_names(fn))
+    return None
+
+
+def _unknown_before_missing(fn: Callable, err: TypeError, kwargs: dict) -> Optional[MXNetTypeError]:
+    """MXNet reports an unknown keyword before a missing input: for a call that failed at
+    the boundary of an ``fn`` with a catch-all ``**kwargs``, the first keyword ``fn`` does
+    not declare."""
+    tb = err.__traceback__
+    if tb is None or tb.tb_next is not None:
         return None
-    return unknown_argument_error(fn.__name__, match.group(1), keyword_names(fn))
+    names = keyword_names(fn)
+    unknown = next((k for k in kwargs if k not in names), None)
+    return None if unknown is None else unknown_argument_error(fn.__name__, unknown, names)
 
 
 def is_binding_error(err: TypeError) -> bool:
@@ -179,7 +191,7 @@ def checked_api(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except TypeError as err:
-            unknown = _unknown_keyword(fn, err)
+            unknown = _unknown_keyword(fn, err) or _unknown_before_missing(fn, err, kwargs)
             if unknown is not None:
                 raise unknown from None
             if not is_binding_error(err):

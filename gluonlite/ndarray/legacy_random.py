@@ -52,11 +52,13 @@ def _numbers(op: str, names, values) -> None:
 
 
 def _random_op(op, kind, names, values, shape, ctx, dtype, out, kwargs) -> NDArray:
+    _random._check_kwargs(op, dict(kwargs))
     _numbers(op, names, values)
     return _random._sample(op, kind, names, values, shape, dtype, ctx, out, kwargs)
 
 
 def _sample_op(op, kind, names, values, shape, dtype, out, kwargs) -> NDArray:
+    _random._check_kwargs(op, dict(kwargs))  # an unknown keyword first, as MXNet reports it
     for name, value in zip(names, values):
         _random._require_ndarray(op, name, value)
     return _random._sample(op, kind, names, values, shape, dtype, None, out, kwargs)

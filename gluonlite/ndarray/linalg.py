@@ -15,15 +15,15 @@ differ from LAPACK's.
 
 from __future__ import annotations
 
-import functools
 import numbers
+import types
 from typing import List, Optional, Sequence
 
 import numpy as np
 
 from .. import _core
 from ..base import MXNetError, MXNetTypeError
-from .arguments import checked_api
+from .arguments import checked_api, unknown_argument_error
 from .ndarray import NDArray
 from .ops import _write_out
 
@@ -80,10 +80,8 @@ def _integer(value, name: str, op: str, bits: int) -> int:
 def _no_extra(op: str, kwargs: dict, accepted: str) -> None:
     """MXNet refuses keyword arguments an operator does not have; so do we."""
     if kwargs:
-        raise MXNetError(
-            "linalg.%s: unknown argument %r; it accepts %s"
-            % (op, sorted(kwargs)[0], accepted + ", out, name")
-        )
+        valid = accepted.split(", ") + ["out", "name"]
+        raise unknown_argument_error("linalg." + op, sorted(kwargs)[0], valid)
 
 
 def _write_outs(results: Sequence[NDArray], out, op: str) -> List[NDArray]:
@@ -323,11 +321,11 @@ def maketrian(
 
 
 def _renamed(fn, name: str):
-    @functools.wraps(fn)
-    def alias(*args, **kwargs):
-        return fn(*args, **kwargs)
-
-    alias.__name__ = alias.__qualname__ = name
+    """A copy of ``fn`` named ``name`` (same code, so a bad call fails at its own boundary)."""
+    alias = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
+    alias.__kwdefaults__ = fn.__kwdefaults__
+    alias.__doc__, alias.__qualname__ = fn.__doc__, name
+    alias.__annotations__ = dict(fn.__annotations__)
     return alias
 
 

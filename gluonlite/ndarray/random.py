@@ -22,7 +22,7 @@ import numpy as np
 from .. import _core
 from ..base import MXNetTypeError, MXNetValueError
 from ..context import Context, _as_context
-from .arguments import checked_api
+from .arguments import checked_api, keyword_names, unknown_argument_error
 from .ndarray import NDArray, _dtype_name, _shape_tuple
 
 __all__ = [
@@ -56,7 +56,13 @@ def _check_kwargs(op: str, kwargs: dict) -> None:
     """MXNet's operators accept ``name``; any other extra keyword is a mistake."""
     kwargs.pop("name", None)
     if kwargs:
-        raise MXNetTypeError(f"{op}: unexpected keyword argument {next(iter(kwargs))!r}")
+        import inspect
+
+        from . import legacy_random
+
+        fn = globals().get(op) or getattr(legacy_random, op, None)
+        valid = keyword_names(inspect.unwrap(fn)) if callable(fn) else ()
+        raise unknown_argument_error(op, next(iter(kwargs)), valid)
 
 
 def _require_ndarray(op: str, name: str, value) -> None:
