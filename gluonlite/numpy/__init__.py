@@ -52,5 +52,5 @@ def _as_nd_ndarray(self: _NDArray) -> _NDArray:
     return self if type(self) is _NDArray else _NDArray(self)
 
 
-_NDArray.as_np_ndarray = _as_np_ndarray
-_NDArray.as_nd_ndarray = _as_nd_ndarray
+for _method in (_as_np_ndarray, _as_nd_ndarray):  # nd.NDArray's bridges to mx.np
+    setattr(_NDArray, _method.__name__.lstrip("_"), _method)

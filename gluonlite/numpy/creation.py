@@ -94,12 +94,16 @@ def full(shape, fill_value, dtype=None, order: str = "C", ctx=None, device=None,
     if not isinstance(fill_value, (numbers.Number, onp.generic)):
         raise MXNetTypeError(f"full: fill_value must be a number, got {type(fill_value).__name__}")
     if out is not None:
-        _core.fill_(out, float(fill_value))
+        _core.fill_(out, float(fill_value))  # type: ignore[arg-type]  # a Number here
         return out
     ctx = to_device(ctx, device)
     return ndarray(
         _core.full(
-            _shape_tuple(shape), float(fill_value), _dtype_or(dtype), ctx._core_type, ctx.device_id
+            _shape_tuple(shape),
+            float(fill_value),  # type: ignore[arg-type]  # checked to be a Number above
+            _dtype_or(dtype),
+            ctx._core_type,
+            ctx.device_id,
         )
     )
 

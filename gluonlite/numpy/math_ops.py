@@ -5,7 +5,8 @@ from __future__ import annotations
 import builtins
 import math
 import numbers
-from typing import Optional
+import operator
+from typing import Optional, cast
 
 import numpy as onp
 
@@ -37,7 +38,7 @@ _INT_KINDS = "iub"  # first letters of int*, uint*, bool dtype names
 def _write_out(result: NDArray, out: Optional[NDArray]) -> ndarray:
     """``result``, or ``out`` with ``result`` copied in (cast to ``out``'s dtype)."""
     if out is None:
-        return result
+        return cast(ndarray, result)  # callers pass mx.np results
     if not isinstance(out, NDArray):
         raise MXNetTypeError(f"out must be an ndarray, got {type(out).__name__}")
     if tuple(out.shape) != tuple(result.shape):
@@ -45,7 +46,7 @@ def _write_out(result: NDArray, out: Optional[NDArray]) -> ndarray:
     if out._dtype_name != result._dtype_name:
         result = _core.astype(result, out._dtype_name)
     _core.copy_(out, result)
-    return out
+    return cast(ndarray, out)
 
 
 # ---- elementwise ---------------------------------------------------------------------------
@@ -189,7 +190,7 @@ def where(condition, x=None, y=None) -> ndarray:
 
     x_full = broadcast_to(x_arr, shape) if x_arr is not None else full(x)
     y_full = broadcast_to(y_arr, shape) if y_arr is not None else full(y)
-    cond = broadcast_to(condition, shape)
+    cond: NDArray = broadcast_to(condition, shape)
     if cond._dtype_name != dtype:
         cond = _core.astype(cond, dtype)
     return ndarray(_core.where(cond, x_full, y_full))
@@ -214,7 +215,7 @@ def _axis_arg(axis, ndim: int, op: str):
     for ax in axes:
         if not isinstance(ax, (numbers.Integral, onp.integer)) or isinstance(ax, bool):
             raise MXNetTypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-        if not -ndim <= ax < builtins.max(ndim, 1):
+        if not -ndim <= operator.index(ax) < builtins.max(ndim, 1):
             raise MXNetValueError(
                 f"{op}: axis {ax} is out of bounds for an array of dimension {ndim}"
             )

@@ -159,9 +159,15 @@ def install() -> None:
     """Puts the NumPy-style methods on ``ndarray``; re-wraps the inherited rest."""
     for name, fn in _METHODS.items():
         setattr(ndarray, name, fn)
-    ndarray.grad = property(_grad, doc="The gradient buffer (an ndarray), or None.")
-    ndarray.T = property(lambda self: shape_ops.transpose(self), doc="The transposed array.")
-    ndarray.device = property(lambda self: self.context, doc="The array's device (a Context).")
+    setattr(ndarray, *("grad", property(_grad, doc="The gradient buffer (an ndarray), or None.")))
+    setattr(
+        ndarray,
+        *("T", property(lambda self: shape_ops.transpose(self), doc="The transposed array.")),
+    )
+    setattr(
+        ndarray,
+        *("device", property(lambda self: self.context, doc="The array's device (a Context).")),
+    )
     skip = set(ndarray.__dict__) | {"__init__", "__new__", "__getattribute__", "__class__"}
     for name in dir(NDArray):
         if name in skip or (name.startswith("__") and name.endswith("__")):

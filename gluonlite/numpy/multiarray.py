@@ -11,7 +11,7 @@ NumPy indexing, dtype promotion between arrays, ``array([...])`` printing.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 import numpy as onp
 
@@ -28,7 +28,17 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
     __slots__ = ()
 
 
-ndarray.__module__ = "gluonlite.numpy"
+def _patch(attrs: Dict[str, Any]) -> None:
+    """Sets ``ndarray``'s special methods (assigned after the class: they need its name)."""
+    for name, value in attrs.items():
+        setattr(ndarray, name, value)
+
+
+_patch(
+    {
+        "__module__": "gluonlite.numpy",
+    }
+)
 
 
 def _wrap_any(value: Any) -> Any:
@@ -203,12 +213,17 @@ for _name, _true_div, _compare in _BINARY_DUNDERS:
     )
 for _name in ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__imod__"):
     setattr(ndarray, _name, _make_inplace(getattr(NDArray, _name)))
-ndarray.__hash__ = NDArray.__hash__  # defining __eq__ would otherwise drop it
-ndarray.__neg__ = lambda self: ndarray(_core.negative(self))
-ndarray.__abs__ = lambda self: ndarray(_core.abs(self))
-ndarray.__pos__ = lambda self: self
-ndarray.__matmul__ = lambda self, other: _matmul(self, other)
-ndarray.__rmatmul__ = lambda self, other: _matmul(as_np(other, self.context), self)
+# defining __eq__ would otherwise drop __hash__
+_patch(
+    {
+        "__hash__": NDArray.__hash__,
+        "__neg__": lambda self: ndarray(_core.negative(self)),
+        "__abs__": lambda self: ndarray(_core.abs(self)),
+        "__pos__": lambda self: self,
+        "__matmul__": lambda self, other: _matmul(self, other),
+        "__rmatmul__": lambda self, other: _matmul(as_np(other, self.context), self),
+    }
+)
 
 
 def _matmul(a, b):
@@ -227,7 +242,7 @@ _PRINT_LEGACY = (
 
 
 def _repr(self: NDArray) -> str:
-    with onp.printoptions(**_PRINT_LEGACY):
+    with onp.printoptions(**_PRINT_LEGACY):  # type: ignore[arg-type]  # legacy="2.1" only
         text = repr(self.asnumpy())
     dtype = self._dtype_name
     if "dtype=" in text:
@@ -240,8 +255,12 @@ def _repr(self: NDArray) -> str:
     return text
 
 
-ndarray.__repr__ = _repr
-ndarray.__str__ = lambda self: str(self.asnumpy())
+_patch(
+    {
+        "__repr__": _repr,
+        "__str__": lambda self: str(self.asnumpy()),
+    }
+)
 
 
 # ---- indexing ----------------------------------------------------------------------------
@@ -325,8 +344,12 @@ def _setitem(self: NDArray, key, value) -> None:
     _core.copy_(self, _core.from_numpy(host, self._device_type, self._device_id))
 
 
-ndarray.__getitem__ = _getitem
-ndarray.__setitem__ = _setitem
+_patch(
+    {
+        "__getitem__": _getitem,
+        "__setitem__": _setitem,
+    }
+)
 
 
 def _len(self: NDArray) -> int:
@@ -350,6 +373,10 @@ def _bool(self: NDArray) -> bool:
     raise ValueError("The truth value of an ndarray with multiple elements is ambiguous.")
 
 
-ndarray.__bool__ = _bool
-ndarray.__len__ = _len
-ndarray.__iter__ = _iter
+_patch(
+    {
+        "__bool__": _bool,
+        "__len__": _len,
+        "__iter__": _iter,
+    }
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import cast
 
 import numpy as onp
 
@@ -59,7 +60,7 @@ def _draw(fill, a, b, size, dtype, ctx, device, out, op: str) -> ndarray:
         out if out is not None else _core.empty(_size(size), dtype, ctx._core_type, ctx.device_id)
     )
     fill(target, float(a), float(b))
-    return target if out is not None else ndarray(target)
+    return cast(ndarray, out) if out is not None else ndarray(target)
 
 
 def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
@@ -94,7 +95,7 @@ def randint(low, high=None, size=None, dtype=None, ctx=None, device=None, out=No
         out if out is not None else _core.empty(_size(size), dtype, ctx._core_type, ctx.device_id)
     )
     _core.randint_(target, int(low), int(high))
-    return target if out is not None else ndarray(target)
+    return cast(ndarray, out) if out is not None else ndarray(target)
 
 
 def choice(a, size=None, replace: bool = True, p=None, ctx=None, device=None, out=None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numbers
 
 from .. import _core
+from .. import ndarray as _nd
 from ..base import MXNetValueError
 from ..ndarray import ops as _nd_ops
 from ..ndarray.arguments import checked_api
@@ -28,12 +29,12 @@ __all__ = [
 
 def relu(data, out=None, name=None) -> ndarray:
     """max(data, 0)."""
-    return ndarray(_nd_ops.relu(as_np(data), out=out))
+    return ndarray(_nd.relu(as_np(data), out=out))
 
 
 def sigmoid(data, out=None, name=None) -> ndarray:
     """1 / (1 + exp(-data))."""
-    return ndarray(_nd_ops.sigmoid(as_np(data), out=out))
+    return ndarray(_nd.sigmoid(as_np(data), out=out))
 
 
 def activation(data, act_type: str = "relu", out=None, name=None) -> ndarray:
