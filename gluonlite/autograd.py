@@ -14,7 +14,9 @@ from . import _core
 from ._core import NDArray
 from .base import MXNetError, MXNetTypeError, MXNetValueError
 
+# MXNet's autograd has no __all__: its star-import also gives NDArray, which its tests use
 __all__ = [
+    "NDArray",
     "record",
     "pause",
     "train_mode",

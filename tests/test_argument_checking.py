@@ -197,8 +197,8 @@ def test_layer_constructors_refuse_a_made_up_keyword(make):
 @pytest.mark.parametrize(
     "make,match",
     [
-        (lambda: nn.Dense(-3), "Dense: units must be a positive integer, got -3"),
-        (lambda: nn.Dense(3.5), "Dense: units must be a positive integer, got 3.5"),
+        (lambda: nn.Dense(-3), "Dense: units must be a non-negative integer, got -3"),
+        (lambda: nn.Dense(3.5), "Dense: units must be a non-negative integer, got 3.5"),
         (lambda: nn.Dense(3, activation="rleu"), "Dense: activation 'rleu' is not one of relu"),
         (lambda: nn.Activation("rleu"), "Activation: activation 'rleu'"),
         (lambda: nn.Conv2D(-1, 3), "Conv2D: channels must be a positive integer, got -1"),

@@ -105,3 +105,15 @@ def test_auto_reload_prefetches_the_next_epoch_when_one_ends(tmp_path):
         assert prefetched is expected
         assert [b.asnumpy().tolist() for b in loader] == [[0, 1], [2, 3], [4, 5]]
         loader.close()
+
+
+def test_an_iterator_keeps_its_loader_and_workers_alive():
+    # MXNet's test_dataloader_scope: the loader itself is dropped at once
+    iterator = iter(
+        DataLoader(ArrayDataset(np.ones(5, dtype=np.float32)), batch_size=2, num_workers=1)
+    )
+    import gc
+
+    gc.collect()
+    assert next(iterator).asnumpy().tolist() == [1.0, 1.0]
+    assert [b.shape for b in iterator] == [(2,), (1,)]

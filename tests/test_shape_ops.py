@@ -360,3 +360,24 @@ def test_binary_ops_of_two_python_numbers_answer_with_a_number_as_in_mxnet():
     assert nd.greater(1, 2) == 0 and isinstance(nd.equal(2, 2), int)
     with pytest.raises(TypeError, match="operands must be NDArrays or numbers"):
         nd.add("a", 2)
+
+
+def test_mxnet_unit_test_details():
+    # from_numpy of an array an earlier from_numpy locked shares again (MXNet's test)
+    a = np.array([[1, 2], [3, 4], [5, 6]], dtype="float32")
+    nd.from_numpy(a)
+    again = nd.from_numpy(a)
+    again[2, 1] = 100
+    assert a[2, 1] == 100 and not a.flags.writeable
+    frozen = np.frombuffer(b"\0" * 8, dtype=np.float32)  # read-only memory: copied
+    np.testing.assert_array_equal(nd.from_numpy(frozen).asnumpy(), [0, 0])
+    with pytest.raises(ValueError, match="moveaxis: axis 3 is out of range"):
+        nd.moveaxis(nd.ones((2, 3, 4)), 3, 0)
+    with pytest.raises(MXNetError, match="must not be empty"):
+        nd.broadcast_like(nd.ones((1, 2)), nd.ones((3, 2)), lhs_axes=(), rhs_axes=())
+    from gluonlite.gluon import nn
+
+    assert nn.Dense(0).weight.shape == (0, 0)
+    ns = {}
+    exec("from gluonlite.autograd import *", ns)
+    assert ns["NDArray"] is nd.NDArray

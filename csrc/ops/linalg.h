@@ -93,6 +93,7 @@ Tensor triangle(const Tensor& x, bool lower);
 // per matrix on a GPU. `work` estimates one matrix's cost, to size the CPU chunks.
 template <typename F>
 void for_each_matrix(const F& fn, int64_t batch, int64_t work, Device device, const char* op) {
+  (void)op;  // names the op in GPU launch errors; unused in CPU-only builds
   if (device.is_gpu()) {
     GL_CUDA_LAUNCH(op, device, linalg_for_each_cuda(fn, batch));
     return;

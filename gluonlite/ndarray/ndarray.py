@@ -209,13 +209,18 @@ def from_numpy(ndarray: np.ndarray, zero_copy: bool = True, array_cls=None) -> N
                 "from_numpy: zero_copy needs a C-contiguous numpy array; pass "
                 "np.ascontiguousarray(a) or zero_copy=False"
             )
-        if ndarray.dtype.isnative and ndarray.dtype.kind in "fiu" and ndarray.flags.writeable:
+        if ndarray.dtype.isnative and ndarray.dtype.kind in "fiu":
+            shared, was_writeable = None, ndarray.flags.writeable
             try:
+                # an array an earlier from_numpy locked is shared again (numpy exports only
+                # writeable arrays); one whose memory is read-only itself is copied
+                ndarray.flags.writeable = True
                 shared = _core.from_dlpack(ndarray)
             except (TypeError, ValueError, BufferError, MXNetError):
-                shared = None
-            if shared is not None:
+                pass
+            if shared is not None or not was_writeable:
                 ndarray.flags.writeable = False
+            if shared is not None:
                 return shared
     host = np.asarray(ndarray, order="C")
     if not host.dtype.isnative:

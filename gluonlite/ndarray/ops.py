@@ -271,6 +271,8 @@ def broadcast_like(
     if lhs_axes is None and rhs_axes is None:
         return _write_out(_core.broadcast_to(lhs, rhs.shape), out)
     lhs_axes, rhs_axes = _axes_tuple(lhs_axes, "lhs_axes"), _axes_tuple(rhs_axes, "rhs_axes")
+    if not lhs_axes:
+        raise MXNetValueError("broadcast_like: lhs_axes and rhs_axes must not be empty")
     if len(lhs_axes) != len(rhs_axes):
         raise MXNetValueError(
             f"broadcast_like: lhs_axes {lhs_axes} and rhs_axes {rhs_axes} differ in length"

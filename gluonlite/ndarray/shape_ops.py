@@ -179,8 +179,11 @@ __all__.append("reverse")
 @_export_here
 def moveaxis(tensor: NDArray, source=None, destination=None) -> NDArray:
     """Moves axes ``source`` to positions ``destination`` (numpy's ``moveaxis``)."""
-    src = _axes(source, tensor.ndim, "moveaxis")
-    dst = _axes(destination, tensor.ndim, "moveaxis")
+    try:
+        src = _axes(source, tensor.ndim, "moveaxis")
+        dst = _axes(destination, tensor.ndim, "moveaxis")
+    except MXNetIndexError as err:  # MXNet raises ValueError here
+        raise MXNetValueError(str(err)) from None
     if len(src) != len(dst):
         raise MXNetValueError("moveaxis: source and destination need the same number of axes")
     order = [a for a in range(tensor.ndim) if a not in src]

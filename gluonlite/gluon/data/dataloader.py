@@ -152,12 +152,14 @@ def _start_method() -> str:
 class _MultiWorkerIter:
     """Keeps ``prefetch`` batches in flight and yields them in sampler order.
 
-    It holds what it needs of the loader, not the loader: with ``auto_reload`` the loader
-    keeps the next epoch's iterator, and a reference back would make a cycle that delays
-    the workers' shutdown until a garbage collection.
+    A running iterator keeps its loader alive (``iter(DataLoader(...))`` must work: the
+    loader's collection stops the workers). The next epoch's iterator that ``auto_reload``
+    parks in the loader does not, until it is handed out: a reference back from there
+    would make a cycle that delays the workers' shutdown until a garbage collection.
     """
 
     def __init__(self, loader: "DataLoader") -> None:
+        self._keepalive: Optional["DataLoader"] = loader
         self._pool = loader._pool
         self._thread_pool = loader._thread_pool
         self._dataset = loader._dataset
@@ -196,8 +198,11 @@ class _MultiWorkerIter:
         if self._received == self._sent:
             loader = self._reload() if self._reload is not None else None
             if loader is not None and loader._pool is self._pool:
-                loader._prefetched = _MultiWorkerIter(loader)  # MXNet's auto_reload
+                parked = _MultiWorkerIter(loader)  # MXNet's auto_reload
+                parked._keepalive = None
+                loader._prefetched = parked
             self._reload = None
+            self._keepalive = None
             raise StopIteration
         pending = self._pending.pop(self._received)
         samples = self._samples.pop(self._received)
@@ -298,7 +303,10 @@ class DataLoader:
             return self._same_process_iter()
         self._ensure_pool()
         prefetched, self._prefetched = self._prefetched, None
-        return prefetched if prefetched is not None else _MultiWorkerIter(self)
+        if prefetched is None:
+            return _MultiWorkerIter(self)
+        prefetched._keepalive = self
+        return prefetched
 
     def _same_process_iter(self) -> Iterator[Any]:
         for samples in self._batch_sampler:

@@ -137,7 +137,8 @@ class Dense(HybridBlock):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        units = _checks.positive_int("Dense", "units", units)
+        # 0 units is a valid, empty layer in MXNet (lists of Dense(i * 10) start at 0)
+        units = _checks.positive_int("Dense", "units", units, allow_zero=True)
         in_units = _checks.positive_int("Dense", "in_units", in_units, allow_zero=True)
         _checks.activation("Dense", activation)
         self._flatten = flatten
