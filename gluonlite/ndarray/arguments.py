@@ -199,3 +199,14 @@ def checked_api(fn: Callable) -> Callable:
             raise argument_error(fn, args, kwargs) from None
 
     return wrapper
+
+
+def exporter(names: list) -> Callable[[Callable], Callable]:
+    """A decorator that lists a function in the module's ``__all__`` (``names``) and wraps
+    it with :func:`checked_api`."""
+
+    def export(fn: Callable) -> Callable:
+        names.append(fn.__name__)
+        return checked_api(fn)
+
+    return export

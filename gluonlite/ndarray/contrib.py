@@ -6,13 +6,9 @@ from .. import _core
 from .arguments import checked_api
 from .ctc import CTCLoss, ctc_loss  # noqa: F401  (MXNet has them in nd.contrib too)
 from .ndarray import NDArray
-from .ops import _write_out
+from .ops import _write_out, filled
 
 __all__ = ["isinf", "isnan", "isfinite", "CTCLoss", "ctc_loss"]
-
-
-def _full(x: NDArray, value: float) -> NDArray:
-    return _core.full(tuple(x.shape), value, x._dtype_name, x._device_type, x._device_id)
 
 
 @checked_api
@@ -24,11 +20,11 @@ def isnan(data: NDArray, out=None, name=None) -> NDArray:
 @checked_api
 def isinf(data: NDArray, out=None, name=None) -> NDArray:
     """1 where ``data`` is +inf or -inf, else 0 (in data's dtype)."""
-    return _write_out(_core.equal(_core.abs(data), _full(data, float("inf"))), out)
+    return _write_out(_core.equal(_core.abs(data), filled(data, float("inf"))), out)
 
 
 @checked_api
 def isfinite(data: NDArray, out=None, name=None) -> NDArray:
     """1 where ``data`` is neither NaN nor infinite, else 0 (in data's dtype)."""
-    finite = _core.lesser(_core.abs(data), _full(data, float("inf")))
+    finite = _core.lesser(_core.abs(data), filled(data, float("inf")))
     return _write_out(finite, out)

@@ -17,7 +17,7 @@ from .. import _core
 from ..base import MXNetValueError
 from .arguments import checked_api
 from .ndarray import NDArray, array
-from .ops import _write_out, batch_dot, log_softmax, one_hot
+from .ops import _write_out, batch_dot, filled, log_softmax, one_hot
 
 __all__ = ["CTCLoss", "ctc_loss"]
 
@@ -98,19 +98,14 @@ def CTCLoss(
     skip_nd = array(skip, ctx=ctx, dtype=dtype)
     valid_s = np.arange(s_max)[None, :] < (2 * l_len + 1)[:, None]
 
-    def full(shape, value):
-        return _core.full(
-            shape, float(value), np.dtype(dtype).name, data._device_type, data._device_id
-        )
-
     start = np.full((n, s_max), _NEG)
     start[:, 0] = 0.0
     start[:, 1] = np.where(l_len > 0, 0.0, _NEG)
     alpha = _core.add(
         array(start, ctx=ctx, dtype=dtype), _core.slice_axis(emit, 0, 0, 1).reshape((n, s_max))
     )
-    neg_col = full((n, 1), _NEG)
-    neg_two = full((n, 2), _NEG)
+    neg_col = filled(data, _NEG, (n, 1))
+    neg_two = filled(data, _NEG, (n, 2))
     for t in range(1, t_max):
         shift1 = _core.concat([neg_col, _core.slice_axis(alpha, 1, 0, s_max - 1)], 1)
         shift2 = _core.add(

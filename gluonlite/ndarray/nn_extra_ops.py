@@ -12,35 +12,23 @@ import numpy as np
 
 from .. import _core
 from ..base import MXNetValueError
-from .arguments import checked_api
+from .arguments import exporter
 from .ndarray import NDArray
-from .ops import _REDUCE_SUM, _write_out, softmax
+from .ops import _REDUCE_SUM, _write_out, filled, softmax
 
 __all__ = []
 
 
-def _export_here(fn):
-    __all__.append(fn.__name__)
-    return checked_api(fn)
-
-
-def _full_like(x: NDArray, value: float, shape=None) -> NDArray:
-    return _core.full(
-        tuple(x.shape) if shape is None else shape,
-        float(value),
-        x._dtype_name,
-        x._device_type,
-        x._device_id,
-    )
+_export_here = exporter(__all__)
 
 
 @_export_here
 def smooth_l1(data: NDArray, scalar: float = 1.0, out=None, name=None) -> NDArray:
     """0.5 (σx)² where |x| < 1/σ², else |x| - 0.5/σ² (σ = ``scalar``)."""
     s2 = float(scalar) ** 2
-    quad = _core.multiply(_core.square(data), _full_like(data, 0.5 * s2))
-    lin = _core.subtract(_core.abs(data), _full_like(data, 0.5 / s2))
-    small = _core.lesser(_core.abs(data), _full_like(data, 1.0 / s2))
+    quad = _core.multiply(_core.square(data), filled(data, 0.5 * s2))
+    lin = _core.subtract(_core.abs(data), filled(data, 0.5 / s2))
+    small = _core.lesser(_core.abs(data), filled(data, 1.0 / s2))
     return _write_out(_core.where(small, quad, lin), out)
 
 
@@ -64,7 +52,7 @@ def L2Normalization(
         raise MXNetValueError(f"L2Normalization: mode {mode!r} needs more than {data.ndim} axes")
     axes = _L2_MODES[mode](data.ndim)
     sq = _core.reduce(_REDUCE_SUM, _core.square(data), axes, True, False)
-    norm = _core.sqrt(_core.add(sq, _full_like(sq, eps)))
+    norm = _core.sqrt(_core.add(sq, filled(sq, eps)))
     return _write_out(_core.divide(data, norm), out)
 
 
@@ -88,15 +76,15 @@ def LRN(
     c = data.shape[1]
     shape = list(data.shape)
     shape[1] = half
-    pad = _full_like(data, 0.0, tuple(shape))
+    pad = filled(data, 0.0, tuple(shape))
     padded = _core.concat([pad, sq, pad], 1) if half else sq
     window = _core.slice_axis(padded, 1, 0, c)
     for i in range(1, 2 * half + 1):
         window = _core.add(window, _core.slice_axis(padded, 1, i, i + c))
     scale = _core.add(
-        _full_like(data, knorm), _core.multiply(window, _full_like(data, float(alpha) / int(nsize)))
+        filled(data, knorm), _core.multiply(window, filled(data, float(alpha) / int(nsize)))
     )
-    return _write_out(_core.divide(data, _core.power(scale, _full_like(data, beta))), out)
+    return _write_out(_core.divide(data, _core.power(scale, filled(data, beta))), out)
 
 
 def _nearest(x: NDArray, fh: int, fw: int) -> NDArray:
@@ -216,5 +204,5 @@ def hard_sigmoid(
     data: NDArray, alpha: float = 0.2, beta: float = 0.5, out=None, name=None
 ) -> NDArray:
     """clip(alpha * x + beta, 0, 1)."""
-    lin = _core.add(_core.multiply(data, _full_like(data, alpha)), _full_like(data, beta))
+    lin = _core.add(_core.multiply(data, filled(data, alpha)), filled(data, beta))
     return _write_out(_core.clip(lin, 0.0, 1.0), out)

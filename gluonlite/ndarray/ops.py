@@ -35,6 +35,17 @@ def _write_out(result: NDArray, out: Optional[NDArray]) -> NDArray:
     return out
 
 
+def filled(like: NDArray, value: float, shape=None) -> NDArray:
+    """An array of ``value`` with ``like``'s dtype and device (and shape, unless given)."""
+    return _core.full(
+        tuple(like.shape) if shape is None else tuple(shape),
+        float(value),
+        like._dtype_name,
+        like._device_type,
+        like._device_id,
+    )
+
+
 # ---- elementwise ---------------------------------------------------------------------------
 
 

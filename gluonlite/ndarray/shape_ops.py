@@ -15,16 +15,14 @@ import numpy as np
 
 from .. import _core
 from ..base import MXNetIndexError, MXNetValueError
-from .arguments import checked_api
+from .arguments import exporter
 from .ndarray import NDArray, array
 from .ops import _own_data, _write_out, concat
 
 __all__ = []
 
 
-def _export_here(fn):
-    __all__.append(fn.__name__)
-    return checked_api(fn)
+_export_here = exporter(__all__)
 
 
 def _axis(axis: int, ndim: int, op: str, what: str = "axis") -> int:

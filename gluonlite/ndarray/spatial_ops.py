@@ -16,15 +16,9 @@ from .. import _core
 from ..base import MXNetValueError
 from .arguments import checked_api
 from .ndarray import NDArray, array
-from .ops import _REDUCE_MAX, _write_out, batch_dot
+from .ops import _REDUCE_MAX, _write_out, batch_dot, filled
 
 __all__ = ["GridGenerator", "BilinearSampler", "ROIPooling"]
-
-
-def _full(like: NDArray, shape, value: float) -> NDArray:
-    return _core.full(
-        tuple(shape), float(value), like._dtype_name, like._device_type, like._device_id
-    )
 
 
 def _pair(value, what: str, op: str) -> tuple:
@@ -70,7 +64,7 @@ def GridGenerator(
             pixels,
             _core.broadcast_to(array(scale, ctx=data.context, dtype=data.dtype), tuple(data.shape)),
         )
-        return _write_out(_core.subtract(normed, _full(data, data.shape, 1.0)), out)
+        return _write_out(_core.subtract(normed, filled(data, 1.0)), out)
     raise MXNetValueError(
         f"GridGenerator: transform_type must be 'affine' or 'warp', got {transform_type!r}"
     )
@@ -90,11 +84,11 @@ def BilinearSampler(data: NDArray, grid: NDArray, cudnn_off=None, out=None, name
     gx = _core.reshape(_core.slice_axis(grid, 1, 0, 1), (n, oh * ow), False)
     gy = _core.reshape(_core.slice_axis(grid, 1, 1, 2), (n, oh * ow), False)
     # source pixel coordinates
-    x = _core.multiply(_core.add(gx, _full(gx, gx.shape, 1.0)), _full(gx, gx.shape, (w - 1) / 2.0))
-    y = _core.multiply(_core.add(gy, _full(gy, gy.shape, 1.0)), _full(gy, gy.shape, (h - 1) / 2.0))
+    x = _core.multiply(_core.add(gx, filled(gx, 1.0)), filled(gx, (w - 1) / 2.0))
+    y = _core.multiply(_core.add(gy, filled(gy, 1.0)), filled(gy, (h - 1) / 2.0))
     x0, y0 = _core.floor(x).detach(), _core.floor(y).detach()
     fx, fy = _core.subtract(x, x0), _core.subtract(y, y0)
-    one = _full(gx, gx.shape, 1.0)
+    one = filled(gx, 1.0)
     # (N*H*W, C) rows, gathered by flat (n, y, x) indices
     rows = _core.reshape(
         _core.transpose(_core.reshape(data, (n, c, h * w), False), (0, 2, 1)), (n * h * w, c), False
@@ -107,22 +101,22 @@ def BilinearSampler(data: NDArray, grid: NDArray, cudnn_off=None, out=None, name
     result = None
     for dy, wy in ((0.0, _core.subtract(one, fy)), (1.0, fy)):
         for dx, wx in ((0.0, _core.subtract(one, fx)), (1.0, fx)):
-            cx = _core.add(x0, _full(gx, gx.shape, dx))
-            cy = _core.add(y0, _full(gx, gx.shape, dy))
+            cx = _core.add(x0, filled(gx, dx))
+            cy = _core.add(y0, filled(gx, dy))
             inside = _core.multiply(
                 _core.multiply(
-                    _core.greater_equal(cx, _full(gx, gx.shape, 0.0)),
-                    _core.lesser_equal(cx, _full(gx, gx.shape, w - 1)),
+                    _core.greater_equal(cx, filled(gx, 0.0)),
+                    _core.lesser_equal(cx, filled(gx, w - 1)),
                 ),
                 _core.multiply(
-                    _core.greater_equal(cy, _full(gx, gx.shape, 0.0)),
-                    _core.lesser_equal(cy, _full(gx, gx.shape, h - 1)),
+                    _core.greater_equal(cy, filled(gx, 0.0)),
+                    _core.lesser_equal(cy, filled(gx, h - 1)),
                 ),
             )
             flat = _core.add(
                 batch,
                 _core.add(
-                    _core.multiply(_core.clip(cy, 0.0, h - 1), _full(gx, gx.shape, w)),
+                    _core.multiply(_core.clip(cy, 0.0, h - 1), filled(gx, w)),
                     _core.clip(cx, 0.0, w - 1),
                 ),
             )
@@ -193,7 +187,7 @@ def ROIPooling(
     keep = array(
         np.repeat(~empty[:, None], c, 1).astype(np.float32), ctx=data.context, dtype=data.dtype
     )
-    pooled = _core.where(keep, pooled, _full(data, pooled.shape, 0.0))
+    pooled = _core.where(keep, pooled, filled(data, 0.0, pooled.shape))
     r = boxes.shape[0]
     result = _core.transpose(_core.reshape(pooled, (r, ph, pw, c), False), (0, 3, 1, 2))
     return _write_out(_core.clone(result), out)

@@ -8,16 +8,14 @@ import numpy as np
 
 from .. import _core
 from ..base import MXNetValueError
-from .arguments import checked_api
+from .arguments import exporter
 from .ndarray import NDArray, array
 from .ops import _REDUCE_PROD, _REDUCE_SUM, _write_out, argmax, one_hot, pick
 
 __all__ = []
 
 
-def _export_here(fn):
-    __all__.append(fn.__name__)
-    return checked_api(fn)
+_export_here = exporter(__all__)
 
 
 def _alias(name: str, fn) -> None:
