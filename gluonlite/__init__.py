@@ -62,6 +62,12 @@ def __getattr__(name):
         "name": "name",
         "io": "io",
         "operator": "operator",
+        "sym": "symbol",
+        "symbol": "symbol",
+        "mod": "module",
+        "module": "module",
+        "model": "model",
+        "onnx": "onnx",
     }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)

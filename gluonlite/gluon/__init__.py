@@ -6,6 +6,7 @@ import importlib.util as _importlib_util
 from . import block, contrib, data, loss, model_zoo, nn, parameter, rnn, utils
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict, tensor_types
+from .symbol_block import SymbolBlock
 
 
 def _import_if_present(name: str):

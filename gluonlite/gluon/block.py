@@ -21,11 +21,13 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from .. import name as _name
 from .. import ndarray as nd
 from ..context import current_context
 from ..numpy.multiarray import _wrap_any as _np_wrap
 from ..numpy_extension import _state as _np_state
 from ..numpy_extension.io import save as _npx_save
+from ..symbol.symbol import Symbol as _Symbol
 from . import _param_io
 from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
 from .utils import HookHandle, _indent, _infer_by_probing, shape_is_known
@@ -427,6 +429,33 @@ def _first_context(args: Tuple[Any, ...]) -> Any:
     return None
 
 
+def _holds_symbol(values: Any) -> bool:
+    for value in values:
+        if isinstance(value, _Symbol):
+            return True
+        if isinstance(value, (list, tuple)) and _holds_symbol(value):
+            return True
+    return False
+
+
+def _holds_ndarray(values: Any) -> bool:
+    for value in values:
+        if isinstance(value, nd.NDArray):
+            return True
+        if isinstance(value, (list, tuple)) and _holds_ndarray(value):
+            return True
+    return False
+
+
+def _flat_symbols(value: Any, into: List[Any]) -> List[Any]:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _flat_symbols(item, into)
+    elif value is not None:
+        into.append(value)
+    return into
+
+
 class HybridBlock(Block):
     """A Block whose computation is ``hybrid_forward(F, x, *args, **params)`` with ``F = nd``.
 
@@ -537,7 +566,17 @@ class HybridBlock(Block):
         return {name: param.data(ctx) for name, param in self._reg_params.items()}
 
     def forward(self, x: Any, *args: Any) -> Any:
-        """Gather the parameters on the input's context and call ``hybrid_forward``."""
+        """Gather the parameters on the input's context and call ``hybrid_forward``.
+
+        With Symbol inputs, ``hybrid_forward`` runs with ``F = mx.sym`` and the parameters
+        as variables (``Parameter.var()``), and the result is the block's graph.
+        """
+        if isinstance(x, _Symbol) or (args and _holds_symbol(args)):
+            return self._symbolic_forward(x, *args)
+        if args:  # export() traces as many inputs as the last forward had
+            self.__dict__["_num_inputs"] = len(_flat_symbols((x,) + args, []))
+        elif "_num_inputs" in self.__dict__:
+            del self.__dict__["_num_inputs"]
         params = {}
         if self._reg_params:
             try:
@@ -549,29 +588,55 @@ class HybridBlock(Block):
             return _np_wrap(self.hybrid_forward(nd, x, *args, **params))
         return self.hybrid_forward(nd, x, *args, **params)
 
+    def _symbolic_forward(self, x: Any, *args: Any) -> Any:
+        from .. import symbol
+
+        if _holds_ndarray((x,) + args):
+            raise ValueError(
+                "In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
+                "check the type of the args. Block '%s' got both Symbols and NDArrays." % self.name
+            )
+        params = {name: param.var() for name, param in self._reg_params.items()}
+        # nodes are named inside the block's prefix, as MXNet's name scope does (dense0_fwd)
+        with _name.Prefix(self.prefix):
+            return self.hybrid_forward(symbol, x, *args, **params)
+
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """Override: the computation, with ``F`` the ``nd`` module and params as kwargs."""
         raise NotImplementedError
 
-    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
-        """Write ``path-%04d.params`` (epoch) with MXNet's ``arg:``/``aux:`` keys.
+    def _graph(self) -> Any:
+        """The block's graph: ``hybrid_forward`` traced with variables ``data`` (one input)
+        or ``data0``, ``data1``, ... (several), as MXNet names them."""
+        from .. import symbol
 
-        Keys are ``arg:<global name>``, or ``aux:<global name>`` for auxiliary states
-        (parameters created with ``differentiable=False``, such as BatchNorm's running
-        statistics), in ``collect_params()`` order. Differences from MXNet: no prior
-        ``hybridize()`` and forward are needed, and no ``path-symbol.json`` is written,
-        since gluonlite has no symbolic graph (a warning says so).
+        count = getattr(self, "_num_inputs", 1)
+        if count == 1:
+            inputs = [symbol.var("data")]
+        else:
+            inputs = [symbol.var("data%d" % i) for i in range(count)]
+        out = self(*inputs)
+        outputs = _flat_symbols(out, [])
+        return outputs[0] if len(outputs) == 1 else symbol.Group(outputs)
+
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> Any:
+        """Write ``path-symbol.json`` (the traced graph) and ``path-%04d.params``.
+
+        The parameter file holds ``arg:<name>`` for the graph's arguments and
+        ``aux:<name>`` for its auxiliary states (BatchNorm's running statistics), as
+        MXNet's ``export`` writes; both files load in MXNet 1.9.1 (``SymbolBlock.imports``,
+        ``mx.model.load_checkpoint``) and in gluonlite. The graph's inputs are as many as
+        the last forward had. Unlike MXNet, no ``hybridize()`` is needed first.
         """
+        graph = self._graph()
+        graph.save("%s-symbol.json" % path, remove_amp_cast=remove_amp_cast)
+        arg_names = set(graph.list_arguments())
+        aux_names = set(graph.list_auxiliary_states())
         arrays = {}
         for name, param in self.collect_params().items():
-            kind = "arg" if param._differentiable else "aux"
-            arrays["%s:%s" % (kind, name)] = param._reduce()
-        params_file = "%s-%04d.params" % (path, epoch)
-        nd.save(params_file, arrays)
-        warnings.warn(
-            "export wrote the parameters to '%s' but no '%s-symbol.json': gluonlite "
-            "has no symbolic graph to export. load_parameters() reads the file back."
-            % (params_file, path),
-            UserWarning,
-            stacklevel=2,
-        )
+            if name in arg_names:
+                arrays["arg:%s" % name] = param._reduce()
+            elif name in aux_names:
+                arrays["aux:%s" % name] = param._reduce()
+        nd.save("%s-%04d.params" % (path, epoch), arrays)
+        return graph

@@ -567,6 +567,23 @@ class Parameter:
                 "initialized." % self.name
             )
 
+    def var(self) -> Any:
+        """This parameter as a graph variable (``mx.sym.var``) with its name, shape, dtype,
+        initializer and multipliers as attributes; made once and kept."""
+        if getattr(self, "_var", None) is None:
+            from .. import symbol
+
+            self._var = symbol.var(
+                self.name,
+                shape=self.shape,
+                dtype=self.dtype,
+                lr_mult=self.lr_mult,
+                wd_mult=self.wd_mult,
+                init=self.init,
+                stype=self._stype,
+            )
+        return self._var
+
     def cast(self, dtype: Any) -> None:
         """Change the dtype of the value and the gradient (values kept)."""
         self._dtype = dtype

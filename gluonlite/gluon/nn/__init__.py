@@ -1,6 +1,7 @@
 """Neural-network layers (``gluonlite.gluon.nn``, as ``mxnet.gluon.nn``)."""
 
 from ..block import Block, HybridBlock
+from ..symbol_block import SymbolBlock
 from . import activations, basic_layers, conv_layers, embedding, norm_layers
 from .activations import ELU, GELU, SELU, Activation, LeakyReLU, PReLU, Swish
 from .basic_layers import (
@@ -39,6 +40,7 @@ from .norm_layers import BatchNorm, GroupNorm, InstanceNorm, LayerNorm
 __all__ = [
     "Block",
     "HybridBlock",
+    "SymbolBlock",
     "Activation",
     "Dense",
     "Dropout",

@@ -185,11 +185,16 @@ class Dense(HybridBlock):
         self.weight.shape = (self._units, self._in_features(x))
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any, bias: Any = None) -> Any:
-        in_units = weight.shape[1]
-        if self._in_features(x) != in_units:
+        if isinstance(weight, nd.NDArray) and self._in_features(x) != weight.shape[1]:
             raise self._input_error(x, weight)
         out = F.FullyConnected(
-            x, weight, bias, no_bias=bias is None, num_hidden=self._units, flatten=self._flatten
+            x,
+            weight,
+            bias,
+            no_bias=bias is None,
+            num_hidden=self._units,
+            flatten=self._flatten,
+            name="fwd",
         )
         if self.act is not None:
             out = self.act(out)
@@ -244,8 +249,8 @@ class Dropout(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         if self._rate > 0:
             if self._axes:
-                return F.Dropout(x, p=self._rate, axes=self._axes)
-            return F.Dropout(x, p=self._rate)
+                return F.Dropout(x, p=self._rate, axes=self._axes, name="fwd", cudnn_off=False)
+            return F.Dropout(x, p=self._rate, name="fwd", cudnn_off=False)
         return x
 
     def __repr__(self) -> str:

@@ -1,0 +1,297 @@
+"""The one operator registry behind ``mx.sym`` and graph files: ``nd``'s own functions.
+
+A graph node names an operator the way MXNet's JSON does (``FullyConnected``,
+``elemwise_add``, ``_mul_scalar``, ``Reshape``, ``_contrib_box_nms``); ``lookup`` finds the
+``nd`` function that computes it, and ``spec`` describes it for the symbolic side: which of
+the function's parameters are array inputs (and which of those are auxiliary states), which
+inputs an attribute switches off (``no_bias``), and how many outputs it has and their names.
+Nothing here computes: executing a node is one call of the ``nd`` function.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from .. import ndarray as nd
+from ..base import MXNetError
+from ..ndarray import _internal
+
+# public name -> the operator name MXNet writes into a graph (when they differ)
+CANONICAL: Dict[str, str] = {
+    "reshape": "Reshape",
+    "flatten": "Flatten",
+    "concat": "Concat",
+    "split": "SliceChannel",
+    "identity": "_copy",
+    "stop_gradient": "BlockGrad",
+    "cast": "Cast",
+    "pad": "Pad",
+    "swapaxes": "SwapAxis",
+    "zeros": "_zeros",
+    "ones": "_ones",
+    "full": "_full",
+    "crop": "Crop",
+    "sum_axis": "sum",
+    "max_axis": "max",
+    "min_axis": "min",
+    "broadcast_plus": "broadcast_add",
+    "broadcast_minus": "broadcast_sub",
+    "add_n": "add_n",
+    "ElementWiseSum": "add_n",
+}
+
+# the nd function that runs an operator whose graph name is not an nd name
+_RUNS_AS: Dict[str, Callable] = {
+    "Reshape": nd.reshape,
+    "_copy": _internal._copy,
+    "_zeros": _internal._zeros,
+    "_ones": _internal._ones,
+    "_full": _internal._full,
+    "_arange": nd.arange,
+}
+
+# parameter names that are array inputs even without an NDArray annotation
+_INPUT_NAMES = {
+    "data",
+    "lhs",
+    "rhs",
+    "weight",
+    "bias",
+    "gamma",
+    "beta",
+    "moving_mean",
+    "moving_var",
+    "label",
+    "indices",
+    "index",
+    "condition",
+    "parameters",
+    "state",
+    "state_cell",
+    "sequence_length",
+    "length",
+}
+
+# inputs that are auxiliary states (updated by the op, not by the optimizer)
+_AUX_INPUTS: Dict[str, Tuple[str, ...]] = {
+    "BatchNorm": ("moving_mean", "moving_var"),
+    "SyncBatchNorm": ("moving_mean", "moving_var"),
+    "_contrib_SyncBatchNorm": ("moving_mean", "moving_var"),
+}
+
+# default initializers MXNet attaches to the variables it creates for an op's inputs
+AUX_INIT: Dict[Tuple[str, str], str] = {
+    ("BatchNorm", "moving_mean"): '["zero", {}]',
+    ("BatchNorm", "moving_var"): '["one", {}]',
+}
+
+
+def _is_true(attrs: Dict[str, str], key: str, default: bool) -> bool:
+    value = attrs.get(key)
+    if value is None:
+        return default
+    return value.strip().lower() in ("true", "1")
+
+
+def _bias_unless_no_bias(default_no_bias: bool) -> Callable[[Dict[str, str], str], bool]:
+    return lambda attrs, _name: not _is_true(attrs, "no_bias", default_no_bias)
+
+
+# (op, input) -> whether the input exists, given the node's attributes; inputs not listed
+# here exist when they are required (no default) or when the caller passes them
+_INPUT_PRESENT: Dict[str, Callable[[Dict[str, str], str], bool]] = {
+    "FullyConnected/bias": _bias_unless_no_bias(False),
+    "Convolution/bias": _bias_unless_no_bias(False),
+    "Deconvolution/bias": _bias_unless_no_bias(True),
+    "LeakyReLU/gamma": lambda attrs, _n: attrs.get("act_type", "leaky") == "prelu",
+    "RNN/state_cell": lambda attrs, _n: attrs.get("mode", "") == "lstm",
+    "softmax/length": lambda attrs, _n: _is_true(attrs, "use_length", False),
+    "log_softmax/length": lambda attrs, _n: _is_true(attrs, "use_length", False),
+    "SequenceMask/sequence_length": lambda a, _n: _is_true(a, "use_sequence_length", False),
+    "SequenceLast/sequence_length": lambda a, _n: _is_true(a, "use_sequence_length", False),
+    "SequenceReverse/sequence_length": lambda a, _n: _is_true(a, "use_sequence_length", False),
+}
+# inputs MXNet always creates although gluonlite's function gives them a default
+_ALWAYS_PRESENT = {
+    "Convolution/weight",
+    "Deconvolution/weight",
+    "BatchNorm/gamma",
+    "BatchNorm/beta",
+    "Embedding/weight",
+    "LayerNorm/gamma",
+    "LayerNorm/beta",
+    "InstanceNorm/gamma",
+    "InstanceNorm/beta",
+    "GroupNorm/gamma",
+    "GroupNorm/beta",
+    "RNN/parameters",
+    "RNN/state",
+    "SoftmaxOutput/label",
+    "LinearRegressionOutput/label",
+    "LogisticRegressionOutput/label",
+    "MAERegressionOutput/label",
+}
+
+
+def _outputs_default(attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+    return 1, ["output"]
+
+
+def _numbered(count: int) -> List[str]:
+    return ["output%d" % i for i in range(count)]
+
+
+def _outputs_slice(attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+    count = int(attrs.get("num_outputs", "1"))
+    return count, _numbered(count)
+
+
+def _outputs_norm(names: List[str]) -> Callable[[Dict[str, str]], Tuple[int, List[str]]]:
+    def outputs(attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+        return 3, names if _is_true(attrs, "output_mean_var", False) else ["output"]
+
+    return outputs
+
+
+def _outputs_topk(attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+    kind = attrs.get("ret_typ", "indices")
+    if kind == "mask":
+        return 1, ["output"]
+    return 2, _numbered(2 if kind == "both" else 1)
+
+
+def _outputs_pooling(attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+    # max pooling keeps a workspace output in MXNet's (MKL-DNN) build; its graphs count it
+    return (2 if attrs.get("pool_type", "max") == "max" else 1), ["output"]
+
+
+def _outputs_rnn(attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+    if not _is_true(attrs, "state_outputs", False):
+        return 1, ["output"]
+    if attrs.get("mode", "") == "lstm":
+        return 3, ["output", "state_output", "statecell_output"]
+    return 2, ["output", "state_output"]
+
+
+# op -> (outputs in the graph, names of the visible ones); the default is one ``output``
+_OUTPUTS: Dict[str, Callable[[Dict[str, str]], Tuple[int, List[str]]]] = {
+    "SliceChannel": _outputs_slice,
+    "BatchNorm": _outputs_norm(["output", "mean", "var"]),
+    "LayerNorm": _outputs_norm(["output", "mean", "std"]),
+    "Dropout": lambda attrs: (2, ["output"]),
+    "Pooling": _outputs_pooling,
+    "LRN": lambda attrs: (2, ["output"]),
+    "InstanceNorm": lambda attrs: (3, ["output"]),
+    "GroupNorm": lambda attrs: (3, ["output"]),
+    "topk": _outputs_topk,
+    "RNN": _outputs_rnn,
+    "moments": lambda attrs: (2, _numbered(2)),
+    "_linalg_gelqf": lambda attrs: (2, _numbered(2)),
+    "_linalg_syevd": lambda attrs: (2, _numbered(2)),
+    "_linalg_slogdet": lambda attrs: (2, _numbered(2)),
+}
+
+
+class OpSpec:
+    """How the symbolic front end sees one operator."""
+
+    def __init__(self, op: str, fn: Callable) -> None:
+        self.op = op
+        self.fn = fn
+        self.variadic = False
+        self.positional: List[str] = []  # the function's parameters, in order
+        self.inputs: List[str] = []  # the array inputs, in MXNet's order
+        self.required: List[str] = []
+        self.accepts_ctx = False
+        self.accepts_num_args = False
+        try:
+            signature = inspect.signature(fn)
+        except (TypeError, ValueError):
+            return
+        for param in signature.parameters.values():
+            if param.kind == param.VAR_POSITIONAL:
+                self.variadic = True
+                continue
+            if param.kind == param.VAR_KEYWORD or param.name in ("out", "name"):
+                continue
+            self.positional.append(param.name)
+            if param.name == "ctx":
+                self.accepts_ctx = True
+            if param.name == "num_args":
+                self.accepts_num_args = True
+            annotation = param.annotation if isinstance(param.annotation, str) else ""
+            if "NDArray" in annotation or (
+                param.name in _INPUT_NAMES
+                and (param.default is None or param.default is param.empty)
+            ):
+                self.inputs.append(param.name)
+                key = "%s/%s" % (op, param.name)
+                if key in _ALWAYS_PRESENT or (
+                    param.default is param.empty and key not in _INPUT_PRESENT
+                ):
+                    self.required.append(param.name)
+        self.aux = _AUX_INPUTS.get(op, ())
+
+    def present_inputs(self, attrs: Dict[str, str], given: Dict[str, Any]) -> List[str]:
+        """The inputs a node of this op has: the given ones, the required ones, and those
+        its attributes switch on (``no_bias=False`` gives a bias)."""
+        present = []
+        for name in self.inputs:
+            rule = _INPUT_PRESENT.get("%s/%s" % (self.op, name))
+            if name in given or name in self.required or (rule is not None and rule(attrs, name)):
+                present.append(name)
+        return present
+
+    def outputs(self, attrs: Dict[str, str]) -> Tuple[int, List[str]]:
+        """(outputs in the graph, names of the visible outputs)."""
+        return _OUTPUTS.get(self.op, _outputs_default)(attrs)
+
+
+_SPECS: Dict[str, OpSpec] = {}
+
+# the nd namespaces whose functions MXNet's graphs name with a prefix
+_PREFIXED = (
+    ("_contrib_", "contrib"),
+    ("_linalg_", "linalg"),
+    ("_random_", "random"),
+    ("_image_", "image"),
+)
+
+
+def _find_function(op: str) -> Optional[Callable]:
+    if op in _RUNS_AS:
+        return _RUNS_AS[op]
+    fn = getattr(_internal, op, None)
+    if fn is None and not op.startswith("__"):
+        fn = getattr(nd, op, None)
+    if fn is None:
+        for prefix, module in _PREFIXED:
+            if op.startswith(prefix):
+                fn = getattr(getattr(nd, module), op[len(prefix) :], None)
+                break
+    if fn is None or not callable(fn) or isinstance(fn, type):
+        return None
+    return fn
+
+
+def lookup(op: str, node: Optional[str] = None) -> OpSpec:
+    """The spec of graph operator ``op``; MXNetError naming it (and ``node``) if unknown."""
+    spec = _SPECS.get(op)
+    if spec is not None:
+        return spec
+    fn = _find_function(op)
+    if fn is None:
+        where = " (node '%s')" % node if node is not None else ""
+        raise MXNetError(
+            "Operator '%s'%s is not available in gluonlite: no gluonlite operator has that "
+            "name, so a graph using it cannot be built or run." % (op, where)
+        )
+    spec = OpSpec(op, fn)
+    _SPECS[op] = spec
+    return spec
+
+
+def canonical(name: str) -> str:
+    """The operator name a graph gets for front-end function ``name``."""
+    return CANONICAL.get(name, name)
