@@ -239,3 +239,23 @@ def test_export_loads_back_with_the_same_outputs(tmp_path):
     block = gluon.SymbolBlock.imports(prefix + "-symbol.json", ["data"], prefix + "-0000.params")
     np.testing.assert_allclose(block(x).asnumpy(), expected, rtol=1e-6, atol=1e-6)
     assert str(block).splitlines()[0] == "SymbolBlock("
+
+
+@pytest.mark.parametrize(
+    "loss, label",
+    [
+        (gluon.loss.L2Loss(), "dense"),
+        (gluon.loss.L1Loss(), "dense"),
+        (gluon.loss.SoftmaxCrossEntropyLoss(), "class"),
+        (gluon.loss.SigmoidBinaryCrossEntropyLoss(), "dense"),
+        (gluon.loss.KLDivLoss(), "dense"),
+    ],
+)
+def test_losses_on_symbols_compute_what_they_compute_on_arrays(loss, label):
+    rng = np.random.RandomState(0)
+    pred = rng.rand(4, 3)
+    target = rng.randint(0, 3, size=(4,)).astype(np.float64) if label == "class" else rng.rand(4, 3)
+    graph = loss(sym.var("pred"), sym.var("label"))
+    got = graph.eval(pred=nd.array(pred), label=nd.array(target))[0].asnumpy()
+    expected = loss(nd.array(pred), nd.array(target)).asnumpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)

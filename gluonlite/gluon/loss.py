@@ -21,6 +21,7 @@ import numbers
 from typing import Any, Optional
 
 from ..base import MXNetError
+from ..symbol.symbol import Symbol
 from .block import HybridBlock
 
 __all__ = [
@@ -55,6 +56,8 @@ def _apply_weighting(
 
 def _reshape_like(F: Any, x: Any, like: Any, what: str = "label") -> Any:
     """``x`` with the shape and dtype of ``like`` (same element count required)."""
+    if isinstance(x, Symbol) or isinstance(like, Symbol):
+        return F.reshape_like(x, like)  # a graph: shapes are checked when it runs
     if x.dtype != like.dtype:
         x = x.astype(like.dtype)
     if x.shape == like.shape:
@@ -130,6 +133,8 @@ class Loss(HybridBlock):
         from .. import ndarray as nd
         from ..numpy_extension import _state
 
+        if isinstance(x, Symbol) or (args and any(isinstance(a, Symbol) for a in args)):
+            return self._symbolic_forward(x, *args)
         if _state.np_array():  # NumPy mode: an mx.np.ndarray result, as MXNet
             from ..numpy.multiarray import _wrap_any
 
@@ -245,6 +250,8 @@ class SoftmaxCrossEntropyLoss(Loss):
 
     def _class_indices(self, pred: Any, label: Any) -> Any:
         """The label shaped as ``pred`` without the class axis (e.g. (N, 1) -> (N,))."""
+        if isinstance(pred, Symbol):
+            return label
         axis = self._axis % pred.ndim
         shape = pred.shape[:axis] + pred.shape[axis + 1 :]
         if label.shape == shape:
