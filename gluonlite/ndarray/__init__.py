@@ -11,12 +11,15 @@ from .custom import Custom  # noqa: F401
 from .index_ops import *  # noqa: F401,F403
 from .legacy_random import *  # noqa: F401,F403  nd.random_uniform, nd.sample_gamma, ...
 from .linalg import *  # noqa: F401,F403  (nd.linalg and MXNet's nd.linalg_* aliases)
+from .loss_ops import *  # noqa: F401,F403
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _install_methods
 from .nn_extra_ops import *  # noqa: F401,F403
 from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
 from .optimizer_ops import *  # noqa: F401,F403
+from .output_ops import *  # noqa: F401,F403
+from .rnn_op import *  # noqa: F401,F403
 from .shape_ops import *  # noqa: F401,F403
 from .spatial_ops import *  # noqa: F401,F403
 from .util_ops import *  # noqa: F401,F403

@@ -407,6 +407,8 @@ def reshape(
         if target_shape is None:
             raise MXNetValueError("reshape: shape is required")
         shape = target_shape
+    if isinstance(shape, numbers.Integral):  # MXNet reads shape=-1 (graphs write "-1") as (-1,)
+        shape = (int(shape),)
     return _write_out(_own_data(_core.reshape(data, tuple(shape), bool(reverse)), data), out)
 
 
