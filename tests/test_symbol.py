@@ -259,3 +259,42 @@ def test_losses_on_symbols_compute_what_they_compute_on_arrays(loss, label):
     got = graph.eval(pred=nd.array(pred), label=nd.array(target))[0].asnumpy()
     expected = loss(nd.array(pred), nd.array(target)).asnumpy()
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_operator_multipliers_go_to_the_node_and_its_variables():
+    f = sym.FullyConnected(sym.var("a"), num_hidden=2, name="fc", lr_mult=0, wd_mult=2)
+    nodes = json.loads(f.tojson())["nodes"]
+    for node in nodes[1:]:  # fc_weight, fc_bias, fc (MXNet 1.9.1's text)
+        assert node["attrs"] == {"__lr_mult__": "0", "__wd_mult__": "2", "num_hidden": "2"}
+    assert f.attr_dict()["fc_weight"]["lr_mult"] == "0"
+    gamma = sym.LeakyReLU(sym.var("a"), act_type="prelu", name="p").get_internals()["p_gamma"]
+    assert gamma.attr("__init__") == '["Constant", {"value": 0.25}]'
+    assert sym.make_loss(sym.var("a"), name="l").list_outputs() == ["l_loss"]
+
+
+class _LSTMWithoutStates(gluon.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.lstm = gluon.rnn.LSTM(8, num_layers=2, bidirectional=True)
+
+    def hybrid_forward(self, F, x):
+        return self.lstm(x)
+
+
+def test_rnn_layers_export_mxnets_fused_graph_and_load_back(tmp_path):
+    net = _LSTMWithoutStates()
+    net.initialize(mx.init.Xavier())
+    x = nd.array(np.random.RandomState(0).rand(6, 2, 4))
+    expected = net(x).asnumpy()
+    prefix = str(tmp_path / "lstm")
+    graph = net.export(prefix)
+    ops = [n["op"] for n in json.loads(graph.tojson())["nodes"] if n["op"] != "null"]
+    # as MXNet exports it: parameters flattened, packed, one RNN node, zero states made
+    # in the graph with the batch size read off the input
+    assert ops.count("RNN") == 1 and ops.count("_rnn_param_concat") == 1
+    assert ops.count("_zeros") == 2 and ops.count("Reshape") == 16
+    block = gluon.SymbolBlock.imports(prefix + "-symbol.json", ["data"], prefix + "-0000.params")
+    np.testing.assert_allclose(block(x).asnumpy(), expected, rtol=1e-6, atol=1e-6)
+    bigger = nd.array(np.random.RandomState(1).rand(6, 5, 4))  # another batch size
+    np.testing.assert_allclose(block(bigger).asnumpy(), net(bigger).asnumpy(), rtol=1e-6, atol=1e-6)

@@ -92,7 +92,8 @@ def make_loss(
     comes from above. ``grad_scale``, ``valid_thresh`` and ``normalization`` are accepted
     and ignored, as in MXNet 1.9.1 (use ``MakeLoss`` for them); gluonlite warns when they
     are set to values that would change a gradient."""
-    if grad_scale != 1.0 or normalization != "null":
+    scaled = isinstance(grad_scale, numbers.Real) and grad_scale != 1.0
+    if scaled or normalization in ("batch", "valid"):
         warnings.warn(
             "make_loss ignores grad_scale=%r, valid_thresh=%r and normalization=%r (as MXNet "
             "does): its gradient is ones. Use MakeLoss to scale or normalize the gradient."

@@ -70,3 +70,29 @@ linalg = _submodule(
 )
 random = _submodule("random", "_random_", _nd.random, _nd.random.__all__)
 _internal = _submodule("_internal", "", _nd_internal, _nd_internal.__all__)
+_internal.__dict__["_rnn_param_concat"] = make_op("_rnn_param_concat")
+
+
+def _creation(public_name: str) -> Any:
+    op = make_op(public_name)
+
+    def create(shape: Any, dtype: Any = None, **kwargs: Any) -> Symbol:
+        # MXNet's sym.zeros/ones/full always write a dtype (float32 by default)
+        return op(shape=shape, dtype="float32" if dtype is None else dtype, **kwargs)
+
+    create.__name__ = public_name
+    create.__doc__ = op.__doc__
+    return create
+
+
+zeros = _creation("zeros")
+ones = _creation("ones")
+
+
+def __getattr__(name: str) -> Any:
+    # sym.image follows nd.image, which is imported on first use
+    if name == "image":
+        image = _submodule("image", "_image_", _nd.image, _nd.image.__all__)
+        globals()["image"] = image
+        return image
+    raise AttributeError("module 'gluonlite.symbol' has no attribute %r" % name)

@@ -84,6 +84,7 @@ _AUX_INPUTS: Dict[str, Tuple[str, ...]] = {
 AUX_INIT: Dict[Tuple[str, str], str] = {
     ("BatchNorm", "moving_mean"): '["zero", {}]',
     ("BatchNorm", "moving_var"): '["one", {}]',
+    ("LeakyReLU", "gamma"): '["Constant", {"value": 0.25}]',
 }
 
 
@@ -187,6 +188,7 @@ _OUTPUTS: Dict[str, Callable[[Dict[str, str]], Tuple[int, List[str]]]] = {
     "topk": _outputs_topk,
     "RNN": _outputs_rnn,
     "moments": lambda attrs: (2, _numbered(2)),
+    "make_loss": lambda attrs: (1, ["loss"]),
     "_linalg_gelqf": lambda attrs: (2, _numbered(2)),
     "_linalg_syevd": lambda attrs: (2, _numbered(2)),
     "_linalg_slogdet": lambda attrs: (2, _numbered(2)),

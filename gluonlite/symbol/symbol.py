@@ -528,7 +528,9 @@ class Symbol:
         """``sym.reshape(self, shape=...)``; the shape may be given positionally."""
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = tuple(shape[0])
-        if shape:
+        if len(shape) == 1 and isinstance(shape[0], (int, np.integer)):
+            kwargs["shape"] = int(shape[0])  # x.reshape(-1): MXNet writes shape "-1"
+        elif shape:
             kwargs["shape"] = tuple(shape)
         return make_op("reshape")(self, **kwargs)
 
@@ -658,6 +660,17 @@ def _apply(
     return Symbol([(node, i) for i in range(len(node.output_names()))])
 
 
+# keywords every MXNet operator takes as node attributes (``__lr_mult__``), not arguments
+_HIDDEN_KEYS = (
+    "lr_mult",
+    "wd_mult",
+    "ctx_group",
+    "force_mirroring",
+    "mirror_stage",
+    "profiler_scope",
+)
+
+
 def _possible_arguments(spec: registry.OpSpec) -> str:
     return ", ".join(spec.positional)
 
@@ -697,6 +710,10 @@ def make_op(public_name: str) -> Any:
                     given[param] = value
                 elif value is not None:
                     values[param] = value
+        hidden: Dict[str, str] = {}
+        for key in _HIDDEN_KEYS:  # lr_mult=0 on an op: attributes of the node and its variables
+            if key in kwargs and key not in spec.positional:
+                hidden["__%s__" % key] = str(kwargs.pop(key))
         for key, value in kwargs.items():
             if isinstance(value, Symbol):
                 if key not in spec.inputs:
@@ -716,6 +733,7 @@ def make_op(public_name: str) -> Any:
             attrs["num_args"] = str(len(variadic_inputs))
         node_name = NameManager.current.get(name, hint)
         node_attrs = dict(attrs)
+        node_attrs.update(hidden)
         node_attrs.update({k: _attr_string(k, v) for k, v in extra_attrs.items()})
         if spec.variadic:
             heads = [_single_head(s, public_name, "data") for s in variadic_inputs]
@@ -728,6 +746,7 @@ def make_op(public_name: str) -> Any:
                     heads.append(_single_head(given[input_name], public_name, input_name))
                     continue
                 var_attrs = dict(attrs)
+                var_attrs.update(hidden)
                 init = registry.AUX_INIT.get((op, input_name))
                 if init is not None:
                     var_attrs["__init__"] = init

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 from ... import _core
 from ... import ndarray as nd
 from ...base import MXNetError
+from ...symbol.symbol import Symbol
 from ..block import HybridBlock
 from ..nn import _checks
 from ..parameter import Parameter
@@ -145,7 +146,8 @@ class _RNNLayer(HybridBlock):
         for i, info in enumerate(self.state_info(batch_size)):
             info = dict(info)
             info.update(kwargs)
-            info.pop("__layout__", None)
+            if not getattr(func, "__module__", "").startswith("gluonlite.symbol"):
+                info.pop("__layout__", None)  # a graph keeps it as a node attribute
             states.append(func(name="%sh0_%d" % (self.prefix, i), **info))
         return states
 
@@ -186,6 +188,8 @@ class _RNNLayer(HybridBlock):
         self, inputs: Any, states: Any = None, sequence_length: Any = None, **kwargs: Any
     ) -> Any:
         """``layer(x)`` returns the output; ``layer(x, states)`` returns (output, states)."""
+        if isinstance(inputs, Symbol):
+            return self._call_symbolic(inputs, states)
         if sequence_length is not None:
             raise NotImplementedError(
                 "%s: sequence_length (use_sequence_length) is not "
@@ -214,6 +218,57 @@ class _RNNLayer(HybridBlock):
         outputs, new_states = super().__call__(inputs, states)
         return outputs if skip_states else (outputs, new_states)
 
+    def _call_symbolic(self, inputs: Any, states: Any) -> Any:
+        from ... import symbol
+
+        skip_states = states is None
+        if skip_states:  # zero states whose batch size the graph reads off the input
+            states = self.begin_state(0, func=symbol.zeros)
+        if isinstance(states, Symbol):
+            states = [states]
+        outputs, new_states = super().__call__(inputs, list(states))
+        return outputs if skip_states else (outputs, new_states)
+
+    def _symbolic_forward_rnn(
+        self, F: Any, inputs: Any, states: Any, params: Dict[str, Any]
+    ) -> Any:
+        """The graph MXNet exports for the layer: every parameter flattened into one packed
+        vector (weights, then biases; layer by layer; l then r; i2h then h2h) and one fused
+        ``RNN`` node, so the files load in MXNet."""
+        if self._layout == "NTC":
+            inputs = F.swapaxes(inputs, dim1=0, dim2=1)
+        kinds = ["i2h", "h2h"] + (["h2r"] if self._projection_size else [])
+        packed = []
+        for kind in ("weight", "bias"):
+            for layer in range(self._num_layers):
+                for direction in ["l", "r"][: self._dir]:
+                    for gate in kinds if kind == "weight" else ["i2h", "h2h"]:
+                        packed.append(
+                            params["%s%d_%s_%s" % (direction, layer, gate, kind)].reshape(-1)
+                        )
+        flat = F._internal._rnn_param_concat(*packed, dim=0)
+        rnn = F.RNN(
+            inputs,
+            flat,
+            *states,
+            state_size=self._hidden_size,
+            projection_size=self._projection_size,
+            num_layers=self._num_layers,
+            bidirectional=self._dir == 2,
+            p=self._dropout,
+            state_outputs=True,
+            mode=self._mode,
+            lstm_state_clip_min=None,
+            lstm_state_clip_max=None,
+            lstm_state_clip_nan=False,
+            use_sequence_length=False,
+        )
+        outputs = rnn[0]
+        new_states = [rnn[1], rnn[2]] if self._mode == "lstm" else [rnn[1]]
+        if self._layout == "NTC":
+            outputs = F.swapaxes(outputs, dim1=0, dim2=1)
+        return outputs, new_states
+
     def infer_shape(self, inputs: Any, *args: Any) -> None:
         """input_size = the input's last axis (the first layer's i2h weights)."""
         rows = self._gates * self._hidden_size
@@ -223,6 +278,8 @@ class _RNNLayer(HybridBlock):
     def hybrid_forward(  # type: ignore[override]  # MXNet's signature: states, then parameters
         self, F: Any, inputs: Any, states: Any, **params: Any
     ) -> Any:
+        if isinstance(inputs, Symbol):
+            return self._symbolic_forward_rnn(F, inputs, states, params)
         if self._layout == "NTC":
             inputs = F.swapaxes(inputs, dim1=0, dim2=1)
         lstm = self._mode == "lstm"
