@@ -493,8 +493,10 @@ class HybridBlock(Block):
         backward_bulk_size: Any = None,
         **kwargs: Any,
     ) -> None:
-        """Accepted; gluonlite runs the same eager code whether hybridized or not."""
+        """Trace ``hybrid_forward`` into a graph at the next call and replay it afterwards
+        (see _cached_graph.py); ``active=False`` goes back to imperative calls."""
         self._active = active
+        self.__dict__.pop("_cached_graph", None)
         self._flags = [
             ("static_alloc", static_alloc),
             ("static_shape", static_shape),
@@ -573,6 +575,11 @@ class HybridBlock(Block):
         """
         if isinstance(x, _Symbol) or (args and _holds_symbol(args)):
             return self._symbolic_forward(x, *args)
+        if self._active and not _np_state.np_array():
+            return self._cached_forward(x, args)
+        return self._imperative_forward(x, *args)
+
+    def _imperative_forward(self, x: Any, *args: Any) -> Any:
         if args:  # export() traces as many inputs as the last forward had
             self.__dict__["_num_inputs"] = len(_flat_symbols((x,) + args, []))
         elif "_num_inputs" in self.__dict__:
@@ -587,6 +594,43 @@ class HybridBlock(Block):
         if _np_state.np_array():  # NumPy mode: mx.np.ndarray results, as MXNet
             return _np_wrap(self.hybrid_forward(nd, x, *args, **params))
         return self.hybrid_forward(nd, x, *args, **params)
+
+    def _cached_forward(self, x: Any, args: tuple) -> Any:
+        """A hybridized call: replay the traced graph (see _cached_graph.py)."""
+        from . import _cached_graph
+
+        flat: List[Any] = []
+        fmt: List[Any] = []
+        _cached_graph.flatten_inputs((x,) + args, flat, fmt)
+        first = None
+        for value in flat:
+            if value is None:
+                continue
+            if not isinstance(value, nd.NDArray):
+                raise ValueError(
+                    "When hybridized, the input of HybridBlock input must be (nested) list of "
+                    "Symbol or NDArray, but got %s of type %s" % (value, type(value))
+                )
+            if first is None:
+                first = value
+        cache = self.__dict__.get("_cached_graph")
+        key = _cached_graph.structure_key(flat, fmt)
+        if cache is not None and cache.key != key:
+            stored, given = cache.key[1], key[1]
+            if stored != given:
+                raise ValueError(
+                    "The argument structure of HybridBlock does not match the cached version. "
+                    "Stored format = %s, input format = %s (block '%s'; call hybridize() "
+                    "again to trace it anew)" % (stored, given, self.name)
+                )
+            cache = None  # the same arrays with Nones elsewhere: trace again
+        if cache is None:
+            out = self._imperative_forward(x, *args)  # finishes deferred initialization
+            self.__dict__["_cached_graph"] = _cached_graph.build(self, flat, fmt, out)
+            return out
+        if first is None or isinstance(cache, _cached_graph.Untraceable):
+            return self._imperative_forward(x, *args)
+        return cache(flat, first)
 
     def _symbolic_forward(self, x: Any, *args: Any) -> Any:
         from .. import symbol

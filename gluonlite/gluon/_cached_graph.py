@@ -1,0 +1,171 @@
+"""What ``hybridize()`` runs: the block's traced graph, replayed step by step.
+
+The first call of a hybridized block runs imperatively (finishing deferred
+initialization), then ``hybrid_forward`` is traced with ``F = mx.sym`` into a graph, and
+the graph is compiled into a flat list of steps (see ``symbol/lowering.py``). Later calls
+with the same input structure replay those steps: no Block calls, no parameter gathering
+per child, no argument parsing per operator. The steps are the core calls the imperative
+path makes, so outputs (and, through autograd, gradients) are identical.
+
+A block whose ``hybrid_forward`` cannot be traced (it reads values or shapes of its
+inputs, for instance) keeps running imperatively; a warning names the block and the
+reason once.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, List, Optional, Sequence, Tuple
+
+from ..symbol.lowering import lower
+from ..symbol.symbol import Symbol, topological
+from ..symbol.symbol import var as _var
+
+
+def flatten_inputs(args: Sequence[Any], into: List[Any], fmt: List[Any]) -> None:
+    """Arrays (and Nones) of nested lists in order; ``fmt`` records the nesting."""
+    for arg in args:
+        if isinstance(arg, (list, tuple)):
+            inner: List[Any] = []
+            flatten_inputs(arg, into, inner)
+            fmt.append((type(arg), inner))
+        else:
+            into.append(arg)
+            fmt.append(None)
+
+
+def _array_format(fmt: List[Any]) -> list:
+    # MXNet's spelling of an input structure: 0 per array, a list per nested list, no Nones
+    return [0 if item is None else _array_format(item[1]) for item in fmt]
+
+
+def structure_key(flat: List[Any], fmt: List[Any]) -> Tuple[Any, Any]:
+    """(where the Nones are, MXNet's format without them) of one call's inputs."""
+    nones = tuple(a is None for a in flat)
+    return nones, _strip(_array_format(fmt), iter(nones))
+
+
+def _strip(fmt: list, nones: Any) -> list:
+    out: list = []
+    for item in fmt:
+        if isinstance(item, list):
+            out.append(_strip(item, nones))
+        elif not next(nones):
+            out.append(item)
+    return out
+
+
+def _symbolic_args(fmt: List[Any], names: List[str], values: List[Any], at: List[int]) -> list:
+    out: list = []
+    for item in fmt:
+        if item is None:
+            value = values[at[0]]
+            out.append(None if value is None else _var(names[at[0]]))
+            at[0] += 1
+        else:
+            kind, inner = item
+            out.append(kind(_symbolic_args(inner, names, values, at)))
+    return out
+
+
+def _output_format(out: Any) -> Any:
+    if isinstance(out, (list, tuple)):
+        return (type(out), [_output_format(o) for o in out])
+    return None
+
+
+def _regroup(fmt: Any, flat: List[Any], at: List[int]) -> Any:
+    if fmt is None:
+        value = flat[at[0]]
+        at[0] += 1
+        return value
+    kind, inner = fmt
+    return kind(_regroup(item, flat, at) for item in inner)
+
+
+def _flat_outputs(out: Any, into: List[Any]) -> List[Any]:
+    if isinstance(out, (list, tuple)):
+        for item in out:
+            _flat_outputs(item, into)
+    else:
+        into.append(out)
+    return into
+
+
+class CachedGraph:
+    """One traced and compiled forward of a block, for one input structure."""
+
+    def __init__(self, block: Any, flat: List[Any], fmt: List[Any], out: Any) -> None:
+        self.key = structure_key(flat, fmt)
+        count = sum(1 for a in flat if a is not None)
+        if count == 1:
+            names = ["data" if a is not None else "" for a in flat]
+        else:
+            names = ["data%d" % i for i in range(len(flat))]
+        args = _symbolic_args(fmt, names, flat, [0])
+        traced = block(*args)
+        heads = _flat_outputs(traced, [])
+        if any(not isinstance(h, Symbol) for h in heads):
+            raise TypeError("hybrid_forward returned something other than Symbols when traced")
+        self.out_format = _output_format(out)
+        graph_heads = [h._heads[0] for h in heads]
+        nodes = topological(graph_heads)
+        slot = {id(node): i for i, node in enumerate(nodes)}
+        self.num_slots = len(nodes)
+        params = block.collect_params()
+        self.inputs: List[Tuple[int, int]] = []  # (slot, flat input index)
+        self.params: List[Tuple[int, Any]] = []  # (slot, Parameter)
+        self.steps: List[Tuple[Any, List[Tuple[int, int]], int]] = []
+        input_index = {name: i for i, name in enumerate(names) if name}
+        for node in nodes:
+            if node.is_variable:
+                if node.name in input_index:
+                    self.inputs.append((slot[id(node)], input_index[node.name]))
+                elif node.name in params._params:
+                    self.params.append((slot[id(node)], params._params[node.name]))
+                else:
+                    raise TypeError(
+                        "the traced graph reads '%s', which is neither an input "
+                        "nor a parameter of the block" % node.name
+                    )
+            else:
+                refs = [(slot[id(child)], index) for child, index in node.inputs]
+                self.steps.append((lower(node), refs, slot[id(node)]))
+        self.heads = [(slot[id(node)], index) for node, index in graph_heads]
+
+    def __call__(self, flat: List[Any], first: Any) -> Any:
+        ctx_key = (first._device_type, first._device_id)
+        values: List[Optional[List[Any]]] = [None] * self.num_slots
+        for slot, index in self.inputs:
+            values[slot] = [flat[index]]
+        for slot, param in self.params:
+            data = param._data
+            idx = param._ctx_map.get(ctx_key)
+            values[slot] = [
+                data[idx] if data is not None and idx is not None else param.data(first.context)
+            ]
+        for step, refs, slot in self.steps:
+            values[slot] = step(*[values[s][i] for s, i in refs])  # type: ignore[index]
+        outputs = [values[s][i] for s, i in self.heads]  # type: ignore[index]
+        return _regroup(self.out_format, outputs, [0])
+
+
+class Untraceable:
+    """Marks a block whose forward could not be traced: it runs imperatively."""
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+
+def build(block: Any, flat: List[Any], fmt: List[Any], out: Any) -> Any:
+    """A CachedGraph for the block, or Untraceable (with a warning) if tracing fails."""
+    key = structure_key(flat, fmt)
+    try:
+        return CachedGraph(block, flat, fmt, out)
+    except Exception as err:  # tracing runs user code: any failure means "not traceable"
+        warnings.warn(
+            "hybridize: block '%s' (%s) could not be traced into a graph and runs "
+            "imperatively: %s: %s" % (block.name, type(block).__name__, type(err).__name__, err),
+            stacklevel=4,
+        )
+        return Untraceable(key)
