@@ -71,14 +71,44 @@ void scale_matrix(T* c, int64_t m, int64_t n, int64_t ldc, double beta) {
       c[i * ldc + j] = beta == 0.0 ? T(0.0f) : T(static_cast<acc_t<T>>(beta) * c[i * ldc + j]);
 }
 
+// A product with one row or one column is a matrix-vector product: GEMV reads the matrix
+// once, where GEMM packs it first (at batch 1 that packing is most of the time).
+template <typename T, typename Gemv>
+bool as_gemv(Gemv gemv, bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda,
+             const T* b, int ldb, T beta, T* c, int ldc) {
+  if (m != 1 && n != 1) return false;
+  if (beta == T(0)) {  // GEMV scales y by beta, and 0 * NaN is NaN: start from zeros instead
+    for (int i = 0; i < (m == 1 ? n : m); ++i) c[m == 1 ? i : i * ldc] = T(0);
+  }
+  if (m == 1) {  // c = a op(B): a row of k, op(B) k x n
+    const int inc_a = ta ? lda : 1;
+    if (tb)
+      gemv(CblasRowMajor, CblasNoTrans, n, k, alpha, b, ldb, a, inc_a, beta, c, 1);
+    else
+      gemv(CblasRowMajor, CblasTrans, k, n, alpha, b, ldb, a, inc_a, beta, c, 1);
+  } else {  // c = op(A) b: op(A) m x k, b a column of k
+    const int inc_b = tb ? 1 : ldb;
+    if (ta)
+      gemv(CblasRowMajor, CblasTrans, k, m, alpha, a, lda, b, inc_b, beta, c, ldc);
+    else
+      gemv(CblasRowMajor, CblasNoTrans, m, k, alpha, a, lda, b, inc_b, beta, c, ldc);
+  }
+  return true;
+}
+
 void blas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const float* a, int lda,
                const float* b, int ldb, double beta, float* c, int ldc) {
+  if (as_gemv<float>(scipy_cblas_sgemv, ta, tb, m, n, k, float(alpha), a, lda, b, ldb, float(beta),
+                     c, ldc))
+    return;
   scipy_cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                     m, n, k, static_cast<float>(alpha), a, lda, b, ldb, static_cast<float>(beta), c,
                     ldc);
 }
 void blas_gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda,
                const double* b, int ldb, double beta, double* c, int ldc) {
+  if (as_gemv<double>(scipy_cblas_dgemv, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+    return;
   scipy_cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                     m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

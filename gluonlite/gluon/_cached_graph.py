@@ -15,7 +15,7 @@ reason once.
 from __future__ import annotations
 
 import warnings
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..symbol.lowering import lower
 from ..symbol.symbol import Symbol, topological
@@ -95,6 +95,8 @@ def _flat_outputs(out: Any, into: List[Any]) -> List[Any]:
 class CachedGraph:
     """One traced and compiled forward of a block, for one input structure."""
 
+    replays = True
+
     def __init__(self, block: Any, flat: List[Any], fmt: List[Any], out: Any) -> None:
         self.key = structure_key(flat, fmt)
         count = sum(1 for a in flat if a is not None)
@@ -132,26 +134,53 @@ class CachedGraph:
                 refs = [(slot[id(child)], index) for child, index in node.inputs]
                 self.steps.append((lower(node), refs, slot[id(node)]))
         self.heads = [(slot[id(node)], index) for node, index in graph_heads]
+        self._replay = self._compile()
+
+    def _compile(self) -> Any:
+        """The replay as one generated function: a line per step, variables for slots, so a
+        call costs the core calls and little else."""
+        env: Dict[str, Any] = {}
+        lines = ["def replay(flat, key):"]
+        for slot, index in self.inputs:
+            lines.append("    v%d = (flat[%d],)" % (slot, index))
+        for slot, param in self.params:
+            env["P%d" % slot] = param
+            # the parameter's array on the input's device (KeyError/TypeError: not there)
+            lines.append("    v%d = (P%d._data[P%d._ctx_map[key]],)" % (slot, slot, slot))
+        for i, (step, refs, slot) in enumerate(self.steps):
+            env["s%d" % i] = step
+            args = ", ".join("v%d[%d]" % (s, k) for s, k in refs)
+            lines.append("    v%d = s%d(%s)" % (slot, i, args))
+        lines.append("    return [%s]" % ", ".join("v%d[%d]" % (s, k) for s, k in self.heads))
+        exec(compile("\n".join(lines), "<hybridized graph>", "exec"), env)  # noqa: S102
+        return env["replay"]
 
     def __call__(self, flat: List[Any], first: Any) -> Any:
-        ctx_key = (first._device_type, first._device_id)
+        try:
+            outputs = self._replay(flat, (first._device_type, first._device_id))
+        except (KeyError, TypeError):
+            # a parameter not on the input's device (or not initialized): the slow path,
+            # whose param.data(ctx) raises MXNet's error for it
+            outputs = self._call_checked(flat, first)
+        if self.out_format is None:
+            return outputs[0]
+        return _regroup(self.out_format, outputs, [0])
+
+    def _call_checked(self, flat: List[Any], first: Any) -> List[Any]:
         values: List[Optional[List[Any]]] = [None] * self.num_slots
         for slot, index in self.inputs:
             values[slot] = [flat[index]]
         for slot, param in self.params:
-            data = param._data
-            idx = param._ctx_map.get(ctx_key)
-            values[slot] = [
-                data[idx] if data is not None and idx is not None else param.data(first.context)
-            ]
+            values[slot] = [param.data(first.context)]
         for step, refs, slot in self.steps:
             values[slot] = step(*[values[s][i] for s, i in refs])  # type: ignore[index]
-        outputs = [values[s][i] for s, i in self.heads]  # type: ignore[index]
-        return _regroup(self.out_format, outputs, [0])
+        return [values[s][i] for s, i in self.heads]  # type: ignore[index]
 
 
 class Untraceable:
     """Marks a block whose forward could not be traced: it runs imperatively."""
+
+    replays = False
 
     def __init__(self, key: Any) -> None:
         self.key = key
