@@ -212,11 +212,6 @@ def test_symbol_lists_match_mxnet(name):
 
 @pytest.mark.parametrize("name", META_MODELS)
 def test_infer_shape_matches_mxnet(name):
-    if name == "lstm_bi2_states":
-        pytest.xfail(
-            "infer_shape does not yet infer backwards: an exported RNN's deferred i2h weights "
-            "reach the RNN op only through Reshape and _rnn_param_concat"
-        )
     meta = load_meta(name)
     sym = mx.sym.load(fixture(name + "-symbol.json"))
     shapes = {k: tuple(v) for k, v in meta["input_shapes"].items()}

@@ -313,6 +313,9 @@ class _Inference:
             self._values[id(node)] = [_Pending(node)]
             return
         arrays = [self._values[id(child)][index] for child, index in node.inputs]
+        if node.op == "RNN" and len(arrays) > 1 and arrays[0] is not None and arrays[1] is None:
+            self._fill_packed_rnn_parameters(node, tuple(arrays[0].shape))
+            arrays = [self._values[id(child)][index] for child, index in node.inputs]
         if any(isinstance(a, _Pending) for a in arrays) and not any(a is None for a in arrays):
             arrays = _resolve_pending(node, arrays, None)
         if any(a is None for a in arrays):
@@ -330,6 +333,41 @@ class _Inference:
             self._values[id(node)] = [None] * max(1, len(node.output_names()))
             return
         self._values[id(node)] = run_node(node, arrays, None)
+
+    def _fill_packed_rnn_parameters(self, node: Node, data: Tuple[int, ...]) -> None:
+        """An exported RNN layer's parameters reach the RNN node flattened (``Reshape``) and
+        packed (``_rnn_param_concat``): their shapes follow from the packing order (weights,
+        then biases; layer by layer; l then r; i2h then h2h) and the data's feature size."""
+        concat = node.inputs[1][0]
+        if concat.op != "_rnn_param_concat" or len(data) != 3:
+            return
+        kw = _call_kwargs(node)
+        if kw.get("projection_size") is not None:
+            return
+        gates = {"rnn_relu": 1, "rnn_tanh": 1, "gru": 3, "lstm": 4}.get(kw.get("mode", ""))
+        if gates is None:
+            return
+        hidden, layers = int(kw["state_size"]), int(kw["num_layers"])
+        dirs = 2 if kw.get("bidirectional", False) else 1
+        shapes: List[Tuple[int, ...]] = []
+        for layer in range(layers):
+            width = data[2] if layer == 0 else hidden * dirs
+            shapes.extend([(gates * hidden, width), (gates * hidden, hidden)] * dirs)
+        shapes.extend([(gates * hidden,)] * (2 * dirs * layers))
+        if len(shapes) != len(concat.inputs):
+            return
+        for (piece, _), shape in zip(concat.inputs, shapes):
+            var = piece.inputs[0][0] if piece.op == "Reshape" and piece.inputs else piece
+            if var.is_variable and not _known(self.var_shape.get(var.name)):
+                self.var_shape[var.name] = shape
+                self._values[id(var)] = [self._zeros(var)]
+            if piece is not var:
+                inputs = [self._values[id(c)][i] for c, i in piece.inputs]
+                if all(a is not None for a in inputs):
+                    self._values[id(piece)] = run_node(piece, inputs, None)
+        inputs = [self._values[id(c)][i] for c, i in concat.inputs]
+        if all(a is not None for a in inputs):
+            self._values[id(concat)] = run_node(concat, inputs, None)
 
     def shape_of(self, head: Head) -> Optional[Tuple[int, ...]]:
         node, index = head
@@ -383,7 +421,8 @@ def infer_shape(symbol: Symbol, args: Sequence[Any], kwargs: Dict[str, Any], par
     arg_shapes = [var_shape(n) for n in arg_names]
     aux_shapes = [var_shape(n) for n in aux_names]
     out_shapes = [inference.shape_of(head) or () for head in symbol._heads]
-    if not partial and not inference.complete:
+    decided = all(arg_shapes) and all(aux_shapes) and all(out_shapes)
+    if not partial and not decided:
         unknown = [n for n, s in zip(arg_names + aux_names, arg_shapes + aux_shapes) if not s]
         warnings.warn(
             "Cannot decide shape for the following arguments (0s in shape means unknown "
