@@ -1,6 +1,7 @@
 """``gluonlite.nd``: MXNet's NDArray API."""
 
 from . import (
+    _internal,  # noqa: F401  (nd._internal: the operators graphs name, _crop_assign, ...)
     contrib,  # noqa: F401
     random,  # noqa: F401
     shape_ops,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import _core
+from ..base import MXNetValueError
 from . import ndarray as _nd
 from . import ops
 from .arguments import exporter
@@ -132,3 +133,50 @@ def _full(
 ) -> NDArray:
     """MXNet's ``_full``: an array of ``value`` (``nd.full``)."""
     return _nd.full(shape, value, ctx=ctx, dtype=dtype, out=out)
+
+
+def _crop_slices(shape: Any, begin: Any, end: Any, step: Any) -> tuple:
+    begin, end = tuple(begin), tuple(end)
+    step = tuple(step) if step else (None,) * len(begin)
+    if not len(begin) == len(end) == len(step) or len(begin) > len(shape):
+        raise MXNetValueError(
+            "begin %s, end %s and step %s must have one entry each per leading axis of the "
+            "array of shape %s" % (begin, end, step, tuple(shape))
+        )
+    return tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
+
+
+@_export
+def _crop_assign(
+    lhs: NDArray, rhs: NDArray, begin: Any = (), end: Any = (), step: Any = (), out=None, name=None
+) -> NDArray:
+    """MXNet's ``_crop_assign`` (``_slice_assign``): ``lhs`` with ``lhs[begin:end:step]``
+    replaced by ``rhs``."""
+    result = lhs if out is lhs else _core.clone(lhs)
+    result[_crop_slices(lhs.shape, begin, end, step)] = rhs
+    return ops._write_out(result, out) if out is not None and out is not lhs else result
+
+
+@_export
+def _crop_assign_scalar(
+    data: NDArray,
+    scalar: float = 0.0,
+    begin: Any = (),
+    end: Any = (),
+    step: Any = (),
+    out=None,
+    name=None,
+) -> NDArray:
+    """MXNet's ``_crop_assign_scalar`` (``_slice_assign_scalar``): ``data`` with
+    ``data[begin:end:step]`` set to ``scalar``."""
+    result = data if out is data else _core.clone(data)
+    result[_crop_slices(data.shape, begin, end, step)] = float(scalar)
+    return ops._write_out(result, out) if out is not None and out is not data else result
+
+
+for _alias, _name in (
+    ("_slice_assign", "_crop_assign"),
+    ("_slice_assign_scalar", "_crop_assign_scalar"),
+):
+    globals()[_alias] = globals()[_name]
+    __all__.append(_alias)
