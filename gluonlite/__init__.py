@@ -32,6 +32,7 @@ from .context import (
     num_gpus,
     set_num_threads,
 )
+from .util import is_np_shape, np_shape, set_np_shape  # noqa: F401  (mx.np_shape, ...)
 
 _sys.modules[__name__ + ".nd"] = ndarray
 _sys.modules[__name__ + ".np"] = numpy
@@ -68,6 +69,8 @@ def __getattr__(name):
         "module": "module",
         "model": "model",
         "onnx": "onnx",
+        "kv": "kvstore",
+        "kvstore": "kvstore",
     }
     if name in aliases:
         module = importlib.import_module("." + aliases[name], __name__)

@@ -7,7 +7,17 @@ from typing import Optional, TypeVar
 
 from . import _core
 
-__all__ = ["get_gpu_count", "get_gpu_memory", "getenv", "setenv", "is_np_array", "use_np"]
+__all__ = [
+    "get_gpu_count",
+    "get_gpu_memory",
+    "getenv",
+    "setenv",
+    "is_np_array",
+    "use_np",
+    "np_shape",
+    "is_np_shape",
+    "set_np_shape",
+]
 
 _T = TypeVar("_T")
 
@@ -87,3 +97,42 @@ def use_np(func: _T) -> _T:
     if not callable(func):
         raise TypeError(f"use_np decorates a function or class, got {type(func).__name__}")
     return with_np(func)
+
+
+def is_np_shape() -> bool:
+    """Whether NumPy shape semantics (0-d and zero-size arrays) are on, in this thread."""
+    from .numpy_extension import _state
+
+    return _state.np_shape()
+
+
+def set_np_shape(active: bool) -> bool:
+    """Turns NumPy shape semantics on or off in this thread; returns the previous setting."""
+    from .numpy_extension import _state
+
+    previous = _state.np_shape()
+    _state.set_state(bool(active), _state.np_array())
+    return previous
+
+
+class _NumpyShapeScope:
+    """``with mx.np_shape(True):`` NumPy shape semantics inside, the old setting after."""
+
+    def __init__(self, active: bool) -> None:
+        self._active = bool(active)
+        self._previous: Optional[bool] = None
+
+    def __enter__(self) -> "_NumpyShapeScope":
+        self._previous = set_np_shape(self._active)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            set_np_shape(self._previous)
+
+
+def np_shape(active: bool = True) -> _NumpyShapeScope:
+    """A scope with NumPy shape semantics on (``active=True``) or off (MXNet's
+    ``mx.np_shape``). gluonlite's arrays always allow 0-d and zero-size shapes; the setting
+    is what ``is_np_shape()`` reports."""
+    return _NumpyShapeScope(active)
