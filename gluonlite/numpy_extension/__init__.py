@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: F401
 from ..ndarray.ndarray import waitall  # noqa: F401
 from . import _state
+from .extra_ops import *  # noqa: F401,F403
 from .io import load, save  # noqa: F401
 from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
