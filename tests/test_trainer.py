@@ -10,6 +10,7 @@ from conftest import requires_gpu
 
 import gluonlite as mx
 from gluonlite import autograd, gluon, nd
+from gluonlite.base import MXNetError
 from gluonlite.gluon import nn
 from gluonlite.gluon.parameter import DeferredInitializationError
 
@@ -290,8 +291,10 @@ def test_trainer_rejects_bad_arguments():
         r"set of contexts, but Parameter dense\d+_bias",
     ):
         gluon.Trainer([net.weight, other.bias], "sgd")
-    with pytest.raises(NotImplementedError, match=r"kvstore='dist_sync': distributed training"):
-        gluon.Trainer(net.collect_params(), "sgd", kvstore="dist_sync")
+    trainer = gluon.Trainer(net.collect_params(), "sgd", kvstore="dist_sync")  # store made lazily
+    backward(net)
+    with pytest.raises(MXNetError, match=r"^kvstore 'dist_sync' is a distributed store .* MPI"):
+        trainer.step(4)
 
 
 def test_step_before_deferred_initialization_raises():

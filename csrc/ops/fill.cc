@@ -59,7 +59,8 @@ Tensor arange(double start, double stop, double step, int64_t repeat, DType dtyp
   int64_t n = span > 0 ? static_cast<int64_t>(span) : 0, total;
   GL_CHECK(!__builtin_mul_overflow(n, repeat, &total), "arange: ", n, " elements repeated ", repeat,
            " times is more than any array can hold");
-  Tensor host = Tensor::empty({total}, dtype, cpu_device());
+  // filled on the host: the CPU device asked for (cpu(1) stays cpu(1)), else cpu(0) first
+  Tensor host = Tensor::empty({total}, dtype, device.is_cpu() ? device : cpu_device());
   GL_DISPATCH_ALL(dtype, "arange", {
     scalar_t* p = host.data<scalar_t>();
     for (int64_t i = 0; i < n; ++i)

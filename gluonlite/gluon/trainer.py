@@ -1,26 +1,33 @@
 """``gluon.Trainer``: applies an optimizer to a set of Parameters (MXNet 1.9.1 semantics).
 
-``step(batch_size)`` sums the gradients of parameters that live on several contexts,
-scales them by ``1/batch_size`` and updates every parameter with one fused kernel call
-per context. A parameter whose gradient was not refreshed by ``backward`` since the last
-step raises MXNet's ``UserWarning`` (an exception) unless ``ignore_stale_grad=True``.
+``step(batch_size)`` scales gradients by ``1/batch_size`` and updates every parameter with
+one fused kernel call per context. Parameters on one context need no store and take that
+fast path. On several contexts (or with an explicit KVStore) the store is created at the
+first step, as in MXNet: ``'device'``/``'local'`` sum the gradients over the contexts and,
+with ``update_on_kvstore`` (the default), the store applies the optimizer once to its copy
+of each weight and broadcasts the result; otherwise every context's Updater applies it to
+the summed gradient. A parameter whose gradient was not refreshed by ``backward`` since the
+last step raises MXNet's ``UserWarning`` (an exception) unless ``ignore_stale_grad=True``.
 
-Differences from MXNet, on purpose: there is no KVStore (distributed kvstores are refused;
-``compression_params`` is accepted and ignored; ``_kvstore`` is a stand-in with MXNet's
-``type`` and ``_updater``); multi-context gradients are summed in
-place on every context, whatever ``update_on_kvstore`` says; a parameter listed twice is
-updated once; the stale-gradient check runs over all parameters before any is touched;
-``save_states`` writes atomically (temporary file, fsync, rename).
+Differences from MXNet, on purpose: distributed kvstores raise MXNetError at the first
+step (they need MPI, not yet supported); a parameter listed twice is updated once; the
+stale-gradient check runs over all parameters before any is touched, also when updating on
+the kvstore (MXNet pushes stale gradients again there), and ``ignore_stale_grad`` then skips
+parameters whose gradients are all stale; a gluonlite KVStore shares the Trainer's first
+Updater (``trainer._kvstore._updater is trainer._updaters[0]``); ``save_states`` writes
+atomically (temporary file, fsync, rename).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, List, Optional, Tuple
 
-from .. import autograd
 from .. import optimizer as opt
 from ..base import MXNetError
+from ..kvstore import KVStore, KVStoreBase
+from ..kvstore import create as _create_kvstore
 from ..ndarray.utils import _atomic_write
 from .parameter import Parameter, ParameterDict
 
@@ -52,32 +59,15 @@ def _write_file_atomically(fname: str, payload: bytes) -> None:
         raise
 
 
-class _KVStoreView:
-    """What ``Trainer._kvstore`` shows when gradients are reduced over several contexts.
-
-    gluonlite has no KVStore: gradients are summed in place on every context and each
-    context's Updater applies the optimizer. This stand-in carries MXNet's attributes that
-    scripts and tests read: ``type`` (the kvstore name given to the Trainer) and
-    ``_updater`` (the first context's Updater, whose ``optimizer`` and ``states`` are the
-    Trainer's).
-    """
-
-    def __init__(self, kv_type: str, updater: Any) -> None:
-        self.type = kv_type
-        self._updater = updater
-
-    def __repr__(self) -> str:
-        return "<gluonlite Trainer gradient reduction %r (no KVStore)>" % (self.type,)
-
-
 class Trainer:
     """Applies an Optimizer to Parameters.
 
     ``params``: a ParameterDict (taken in sorted-name order, as MXNet does), a dict, or a
     list of Parameters. ``optimizer``: a name (``'sgd'``) with ``optimizer_params``, or an
-    Optimizer instance. ``kvstore``: ``'device'``/``'local'`` sum the gradients of
-    parameters on several contexts before the update; ``None`` updates each copy with its
-    own gradient.
+    Optimizer instance. ``kvstore``: a name (``'device'``, ``'local'``) or a KVStore that
+    sums the gradients of parameters on several contexts; ``None`` updates each copy with
+    its own gradient. ``update_on_kvstore``: whether the store applies the optimizer
+    (default: when the store can, unless ``MXNET_UPDATE_ON_KVSTORE=0``).
     """
 
     def __init__(
@@ -110,11 +100,6 @@ class Trainer:
             self._param2idx[param.name] = len(self._params)
             self._params.append(param)
             param._set_trainer(self)
-        if isinstance(kvstore, str) and "dist" in kvstore:
-            raise NotImplementedError(
-                "kvstore='%s': distributed training is not supported by gluonlite; use "
-                "kvstore='device' (gradients summed over the local contexts) or None" % kvstore
-            )
         self._compression_params = compression_params
         self._contexts = self._check_contexts()
         self._init_optimizer(optimizer, optimizer_params if optimizer_params else {})
@@ -163,15 +148,61 @@ class Trainer:
         self._update_on_kvstore = None
         self._params_to_init = list(self._params)
 
+    def _create_store(self) -> Tuple[Any, bool]:
+        """MXNet's choice of store and of ``update_on_kvstore`` before the user's override."""
+        kvstore = self._kvstore_params["kvstore"]
+        update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
+        num_device = len(self._contexts) if self._contexts else 1
+        store: Any
+        if kvstore is None:
+            store = None
+        elif isinstance(kvstore, KVStoreBase):
+            store = kvstore
+        elif isinstance(kvstore, str):
+            distributed = kvstore.lower().startswith(("dist", "horovod", "byteps"))
+            if num_device == 1 and not distributed:
+                store = None  # one device in one process: nothing to reduce
+            else:
+                store = _create_kvstore(kvstore)
+                if kvstore == "local":
+                    largest = max(
+                        (math.prod(param.shape or ()) for param in self._params), default=0
+                    )
+                    if largest > 1024 * 1024 * 16:
+                        update_on_kvstore = False
+        else:
+            raise TypeError("kvstore must be KVStore, str or None")
+        if store is None:
+            return None, False
+        return store, update_on_kvstore and store.is_capable(KVStoreBase.OPTIMIZER)
+
     def _init_kvstore(self) -> None:
-        """Decide whether gradients are summed over contexts (MXNet's kvstore choice)."""
-        config = self._kvstore_params
-        multi = self._contexts is not None and len(self._contexts) > 1
-        if multi and config["kvstore"]:
-            # gradients are reduced over the contexts
-            self._kvstore = _KVStoreView(config["kvstore"], self._updaters[0])
-            update_on_kvstore = config["update_on_kvstore"]
-            self._update_on_kvstore = True if update_on_kvstore is None else bool(update_on_kvstore)
+        """Create the store (at the first step, as MXNet) and decide ``update_on_kvstore``."""
+        store, update_on_kvstore = self._create_store()
+        requested = self._kvstore_params["update_on_kvstore"]
+        if requested is not None:
+            update_on_kvstore = bool(requested)
+        if update_on_kvstore and store is None:
+            raise AttributeError(
+                "Trainer: update_on_kvstore=True needs a kvstore, but this Trainer has none "
+                "(kvstore=%r with parameters on %s); pass update_on_kvstore=None or False"
+                % (self._kvstore_params["kvstore"], self._contexts)
+            )
+        if update_on_kvstore and not store.is_capable(KVStoreBase.OPTIMIZER):
+            raise ValueError(
+                "Please set update_on_kvstore=False when training with %s: that store "
+                "cannot apply the optimizer" % type(store).__name__
+            )
+        if store is not None:
+            if self._compression_params:
+                store.set_gradient_compression(self._compression_params)
+            if update_on_kvstore:
+                if isinstance(store, KVStore):
+                    store._set_updater(self._updaters[0])  # one set of optimizer states
+                else:
+                    store.set_optimizer(self._optimizer)
+            self._kvstore = store
+            self._update_on_kvstore = update_on_kvstore
         else:
             self._kvstore = None
             self._update_on_kvstore = None
@@ -179,16 +210,20 @@ class Trainer:
         self._kv_initialized = True
 
     def _init_params(self) -> None:
-        """Copy context 0's value to the other contexts of newly initialized parameters."""
+        """Put the value of each newly initialized parameter in the store and broadcast it
+        from its first context to the others."""
         still_deferred = []
+        store = self._kvstore
+        position = {id(param): i for i, param in enumerate(self._params)}
         for param in self._params_to_init:
             if param._deferred_init:
                 still_deferred.append(param)
-            elif self._kvstore is not None:
+            elif store is not None:
                 arrays = param._check_and_get(param._data, list)
-                with autograd.pause():
-                    for arr in arrays[1:]:
-                        arr[:] = arrays[0]
+                index = position[id(param)]
+                if isinstance(store, KVStore):
+                    store._store.pop(index, None)  # a reset Trainer re-initializes its keys
+                store.broadcast(index, arrays[0], arrays)
         self._params_to_init = still_deferred
 
     def _prepare(self) -> None:
@@ -221,6 +256,9 @@ class Trainer:
         parameter with its gradient scaled by ``1/batch_size``."""
         self._check_and_rescale_grad(self._scale / batch_size)
         self._prepare()
+        if self._kvstore and self._update_on_kvstore:
+            self._update_on_store(ignore_stale_grad)
+            return
         self._allreduce_grads()
         self._update(ignore_stale_grad)
 
@@ -236,18 +274,31 @@ class Trainer:
         self._allreduce_grads()
 
     def _allreduce_grads(self) -> None:
-        if not self._kvstore:
+        store = self._kvstore
+        if not store:
             return
-        with autograd.pause():
-            for param in self._params:
-                if param.grad_req == "null":
-                    continue
-                grads = param.list_grad()
-                total = grads[0].copy()
-                for grad in grads[1:]:
-                    total += grad.as_in_context(total.context)
-                for grad in grads:
-                    grad[:] = total
+        for i, param in enumerate(self._params):
+            if param.grad_req != "null":
+                store.pushpull(i, param.list_grad(), priority=-i)
+
+    def _update_on_store(self, ignore_stale_grad: bool) -> None:
+        """Push every gradient to the store, which updates its weight; pull the weights."""
+        selected = []
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            arrays = param._check_and_get(param._data, list)
+            if not ignore_stale_grad:
+                for arr in arrays:
+                    if not arr._fresh_grad:
+                        raise UserWarning(_STALE_GRAD % (param.name, str(arr.context)))
+            if any(arr._fresh_grad for arr in arrays):
+                selected.append((i, param, arrays))
+        store = self._kvstore
+        for i, param, arrays in selected:
+            store.pushpull(i, param.list_grad(), out=arrays, priority=-i)
+            for arr in arrays:
+                arr._fresh_grad = False
 
     def update(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
         """The update half of ``step`` (after ``allreduce_grads``)."""
@@ -291,11 +342,21 @@ class Trainer:
         atomically. Like any pickle, load only files you trust."""
         assert self._optimizer is not None
         self._prepare()
+        store = self._kvstore
+        if self._update_on_kvstore and not isinstance(store, KVStore):
+            store.save_optimizer_states(fname, dump_optimizer=True)
+            return
         _write_file_atomically(fname, self._updaters[0].get_states(dump_optimizer=True))
 
     def load_states(self, fname: str) -> None:
         """Restore the optimizer and states written by ``save_states``."""
         self._prepare()
+        store = self._kvstore
+        if self._update_on_kvstore and not isinstance(store, KVStore):
+            store.load_optimizer_states(fname)
+            self._optimizer = store._updater.optimizer
+            self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}
+            return
         with open(fname, "rb") as f:
             states = f.read()
         for updater in self._updaters:

@@ -1,0 +1,11 @@
+"""``mx.kv`` / ``mx.kvstore``: key-value stores that reduce values across devices.
+
+``create('local' | 'device')`` gives an in-process :class:`KVStore`; ``Trainer`` uses one
+when parameters live on several contexts. Distributed stores are not yet supported.
+"""
+
+from . import base, kvstore
+from .base import KVStoreBase, TestStore, create
+from .kvstore import KVStore
+
+__all__ = ["KVStore", "KVStoreBase", "TestStore", "base", "create", "kvstore"]
