@@ -342,6 +342,27 @@ class Block:
         save = _npx_save if _np_state.np_array() else nd.save  # V3 records in NumPy mode
         save(filename, {key: param._reduce() for key, param in params.items()})
 
+    def save_params(self, filename: str) -> None:
+        """Deprecated (MXNet warns too): ``collect_params().save`` with this block's prefix
+        stripped. ``save_parameters`` is the current form."""
+        warnings.warn(
+            "save_params is deprecated. Please use save_parameters. Note that if you want load "
+            "from SymbolBlock later, please use export instead.",
+            stacklevel=2,
+        )
+        self.collect_params().save(filename, strip_prefix=self.prefix)
+
+    def load_params(
+        self,
+        filename: str,
+        ctx: Any = None,
+        allow_missing: bool = False,
+        ignore_extra: bool = False,
+    ) -> None:
+        """Deprecated (MXNet warns too): ``load_parameters``."""
+        warnings.warn("load_params is deprecated. Please use load_parameters.", stacklevel=2)
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
+
     def save(self, prefix: str) -> None:
         """Saves the block structure and parameters: ``<prefix>-model.json`` and
         ``<prefix>-model.params`` (MXNet 1.9's ``Block.save``; see _model_io.py)."""
@@ -475,7 +496,9 @@ class HybridBlock(Block):
         self._flags: List[Tuple[str, Any]] = []
 
     def register_child(self, block: Block, name: Optional[str] = None) -> None:
-        """Add a child; it must be a HybridBlock too."""
+        """Add a child; it must be a HybridBlock too. A traced graph is dropped (the next
+        call traces the new structure)."""
+        self.__dict__.pop("_cached_graph", None)
         if not isinstance(block, HybridBlock):
             raise ValueError(
                 "Children of HybridBlock must also be HybridBlock, but %s has type %s. If you "
@@ -578,6 +601,11 @@ class HybridBlock(Block):
         """
         if isinstance(x, _Symbol) or (args and _holds_symbol(args)):
             return self._symbolic_forward(x, *args)
+        if not isinstance(x, nd.NDArray) and not _holds_ndarray((x,) + args):
+            raise ValueError(
+                "In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
+                "check the type of the args. Block '%s' got none." % self.name
+            )
         if self._active and not _np_state.np_array():
             if not args and isinstance(x, nd.NDArray):  # the common call: one array
                 cache = self.__dict__.get("_cached_graph")
@@ -620,6 +648,14 @@ class HybridBlock(Block):
                 )
             if first is None:
                 first = value
+            elif (value._device_type, value._device_id) != (first._device_type, first._device_id):
+                contexts = sorted({str(a.context) for a in flat if a is not None})
+                raise ValueError(
+                    "Find multiple contexts in the input, After hybridized, the HybridBlock only "
+                    "supports one input context. You can print the ele.ctx in the input "
+                    "arguments to inspect their contexts. Find all contexts = [%s] (block "
+                    "'%s')" % (", ".join(contexts), self.name)
+                )
         cache = self.__dict__.get("_cached_graph")
         key = _cached_graph.structure_key(flat, fmt)
         if cache is not None and cache.key != key:
@@ -648,6 +684,8 @@ class HybridBlock(Block):
                 "check the type of the args. Block '%s' got both Symbols and NDArrays." % self.name
             )
         params = {name: param.var() for name, param in self._reg_params.items()}
+        if self._empty_prefix:  # prefix='': its nodes are named in the enclosing scope
+            return self.hybrid_forward(symbol, x, *args, **params)
         # nodes are named inside the block's prefix, as MXNet's name scope does (dense0_fwd)
         with _name.Prefix(self.prefix):
             return self.hybrid_forward(symbol, x, *args, **params)

@@ -43,10 +43,11 @@ def parse_attr(value: str) -> Any:
 
 def _call_kwargs(node: Node) -> Dict[str, Any]:
     if node._call_kwargs is None:
+        # ``ctx`` is where the graph runs, not an attribute: the executor passes its own
         node._call_kwargs = {
             key: parse_attr(value)
             for key, value in node.attrs.items()
-            if not (key.startswith("__") and key.endswith("__"))
+            if not (key.startswith("__") and key.endswith("__")) and key != "ctx"
         }
     return node._call_kwargs
 
