@@ -136,3 +136,33 @@ def test_a_block_that_reads_values_runs_imperatively_with_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once only
         np.testing.assert_array_equal(block(x).asnumpy(), [3.0, 6.0])
+
+
+def test_adding_a_child_drops_the_traced_graph():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(10, flatten=False))
+    net.hybridize()
+    net.initialize()
+    assert net(nd.ones((2, 3, 5))).shape == (2, 3, 10)
+    net.add(nn.Flatten())
+    assert net(nd.ones((2, 3, 5))).shape == (2, 30)
+
+
+def test_hybridized_calls_refuse_several_contexts_and_no_arrays():
+    class Add(gluon.HybridBlock):
+        def hybrid_forward(self, F, a, b):
+            return a + b
+
+    add = Add()
+    add.hybridize()
+    with pytest.raises(ValueError, match="multiple contexts.*cpu\\(1\\), cpu\\(2\\)"):
+        add(nd.ones((2,), ctx=mx.cpu(1)), nd.ones((2,), ctx=mx.cpu(2)))
+    with pytest.raises(ValueError, match="one NDArray or one Symbol"):
+        Add()(None, None)
+
+
+def test_blocks_without_a_prefix_name_nodes_in_the_enclosing_scope():
+    names = gluon.model_zoo.vision.resnet18_v1()(mx.sym.var("data")).get_internals()
+    outputs = names.list_outputs()
+    assert len(outputs) == len(set(outputs)) == 171  # as MXNet 1.9.1
+    assert any(name.endswith("_stage1__plus1_output") for name in outputs)
