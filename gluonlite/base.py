@@ -71,3 +71,17 @@ def py_str(x) -> str:
     if isinstance(x, (bytes, bytearray)):
         return x.decode("utf-8")
     raise TypeError(f"py_str expects bytes or str, got {type(x).__name__}")
+
+
+# MXNet's numeric dtype codes: ``__dtype__`` graph attributes, ``.params`` records and the
+# dtypes CustomOpProp.create_operator receives
+DTYPE_CODES = {
+    "float32": 0,
+    "float64": 1,
+    "float16": 2,
+    "uint8": 3,
+    "int32": 4,
+    "int8": 5,
+    "int64": 6,
+    "bool": 7,
+}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from typing import Callable, Dict, List
 
-from .base import MXNetError, MXNetValueError
+from .base import DTYPE_CODES, MXNetError, MXNetValueError  # noqa: F401  (custom.py reads it here)
 
 __all__ = [
     "CustomOp",
@@ -20,17 +20,6 @@ __all__ = [
     "register",
 ]
 
-# MXNet's dtype codes, which create_operator receives for the inputs' dtypes.
-DTYPE_CODES = {
-    "float32": 0,
-    "float64": 1,
-    "float16": 2,
-    "uint8": 3,
-    "int32": 4,
-    "int8": 5,
-    "int64": 6,
-    "bool": 7,
-}
 
 _REGISTRY: Dict[str, type] = {}
 

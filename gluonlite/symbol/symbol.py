@@ -13,23 +13,12 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ..base import MXNetError, MXNetTypeError
+from ..base import DTYPE_CODES, MXNetError, MXNetTypeError
 from ..name import NameManager
 from . import registry
 
 __all__ = ["Symbol", "Variable", "var", "Group", "load", "load_json"]
 
-# MXNet's numeric dtype codes (``__dtype__`` attributes, ``.params`` records)
-DTYPE_CODES = {
-    "float32": 0,
-    "float64": 1,
-    "float16": 2,
-    "uint8": 3,
-    "int32": 4,
-    "int8": 5,
-    "int64": 6,
-    "bool": 7,
-}
 DTYPE_NAMES = {code: name for name, code in DTYPE_CODES.items()}
 STORAGE_CODES = {"default": 0, "row_sparse": 1, "csr": 2}
 
