@@ -5,7 +5,7 @@ when parameters live on several contexts. Distributed stores are not yet support
 """
 
 from . import base, kvstore
-from .base import KVStoreBase, TestStore, create
-from .kvstore import KVStore
+from .base import KVStoreBase, TestStore
+from .kvstore import KVStore, create
 
 __all__ = ["KVStore", "KVStoreBase", "TestStore", "base", "create", "kvstore"]

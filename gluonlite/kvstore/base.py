@@ -12,7 +12,7 @@ import builtins
 import warnings
 from typing import Any, Dict
 
-__all__ = ["KVStoreBase", "TestStore", "create"]
+__all__ = ["KVStoreBase", "TestStore"]
 
 
 class KVStoreBase:
@@ -116,23 +116,3 @@ class TestStore(KVStoreBase):
     @property
     def num_workers(self) -> int:
         return 1
-
-
-def create(name: str = "local") -> KVStoreBase:
-    """A new key-value store.
-
-    ``'local'`` keeps the values on the CPU and ``'device'`` on the device of the first value
-    (``'local_update_cpu'``, ``'local_allreduce_cpu'``, ``'local_allreduce_device'`` are
-    accepted as MXNet's variants of these). ``'nccl'`` works like ``'device'`` and warns that
-    NCCL is not used (MXNet without NCCL raises instead). Distributed stores (``'dist_*'``,
-    ``'horovod'``, ``'byteps'``) raise MXNetError: they need MPI, not yet supported.
-    Registered classes (``KVStoreBase.register``) are created by their lower-cased name.
-    """
-    if not isinstance(name, str):
-        raise TypeError("name must be a string")
-    name = name.lower()
-    if name in KVStoreBase.kv_registry:
-        return KVStoreBase.kv_registry[name]()
-    from .kvstore import KVStore
-
-    return KVStore(name)

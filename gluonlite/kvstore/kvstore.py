@@ -28,7 +28,7 @@ from ..ndarray import NDArray
 from ..ndarray.utils import _atomic_write
 from .base import KVStoreBase
 
-__all__ = ["KVStore"]
+__all__ = ["KVStore", "create"]
 
 _CPU_STORES = ("local", "local_update_cpu", "local_allreduce_cpu")
 _DEVICE_STORES = ("device", "local_allreduce_device", "nccl")
@@ -304,3 +304,21 @@ def _describe(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "a %s of %d" % (type(value).__name__, len(value))
     return "one %s" % type(value).__name__
+
+
+def create(name: str = "local") -> KVStoreBase:
+    """A new key-value store.
+
+    ``'local'`` keeps the values on the CPU and ``'device'`` on the device of the first value
+    (``'local_update_cpu'``, ``'local_allreduce_cpu'``, ``'local_allreduce_device'`` are
+    accepted as MXNet's variants of these). ``'nccl'`` works like ``'device'`` and warns that
+    NCCL is not used (MXNet without NCCL raises instead). Distributed stores (``'dist_*'``,
+    ``'horovod'``, ``'byteps'``) raise MXNetError: they need MPI, not yet supported.
+    Registered classes (``KVStoreBase.register``) are created by their lower-cased name.
+    """
+    if not isinstance(name, str):
+        raise TypeError("name must be a string")
+    name = name.lower()
+    if name in KVStoreBase.kv_registry:
+        return KVStoreBase.kv_registry[name]()
+    return KVStore(name)
