@@ -345,6 +345,8 @@ class Parameter:
         with autograd.pause():
             if data is None:
                 data = nd.zeros(self._shape, ctx=cpu(), dtype=self._dtype)
+                if _np_state.np_array():  # MXNet's initializers see mx.np arrays in NumPy mode
+                    data = data.as_np_ndarray()
                 desc = initializer.InitDesc(self.name, {"__init__": init})
                 initializer.create(default_init)(desc, data)
                 if self._init_verbose:

@@ -282,7 +282,10 @@ def _host_key(key):
     if isinstance(key, tuple):
         return tuple(_host_key(k) for k in key)
     if isinstance(key, NDArray):
-        return key.asnumpy()
+        host = key.asnumpy()
+        if host.dtype.kind == "f":  # np.array([1, 3]) is float32; MXNet truncates it to integers
+            host = host.astype(onp.int64)
+        return host
     if isinstance(key, list):
         return onp.asarray(key) if key else onp.zeros((0,), dtype=onp.int64)
     return key
