@@ -22,6 +22,7 @@ from .. import autograd
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..context import Context, current_context
+from ..ndarray import rnn_op
 from .symbol import DTYPE_NAMES, Head, Node, Symbol, topological
 
 
@@ -199,17 +200,26 @@ def _per_channel(axis_key: Optional[str], default_axis: int, names: Sequence[str
     return shapes
 
 
+def _rnn_blocks(a: Dict[str, Any], data: Tuple[int, ...]) -> List[Tuple[str, Tuple[int, ...]]]:
+    """(name, shape) of each block of an RNN node's packed parameters (nd.RNN's layout)."""
+    projection = a.get("projection_size")
+    return rnn_op._packing(
+        rnn_op._MODES[a["mode"]][1],
+        int(a["num_layers"]),
+        2 if a.get("bidirectional", False) else 1,
+        int(a["state_size"]),
+        data[2],
+        int(projection) if projection else None,
+    )
+
+
 def _rnn_shapes(a: Dict[str, Any], data: Tuple[int, ...]) -> Dict[str, Tuple[int, ...]]:
-    gates = {"rnn_relu": 1, "rnn_tanh": 1, "gru": 3, "lstm": 4}[a["mode"]]
+    size = sum(rnn_op._size(shape) for _, shape in _rnn_blocks(a, data))
+    layers = int(a["num_layers"]) * (2 if a.get("bidirectional", False) else 1)
+    projection = a.get("projection_size")
     hidden = int(a["state_size"])
-    layers = int(a["num_layers"])
-    dirs = 2 if a.get("bidirectional", False) else 1
-    size = 0
-    for layer in range(layers):
-        inputs = data[2] if layer == 0 else hidden * dirs
-        size += dirs * (gates * hidden * (inputs + hidden) + 2 * gates * hidden)
-    state = (layers * dirs, data[1], hidden)
-    return {"parameters": (size,), "state": state, "state_cell": state}
+    state = (layers, data[1], int(projection) if projection else hidden)
+    return {"parameters": (size,), "state": state, "state_cell": (layers, data[1], hidden)}
 
 
 def _same_as_data(*names: str) -> Callable:
@@ -281,7 +291,6 @@ class _Inference:
         self.symbol = symbol
         self.var_shape: Dict[str, Optional[Tuple[int, ...]]] = {}
         self.out_shapes: Dict[int, List[Tuple[int, ...]]] = {}
-        self.complete = True
         self.dtypes = dtypes
         nodes = topological(symbol._heads)
         for node in nodes:
@@ -330,7 +339,6 @@ class _Inference:
                     self._values[id(child)] = [self._zeros(child)]
             arrays = [self._values[id(child)][index] for child, index in node.inputs]
         if any(a is None or isinstance(a, _Pending) for a in arrays):
-            self.complete = False
             self._values[id(node)] = [None] * max(1, len(node.output_names()))
             return
         self._values[id(node)] = run_node(node, arrays, None)
@@ -340,21 +348,14 @@ class _Inference:
         packed (``_rnn_param_concat``): their shapes follow from the packing order (weights,
         then biases; layer by layer; l then r; i2h then h2h) and the data's feature size."""
         concat = node.inputs[1][0]
-        if concat.op != "_rnn_param_concat" or len(data) != 3:
-            return
         kw = _call_kwargs(node)
-        if kw.get("projection_size") is not None:
+        if (
+            concat.op != "_rnn_param_concat"
+            or len(data) != 3
+            or kw.get("mode") not in rnn_op._MODES
+        ):
             return
-        gates = {"rnn_relu": 1, "rnn_tanh": 1, "gru": 3, "lstm": 4}.get(kw.get("mode", ""))
-        if gates is None:
-            return
-        hidden, layers = int(kw["state_size"]), int(kw["num_layers"])
-        dirs = 2 if kw.get("bidirectional", False) else 1
-        shapes: List[Tuple[int, ...]] = []
-        for layer in range(layers):
-            width = data[2] if layer == 0 else hidden * dirs
-            shapes.extend([(gates * hidden, width), (gates * hidden, hidden)] * dirs)
-        shapes.extend([(gates * hidden,)] * (2 * dirs * layers))
+        shapes = [shape for _, shape in _rnn_blocks(kw, data)]
         if len(shapes) != len(concat.inputs):
             return
         for (piece, _), shape in zip(concat.inputs, shapes):

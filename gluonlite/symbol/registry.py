@@ -37,7 +37,6 @@ CANONICAL: Dict[str, str] = {
     "min_axis": "min",
     "broadcast_plus": "broadcast_add",
     "broadcast_minus": "broadcast_sub",
-    "add_n": "add_n",
     "ElementWiseSum": "add_n",
 }
 

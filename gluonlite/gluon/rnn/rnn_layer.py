@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 from ... import _core
 from ... import ndarray as nd
 from ...base import MXNetError
+from ...ndarray import rnn_op
 from ...symbol.symbol import Symbol
 from ..block import HybridBlock
 from ..nn import _checks
@@ -23,7 +24,6 @@ from ..parameter import Parameter
 __all__ = ["RNN", "LSTM", "GRU"]
 
 _PARAM_NAME = re.compile(r"(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z")
-_MODES = {"rnn_tanh": (0, 1), "rnn_relu": (1, 1), "lstm": (2, 4), "gru": (3, 3)}
 
 
 class _RNNLayer(HybridBlock):
@@ -70,7 +70,7 @@ class _RNNLayer(HybridBlock):
         self._input_size = input_size
         self._dtype = dtype
         self._projection_size = projection_size
-        self._mode_code, self._gates = _MODES[mode]
+        self._mode_code, self._gates = rnn_op._MODES[mode]
         rows = self._gates * hidden_size
         state_size = projection_size or hidden_size
         in_size = input_size
@@ -237,15 +237,11 @@ class _RNNLayer(HybridBlock):
         ``RNN`` node, so the files load in MXNet."""
         if self._layout == "NTC":
             inputs = F.swapaxes(inputs, dim1=0, dim2=1)
-        kinds = ["i2h", "h2h"] + (["h2r"] if self._projection_size else [])
-        packed = []
-        for kind in ("weight", "bias"):
-            for layer in range(self._num_layers):
-                for direction in ["l", "r"][: self._dir]:
-                    for gate in kinds if kind == "weight" else ["i2h", "h2h"]:
-                        packed.append(
-                            params["%s%d_%s_%s" % (direction, layer, gate, kind)].reshape(-1)
-                        )
+        # nd.RNN's packing order (the input size does not change the names)
+        blocks = rnn_op._packing(
+            self._gates, self._num_layers, self._dir, self._hidden_size, 0, self._projection_size
+        )
+        packed = [params[name].reshape(-1) for name, _ in blocks]
         flat = F._internal._rnn_param_concat(*packed, dim=0)
         rnn = F.RNN(
             inputs,
