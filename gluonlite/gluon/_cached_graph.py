@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..symbol.lowering import lower
 from ..symbol.symbol import Symbol, topological
 from ..symbol.symbol import var as _var
+from .utils import _flat_values
 
 
 def flatten_inputs(args: Sequence[Any], into: List[Any], fmt: List[Any]) -> None:
@@ -83,13 +84,12 @@ def _regroup(fmt: Any, flat: List[Any], at: List[int]) -> Any:
     return kind(_regroup(item, flat, at) for item in inner)
 
 
-def _flat_outputs(out: Any, into: List[Any]) -> List[Any]:
-    if isinstance(out, (list, tuple)):
-        for item in out:
-            _flat_outputs(item, into)
-    else:
-        into.append(out)
-    return into
+def input_names(present: Sequence[bool]) -> List[str]:
+    """MXNet's names for a traced block's inputs: ``data`` when there is one array,
+    ``data0``, ``data1``, ... by position when there are several ('' where an input is None)."""
+    if sum(present) == 1:
+        return ["data" if p else "" for p in present]
+    return ["data%d" % i for i in range(len(present))]
 
 
 class CachedGraph:
@@ -99,14 +99,10 @@ class CachedGraph:
 
     def __init__(self, block: Any, flat: List[Any], fmt: List[Any], out: Any) -> None:
         self.key = structure_key(flat, fmt)
-        count = sum(1 for a in flat if a is not None)
-        if count == 1:
-            names = ["data" if a is not None else "" for a in flat]
-        else:
-            names = ["data%d" % i for i in range(len(flat))]
+        names = input_names([a is not None for a in flat])
         args = _symbolic_args(fmt, names, flat, [0])
         traced = block(*args)
-        heads = _flat_outputs(traced, [])
+        heads = _flat_values(traced)
         if any(not isinstance(h, Symbol) for h in heads):
             raise TypeError("hybrid_forward returned something other than Symbols when traced")
         self.out_format = _output_format(out)

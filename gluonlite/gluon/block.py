@@ -30,7 +30,7 @@ from ..numpy_extension.io import save as _npx_save
 from ..symbol.symbol import Symbol as _Symbol
 from . import _param_io
 from .parameter import DEFAULT_INIT, DeferredInitializationError, Parameter, ParameterDict
-from .utils import HookHandle, _indent, _infer_by_probing, shape_is_known
+from .utils import HookHandle, _flat_values, _indent, _infer_by_probing, shape_is_known
 
 __all__ = ["Block", "HybridBlock"]
 
@@ -471,15 +471,6 @@ def _holds_ndarray(values: Any) -> bool:
     return False
 
 
-def _flat_symbols(value: Any, into: List[Any]) -> List[Any]:
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            _flat_symbols(item, into)
-    elif value is not None:
-        into.append(value)
-    return into
-
-
 class HybridBlock(Block):
     """A Block whose computation is ``hybrid_forward(F, x, *args, **params)`` with ``F = nd``.
 
@@ -616,7 +607,7 @@ class HybridBlock(Block):
 
     def _imperative_forward(self, x: Any, *args: Any) -> Any:
         if args:  # export() traces as many inputs as the last forward had
-            self.__dict__["_num_inputs"] = len(_flat_symbols((x,) + args, []))
+            self.__dict__["_num_inputs"] = len(_flat_values((x,) + args, keep_none=False))
         elif "_num_inputs" in self.__dict__:
             del self.__dict__["_num_inputs"]
         params = {}
@@ -698,14 +689,11 @@ class HybridBlock(Block):
         """The block's graph: ``hybrid_forward`` traced with variables ``data`` (one input)
         or ``data0``, ``data1``, ... (several), as MXNet names them."""
         from .. import symbol
+        from ._cached_graph import input_names
 
-        count = getattr(self, "_num_inputs", 1)
-        if count == 1:
-            inputs = [symbol.var("data")]
-        else:
-            inputs = [symbol.var("data%d" % i) for i in range(count)]
-        out = self(*inputs)
-        outputs = _flat_symbols(out, [])
+        names = input_names([True] * getattr(self, "_num_inputs", 1))
+        out = self(*[symbol.var(name) for name in names])
+        outputs = _flat_values(out, keep_none=False)
         return outputs[0] if len(outputs) == 1 else symbol.Group(outputs)
 
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> Any:

@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from ..base import MXNetError
 from ..symbol.symbol import Symbol
-from .block import HybridBlock
+from .block import HybridBlock, _holds_symbol
 
 __all__ = [
     "Loss",
@@ -133,7 +133,7 @@ class Loss(HybridBlock):
         from .. import ndarray as nd
         from ..numpy_extension import _state
 
-        if isinstance(x, Symbol) or (args and any(isinstance(a, Symbol) for a in args)):
+        if isinstance(x, Symbol) or (args and _holds_symbol(args)):
             return self._symbolic_forward(x, *args)
         if _state.np_array():  # NumPy mode: an mx.np.ndarray result, as MXNet
             from ..numpy.multiarray import _wrap_any

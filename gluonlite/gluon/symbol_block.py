@@ -23,7 +23,7 @@ from ..symbol.symbol import load as _load_symbol
 from ..symbol.symbol import var as _var
 from .block import HybridBlock
 from .parameter import DeferredInitializationError, ParameterDict
-from .utils import shape_is_known
+from .utils import _flat_values, shape_is_known
 
 __all__ = ["SymbolBlock"]
 
@@ -40,16 +40,6 @@ def _flatten(value: Any, what: str) -> List[Symbol]:
         "SymbolBlock: %ss must be Symbols or lists of Symbols, got %s"
         % (what, type(value).__name__)
     )
-
-
-def _flat_arrays(args: Sequence[Any]) -> List[Any]:
-    flat: List[Any] = []
-    for arg in args:
-        if isinstance(arg, (list, tuple)):
-            flat.extend(_flat_arrays(arg))
-        else:
-            flat.append(arg)
-    return flat
 
 
 class SymbolBlock(HybridBlock):
@@ -150,7 +140,7 @@ class SymbolBlock(HybridBlock):
 
     def infer_shape(self, *args: Any) -> None:
         """Every parameter's shape, from the inputs' shapes through the graph."""
-        arrays = _flat_arrays(args)
+        arrays = _flat_values(args)
         shapes = {name: tuple(a.shape) for name, a in zip(self._input_names, arrays)}
         arg_shapes, _, aux_shapes = self._graph_symbol.infer_shape_partial(**shapes)
         names = self._graph_symbol.list_arguments() + self._graph_symbol.list_auxiliary_states()
@@ -160,7 +150,7 @@ class SymbolBlock(HybridBlock):
 
     def forward(self, x: Any, *args: Any) -> Any:
         """Run the graph on NDArray inputs, or compose it onto Symbol inputs."""
-        flat = _flat_arrays((x,) + args)
+        flat = _flat_values((x,) + args)
         if any(isinstance(a, Symbol) for a in flat):
             if len(flat) != len(self._input_names):
                 raise ValueError(

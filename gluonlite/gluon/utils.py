@@ -47,6 +47,22 @@ def _brief_print_list(items: Iterable[Any], limit: int = 7) -> str:
     return ", ".join("'%s'" % str(i) for i in listed)
 
 
+def _flat_values(value: Any, keep_none: bool = True) -> List[Any]:
+    """The leaves of nested lists and tuples of inputs or outputs, in order (Nones dropped
+    unless ``keep_none``)."""
+    flat: List[Any] = []
+
+    def visit(item: Any) -> None:
+        if isinstance(item, (list, tuple)):
+            for inner in item:
+                visit(inner)
+        elif keep_none or item is not None:
+            flat.append(item)
+
+    visit(value)
+    return flat
+
+
 def shape_is_known(shape: Optional[Sequence[int]]) -> bool:
     """True when ``shape`` is given and has no unknown (0) dimension.
 

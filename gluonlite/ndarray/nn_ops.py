@@ -191,6 +191,11 @@ def Deconvolution(
     return _write_out(_to_channel_last(y) if last else y, out)
 
 
+# Pooling's pool_type and pooling_convention -> the kernel's codes
+POOL_TYPES = {"max": 0, "avg": 1, "sum": 2}
+POOL_CONVENTIONS = {"valid": 0, "full": 1}
+
+
 def Pooling(
     data: NDArray = None,  # type: ignore[assignment]  # MXNet's default; required
     kernel=(),
@@ -211,13 +216,11 @@ def Pooling(
     ``pooling_convention='full'`` ceils the output size (Gluon's ceil_mode=True).
     Differences from MXNet: 'lp' pooling and the 'same' convention are not supported.
     """
-    types = {"max": 0, "avg": 1, "sum": 2}
-    if pool_type not in types:
+    if pool_type not in POOL_TYPES:
         raise MXNetError(
             "Pooling: pool_type %r is not supported; expected 'max', 'avg' or 'sum'" % (pool_type,)
         )
-    conventions = {"valid": 0, "full": 1}
-    if pooling_convention not in conventions:
+    if pooling_convention not in POOL_CONVENTIONS:
         raise MXNetError(
             "Pooling: pooling_convention %r is not supported; expected 'valid' "
             "or 'full'" % (pooling_convention,)
@@ -234,8 +237,8 @@ def Pooling(
         kernel,
         _tuple(stride, "stride", "Pooling"),
         _tuple(pad, "pad", "Pooling"),
-        types[pool_type],
-        conventions[pooling_convention],
+        POOL_TYPES[pool_type],
+        POOL_CONVENTIONS[pooling_convention],
         bool(global_pool),
         True if count_include_pad is None else bool(count_include_pad),
     )

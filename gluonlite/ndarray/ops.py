@@ -146,21 +146,26 @@ def softrelu(data: NDArray, out=None, name=None) -> NDArray:
     return _write_out(_core.softrelu(data), out)
 
 
+# Activation's act_type -> kernel (also what a hybridized graph's Activation node calls)
+ACTIVATIONS = {
+    "relu": _core.relu,
+    "sigmoid": _core.sigmoid,
+    "tanh": _core.tanh,
+    "softrelu": _core.softrelu,
+    "softsign": _core.softsign,
+}
+
+
 @_export
 def Activation(data: NDArray, act_type: str = "relu", out=None, name=None) -> NDArray:
     """Applies relu, sigmoid, tanh, softrelu or softsign."""
-    fns = {
-        "relu": _core.relu,
-        "sigmoid": _core.sigmoid,
-        "tanh": _core.tanh,
-        "softrelu": _core.softrelu,
-        "softsign": _core.softsign,
-    }
-    if act_type not in fns:
+    fn = ACTIVATIONS.get(act_type)
+    if fn is None:
         raise MXNetError(
-            f"Activation: unknown act_type {act_type!r}; expected one of {', '.join(sorted(fns))}"
+            f"Activation: unknown act_type {act_type!r}; expected one of "
+            f"{', '.join(sorted(ACTIVATIONS))}"
         )
-    return _write_out(fns[act_type](data), out)
+    return _write_out(fn(data), out)
 
 
 # ---- reductions, softmax ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional
 
 from .. import _core
-from ..ndarray import nn_ops
+from ..ndarray import nn_ops, ops
 from .executor import _call_kwargs, run_node
 from .symbol import Node
 
@@ -29,17 +29,8 @@ def _fully_connected(kw: Dict[str, Any]) -> Optional[Step]:
     return lambda x, w, b: [_core.fully_connected(x, w, b, hidden, flatten)]
 
 
-_ACTIVATIONS = {
-    "relu": _core.relu,
-    "sigmoid": _core.sigmoid,
-    "tanh": _core.tanh,
-    "softrelu": _core.softrelu,
-    "softsign": _core.softsign,
-}
-
-
 def _activation(kw: Dict[str, Any]) -> Optional[Step]:
-    fn = _ACTIVATIONS.get(kw.get("act_type", "relu"))
+    fn = ops.ACTIVATIONS.get(kw.get("act_type", "relu"))
     if fn is None:
         return None
     return lambda x: [fn(x)]
@@ -67,10 +58,8 @@ def _convolution(kw: Dict[str, Any]) -> Optional[Step]:
 
 
 def _pooling(kw: Dict[str, Any]) -> Optional[Step]:
-    types = {"max": 0, "avg": 1, "sum": 2}
-    conventions = {"valid": 0, "full": 1}
-    kind = types.get(kw.get("pool_type", "max"))
-    convention = conventions.get(kw.get("pooling_convention", "valid"))
+    kind = nn_ops.POOL_TYPES.get(kw.get("pool_type", "max"))
+    convention = nn_ops.POOL_CONVENTIONS.get(kw.get("pooling_convention", "valid"))
     if kind is None or convention is None or not _channel_first(kw):
         return None
     kernel = nn_ops._tuple(kw.get("kernel", ()), "kernel", "Pooling")
