@@ -66,7 +66,7 @@ def save_checkpoint(
             )
         symbol.save("%s-symbol.json" % prefix, remove_amp_cast=remove_amp_cast)
     param_name = _params_file(prefix, epoch)
-    nd.save(param_name, arrays)
+    nd.utils.save_for_mode(param_name, arrays)
     logging.info('Saved checkpoint to "%s"', param_name)
 
 

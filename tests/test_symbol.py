@@ -298,3 +298,35 @@ def test_rnn_layers_export_mxnets_fused_graph_and_load_back(tmp_path):
     np.testing.assert_allclose(block(x).asnumpy(), expected, rtol=1e-6, atol=1e-6)
     bigger = nd.array(np.random.RandomState(1).rand(6, 5, 4))  # another batch size
     np.testing.assert_allclose(block(bigger).asnumpy(), net(bigger).asnumpy(), rtol=1e-6, atol=1e-6)
+
+
+# ---- nd.CachedOp -------------------------------------------------------------------------
+
+
+def test_cached_op_runs_the_graph_and_records_gradients():
+    sym = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=3, name="fc") * 2
+    op = mx.nd.CachedOp(sym, flags=[("static_alloc", True)])
+    assert op.flags == [("static_alloc", "True")]
+    rng = np.random.RandomState(0)
+    x, w, b = (mx.nd.array(rng.randn(*s)) for s in ((4, 5), (3, 5), (3,)))
+    want = (x.asnumpy() @ w.asnumpy().T + b.asnumpy()) * 2
+    np.testing.assert_allclose(op(x, w, b).asnumpy(), want, rtol=1e-5)
+    out = mx.nd.zeros((4, 3))
+    assert op(x, w, b, out=out) is out
+    np.testing.assert_allclose(out.asnumpy(), want, rtol=1e-5)
+    w.attach_grad()
+    with mx.autograd.record():
+        y = op(x, w, b)
+    y.backward()
+    # d(sum(2 (x W^T + b)))/dW = 2 * column sums of x, for every row of W
+    np.testing.assert_allclose(w.grad.asnumpy(), np.tile(2 * x.asnumpy().sum(0), (3, 1)), rtol=1e-5)
+
+
+def test_cached_op_checks_its_inputs():
+    op = mx.nd.CachedOp(mx.sym.var("a") + mx.sym.var("b"))
+    with pytest.raises(mx.base.MXNetError, match=r"2 inputs \(a, b\), got 1"):
+        op(mx.nd.ones((2,)))
+    with pytest.raises(TypeError, match="input 'b'"):
+        op(mx.nd.ones((2,)), [1, 2])
+    with pytest.raises(TypeError, match="needs a Symbol"):
+        mx.nd.CachedOp("a + b")

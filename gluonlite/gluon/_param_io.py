@@ -108,7 +108,7 @@ def _skeletons(names: Sequence[str]) -> List[str]:
 
 
 def _shape_fits(param: Any, value: Any) -> bool:
-    shape = param.shape
+    shape = param._shape
     if value is None:
         return False
     if shape is None:

@@ -715,5 +715,5 @@ class HybridBlock(Block):
                 arrays["arg:%s" % name] = param._reduce()
             elif name in aux_names:
                 arrays["aux:%s" % name] = param._reduce()
-        nd.save("%s-%04d.params" % (path, epoch), arrays)
+        nd.utils.save_for_mode("%s-%04d.params" % (path, epoch), arrays)
         return graph

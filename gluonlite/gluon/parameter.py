@@ -96,7 +96,7 @@ class Parameter:
         self._init_verbose = False
         if isinstance(shape, int):
             shape = (shape,)
-        self._shape = tuple(shape) if shape is not None else None
+        self._shape = tuple(0 if dim == -1 else dim for dim in shape) if shape is not None else None
         self.name = name
         self._dtype = dtype
         self.lr_mult = lr_mult
@@ -164,11 +164,15 @@ class Parameter:
 
     @property
     def shape(self) -> Optional[Tuple[int, ...]]:
-        return self._shape
+        """The shape; an unknown dimension reads 0, or -1 under NumPy shape semantics (MXNet)."""
+        shape = self._shape
+        if shape is not None and _np_state.np_shape() and 0 in shape:
+            return tuple(-1 if dim == 0 else dim for dim in shape)
+        return shape
 
     @shape.setter
     def shape(self, new_shape: Sequence[int]) -> None:
-        new_shape = tuple(new_shape)
+        new_shape = tuple(0 if dim == -1 else dim for dim in new_shape)
         if self._shape is None:
             self._shape = new_shape
             return
@@ -853,7 +857,7 @@ class ParameterDict:
                     "naming.html" % (strip_prefix, param.name, strip_prefix)
                 )
             arrays[param.name[len(strip_prefix) :]] = param._reduce()
-        nd.save(filename, arrays)
+        nd.utils.save_for_mode(filename, arrays)
 
     def load(
         self,

@@ -228,13 +228,13 @@ class _ShapeProbe:
 
     @property
     def shape(self) -> Optional[Tuple[int, ...]]:
-        return self.param.shape
+        return self.param._shape
 
     def resolve(self, shape: Sequence[int]) -> Any:
         """Fix the parameter's shape (only its unknown dims may change); zeros stand in."""
         from .. import ndarray as nd
 
-        old = self.param.shape
+        old = self.param._shape
         if old is not None and len(old) == len(shape):
             shape = tuple(o if o else n for o, n in zip(old, shape))
         self.param.shape = tuple(int(d) for d in shape)
@@ -243,7 +243,7 @@ class _ShapeProbe:
     def _like(self, other: Any) -> Any:
         """Elementwise use: unknown dims come from the other operand, trailing-aligned."""
         other_shape = tuple(getattr(other, "shape", ()))
-        mine = self.param.shape or (0,) * len(other_shape)
+        mine = self.param._shape or (0,) * len(other_shape)
         offset = len(other_shape) - len(mine)
         guess = tuple(
             other_shape[offset + i] if offset + i >= 0 else dim for i, dim in enumerate(mine)

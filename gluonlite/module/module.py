@@ -213,7 +213,7 @@ class Module(BaseModule):
         arg_params, aux_params = self.get_params()
         arrays = {"arg:%s" % k: v.as_in_context(cpu()) for k, v in arg_params.items()}
         arrays.update({"aux:%s" % k: v.as_in_context(cpu()) for k, v in aux_params.items()})
-        nd.save(fname, arrays)
+        nd.utils.save_for_mode(fname, arrays)
 
     def load_params(self, fname: str) -> None:
         """Set the parameters from a file written by ``save_params``."""

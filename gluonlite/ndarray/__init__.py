@@ -7,6 +7,7 @@ from . import (
     shape_ops,
     sparse,
 )
+from .cached_op import CachedOp  # noqa: F401
 from .ctc import *  # noqa: F401,F403
 from .custom import Custom  # noqa: F401
 from .index_ops import *  # noqa: F401,F403

@@ -54,20 +54,54 @@ def _flatten(data: Any) -> Tuple[List[NDArray], List[bytes]]:
     core's std::string parameters take bytes as well as str (its stub says str).
     """
     if isinstance(data, NDArray):
+        _refuse_np_arrays([data])
         return [data], []
     if isinstance(data, dict):
         if any(not isinstance(k, str) for k in data) or any(
             not isinstance(v, NDArray) for v in data.values()
         ):
             raise TypeError(_TYPE_ERROR)
+        _refuse_np_arrays(data.values(), list(data))
         return list(data.values()), [k.encode("utf-8") for k in data]
     if isinstance(data, list):
         if any(not isinstance(v, NDArray) for v in data):
             raise TypeError(_TYPE_ERROR)
+        _refuse_np_arrays(data)
         return data, []
     raise ValueError(
         "data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays."
     )
+
+
+def _refuse_np_arrays(arrays: Any, keys: Optional[List[str]] = None) -> None:
+    """MXNet's TypeError for an ``mx.np.ndarray`` given to ``nd.save`` (``npx.save`` writes
+    the NumPy-shape records those arrays need); the message names the first one."""
+    for i, value in enumerate(arrays):
+        if type(value) is not NDArray and _is_np_array(value):
+            where = "key '%s'" % keys[i] if keys is not None else "item %d" % i
+            raise TypeError(
+                "cannot save mxnet.numpy.ndarray (%s) using mxnet.ndarray.save; use npx.save "
+                "instead." % where
+            )
+
+
+def _is_np_array(value: Any) -> bool:
+    from ..numpy.multiarray import ndarray
+
+    return isinstance(value, ndarray)
+
+
+def save_for_mode(fname: Any, data: Any) -> None:
+    """``npx.save`` for ``mx.np`` arrays (NumPy-shape records), ``nd.save`` otherwise: what
+    gluonlite's own writers (parameters, checkpoints, exports) call."""
+    values = data.values() if isinstance(data, dict) else data
+    values = [values] if isinstance(values, NDArray) else list(values)
+    if any(_is_np_array(v) for v in values):
+        from ..numpy_extension.io import save as npx_save
+
+        npx_save(fname, data)
+    else:
+        save(fname, data)
 
 
 def _label(path: str) -> str:

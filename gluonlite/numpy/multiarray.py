@@ -27,6 +27,17 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's name)
 
     __slots__ = ()
 
+    @property
+    def dtype(self) -> onp.dtype:
+        """The element type as a ``numpy.dtype`` (legacy ``NDArray.dtype`` is the scalar type)."""
+        return _NP_DTYPES[self._dtype_name]
+
+
+_NP_DTYPES = {
+    name: onp.dtype(name)
+    for name in ("float16", "float32", "float64", "uint8", "int8", "int32", "int64", "bool")
+}
+
 
 def _patch(attrs: Dict[str, Any]) -> None:
     """Sets ``ndarray``'s special methods (assigned after the class: they need its name)."""
@@ -123,7 +134,7 @@ def _operand(self: NDArray, other: Any):
 
 
 _FAST_SCALARS = frozenset([float, int])
-_FLOAT_TYPES = frozenset([onp.float16, onp.float32, onp.float64])
+_FLOAT_NAMES = frozenset(["float16", "float32", "float64"])
 
 
 def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
@@ -152,9 +163,9 @@ def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
     if true_divide:
 
         def divide(self, other):
-            if self.dtype in _FLOAT_TYPES and (
+            if self._dtype_name in _FLOAT_NAMES and (
                 type(other) in _FAST_SCALARS
-                or (isinstance(other, NDArray) and other.dtype is self.dtype)
+                or (isinstance(other, NDArray) and other._dtype_name == self._dtype_name)
             ):
                 return ndarray(base_method(self, other))
             return slow(self, other)
@@ -164,7 +175,7 @@ def _make_binary(base_method, true_divide: bool = False, compare: bool = False):
     def method(self, other):
         # hot path: a float/int scalar, or an array of the same dtype (one C++ call + a wrap)
         if type(other) in _FAST_SCALARS or (
-            isinstance(other, NDArray) and other.dtype is self.dtype
+            isinstance(other, NDArray) and other._dtype_name == self._dtype_name
         ):
             return ndarray(base_method(self, other))
         return slow(self, other)

@@ -132,6 +132,11 @@ def _run_graph(heads: Sequence[Head], feed: Dict[str, Any], ctx: Optional[Contex
     return [values[id(node)][index] for node, index in heads]
 
 
+def run_graph(symbol: Symbol, arrays: Dict[str, Any], ctx: Any = None) -> List[Any]:
+    """The outputs for the given input arrays, recorded by autograd when it records."""
+    return _run_graph(symbol._heads, arrays, ctx)
+
+
 def evaluate(symbol: Symbol, arrays: Dict[str, Any], ctx: Any = None) -> List[Any]:
     """``Symbol.eval``: the outputs for the given input arrays (inference mode)."""
     with autograd.pause():

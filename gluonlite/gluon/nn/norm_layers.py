@@ -90,7 +90,7 @@ class _Norm(HybridBlock):
     def forward(self, x: Any, *args: Any) -> Any:
         if hasattr(x, "shape"):
             axis = _checked_axis(self, x, self._axis)
-            gamma_shape = self.gamma.shape
+            gamma_shape = self.gamma._shape  # 0 marks an unknown dimension in every mode
             assert gamma_shape is not None  # given in __init__
             expected = gamma_shape[0]
             if expected and x.shape[axis] != expected:

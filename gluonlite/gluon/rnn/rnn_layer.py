@@ -166,7 +166,7 @@ class _RNNLayer(HybridBlock):
                     shape,
                 )
             )
-        weight_shape = self.l0_i2h_weight.shape
+        weight_shape = self.l0_i2h_weight._shape  # 0 when still unknown, in every mode
         assert weight_shape is not None  # given in __init__
         expected = weight_shape[1]
         if expected and inputs.shape[2] != expected:
