@@ -290,3 +290,52 @@ def test_rnn_idiom_trains_with_the_previous_state_as_a_constant():
     assert losses[0] != losses[1]  # it trains
     for got, ref in zip(params, ref_params):
         np.testing.assert_array_equal(got, ref)
+
+
+# ---- higher-order gradients of gradients that do not depend on the input (MXNet: zeros) ----
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda x: nd.radians(x),
+        lambda x: x * 3.0,
+        lambda x: nd.Dropout(x),  # record() trains: a mask scaled by 2
+    ],
+)
+def test_second_derivative_of_a_constant_gradient_is_zero(op):
+    x = nd.array([0.5, -2.0, 3.0])
+    x.attach_grad()
+    head = nd.array([1.0, 2.0, -1.0])
+    with autograd.record():
+        y = op(x)
+        g = autograd.grad(y, x, head_grads=head, create_graph=True, retain_graph=True)[0]
+        g2 = autograd.grad(g, x, create_graph=True, retain_graph=True)[0]
+    slope = y.asnumpy() / x.asnumpy()  # each op is linear: y = slope * x
+    np.testing.assert_allclose(g.asnumpy(), slope * head.asnumpy(), rtol=1e-6)
+    np.testing.assert_array_equal(g2.asnumpy(), np.zeros(3))
+    # the head-gradient array itself is not made part of the graph
+    with pytest.raises(MXNetError, match="not the result of an operation recorded"):
+        autograd.grad(head, x)
+
+
+def test_second_derivative_of_arcsinh_is_the_true_one():
+    # d2/dx2 arcsinh(x) = -x / (1 + x^2)^1.5 (MXNet 1.9.1 returns the opposite sign)
+    xs = np.array([0.5, -2.0, 3.0])
+    x = nd.array(xs, dtype="float64")
+    x.attach_grad()
+    with autograd.record():
+        g = autograd.grad(nd.arcsinh(x), x, create_graph=True, retain_graph=True)[0]
+    g.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), -xs / (1 + xs**2) ** 1.5, rtol=1e-12)
+
+
+def test_topk_of_an_int32_array_takes_int32_head_gradients():
+    a = nd.arange(0, 16, dtype="int32")
+    a.attach_grad()
+    with autograd.record():
+        b = nd.topk(a, k=3, ret_typ="value")
+    b.backward(nd.array([1, 2, 3], dtype="int32"))
+    want = np.zeros(16, dtype=np.int32)
+    want[[15, 14, 13]] = [1, 2, 3]
+    np.testing.assert_array_equal(a.grad.asnumpy(), want)

@@ -89,6 +89,37 @@ void record_op(const char* name, const std::vector<Tensor>& inputs,
   }
 }
 
+namespace {
+
+// Under create_graph, a gradient that does not depend on the recorded inputs (radians' is a
+// scale of the head gradient, Dropout's a mask of it) is still a function of them, whose
+// derivative is zero. Such a gradient is linked to the inputs of the node that produced it,
+// as MXNet's backward operators are, so differentiating it again gives zeros rather than
+// "not in a computational graph". The link is a view of the gradient, never the caller's
+// head-gradient array itself.
+void link_constant_gradients(GradList& grads_in, const Node& producer) {
+  for (size_t i = 0; i < grads_in.size() && i < producer.inputs.size(); ++i) {
+    Tensor& g = grads_in[i];
+    if (!g.defined() || g.requires_grad() || !producer.inputs[i].active()) continue;
+    auto link = std::make_shared<CountedNode>();
+    link->name = "_zero_derivative";
+    link->inputs = producer.inputs;
+    size_t n = producer.inputs.size();
+    link->backward = [n](const GradList&) { return GradList(n); };  // zero for every input
+    Tensor view = detach(g);
+    link->output_dtype = view.dtype();
+    link->output_device = view.device();
+    link->outputs.push_back(view.impl_ptr());
+    link->output_shapes.push_back(view.shape());
+    view.impl()->grad_fn = link;
+    view.impl()->output_index = 0;
+    view.impl()->variable = nullptr;
+    g = view;
+  }
+}
+
+}  // namespace
+
 const char* intern_op_name(const std::string& name) {
   static std::mutex mutex;
   static std::unordered_set<std::string> names;  // node-based: c_str() pointers stay valid
@@ -246,6 +277,7 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
       }
     }
     GradList grads_in = node->backward(grads_out);
+    if (create_graph) link_constant_gradients(grads_in, *node);
     visited.push_back(node);
     for (size_t i = 0; i < node->inputs.size(); ++i) {
       Edge& e = node->inputs[i];

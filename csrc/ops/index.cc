@@ -42,7 +42,7 @@ void take_backward(const Tensor& grad_src, const Tensor& g, const Tensor& idx, i
   }
   const int64_t* ix = idx.data<int64_t>();
   int64_t k = idx.numel();
-  GL_DISPATCH_FLOAT(g.dtype(), "take", {
+  GL_DISPATCH_ALL(g.dtype(), "take", {  // integer heads too: topk of an int32 array
     const scalar_t* go = g.data<scalar_t>();
     scalar_t* gs = grad_src.data<scalar_t>();
     for (int64_t o = 0; o < outer; ++o)

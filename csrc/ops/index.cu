@@ -107,6 +107,11 @@ void take_backward_cuda(const Tensor& grad_src, const Tensor& g, const Tensor& i
           grad_src.data<double>(), g.data<double>(), idx.data<int64_t>(), outer, k, axis_len, inner,
           wrap);
       break;
+    case DType::Int32:  // integer heads (MXNet's topk of an int32 array) accumulate exactly
+      take_backward_kernel<<<cuda::grid_for(n), cuda::kBlock>>>(
+          grad_src.data<int32_t>(), g.data<int32_t>(), idx.data<int64_t>(), outer, k, axis_len,
+          inner, wrap);
+      break;
     default: throw_unsupported_dtype("take backward (GPU)", g.dtype());
   }
   cuda::check_launch("take backward");

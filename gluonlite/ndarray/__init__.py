@@ -21,6 +21,7 @@ from .nn_ops import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
 from .optimizer_ops import *  # noqa: F401,F403
 from .output_ops import *  # noqa: F401,F403
+from .random_pdf import *  # noqa: F401,F403  nd.random_pdf_normal, ...
 from .rnn_op import *  # noqa: F401,F403
 from .shape_ops import *  # noqa: F401,F403
 from .spatial_ops import *  # noqa: F401,F403

@@ -7,12 +7,17 @@ call here whatever front end made it (see ``gluonlite/symbol/registry.py``).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import math
+import numbers
+from typing import Any, Callable, List, Tuple
+
+import numpy as np
 
 from .. import _core
-from ..base import MXNetValueError
+from ..base import MXNetTypeError, MXNetValueError
 from . import ndarray as _nd
-from . import ops
+from . import ops, random_pdf
+from . import random as _random
 from .arguments import exporter
 from .ndarray import NDArray
 
@@ -180,3 +185,86 @@ for _alias, _name in (
 ):
     globals()[_alias] = globals()[_name]
     __all__.append(_alias)
+
+
+# the graph names of nd.random_pdf_normal, ... (``sym.random_pdf_normal`` writes these)
+for _name in random_pdf.__all__:
+    globals()["_" + _name] = getattr(random_pdf, _name)
+    __all__.append("_" + _name)
+
+
+def _count(op: str, name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int of at least ``minimum``; MXNetTypeError / MXNetValueError naming
+    ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise MXNetTypeError(
+            "%s: %s must be an integer, got %s %r" % (op, name, type(value).__name__, value)
+        )
+    if value < minimum:
+        raise MXNetValueError(
+            "%s: %s must be %s, got %d"
+            % (op, name, "positive" if minimum == 1 else "at least %d" % minimum, value)
+        )
+    return int(value)
+
+
+def _unique_log_uniform(range_max: int, num_sampled: int) -> Tuple[np.ndarray, int]:
+    """``num_sampled`` distinct classes drawn one by one, with MXNet's kernel
+    ``lround(exp(u * log(range_max))) - 1`` (u uniform in [0, 1) from gluonlite's stream),
+    and the number of draws that took."""
+    log_range = math.log(range_max)
+    chosen = np.empty(0, dtype=np.int64)
+    tries = 0
+    while chosen.size < num_sampled:
+        need = num_sampled - chosen.size
+        draws = min(max(2 * need, 1024, tries // 2), 1 << 22)
+        u = _random.uniform(0.0, 1.0, shape=(draws,), dtype="float64").asnumpy()
+        values = np.floor(np.exp(u * log_range) + 0.5).astype(np.int64) - 1
+        _, first = np.unique(values, return_index=True)  # first draw of each value
+        first.sort()
+        first = first[~np.isin(values[first], chosen)]  # and not drawn before
+        if first.size >= need:
+            first = first[:need]
+            tries += int(first[-1]) + 1
+        else:
+            tries += draws
+        chosen = np.concatenate([chosen, values[first]])
+    return chosen, tries
+
+
+@_export
+def _sample_unique_zipfian(
+    range_max: int, shape: Any = None, out: Any = None, name: Any = None
+) -> List[NDArray]:
+    """MXNet's ``_sample_unique_zipfian``: for each of ``shape[0]`` rows, ``shape[1]``
+    distinct classes in [0, range_max), drawn without replacement from an approximately
+    log-uniform distribution; returns ``[samples (int64, shape), draws per row (int64,
+    (shape[0],))]``.
+
+    Each draw is MXNet's ``lround(exp(u * log(range_max))) - 1``, u uniform in [0, 1), so
+    class c has probability ``(log(min(c + 1.5, range_max)) - log(max(c + 0.5, 1))) /
+    log(range_max)`` (close to the documented ``log((c + 2) / (c + 1)) / log(range_max +
+    1)``). Draws of a class already in the row are counted and dropped."""
+    op = "_sample_unique_zipfian"
+    range_max = _count(op, "range_max", range_max, 1)
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise MXNetValueError(
+            "%s: shape must be a 2-D shape (batch_size, num_sampled), got %r" % (op, shape)
+        )
+    batch = _count(op, "shape[0] (batch_size)", shape[0], 0)
+    num_sampled = _count(op, "shape[1] (num_sampled)", shape[1], 0)
+    if num_sampled > range_max:
+        raise MXNetValueError(
+            "%s: shape[1] (num_sampled=%d) cannot exceed range_max=%d: the classes of a row "
+            "are distinct" % (op, num_sampled, range_max)
+        )
+    samples = np.zeros((batch, num_sampled), dtype=np.int64)
+    tries = np.zeros((batch,), dtype=np.int64)
+    for row in range(batch):
+        samples[row], tries[row] = _unique_log_uniform(range_max, num_sampled)
+    result = [_nd.array(samples, dtype="int64"), _nd.array(tries, dtype="int64")]
+    if out is None:
+        return result
+    if not isinstance(out, (list, tuple)) or len(out) != 2:
+        raise MXNetTypeError("%s: out must be a list of two NDArrays, got %r" % (op, out))
+    return [ops._write_out(r, o) for r, o in zip(result, out)]

@@ -184,6 +184,9 @@ def moveaxis(tensor: NDArray, source=None, destination=None) -> NDArray:
         raise MXNetValueError(str(err)) from None
     if len(src) != len(dst):
         raise MXNetValueError("moveaxis: source and destination need the same number of axes")
+    for what, axes in (("source", src), ("destination", dst)):
+        if len(set(axes)) != len(axes):
+            raise MXNetValueError("moveaxis: repeated axis in %s %s" % (what, list(axes)))
     order = [a for a in range(tensor.ndim) if a not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)

@@ -38,6 +38,14 @@ CANONICAL: Dict[str, str] = {
     "broadcast_plus": "broadcast_add",
     "broadcast_minus": "broadcast_sub",
     "ElementWiseSum": "add_n",
+    "random_pdf_normal": "_random_pdf_normal",
+    "random_pdf_uniform": "_random_pdf_uniform",
+    "random_pdf_gamma": "_random_pdf_gamma",
+    "random_pdf_exponential": "_random_pdf_exponential",
+    "random_pdf_poisson": "_random_pdf_poisson",
+    "random_pdf_negative_binomial": "_random_pdf_negative_binomial",
+    "random_pdf_generalized_negative_binomial": "_random_pdf_generalized_negative_binomial",
+    "random_pdf_dirichlet": "_random_pdf_dirichlet",
 }
 
 # the nd function that runs an operator whose graph name is not an nd name
@@ -191,6 +199,8 @@ _OUTPUTS: Dict[str, Callable[[Dict[str, str]], Tuple[int, List[str]]]] = {
     "_linalg_gelqf": lambda attrs: (2, _numbered(2)),
     "_linalg_syevd": lambda attrs: (2, _numbered(2)),
     "_linalg_slogdet": lambda attrs: (2, _numbered(2)),
+    "_sample_unique_zipfian": lambda attrs: (2, _numbered(2)),
+    "_contrib_rand_zipfian": lambda attrs: (3, _numbered(3)),
 }
 
 
