@@ -33,6 +33,7 @@ __all__: list[str] = [
     "argmax",
     "argmin",
     "argsort",
+    "assign_",
     "astype",
     "backward",
     "batch_dot",
@@ -144,6 +145,7 @@ __all__: list[str] = [
     "rcbrt",
     "reciprocal",
     "record_custom",
+    "recorded_graph",
     "reduce",
     "relu",
     "relu_backward",
@@ -241,6 +243,10 @@ class NDArray(NDArrayMethods):
     def __truediv__(self, arg0: typing.Any) -> typing.Any: ...
     def _index_first_axis(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> NDArray: ...
     def _is_same_storage(self, arg0: NDArray) -> bool: ...
+    def _rebind(self, arg0: NDArray) -> None:
+        """
+        Makes this array hold other's data, shape and dtype (unpickling, __setstate__).
+        """
     def asnumpy(self) -> numpy.ndarray:
         """
         Returns a copy of the data as a numpy.ndarray.
@@ -377,6 +383,11 @@ def argmin(
 def argsort(
     arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: bool, arg3: typing.Any
 ) -> NDArray: ...
+def assign_(arg0: NDArray, arg1: NDArray) -> None:
+    """
+    x[:] = y and y.copyto(x): a copy, recorded (MXNet's _copyto) when y needs a gradient.
+    """
+
 def astype(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
 def backward(
     arg0: collections.abc.Sequence[NDArray],
@@ -738,6 +749,11 @@ def record_custom(
 ) -> None:
     """
     Records a custom operator's outputs; backward(output grads) returns input grads.
+    """
+
+def recorded_graph(arg0: collections.abc.Sequence[NDArray]) -> tuple:
+    """
+    (nodes, heads) of the graph recorded behind the heads (autograd.get_symbol).
     """
 
 def reduce(

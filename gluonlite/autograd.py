@@ -16,6 +16,7 @@ from .base import MXNetError, MXNetTypeError, MXNetValueError
 
 # MXNet's autograd has no __all__: its star-import also gives NDArray, which its tests use
 __all__ = [
+    "get_symbol",
     "NDArray",
     "record",
     "pause",
@@ -144,6 +145,38 @@ def grad(
         retain_graph = create_graph
     with _RecordingStateScope(None, train_mode):
         return _core.grad(heads, variables, head_grads, retain_graph, create_graph)
+
+
+def get_symbol(x):
+    """The computation recorded behind ``x`` as a Symbol (MXNet's ``autograd.get_symbol``).
+
+    Its variables ``var0``, ``var1``, ... are the arrays with ``attach_grad()`` it reads,
+    in the order the graph first reads them; its nodes ``node_0``, ``node_1``, ... are the
+    recorded operations in order, named by gluonlite's core operators (``multiply``,
+    ``add``, ...), with numbers and arrays outside the graph folded into them. It is for
+    inspection: ``list_arguments``, ``get_internals``, ``tojson``.
+    """
+    from .symbol.symbol import Node, Symbol
+
+    heads = x if isinstance(x, (list, tuple)) else [x]
+    for h in heads:
+        if not isinstance(h, NDArray):
+            raise TypeError("get_symbol: expected NDArray(s), got %s" % type(h).__name__)
+    nodes, head_refs = _core.recorded_graph(list(heads))
+    variables: List[Node] = []
+    built: List[Node] = []
+
+    def resolve(kind: int, index: int) -> Node:
+        if kind == 0:
+            return built[index]
+        while len(variables) <= index:
+            variables.append(Node("null", "var%d" % len(variables)))
+        return variables[index]
+
+    for op, refs in nodes:
+        inputs = [(resolve(kind, index), out) for kind, index, out in refs]
+        built.append(Node(op, "node_%d" % len(built), inputs=inputs))
+    return Symbol([(resolve(kind, index), out) for kind, index, out in head_refs])
 
 
 def mark_variables(variables, gradients, grad_reqs="write") -> None:

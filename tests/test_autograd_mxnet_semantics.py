@@ -5,6 +5,7 @@ Every expected value here was observed in MXNet 1.9.1 running the same lines.
 """
 
 import gc
+import json
 
 import numpy as np
 import pytest
@@ -339,3 +340,93 @@ def test_topk_of_an_int32_array_takes_int32_head_gradients():
     want = np.zeros(16, dtype=np.int32)
     want[[15, 14, 13]] = [1, 2, 3]
     np.testing.assert_array_equal(a.grad.asnumpy(), want)
+
+
+# ---- assignment while recording (MXNet 1.9.1, probed) ----------------------------------------
+
+
+def test_whole_array_assignment_of_a_recorded_value_is_recorded():
+    y = nd.ones((3, 4))
+    y.attach_grad()
+    for assign in (
+        lambda x: x.__setitem__(slice(None), y),
+        lambda x: x.__setitem__(Ellipsis, y),
+        lambda x: y.copyto(x),
+    ):
+        x = nd.zeros((3, 4))
+        with autograd.record():
+            assign(x)
+            z = (x * 2).sum()
+        z.backward()
+        np.testing.assert_array_equal(y.grad.asnumpy(), np.full((3, 4), 2.0))
+
+
+def test_partial_assignment_or_inplace_update_from_a_recorded_value_raises():
+    y = nd.ones((4,))
+    y.attach_grad()
+    x = nd.zeros((3, 4))
+    with pytest.raises(MXNetError, match=r"Inplace operations \(\+=, -=, x\[:\]=, etc\).*x\[0\]"):
+        with autograd.record():
+            x[0] = y
+    with pytest.raises(MXNetError, match=r"add: Inplace operations.*right-hand side"):
+        with autograd.record():
+            x += y
+    np.testing.assert_array_equal(x.asnumpy(), np.zeros((3, 4)))  # nothing was written
+    with autograd.record():  # values that need no gradient are fine, as in MXNet
+        x[0] = nd.ones((4,))
+        x += nd.ones((4,))
+    np.testing.assert_array_equal(x.asnumpy()[0], np.full(4, 2.0))
+    x[1] = y  # outside recording too
+    np.testing.assert_array_equal(x.asnumpy()[1], np.ones(4))
+
+
+def test_custom_function_gradient_stays_a_constant_under_create_graph():
+    class Square(autograd.Function):
+        def forward(self, x):
+            self.save_for_backward(x)
+            return x * x
+
+        def backward(self, dy):
+            (x,) = self.saved_tensors
+            return dy * 2 * x
+
+    x = _f64([3.0])
+    x.attach_grad()
+    with autograd.record():
+        (g,) = autograd.grad(Square()(x), [x], create_graph=True)
+    assert g.asscalar() == 6.0
+    with pytest.raises(MXNetError, match="not the result of an operation recorded"):
+        g.backward()
+
+
+# ---- autograd.get_symbol ------------------------------------------------------------------
+
+
+def test_get_symbol_lists_the_recorded_variables_and_operations():
+    x = nd.ones((1,))
+    x.attach_grad()
+    z = nd.ones((1,))
+    z.attach_grad()
+    c = nd.ones((1,)) * 5  # not recorded: folded into the operation that reads it
+    with autograd.record():
+        y = x * x + 2 * z - c
+    sym = autograd.get_symbol(y)
+    assert sym.list_arguments() == ["var0", "var1"]  # x, then z, as MXNet names them
+    assert sym.list_outputs() == ["node_3_output"]
+    graph = json.loads(sym.tojson())
+    ops = [node["op"] for node in graph["nodes"]]
+    assert ops.count("null") == 2 and len(ops) == 6
+    # x * x reads var0 twice
+    square = graph["nodes"][1]
+    assert square["name"] == "node_0" and square["inputs"] == [[0, 0, 0], [0, 0, 0]]
+    with autograd.record():
+        w = x * 3
+    assert autograd.get_symbol([w, y]).list_outputs() == ["node_0_output", "node_4_output"]
+    assert autograd.get_symbol(x).list_arguments() == ["var0"]  # a leaf is its own graph
+
+
+def test_get_symbol_refuses_an_unrecorded_array():
+    with pytest.raises(MXNetError, match="get_symbol: the array is not the result"):
+        autograd.get_symbol(nd.ones((2,)))
+    with pytest.raises(TypeError, match="expected NDArray"):
+        autograd.get_symbol("y")

@@ -147,10 +147,15 @@ def ref_uniform(seed, stream, n, low, high, dtype):
         w = ref_words(seed, stream, (n + 1) // 2).astype(np.uint64).reshape(-1, 2)
         top53 = (w[:, 0] << np.uint64(21)) | (w[:, 1] >> np.uint64(11))
         u = top53.astype(np.float64) * 2.0**-53
-    else:  # one word: 24 bits for float32, 11 for float16
+    else:  # one word: 24 bits
         w = ref_words(seed, stream, (n + 3) // 4).reshape(-1)
-        bits = 11 if dtype == np.float16 else 24
-        u = (w >> np.uint32(32 - bits)).astype(np.float64) * 2.0**-bits
+        u = (w >> np.uint32(8)).astype(np.float64) * 2.0**-24
+    if dtype == np.float16:  # through float32, then rounded down to float16
+        f = (low + (high - low) * u[:n]).astype(np.float32)
+        h = f.astype(np.float16)
+        above = h.astype(np.float32) > f
+        h[above] = np.nextafter(h[above], np.float16(-np.inf))
+        return h
     return _round_to(low + (high - low) * u[:n], dtype)
 
 
@@ -391,6 +396,13 @@ def test_uniform_float16_never_reaches_high():
     mx.random.seed(2)
     x = nd.random.uniform(0, 1, shape=(200_000,), dtype="float16").asnumpy()
     assert x.min() >= 0 and x.max() < 1
+    # 24-bit draws rounded down: values below 2^-11 occur (about 1 in 2048 draws) and an
+    # exact 0 essentially never (p = 2^-24 per draw), as when MXNet rounds float32 draws
+    assert (x == 0).sum() == 0
+    small = x[x < 2.0**-11]
+    assert 40 < small.size < 160 and np.unique(small).size > 10
+    y = nd.random.uniform(-1, 0, shape=(100_000,), dtype="float16").asnumpy()
+    assert y.min() >= -1 and y.max() < 0
 
 
 def test_normal_moments_and_kolmogorov_smirnov():

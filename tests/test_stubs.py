@@ -52,6 +52,8 @@ def _python_members():
             members[name] = value
         elif isinstance(value, property) and isinstance(value.fget, types.FunctionType):
             members[name] = "property"
+        elif isinstance(value, staticmethod) and isinstance(value.__func__, types.FunctionType):
+            members[name] = value  # checked with all its parameters (no array first)
     return members
 
 
@@ -126,6 +128,11 @@ def test_methods_stub_parameters_match_the_attached_function(name):
         assert declared[name] == "property", "%s is a property at run time" % name
         return
     assert declared[name] != "property", "%s is a method at run time" % name
+    if isinstance(attached, staticmethod):
+        stub = [(a.arg, "POSITIONAL_OR_KEYWORD") for a in declared[name].args]
+        runtime = [(p.name, p.kind.name) for p in inspect.signature(attached).parameters.values()]
+        assert stub == runtime, "NDArray.%s: static method parameters differ" % name
+        return
     assert _stub_params(declared[name]) == _runtime_params(attached), (
         "NDArray.%s: parameters in ndarray/_methods.pyi differ from the attached function" % name
     )

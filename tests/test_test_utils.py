@@ -438,7 +438,7 @@ def test_check_numeric_gradient_names_the_wrong_input(capsys):
         )
     with pytest.raises(ValueError, match=r"grad_nodes \['z'\] are not inputs; the inputs are"):
         tu.check_numeric_gradient(lambda x: nd.sin(x), [np.ones(2)], grad_nodes=["z"])
-    with pytest.raises(TypeError, match="gluonlite has no Symbol API"):
+    with pytest.raises(TypeError, match="sym must be a Symbol or a callable"):
         tu.check_numeric_gradient("sym", [np.ones(2)])
 
 
@@ -518,3 +518,58 @@ def test_name_manager_and_prefix():
             assert (p.get(None, "conv"), p.get("w", "conv")) == ("net_conv0", "net_w")
         assert mx.name.NameManager.current is m
     assert mx.name.NameManager.current is outer
+
+
+# ---- check_symbolic_forward / check_symbolic_backward / check_numeric_gradient on Symbols ----
+
+
+def test_check_symbolic_forward_and_backward_on_a_dot():
+    from gluonlite.test_utils import (
+        check_numeric_gradient,
+        check_symbolic_backward,
+        check_symbolic_forward,
+    )
+
+    lhs, rhs = mx.sym.var("lhs"), mx.sym.var("rhs")
+    prod = mx.sym.dot(lhs, rhs)
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    b = np.array([[5.0, 6.0], [7.0, 8.0]])
+    (out,) = check_symbolic_forward(prod, [a, b], [a @ b])
+    np.testing.assert_array_equal(out.asnumpy(), a @ b)
+    check_symbolic_forward(prod, {"rhs": b, "lhs": a}, {prod.list_outputs()[0]: a @ b})
+    with pytest.raises(AssertionError, match="EXPECTED_dot"):
+        check_symbolic_forward(prod, [a, b], [a @ b + 1])
+    head = np.ones((2, 2))
+    grads = check_symbolic_backward(prod, [a, b], [head], {"lhs": head @ b.T, "rhs": a.T @ head})
+    np.testing.assert_allclose(grads["lhs"], head @ b.T)
+    # grad_req='add' expects the gradient added to what the buffer held
+    check_symbolic_backward(prod, [a, b], [head], [head @ b.T, a.T @ head], grad_req="add")
+    with pytest.raises(AssertionError, match="BACKWARD_rhs"):
+        check_symbolic_backward(prod, [a, b], [head], {"rhs": a.T @ head + 1})
+    with pytest.raises(ValueError, match=r"1 arguments given, the symbol has 2"):
+        check_symbolic_forward(prod, [a], [a @ b])
+    check_numeric_gradient(prod, [a, b], dtype=np.float64, rtol=1e-6, atol=1e-8)
+    check_numeric_gradient(prod, {"lhs": a, "rhs": b}, grad_nodes=["rhs"], dtype=np.float64)
+    with pytest.raises(ValueError, match="has 2 arguments"):
+        check_numeric_gradient(prod, [a], dtype=np.float64)
+
+
+def test_check_numeric_gradient_catches_a_wrong_symbol_gradient():
+    from gluonlite.test_utils import check_numeric_gradient
+
+    class Wrong(mx.operator.CustomOp):
+        def forward(self, is_train, req, in_data, out_data, aux):
+            self.assign(out_data[0], req[0], in_data[0] * in_data[0])
+
+        def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+            self.assign(in_grad[0], req[0], out_grad[0] * in_data[0])  # should be 2x
+
+    @mx.operator.register("tu_wrong_square")
+    class WrongProp(mx.operator.CustomOpProp):
+        def create_operator(self, ctx, shapes, dtypes):
+            return Wrong()
+
+    x = np.array([1.0, 2.0, 3.0])
+    func = lambda data: mx.nd.Custom(data, op_type="tu_wrong_square")  # noqa: E731
+    with pytest.raises(AssertionError, match="NUMERICAL_data"):
+        check_numeric_gradient(func, [x], dtype=np.float64)

@@ -100,6 +100,7 @@ namespace {
 void link_constant_gradients(GradList& grads_in, const Node& producer) {
   for (size_t i = 0; i < grads_in.size() && i < producer.inputs.size(); ++i) {
     Tensor& g = grads_in[i];
+    if (producer.opaque_backward) return;
     if (!g.defined() || g.requires_grad() || !producer.inputs[i].active()) continue;
     auto link = std::make_shared<CountedNode>();
     link->name = "_zero_derivative";

@@ -41,6 +41,9 @@ struct Node {
   std::vector<Shape> output_shapes;
   DType output_dtype = DType::Float32;
   Device output_device;
+  // A custom operator's backward runs unrecorded (MXNet): its gradients stay constants even
+  // under create_graph, instead of being linked to the inputs with a zero derivative.
+  bool opaque_backward = false;
 };
 
 // Thread-local recording state (autograd.record / pause / train_mode).

@@ -1,5 +1,9 @@
 // Autograd state and entry points, and the node that calls back into Python for custom
 // operators (autograd.Function, operator.CustomOp).
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
 #include "../autograd/autograd.h"
 #include "bind.h"
 
@@ -92,6 +96,67 @@ void record_custom(const std::string& name, const std::vector<Tensor>& inputs,
     }
     return grads;
   });
+  if (outs[0].impl()->grad_fn) outs[0].impl()->grad_fn->opaque_backward = true;
+}
+
+// The recorded graph behind `heads`, for autograd.get_symbol: (nodes, heads). nodes lists
+// (op name, [(kind, index, output)]) in topological order; kind 0 refers to an earlier node,
+// kind 1 to the index-th distinct variable leaf. Inputs that are constants (no gradient
+// flows into them: numbers, arrays outside the graph) are left out, as MXNet keeps scalars
+// as attributes. A head that is a leaf itself is (1, index, 0).
+py::tuple recorded_graph(const std::vector<Tensor>& heads) {
+  std::unordered_map<const Node*, int> node_index;
+  std::unordered_map<const Variable*, int> var_index;
+  py::list nodes;
+  auto var_ref = [&](const Variable* v) {
+    auto it = var_index.find(v);
+    int i = it != var_index.end() ? it->second : static_cast<int>(var_index.size());
+    if (it == var_index.end()) var_index.emplace(v, i);
+    return py::make_tuple(1, i, 0);
+  };
+  // Iterative post-order walk: a node is emitted after every node it reads.
+  auto visit = [&](const std::shared_ptr<Node>& root) {
+    std::vector<std::pair<const Node*, size_t>> stack{{root.get(), 0}};
+    while (!stack.empty()) {
+      auto& [n, next] = stack.back();
+      if (node_index.count(n)) {
+        stack.pop_back();
+        continue;
+      }
+      if (next < n->inputs.size()) {
+        const Edge& e = n->inputs[next++];
+        if (e.node && e.node->backward && !node_index.count(e.node.get()))
+          stack.push_back({e.node.get(), 0});
+        continue;
+      }
+      py::list refs;
+      for (const Edge& e : n->inputs) {
+        if (e.node && e.node->backward)
+          refs.append(py::make_tuple(0, node_index.at(e.node.get()), e.output_index));
+        else if (e.variable)
+          refs.append(var_ref(e.variable.get()));
+      }
+      node_index.emplace(n, static_cast<int>(node_index.size()));
+      nodes.append(py::make_tuple(std::string(n->name), refs));
+      stack.pop_back();
+    }
+  };
+  py::list head_refs;
+  for (const Tensor& h : heads) {
+    const TensorImpl* impl = h.impl();
+    if (impl->grad_fn && impl->grad_fn->backward) {
+      visit(impl->grad_fn);
+      head_refs.append(py::make_tuple(0, node_index.at(impl->grad_fn.get()), impl->output_index));
+    } else if (impl->variable) {
+      head_refs.append(var_ref(impl->variable.get()));
+    } else {
+      GL_THROW(ErrorKind::MXNet,
+               "get_symbol: the array is not the result of an operation recorded in a "
+               "computational graph (record it inside `with autograd.record():` with inputs "
+               "that have attach_grad())");
+    }
+  }
+  return py::make_tuple(nodes, head_refs);
 }
 
 GradReq parse_req(const std::string& req) {
@@ -130,6 +195,8 @@ void bind_autograd(py::module_& m) {
       "Makes t a variable whose gradient is written into grad itself (mark_variables).");
   m.def("requires_grad", &tracks_gradient,
         "Whether a gradient can flow into the array (a live graph or a variable).");
+  m.def("recorded_graph", &recorded_graph,
+        "(nodes, heads) of the graph recorded behind the heads (autograd.get_symbol).");
   m.def("record_custom", &record_custom,
         "Records a custom operator's outputs; backward(output grads) returns input grads.");
 }

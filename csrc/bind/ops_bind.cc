@@ -70,6 +70,22 @@ void bind_ops(py::module_& m) {
              "recorded graph while autograd is recording; build a new array instead");
     ops::copy_(dst, src);
   });
+  m.def(
+      "assign_",
+      [](const Tensor& dst, const Tensor& src) {
+        GL_CHECK(!(is_recording() && dst.requires_grad()),
+                 "in-place assignment (x[...] = y) is not supported on an array that is part of "
+                 "a recorded graph while autograd is recording; build a new array instead");
+        ops::copy_(dst, src);
+        if (should_record({&src})) {
+          Tensor out = dst;  // the same array: recording marks dst itself
+          DType src_dtype = src.dtype();
+          record_op("_copyto", {src}, {&out}, [src_dtype](const GradList& g) -> GradList {
+            return {g[0].dtype() == src_dtype ? g[0] : ops::astype(g[0], src_dtype)};
+          });
+        }
+      },
+      "x[:] = y and y.copyto(x): a copy, recorded (MXNet's _copyto) when y needs a gradient.");
   m.def("fill_", [](const Tensor& dst, double v) {
     GL_CHECK(!(is_recording() && dst.requires_grad()),
              "in-place assignment (x[...] = v) is not supported on an array that is part of a "

@@ -117,6 +117,15 @@ void bind_tensor(py::module_& m) {
            [](py::handle self) {
              return py::hash(py::int_(reinterpret_cast<intptr_t>(self.ptr())));
            })
+      .def(
+          "_rebind",
+          [](Tensor& self, const Tensor& other) {
+            GL_CHECK(!(is_recording() && self.requires_grad()),
+                     "__setstate__: the array is part of a recorded graph while autograd is "
+                     "recording");
+            self = other;  // this Python object now holds other's data (MXNet's handle swap)
+          },
+          "Makes this array hold other's data, shape and dtype (unpickling, __setstate__).")
       .def_property_readonly("shape", [](const Tensor& t) { return shape_tuple(t.shape()); })
       .def_property_readonly("size", [](const Tensor& t) { return t.numel(); })
       .def_property_readonly("ndim", [](const Tensor& t) { return t.ndim(); })

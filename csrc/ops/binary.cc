@@ -164,6 +164,11 @@ Tensor binary_scalar(BinaryOp op, const Tensor& a, double scalar, bool scalar_fi
 void binary_(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_operands(op, a, b);
   check_not_recording_inplace(a, binary_name(op));
+  // MXNet's text: the gradient into b would be lost, since a in-place update records nothing.
+  GL_CHECK(!(is_recording() && b.requires_grad()), binary_name(op),
+           ": Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with "
+           "autograd: the right-hand side needs a gradient, which an in-place update cannot pass "
+           "on. Use an out-of-place form (x = x + y) inside autograd.record().");
   Shape shape = broadcast_shapes(a.shape(), b.shape(), binary_name(op));
   GL_CHECK(shape == a.shape(), binary_name(op), ": in-place result would have shape ",
            shape_str(shape), " but the target has shape ", shape_str(a.shape()));

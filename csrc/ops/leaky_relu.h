@@ -19,11 +19,11 @@ struct LeakyReluF {
     const M x = static_cast<M>(static_cast<acc_t<T>>(in)), a = static_cast<M>(slope);
     switch (act) {
       case int(ops::LeakyAct::Leaky): return static_cast<T>(x > M(0) ? x : a * x);
-      case int(ops::LeakyAct::Elu):
-        return static_cast<T>(x > M(0) ? x : a * (GL_MATH(exp)(x) - M(1)));
+      // expm1, as MXNet: exact near 0, and SELU's products in MXNet's order, so results
+      // agree bit for bit with scale * (alpha * expm1(x)) written with nd ops.
+      case int(ops::LeakyAct::Elu): return static_cast<T>(x > M(0) ? x : a * GL_MATH(expm1)(x));
       case int(ops::LeakyAct::Selu):
-        return static_cast<T>(M(kSeluLambda) *
-                              (x > M(0) ? x : M(kSeluAlpha) * (GL_MATH(exp)(x) - M(1))));
+        return static_cast<T>(M(kSeluLambda) * (x > M(0) ? x : M(kSeluAlpha) * GL_MATH(expm1)(x)));
       default:  // Gelu, erf form
         return static_cast<T>(M(0.5) * x * (M(1) + GL_MATH(erf)(x * M(0.70710678118654752440))));
     }

@@ -175,6 +175,23 @@ GL_HD uint64_t mulhi64(uint64_t a, uint64_t b) {
   return a_hi * b_hi + (hi_lo >> 32) + (cross >> 32);
 }
 
+// float -> float16 rounded toward -inf (the nearest float16 not above f).
+GL_HD half_t half_round_down(float f) {
+  half_t h(f);                                 // nearest
+  if (!(static_cast<float>(h) > f)) return h;  // already not above (or NaN)
+  uint16_t b = h.bits;
+  if (b == 0x0000u) {
+    b = 0x8001u;  // +0 above a tiny negative f: the negative subnormal next to it
+  } else if (b & 0x8000u) {
+    b = static_cast<uint16_t>(b + 1);  // negative: one step away from zero
+  } else {
+    b = static_cast<uint16_t>(b - 1);  // positive: one step toward zero
+  }
+  half_t down;
+  down.bits = b;
+  return down;
+}
+
 // ---- distributions: one Philox block (4 words) -> kPerBlock output values ------------------
 
 // low + (high - low) * u. As in numpy, rounding to T may produce `high` itself when the
@@ -189,7 +206,11 @@ struct UniformFn {
       out[0] = static_cast<T>(low + span * unit53(w[0], w[1]));
       out[1] = static_cast<T>(low + span * unit53(w[2], w[3]));
     } else if constexpr (sizeof(T) == 2) {
-      for (int k = 0; k < 4; ++k) out[k] = T(static_cast<float>(low + span * unit11(w[k])));
+      // 24 bits, rounded down to float16: every float16 in the interval is reachable with
+      // the mass of its bin (0 only for u < 2^-24, as when MXNet rounds a float32 draw),
+      // and the draw stays below `high` for [0, 1)-like intervals.
+      for (int k = 0; k < 4; ++k)
+        out[k] = half_round_down(static_cast<float>(low + span * unit24(w[k])));
     } else {
       for (int k = 0; k < 4; ++k) out[k] = static_cast<T>(low + span * unit24(w[k]));
     }

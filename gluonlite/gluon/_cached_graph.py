@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..symbol.lowering import lower
 from ..symbol.symbol import Symbol, topological
 from ..symbol.symbol import var as _var
+from ._op_hook import monitored_replay
 from .utils import _flat_values
 
 
@@ -114,6 +115,7 @@ class CachedGraph:
         self.inputs: List[Tuple[int, int]] = []  # (slot, flat input index)
         self.params: List[Tuple[int, Any]] = []  # (slot, Parameter)
         self.steps: List[Tuple[Any, List[Tuple[int, int]], int]] = []
+        self.step_nodes: List[Any] = []  # the graph node of each step (op hooks name them)
         input_index = {name: i for i, name in enumerate(names) if name}
         for node in nodes:
             if node.is_variable:
@@ -129,6 +131,7 @@ class CachedGraph:
             else:
                 refs = [(slot[id(child)], index) for child, index in node.inputs]
                 self.steps.append((lower(node), refs, slot[id(node)]))
+                self.step_nodes.append(node)
         self.heads = [(slot[id(node)], index) for node, index in graph_heads]
         self._replay = self._compile()
 
@@ -151,23 +154,33 @@ class CachedGraph:
         exec(compile("\n".join(lines), "<hybridized graph>", "exec"), env)  # noqa: S102
         return env["replay"]
 
-    def __call__(self, flat: List[Any], first: Any) -> Any:
-        try:
-            outputs = self._replay(flat, (first._device_type, first._device_id))
-        except (KeyError, TypeError):
-            # a parameter not on the input's device (or not initialized): the slow path,
-            # whose param.data(ctx) raises MXNet's error for it
-            outputs = self._call_checked(flat, first)
+    def __call__(
+        self, flat: List[Any], first: Any, op_hook: Optional[Tuple[Any, bool]] = None
+    ) -> Any:
+        if op_hook is not None:
+            outputs = self._call_checked(flat, first, op_hook)
+        else:
+            try:
+                outputs = self._replay(flat, (first._device_type, first._device_id))
+            except (KeyError, TypeError):
+                # a parameter not on the input's device (or not initialized): the slow path,
+                # whose param.data(ctx) raises MXNet's error for it
+                outputs = self._call_checked(flat, first)
         if self.out_format is None:
             return outputs[0]
         return _regroup(self.out_format, outputs, [0])
 
-    def _call_checked(self, flat: List[Any], first: Any) -> List[Any]:
+    def _call_checked(
+        self, flat: List[Any], first: Any, op_hook: Optional[Tuple[Any, bool]] = None
+    ) -> List[Any]:
         values: List[Optional[List[Any]]] = [None] * self.num_slots
         for slot, index in self.inputs:
             values[slot] = [flat[index]]
         for slot, param in self.params:
             values[slot] = [param.data(first.context)]
+        if op_hook is not None:
+            monitored_replay(self.steps, self.step_nodes, values, op_hook[0], op_hook[1])
+            return [values[s][i] for s, i in self.heads]  # type: ignore[index]
         for step, refs, slot in self.steps:
             values[slot] = step(*[values[s][i] for s, i in refs])  # type: ignore[index]
         return [values[s][i] for s, i in self.heads]  # type: ignore[index]

@@ -110,6 +110,15 @@ _INTERNAL_CONTAINERS = frozenset(
 )
 
 
+class _HookPause(threading.local):
+    """Set while a hybridized block's first call runs its children imperatively."""
+
+    active = False
+
+
+_HOOKS_PAUSED = _HookPause()
+
+
 class Block:
     """Base class of all layers and models; subclasses implement ``forward``."""
 
@@ -292,6 +301,18 @@ class Block:
         handle = HookHandle()
         handle.attach(self._forward_hooks, hook)
         return handle
+
+    def register_op_hook(
+        self, callback: Callable[[bytes, bytes, Any], Any], monitor_all: bool = False
+    ) -> None:
+        """``callback(name, op_name, array)`` for every operator a hybridized block (this one
+        or a child) runs: each output, and with ``monitor_all`` each input too. Names are
+        bytes, as MXNet passes them; see gluon/_op_hook.py for MXNet's naming."""
+        if not callable(callback):
+            raise TypeError("register_op_hook: callback must be callable, got %r" % (callback,))
+        self._op_hook = (callback, bool(monitor_all))
+        for child in self._children.values():
+            child.register_op_hook(callback, monitor_all)
 
     def apply(self, fn: Callable[["Block"], Any]) -> "Block":
         """Call ``fn`` on every child (recursively, children first), then on self."""
@@ -601,7 +622,8 @@ class HybridBlock(Block):
             if not args and isinstance(x, nd.NDArray):  # the common call: one array
                 cache = self.__dict__.get("_cached_graph")
                 if cache is not None and cache.key == _ONE_ARRAY and cache.replays:
-                    return cache([x], x)
+                    hook = None if _HOOKS_PAUSED.active else self.__dict__.get("_op_hook")
+                    return cache([x], x, hook)
             return self._cached_forward(x, args)
         return self._imperative_forward(x, *args)
 
@@ -658,13 +680,25 @@ class HybridBlock(Block):
                     "again to trace it anew)" % (stored, given, self.name)
                 )
             cache = None  # the same arrays with Nones elsewhere: trace again
+        op_hook = None if _HOOKS_PAUSED.active else self.__dict__.get("_op_hook")
         if cache is None:
-            out = self._imperative_forward(x, *args)  # finishes deferred initialization
-            self.__dict__["_cached_graph"] = _cached_graph.build(self, flat, fmt, out)
-            return out
+            # finishes deferred initialization; hybridized children report nothing here: the
+            # op hook sees this block's graph, replayed below
+            paused, _HOOKS_PAUSED.active = (
+                _HOOKS_PAUSED.active,
+                op_hook is not None or _HOOKS_PAUSED.active,
+            )
+            try:
+                out = self._imperative_forward(x, *args)
+            finally:
+                _HOOKS_PAUSED.active = paused
+            cache = _cached_graph.build(self, flat, fmt, out)
+            self.__dict__["_cached_graph"] = cache
+            if op_hook is None or first is None or not cache.replays:
+                return out
         if first is None or isinstance(cache, _cached_graph.Untraceable):
             return self._imperative_forward(x, *args)
-        return cache(flat, first)
+        return cache(flat, first, op_hook)
 
     def _symbolic_forward(self, x: Any, *args: Any) -> Any:
         from .. import symbol

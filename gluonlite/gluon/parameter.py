@@ -708,7 +708,8 @@ class ParameterDict:
             self._params[name] = param
             return param
         for key, value in kwargs.items():
-            existing = getattr(param, key, None)
+            # the stored shape keeps 0 for unknown dims (param.shape reads -1 in NumPy mode)
+            existing: Any = param._shape if key == "shape" else getattr(param, key, None)
             if existing is None:
                 setattr(param, key, value)
                 continue

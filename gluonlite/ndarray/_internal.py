@@ -217,7 +217,7 @@ def _unique_log_uniform(range_max: int, num_sampled: int) -> Tuple[np.ndarray, i
     tries = 0
     while chosen.size < num_sampled:
         need = num_sampled - chosen.size
-        draws = min(max(2 * need, 1024, tries // 2), 1 << 22)
+        draws = min(max(2 * need, 64, tries // 2), 1 << 22)
         u = _random.uniform(0.0, 1.0, shape=(draws,), dtype="float64").asnumpy()
         values = np.floor(np.exp(u * log_range) + 0.5).astype(np.int64) - 1
         _, first = np.unique(values, return_index=True)  # first draw of each value

@@ -8,7 +8,8 @@ The class itself is ``gluonlite._core.NDArray``: arithmetic operators are bound 
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+import struct
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
@@ -340,9 +341,12 @@ def fit_value(value: NDArray, shape: tuple) -> NDArray:
 def _setitem(self: NDArray, key, value) -> None:
     """x[key] = value. As in MXNet the value broadcasts to the target after dropping extra
     leading 1-dims, so a (1,) sum can be written into one element."""
-    if isinstance(key, slice) and key == slice(None):
+    whole = key is None or key is Ellipsis or (isinstance(key, slice) and key == slice(None))
+    if whole:
         target = self
     else:
+        if isinstance(value, NDArray) and _core.is_recording() and _core.requires_grad(value):
+            raise MXNetError(_INPLACE_RECORDING % ("x[%r] = y" % (key,)))
         spec, _ = _index_spec(self.shape, key)
         if spec is None:
             from .index_ops import advanced_setitem
@@ -357,7 +361,18 @@ def _setitem(self: NDArray, key, value) -> None:
         value = array(value, ctx=_ctx_of(self), dtype=self._dtype_name)
     if value.shape != target.shape:
         value = fit_value(value, target.shape)
+    if whole:  # x[:] = y is recorded (MXNet's _copyto) when y needs a gradient
+        _core.assign_(self, value)
+        return
     _core.copy_(target, value)
+
+
+# MXNet's text, then which assignment: part of an array cannot take a recorded value.
+_INPLACE_RECORDING = (
+    "Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd: "
+    "%s writes into part of an array, so the gradient into the value (which needs one) would "
+    "be lost. Build the result out of place (nd.concat, nd.where, ...) inside autograd.record()."
+)
 
 
 # ---- methods -----------------------------------------------------------------------------------
@@ -395,7 +410,7 @@ def _copyto(self: NDArray, other) -> NDArray:
                 "You are attempting to copy an array to itself", RuntimeWarning, stacklevel=2
             )
             return self
-        _core.copy_(other, self)
+        _core.assign_(other, self)  # recorded when self needs a gradient (MXNet's _copyto)
         return other
     if isinstance(other, Context):
         return _core.to_device(self, other._core_type, other.device_id)
@@ -472,6 +487,73 @@ def _reduce_state(self: NDArray):
     return (_rebuild, (self.asnumpy(), str(_ctx_of(self))))
 
 
+# A .params file is a 24-byte header (magic 0x112, reserved, array count), the records, and
+# the name count (8 bytes): MXNet's pickle state is one record's bytes alone.
+_PARAMS_HEADER = struct.Struct("<QQQ")
+_PARAMS_FOOTER = struct.Struct("<Q")
+
+
+def _getstate(self: NDArray) -> dict:
+    """MXNet's pickle state: ``{'handle': bytearray}`` holding the array's saved record."""
+    from .utils import save_tobuffer
+
+    blob = save_tobuffer([self])
+    return {"handle": bytearray(blob[_PARAMS_HEADER.size : -_PARAMS_FOOTER.size])}
+
+
+def _setstate(self: NDArray, state: dict) -> None:
+    """Takes the data, shape and dtype of a ``__getstate__`` record (also one MXNet wrote,
+    a GPU array's included: it loads onto the CPU when no GPU is present)."""
+    from .utils import load_frombuffer
+
+    if not isinstance(state, dict) or "handle" not in state:
+        raise TypeError(
+            "__setstate__ expects {'handle': bytes of a saved array}, got %r" % (state,)
+        )
+    record = bytes(state["handle"])
+    blob = _PARAMS_HEADER.pack(0x112, 0, 1) + record + _PARAMS_FOOTER.pack(0)
+    try:
+        (loaded,) = load_frombuffer(blob)
+    except MXNetError as err:
+        raise MXNetError("__setstate__: the state is not a saved array record: %s" % err) from None
+    if not isinstance(loaded, NDArray):  # a record of no array (MXNet's empty NDArray)
+        raise MXNetError("__setstate__: the state is not a saved array record: it holds none")
+    self._rebind(loaded)
+
+
+def _basic_indexing_slice_is_contiguous(slc_key: Any, shape: Sequence[int]) -> bool:
+    """Whether basic indexing by ``slc_key`` (slices and integers) of a C-contiguous array of
+    ``shape`` gives a C-contiguous view, by NumPy's rule (MXNet's helper of the same name)."""
+    key = slc_key if isinstance(slc_key, tuple) else (slc_key,)
+    if len(key) > len(shape):
+        raise IndexError("too many indices (%d) for shape %s" % (len(key), tuple(shape)))
+    dims = []  # (length, stride in elements) of the view's dimensions
+    stride = 1
+    strides = []
+    for n in reversed(shape):
+        strides.append(stride)
+        stride *= n
+    strides.reverse()
+    for axis, n in enumerate(shape):
+        k = key[axis] if axis < len(key) else slice(None)
+        if isinstance(k, slice):
+            start, stop, step = k.indices(n)
+            dims.append((len(range(start, stop, step)), step * strides[axis]))
+        elif isinstance(k, numbers.Integral):
+            continue  # the axis is dropped
+        else:
+            raise TypeError("basic indexing takes slices and integers, got %r" % (k,))
+    if any(length == 0 for length, _ in dims):
+        return True
+    expected = 1
+    for length, step in reversed(dims):
+        if length != 1:
+            if step != expected:
+                return False
+            expected *= length
+    return True
+
+
 def _rebuild(data: np.ndarray, ctx_str: str) -> NDArray:
     kind, dev = ctx_str.rstrip(")").split("(")
     return array(data, ctx=Context(kind, int(dev)), dtype=data.dtype)
@@ -490,6 +572,9 @@ def _install_methods() -> None:
         "__iter__": _iter,
         "__array__": _array_protocol,
         "__reduce__": _reduce_state,
+        "__getstate__": _getstate,
+        "__setstate__": _setstate,
+        "_basic_indexing_slice_is_contiguous": staticmethod(_basic_indexing_slice_is_contiguous),
         "__pos__": lambda self: self,
         "reshape": _reshape,
         "astype": _astype,

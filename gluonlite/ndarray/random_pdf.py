@@ -25,10 +25,11 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .. import _core
 from ..base import MXNetTypeError, MXNetValueError
-from . import ops
 from .arguments import exporter
 from .ndarray import NDArray
+from .ops import _write_out
 from .util_ops import stop_gradient
 
 __all__: list = []
@@ -95,32 +96,32 @@ def _inputs(
     """The sample and the parameters, these reshaped to broadcast against it (float16 in
     float32)."""
     if _dtype(sample) == "float16":
-        sample = ops.cast(sample, dtype="float32")
-        params = [ops.cast(p, dtype="float32") for p in params]
+        sample = sample.astype("float32")
+        params = [p.astype("float32") for p in params]
     extra = (1,) * (len(sample.shape) - len(params[0].shape))
     shaped = []
     for p in params:
         shape = tuple(p.shape)
         target = shape[:-1] + extra + shape[-1:] if vector else shape + extra
-        shaped.append(ops.reshape(p, shape=target))
+        shaped.append(p.reshape(target))
     return sample, shaped
 
 
 def _result(value: NDArray, sample: NDArray, out: Optional[NDArray]) -> NDArray:
     if _dtype(value) != _dtype(sample):
-        value = ops.cast(value, dtype=_dtype(sample))
-    return ops._write_out(value, out)
+        value = value.astype(_dtype(sample))
+    return _write_out(value, out)
 
 
 def _negative_binomial_log(x: NDArray, k: NDArray, p: NDArray) -> NDArray:
     """log C(x+k-1, x) + k log p + x log(1-p), the sample taken as a constant."""
     x = stop_gradient(x)
-    per_distribution = k * ops.log(p) - ops.gammaln(k)
-    per_sample = ops.gammaln(x + 1.0)
+    per_distribution = k * _core.log(p) - _core.gammaln(k)
+    per_sample = _core.gammaln(x + 1.0)
     return (
-        ops.broadcast_add(ops.gammaln(ops.broadcast_add(x, k)), per_distribution)
+        _core.add(_core.gammaln(_core.add(x, k)), per_distribution)
         - per_sample
-        + ops.broadcast_mul(x, ops.log(p * -1.0 + 1.0))
+        + _core.multiply(x, _core.log(p * -1.0 + 1.0))
     )
 
 
@@ -136,11 +137,11 @@ def random_pdf_normal(
     """Density of ``sample`` under N(mu, sigma²)."""
     _check("random_pdf_normal", sample, (("mu", mu), ("sigma", sigma)))
     x, (u, s) = _inputs(sample, (mu, sigma))
-    exponent = ops.square(ops.broadcast_div(ops.broadcast_sub(x, u), s)) * -0.5
+    exponent = _core.square(_core.divide(_core.subtract(x, u), s)) * -0.5
     if is_log:
-        value = ops.broadcast_sub(exponent, ops.log(s) + _HALF_LOG_TWO_PI)
+        value = _core.subtract(exponent, _core.log(s) + _HALF_LOG_TWO_PI)
     else:
-        value = ops.broadcast_div(ops.exp(exponent), s * math.sqrt(2.0 * math.pi))
+        value = _core.divide(_core.exp(exponent), s * math.sqrt(2.0 * math.pi))
     return _result(value, sample, out)
 
 
@@ -157,8 +158,8 @@ def random_pdf_uniform(
     _check("random_pdf_uniform", sample, (("low", low), ("high", high)))
     x, (lo, hi) = _inputs(sample, (low, high))
     width = hi - lo
-    value = ops.log(width) * -1.0 if is_log else ops.reciprocal(width)
-    return _result(ops.broadcast_like(value, x), sample, out)
+    value = _core.log(width) * -1.0 if is_log else _core.reciprocal(width)
+    return _result(_core.broadcast_to(value, x.shape), sample, out)
 
 
 @_export
@@ -173,12 +174,12 @@ def random_pdf_gamma(
     """Density of ``sample`` under Gamma with shape ``alpha`` and rate ``beta``."""
     _check("random_pdf_gamma", sample, (("alpha", alpha), ("beta", beta)))
     x, (a, b) = _inputs(sample, (alpha, beta))
-    per_distribution = a * ops.log(b) - ops.gammaln(a)
-    value = ops.broadcast_sub(
-        ops.broadcast_add(ops.broadcast_mul(a - 1.0, ops.log(x)), per_distribution),
-        ops.broadcast_mul(b, x),
+    per_distribution = a * _core.log(b) - _core.gammaln(a)
+    value = _core.subtract(
+        _core.add(_core.multiply(a - 1.0, _core.log(x)), per_distribution),
+        _core.multiply(b, x),
     )
-    return _result(value if is_log else ops.exp(value), sample, out)
+    return _result(value if is_log else _core.exp(value), sample, out)
 
 
 @_export
@@ -192,11 +193,11 @@ def random_pdf_exponential(
     """Density of ``sample`` under the exponential distribution of rate ``lam``."""
     _check("random_pdf_exponential", sample, (("lam", lam),))
     x, (rate,) = _inputs(sample, (lam,))
-    exponent = ops.broadcast_mul(rate, x) * -1.0
+    exponent = _core.multiply(rate, x) * -1.0
     if is_log:
-        value = ops.broadcast_add(exponent, ops.log(rate))
+        value = _core.add(exponent, _core.log(rate))
     else:
-        value = ops.broadcast_mul(rate, ops.exp(exponent))
+        value = _core.multiply(rate, _core.exp(exponent))
     return _result(value, sample, out)
 
 
@@ -212,8 +213,8 @@ def random_pdf_poisson(
     _check("random_pdf_poisson", sample, (("lam", lam),))
     x, (rate,) = _inputs(sample, (lam,))
     x = stop_gradient(x)
-    value = ops.broadcast_sub(ops.broadcast_mul(x, ops.log(rate)) - ops.gammaln(x + 1.0), rate)
-    return _result(value if is_log else ops.exp(value), sample, out)
+    value = _core.subtract(_core.multiply(x, _core.log(rate)) - _core.gammaln(x + 1.0), rate)
+    return _result(value if is_log else _core.exp(value), sample, out)
 
 
 @_export
@@ -230,7 +231,7 @@ def random_pdf_negative_binomial(
     _check("random_pdf_negative_binomial", sample, (("k", k), ("p", p)))
     x, (limit, prob) = _inputs(sample, (k, p))
     value = _negative_binomial_log(x, limit, prob)
-    return _result(value if is_log else ops.exp(value), sample, out)
+    return _result(value if is_log else _core.exp(value), sample, out)
 
 
 @_export
@@ -246,10 +247,10 @@ def random_pdf_generalized_negative_binomial(
     ``mu + alpha * mu**2`` (``k = 1/alpha``, ``p = 1/(mu*alpha + 1)``)."""
     _check("random_pdf_generalized_negative_binomial", sample, (("mu", mu), ("alpha", alpha)))
     x, (mean, dispersion) = _inputs(sample, (mu, alpha))
-    limit = ops.reciprocal(dispersion)
-    prob = ops.reciprocal(mean * dispersion + 1.0)
+    limit = _core.reciprocal(dispersion)
+    prob = _core.reciprocal(mean * dispersion + 1.0)
     value = _negative_binomial_log(x, limit, prob)
-    return _result(value if is_log else ops.exp(value), sample, out)
+    return _result(value if is_log else _core.exp(value), sample, out)
 
 
 @_export
@@ -263,8 +264,8 @@ def random_pdf_dirichlet(
     """Density of each vector along the sample's last axis under Dirichlet(alpha)."""
     _check("random_pdf_dirichlet", sample, (("alpha", alpha),), vector=True)
     x, (a,) = _inputs(sample, (alpha,), vector=True)
-    normalizer = ops.gammaln(ops.sum(a, axis=-1)) - ops.sum(ops.gammaln(a), axis=-1)
-    value = ops.broadcast_add(ops.sum(ops.broadcast_mul(a - 1.0, ops.log(x)), axis=-1), normalizer)
+    normalizer = _core.gammaln(a.sum(axis=-1)) - _core.gammaln(a).sum(axis=-1)
+    value = _core.add(_core.multiply(a - 1.0, _core.log(x)).sum(axis=-1), normalizer)
     if len(sample.shape) == 1:  # one vector: MXNet gives shape (1,)
-        value = ops.reshape(value, shape=(1,))
-    return _result(value if is_log else ops.exp(value), sample, out)
+        value = value.reshape((1,))
+    return _result(value if is_log else _core.exp(value), sample, out)

@@ -48,8 +48,51 @@ CANONICAL: Dict[str, str] = {
     "random_pdf_dirichlet": "_random_pdf_dirichlet",
 }
 
+
+def _shape_from_data(fn: Callable) -> Callable:
+    """``fn`` (an ``nd.random_*`` sampler) with an optional ``data`` input whose shape it
+    takes when no ``shape`` is given.
+
+    MXNet's ``sym.random.randn(data=x)`` writes ``shape="()"`` (unknown) and fills it in by
+    shape inference from the node's consumer; gluonlite runs nodes without backward shape
+    inference, so it keeps ``data`` as an input and reads the shape off it instead.
+    """
+
+    def run(*args: Any, data: Any = None, **kwargs: Any) -> Any:
+        if data is not None and not kwargs.get("shape"):
+            kwargs["shape"] = tuple(data.shape)
+        return fn(*args, **kwargs)
+
+    signature = inspect.signature(fn)
+    params = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
+    params.append(
+        inspect.Parameter(
+            "data", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="NDArray"
+        )
+    )
+    params.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
+    run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__name__ = getattr(fn, "__name__", "sampler")
+    run.__doc__ = fn.__doc__
+    return run
+
+
+# MXNet's two families of samplers behind ``sym.random.*``: ``_random_<kind>`` (number
+# parameters as attributes) and ``_sample_<kind>`` (array parameters as inputs)
+_SAMPLER_KINDS = (
+    "uniform",
+    "normal",
+    "exponential",
+    "gamma",
+    "poisson",
+    "negative_binomial",
+    "generalized_negative_binomial",
+)
+
 # the nd function that runs an operator whose graph name is not an nd name
 _RUNS_AS: Dict[str, Callable] = {
+    **{"_random_" + k: _shape_from_data(getattr(nd, "random_" + k)) for k in _SAMPLER_KINDS},
+    **{"_sample_" + k: getattr(nd, "sample_" + k) for k in _SAMPLER_KINDS},
     "Reshape": nd.reshape,
     "_copy": _internal._copy,
     "_zeros": _internal._zeros,

@@ -72,6 +72,7 @@ from ._random import (
     var_check,
     verify_generator,
 )
+from ._symbolic import check_symbolic_backward, check_symbolic_forward
 
 _features = Features()
 
@@ -166,6 +167,8 @@ __all__ = [
     "compare_ndarray_tuple",
     "compare_optimizer",
     "check_numeric_gradient",
+    "check_symbolic_backward",
+    "check_symbolic_forward",
     # random data and generator checks
     "rand_shape_2d",
     "rand_shape_3d",

@@ -54,6 +54,41 @@ def _as_outputs(out: Any, where: str) -> List[NDArray]:
     return outs
 
 
+def _symbol_function(
+    sym: Any, location: Any, aux_states: Any, ctx: Any, dtype: Any, where: str
+) -> Callable:
+    """A callable over ``sym``'s arguments (by keyword) that runs its graph, recorded, with
+    the auxiliary states fixed; ``arg_names`` holds the argument order."""
+    from ..symbol.executor import run_graph
+
+    arg_names = sym.list_arguments()
+    if isinstance(location, dict):
+        unknown = sorted(set(location) - set(arg_names))
+        if unknown or len(location) != len(arg_names):
+            raise ValueError(
+                f"{where}: location must give every argument of the symbol {arg_names}; "
+                f"got {sorted(location)}"
+            )
+    elif len(location) != len(arg_names):
+        raise ValueError(
+            f"{where}: {len(location)} arrays given, the symbol has {len(arg_names)} "
+            f"arguments ({arg_names})"
+        )
+    aux_names = sym.list_auxiliary_states()
+    if aux_states is None:
+        aux_states = {}
+    elif not isinstance(aux_states, dict):
+        aux_states = dict(zip(aux_names, aux_states))
+    ctx = current_context() if ctx is None else ctx
+    aux = {k: nd.array(_host(v), ctx=ctx, dtype=dtype) for k, v in aux_states.items()}
+
+    def run(**arrays: NDArray) -> List[NDArray]:
+        return run_graph(sym, {**arrays, **aux}, ctx)
+
+    run.arg_names = arg_names  # type: ignore[attr-defined]
+    return run
+
+
 def check_numeric_gradient(
     sym: Callable,
     location: Any,
@@ -69,21 +104,28 @@ def check_numeric_gradient(
 ) -> None:
     """Checks autograd's gradient of ``sym`` against central finite differences.
 
-    gluonlite has no Symbol API: ``sym`` is a callable taking NDArrays (positionally for a
-    list ``location``, by keyword for a dict) and returning an NDArray or a list of them.
-    As in MXNet, the outputs are projected on a random direction and the gradient of that
-    scalar is compared, input by input, under the names NUMERICAL_<name> and
-    BACKWARD_<name>. Tolerances default per ``dtype``; the step defaults to
+    ``sym`` is a Symbol (``location`` a list in ``list_arguments()`` order or a dict by
+    name; ``aux_states`` likewise for its auxiliary states) or a callable taking NDArrays
+    (positionally for a list ``location``, by keyword for a dict) and returning an NDArray
+    or a list of them. As in MXNet, the outputs are projected on a random direction and the
+    gradient of that scalar is compared, input by input, under the names NUMERICAL_<name>
+    and BACKWARD_<name>. Tolerances default per ``dtype``; the step defaults to
     ``default_numeric_eps()[dtype]``.
     """
     where = "check_numeric_gradient"
-    if not callable(sym):
+    from ..symbol import Symbol
+
+    if isinstance(sym, Symbol):
+        sym = _symbol_function(sym, location, aux_states, ctx, dtype, where)
+        if not isinstance(location, dict):
+            location = dict(zip(sym.arg_names, location))  # type: ignore[attr-defined]
+    elif not callable(sym):
         raise TypeError(
-            f"{where}: gluonlite has no Symbol API; pass a callable that takes NDArrays and "
-            f"returns an NDArray, got {type(sym).__name__}"
+            f"{where}: sym must be a Symbol or a callable that takes NDArrays and returns an "
+            f"NDArray, got {type(sym).__name__}"
         )
-    if aux_states is not None:
-        raise NotImplementedError(f"{where}: aux_states need a Symbol; gluonlite has none")
+    elif aux_states is not None:
+        raise ValueError(f"{where}: aux_states go with a Symbol, not with a callable")
     if grad_stype_dict and any(stype != "default" for stype in grad_stype_dict.values()):
         raise NotImplementedError(f"{where}: sparse gradients are not supported: {grad_stype_dict}")
     dtype = np.dtype(dtype)
