@@ -113,6 +113,11 @@ def _result(value: NDArray, sample: NDArray, out: Optional[NDArray]) -> NDArray:
     return _write_out(value, out)
 
 
+def _from_log(log_value: NDArray, is_log: bool, sample: NDArray, out: Optional[NDArray]) -> NDArray:
+    """The result of a density computed as its logarithm: kept, or exponentiated."""
+    return _result(log_value if is_log else _core.exp(log_value), sample, out)
+
+
 def _negative_binomial_log(x: NDArray, k: NDArray, p: NDArray) -> NDArray:
     """log C(x+k-1, x) + k log p + x log(1-p), the sample taken as a constant."""
     x = stop_gradient(x)
@@ -179,7 +184,7 @@ def random_pdf_gamma(
         _core.add(_core.multiply(a - 1.0, _core.log(x)), per_distribution),
         _core.multiply(b, x),
     )
-    return _result(value if is_log else _core.exp(value), sample, out)
+    return _from_log(value, is_log, sample, out)
 
 
 @_export
@@ -214,7 +219,7 @@ def random_pdf_poisson(
     x, (rate,) = _inputs(sample, (lam,))
     x = stop_gradient(x)
     value = _core.subtract(_core.multiply(x, _core.log(rate)) - _core.gammaln(x + 1.0), rate)
-    return _result(value if is_log else _core.exp(value), sample, out)
+    return _from_log(value, is_log, sample, out)
 
 
 @_export
@@ -231,7 +236,7 @@ def random_pdf_negative_binomial(
     _check("random_pdf_negative_binomial", sample, (("k", k), ("p", p)))
     x, (limit, prob) = _inputs(sample, (k, p))
     value = _negative_binomial_log(x, limit, prob)
-    return _result(value if is_log else _core.exp(value), sample, out)
+    return _from_log(value, is_log, sample, out)
 
 
 @_export
@@ -250,7 +255,7 @@ def random_pdf_generalized_negative_binomial(
     limit = _core.reciprocal(dispersion)
     prob = _core.reciprocal(mean * dispersion + 1.0)
     value = _negative_binomial_log(x, limit, prob)
-    return _result(value if is_log else _core.exp(value), sample, out)
+    return _from_log(value, is_log, sample, out)
 
 
 @_export
@@ -268,4 +273,4 @@ def random_pdf_dirichlet(
     value = _core.add(_core.multiply(a - 1.0, _core.log(x)).sum(axis=-1), normalizer)
     if len(sample.shape) == 1:  # one vector: MXNet gives shape (1,)
         value = value.reshape((1,))
-    return _result(value if is_log else _core.exp(value), sample, out)
+    return _from_log(value, is_log, sample, out)

@@ -513,6 +513,16 @@ def _as_name_dict(values: Any, names: List[str], what: str, allow_missing: bool)
     return {n: v for n, v in zip(names, values) if v is not None}
 
 
+def grad_req_dict(grad_req: Any, arg_names: List[str]) -> Dict[str, str]:
+    """``grad_req`` (one string, a dict by name with 'null' for the rest, or a list in
+    argument order) as a dict by argument name."""
+    if isinstance(grad_req, str):
+        return {n: grad_req for n in arg_names}
+    if isinstance(grad_req, dict):
+        return {n: grad_req.get(n, "null") for n in arg_names}
+    return dict(zip(arg_names, grad_req))
+
+
 class Executor:
     """A bound graph: ``forward`` computes ``outputs``; ``backward`` fills ``grad_dict``."""
 
@@ -532,12 +542,7 @@ class Executor:
         self.arg_dict = _as_name_dict(args, arg_names, "arguments", False)
         self.grad_dict = _as_name_dict(args_grad, arg_names, "gradients", True)
         self.aux_dict = _as_name_dict(aux_states, aux_names, "auxiliary states", False)
-        if isinstance(grad_req, str):
-            self._grad_req = {n: grad_req for n in arg_names}
-        elif isinstance(grad_req, dict):
-            self._grad_req = {n: grad_req.get(n, "null") for n in arg_names}
-        else:
-            self._grad_req = dict(zip(arg_names, grad_req))
+        self._grad_req = grad_req_dict(grad_req, arg_names)
         self.outputs: List[Any] = []
         self._arg_names = arg_names
         self._aux_names = aux_names

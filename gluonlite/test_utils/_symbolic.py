@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import ndarray as nd
 from ..context import Context, current_context
+from ..symbol.executor import grad_req_dict
 from ._compare import assert_almost_equal
 
 _FLOAT_DTYPES = (np.float16, np.float32, np.float64)
@@ -110,12 +111,7 @@ def check_symbolic_backward(
     args, aux = _bind_inputs(sym, location, aux_states, ctx, dtype, where)
     arg_names = sym.list_arguments()
     wanted = _by_name(expected, arg_names, "expected gradients", where)
-    if isinstance(grad_req, str):
-        reqs = {n: grad_req for n in arg_names}
-    elif isinstance(grad_req, dict):
-        reqs = {n: grad_req.get(n, "null") for n in arg_names}
-    else:
-        reqs = dict(zip(arg_names, grad_req))
+    reqs = grad_req_dict(grad_req, arg_names)
     for name, req in reqs.items():
         if req not in ("write", "add", "null"):
             raise ValueError(f"{where}: grad_req for '{name}' must be write, add or null: {req!r}")
