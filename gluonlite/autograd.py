@@ -225,8 +225,11 @@ def mark_variables(variables, gradients, grad_reqs="write") -> None:
                     var.context,
                 )
             )
+    from .ndarray.ndarray import note_grad_stype
+
     for var, buf, req in zip(variables, gradients, reqs):
         _core.mark_variable(var, buf, req)
+        note_grad_stype(var, buf.stype)
 
 
 class Function:

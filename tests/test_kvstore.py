@@ -172,8 +172,10 @@ def test_bad_arguments_raise_clear_errors():
         kv.init("z", np.ones(2))
     with pytest.raises(TypeError, match=r"^KVStore: a key must be an int or a str, got 1\.5$"):
         kv.init(1.5, nd.ones((2,)))
-    with pytest.raises(NotImplementedError, match=r"dense storage only"):
+    with pytest.raises(MXNetError, match=r"key 'a' holds a default array; row_sparse_pull"):
         kv.row_sparse_pull("a", out=nd.zeros((2,)), row_ids=nd.array([0]))
+    with pytest.raises(AssertionError, match=r"row_sparse_pull: row_ids is required"):
+        kv.row_sparse_pull("a", out=nd.zeros((2,)))
 
 
 # ---------------------------------------------------------------- optimizer on the store

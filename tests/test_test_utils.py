@@ -349,11 +349,31 @@ def test_rand_ndarray_is_dense_normal_data():
     assert isinstance(x, nd.NDArray) and x.dtype == np.float32 and x.stype == "default"
     np.testing.assert_array_equal(x.asnumpy(), np.random.randn(2, 3).astype(np.float32))
     assert tu.rand_ndarray((3,), dtype="float64").dtype == np.float64
-    for stype in ("csr", "row_sparse"):
-        with pytest.raises(NotImplementedError, match=f"storage type '{stype}' is not supported"):
-            tu.rand_ndarray((2, 3), stype)
     with pytest.raises(ValueError, match="unknown storage type 'foo'"):
         tu.rand_ndarray((2, 3), "foo")
+
+
+def test_rand_sparse_ndarray_draws_rows_and_entries_at_the_density():
+    np.random.seed(5)
+    rsp, (values, rows) = tu.rand_sparse_ndarray((50, 3), "row_sparse", density=0.3)
+    assert rsp.stype == "row_sparse" and 5 < len(rows) < 25
+    np.testing.assert_array_equal(rsp.indices.asnumpy(), rows)
+    np.testing.assert_array_equal(rsp.data.asnumpy(), values)
+    assert ((values >= 0) & (values < 1)).all()
+    full = tu.rand_ndarray((4, 3), "row_sparse", density=1)
+    np.testing.assert_array_equal(full.indices.asnumpy(), [0, 1, 2, 3])
+    empty = tu.rand_ndarray((4, 3), "row_sparse", density=0)
+    assert empty.indices.shape == (0,) and empty.stype == "row_sparse"
+    csr, (indptr, indices, data) = tu.rand_sparse_ndarray((10, 10), "csr", density=0.25)
+    assert csr.stype == "csr" and data.shape == (25,) and indptr.asnumpy()[-1] == 25
+    ones = tu.rand_ndarray((6, 5), "csr", density=0.5, modifier_func=lambda v: 1.0)
+    assert set(ones.data.asnumpy().tolist()) == {1.0} and ones.data.shape == (15,)
+    law = tu.rand_ndarray((6, 9), "csr", density=0.3, distribution="powerlaw")
+    np.testing.assert_array_equal(np.diff(law.indptr.asnumpy()), [1, 2, 4, 8, 1, 0])
+    with pytest.raises(ValueError, match="csr arrays are 2-D"):
+        tu.rand_ndarray((2, 3, 4), "csr")
+    with pytest.raises(ValueError, match="density must be in"):
+        tu.rand_ndarray((2, 3), "csr", density=1.5)
 
 
 # ---- generator checks ----------------------------------------------------------------------
@@ -449,8 +469,10 @@ def test_compare_optimizer():
     tu.compare_optimizer(sgd(**mp), sgd(**mp), (2, 3), np.float16, rtol=1e-3)
     with pytest.raises(AssertionError, match="Location of maximum error"):
         tu.compare_optimizer(sgd(learning_rate=0.1), sgd(learning_rate=0.2), (4,), np.float32)
-    with pytest.raises(NotImplementedError, match="weight storage type 'row_sparse'"):
-        tu.compare_optimizer(sgd(), sgd(), (2, 3), np.float32, w_stype="row_sparse")
+    tu.compare_optimizer(sgd(), sgd(), (2, 3), np.float32, w_stype="row_sparse")
+    tu.compare_optimizer(sgd(lazy_update=False), sgd(), (4, 3), np.float32, g_stype="csr")
+    with pytest.raises(ValueError, match="unknown weight storage type 'coo'"):
+        tu.compare_optimizer(sgd(), sgd(), (2, 3), np.float32, w_stype="coo")
 
 
 def test_compare_ndarray_tuple():

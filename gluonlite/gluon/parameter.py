@@ -25,6 +25,8 @@ from .. import autograd, initializer
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..context import Context, cpu, current_context
+from ..ndarray import NDArray
+from ..ndarray.sparse import _wrap as _sparse_view
 from ..numpy_extension import _state as _np_state
 from . import _param_io
 from .utils import _indent, shape_is_known
@@ -108,11 +110,6 @@ class Parameter:
                 raise AssertionError(
                     "%s for Parameter '%s' must be one of 'default', "
                     "'row_sparse', or 'csr', but got '%s'" % (kind, name, value)
-                )
-            if value != "default":
-                raise NotImplementedError(
-                    "Parameter '%s': %s='%s' is not supported by "
-                    "gluonlite (dense storage only)" % (name, kind, value)
                 )
         self._stype = stype
         self._grad_stype = grad_stype
@@ -203,6 +200,12 @@ class Parameter:
         return [d.grad for d in self._data]
 
     def _set_trainer(self, trainer: Any) -> None:
+        if self._stype != "default" and self._trainer and trainer and self._trainer is not trainer:
+            raise RuntimeError(
+                "Failed to set the trainer for Parameter '%s' because it was already set. "
+                "More than one trainers for a %s Parameter is not supported."
+                % (self.name, self._stype)
+            )
         self._trainer = trainer
 
     # ----------------------------------------------------------- error messages
@@ -375,6 +378,8 @@ class Parameter:
             from ..numpy.multiarray import ndarray as np_ndarray
 
             arrays = [a if type(a) is np_ndarray else np_ndarray(a) for a in arrays]
+        if self._stype != "default":
+            arrays = [_sparse_view(a, self._stype) for a in arrays]
         self._init_grad(arrays)
         self._ctx_list = list(ctx_list)
         self._ctx_map = {_ctx_key(c): i for i, c in enumerate(self._ctx_list)}
@@ -386,13 +391,14 @@ class Parameter:
             return
         targets = self._data if arrays is None else arrays
         assert targets is not None  # called once the data exists
+        stype = None if self._grad_stype == "default" else self._grad_stype
         for arr in targets:
-            arr.attach_grad(self.grad_req)
+            arr.attach_grad(self.grad_req, stype=stype)
         self._grad_attached = True
 
     def _reduce(self) -> Any:
         """The average of the per-context copies, on the CPU."""
-        arrays = self.list_data()
+        arrays = self._check_and_get(self._data, list)
         total = arrays[0].copyto(cpu())
         if len(arrays) == 1:
             return total
@@ -514,11 +520,55 @@ class Parameter:
 
     def data(self, ctx: Optional[Context] = None) -> Any:
         """The value on ``ctx`` (the only copy, or the current context's)."""
+        if self._stype != "default":
+            raise RuntimeError(
+                "Cannot return a copy of Parameter '%s' on ctx %s via data() because its "
+                "storage type is %s. Please use row_sparse_data() instead."
+                % (self.name, str(ctx), self._stype)
+            )
         return self._check_and_get(self._data, ctx)
 
     def list_data(self) -> List[Any]:
         """The values on all contexts, in ``list_ctx()`` order."""
+        if self._stype != "default":
+            raise RuntimeError(
+                "Cannot return copies of Parameter '%s' on all contexts via list_data() "
+                "because its storage type is %s. Please use row_sparse_data() instead."
+                % (self.name, self._stype)
+            )
         return self._check_and_get(self._data, list)
+
+    def row_sparse_data(self, row_id: Any) -> Any:
+        """A row-sparse parameter's value on ``row_id``'s context, holding the rows in
+        ``row_id`` (pulled from the Trainer's kvstore; the other rows read zero)."""
+        if self._stype != "row_sparse":
+            raise RuntimeError(
+                "Cannot return a copy of Parameter %s via row_sparse_data() because its "
+                "storage type is %s. Please use data() instead." % (self.name, self._stype)
+            )
+        return self._get_row_sparse(row_id.context if isinstance(row_id, NDArray) else None, row_id)
+
+    def list_row_sparse_data(self, row_id: Any) -> List[Any]:
+        """The row-sparse value on every context, each holding the rows in ``row_id``."""
+        if self._stype != "row_sparse":
+            raise RuntimeError(
+                "Cannot return copies of Parameter '%s' on all contexts via "
+                "list_row_sparse_data() because its storage type is %s. Please use data() "
+                "instead." % (self.name, self._stype)
+            )
+        return self._get_row_sparse(list, row_id)
+
+    def _get_row_sparse(self, ctx: Any, row_id: Any) -> Any:
+        if not isinstance(row_id, NDArray):
+            raise TypeError("row_id must have NDArray type, but %s is given" % type(row_id))
+        if not self._trainer:
+            raise RuntimeError(
+                "Cannot get row_sparse data for Parameter '%s' when no Trainer is created "
+                "with it." % self.name
+            )
+        results = self._check_and_get(self._data, ctx)
+        self._trainer._row_sparse_pull(self, results, row_id)
+        return results
 
     def grad(self, ctx: Optional[Context] = None) -> Any:
         """The gradient buffer on ``ctx``."""

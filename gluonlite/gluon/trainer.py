@@ -28,6 +28,7 @@ from .. import optimizer as opt
 from ..base import MXNetError
 from ..kvstore import KVStore, KVStoreBase
 from ..kvstore import create as _create_kvstore
+from ..ndarray import NDArray
 from ..ndarray.utils import _atomic_write
 from .parameter import Parameter, ParameterDict
 
@@ -176,10 +177,37 @@ class Trainer:
             return None, False
         return store, update_on_kvstore and store.is_capable(KVStoreBase.OPTIMIZER)
 
+    def _create_sparse_store(self) -> Tuple[Any, bool]:
+        """With row-sparse weights a store always exists (it holds the weights that
+        ``row_sparse_data`` pulls rows from) and applies the optimizer, as in MXNet."""
+        kvstore = self._kvstore_params["kvstore"]
+        if isinstance(kvstore, KVStoreBase):
+            store = kvstore
+        elif isinstance(kvstore, str):
+            store = _create_kvstore(kvstore)
+        else:
+            raise TypeError(
+                "Cannot create '%s' KVStore with row_sparse parameters. The type must be "
+                "KVStore or str." % (kvstore,)
+            )
+        if not store.is_capable(KVStoreBase.OPTIMIZER):
+            raise AssertionError(
+                "KVStore with sparse weight requires optimizer support. However, %s does "
+                "not support optimizer." % type(store).__name__
+            )
+        if self._kvstore_params["update_on_kvstore"] is False:
+            raise ValueError("Cannot set update_on_kvstore=False when sparse weights are present.")
+        return store, True
+
     def _init_kvstore(self) -> None:
         """Create the store (at the first step, as MXNet) and decide ``update_on_kvstore``."""
-        store, update_on_kvstore = self._create_store()
         requested = self._kvstore_params["update_on_kvstore"]
+        if any(param._stype != "default" for param in self._params):
+            store, update_on_kvstore = self._create_sparse_store()
+        else:
+            store, update_on_kvstore = self._create_store()
+            if any(param._grad_stype != "default" for param in self._params):
+                update_on_kvstore = False  # dense weights, sparse gradients: MXNet's choice
         if requested is not None:
             update_on_kvstore = bool(requested)
         if update_on_kvstore and store is None:
@@ -231,6 +259,13 @@ class Trainer:
             self._init_kvstore()
         if self._params_to_init:
             self._init_params()
+
+    def _row_sparse_pull(self, parameter: Parameter, out: Any, row_id: NDArray) -> None:
+        """Fill ``out`` (the parameter's array or arrays) with the rows ``row_id`` of the
+        store's copy of ``parameter``."""
+        self._prepare()
+        index = self._param2idx[parameter.name]
+        self._kvstore.row_sparse_pull(index, out=out, row_ids=row_id, priority=-index)
 
     # -------------------------------------------------------- learning rate
     @property
@@ -296,7 +331,10 @@ class Trainer:
                 selected.append((i, param, arrays))
         store = self._kvstore
         for i, param, arrays in selected:
-            store.pushpull(i, param.list_grad(), out=arrays, priority=-i)
+            if param._stype == "default":
+                store.pushpull(i, param.list_grad(), out=arrays, priority=-i)
+            else:  # row-sparse weights are pulled by row_sparse_data, rows on demand
+                store.push(i, param.list_grad(), priority=-i)
             for arr in arrays:
                 arr._fresh_grad = False
 

@@ -140,6 +140,12 @@ def split_data(
     bounds = [0]
     for i in range(num_slice):
         bounds.append(bounds[-1] + each + (1 if i < extras else 0))
+    if getattr(data, "stype", "default") == "csr":  # row slices of a CSRNDArray stay CSR
+        if batch_axis != 0:
+            raise ValueError(
+                "split_data: a CSRNDArray splits along axis 0 only, got %d" % batch_axis
+            )
+        return [data[bounds[i] : bounds[i + 1]] for i in range(num_slice)]
     return [
         nd.slice_axis(data, axis=batch_axis, begin=bounds[i], end=bounds[i + 1])
         for i in range(num_slice)

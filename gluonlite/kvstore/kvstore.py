@@ -217,11 +217,37 @@ class KVStore(KVStoreBase):
     def row_sparse_pull(
         self, key: Any, out: Any = None, priority: int = 0, row_ids: Any = None
     ) -> None:
-        """Not supported: gluonlite has dense storage only."""
-        raise NotImplementedError(
-            "KVStore.row_sparse_pull: row_sparse storage is not supported by gluonlite "
-            "(dense storage only); use pull"
-        )
+        """Copy the rows ``row_ids`` of each key's stored row-sparse value into the arrays of
+        ``out`` (their other rows read zero). ``row_ids``: one NDArray for all outputs, or
+        one per output (a list of lists for a list of keys)."""
+        from ..ndarray import sparse
+
+        if out is None:
+            raise AssertionError("KVStore.row_sparse_pull: out is required")
+        if row_ids is None:
+            raise AssertionError("KVStore.row_sparse_pull: row_ids is required")
+        pairs = self._pairs("row_sparse_pull", key, out, what="output")
+        ids_per_key = row_ids if isinstance(key, (list, tuple)) else [row_ids]
+        if len(ids_per_key) != len(pairs):
+            raise AssertionError(
+                "KVStore.row_sparse_pull: %d keys but %d row_ids" % (len(pairs), len(ids_per_key))
+            )
+        with autograd.pause():
+            for (k, arrays), ids in zip(pairs, ids_per_key):
+                stored = self._stored("row_sparse_pull", k, arrays)
+                if stored.stype != "row_sparse":
+                    raise MXNetError(
+                        "KVStore.row_sparse_pull: key %r holds a %s array; row_sparse_pull "
+                        "reads row_sparse values only (use pull)" % (k, stored.stype)
+                    )
+                ids_list = list(ids) if isinstance(ids, (list, tuple)) else [ids] * len(arrays)
+                if len(ids_list) != len(arrays):
+                    raise AssertionError(
+                        "KVStore.row_sparse_pull: key %r has %d outputs but %d row_ids"
+                        % (k, len(arrays), len(ids_list))
+                    )
+                for arr, rows in zip(arrays, ids_list):
+                    sparse.retain(stored, rows).copyto(arr)
 
     # ------------------------------------------------------------ optimizer
     def set_optimizer(self, optimizer: Any) -> None:

@@ -78,16 +78,21 @@ def _shape_tuple(shape) -> tuple:
     return tuple(int(d) for d in dims)
 
 
-def _check_stype(stype, op: str) -> None:
-    if stype not in (None, "default"):
-        raise NotImplementedError(
-            f"{op}: stype={stype!r} is not supported by gluonlite (dense storage only)"
-        )
+def _with_stype(arr: NDArray, stype, op: str) -> NDArray:
+    """``arr`` as storage type ``stype`` (None or 'default': itself)."""
+    if stype is None or stype == "default":
+        return arr
+    from . import sparse
+
+    return sparse.cast_storage(arr, sparse._check_stype(stype, op))
 
 
 def empty(shape, ctx: Optional[Context] = None, dtype="float32", stype=None) -> NDArray:
-    """An uninitialized array."""
-    _check_stype(stype, "empty")
+    """An uninitialized array (a sparse ``stype`` gives one with nothing stored)."""
+    if stype not in (None, "default"):
+        from . import sparse
+
+        return sparse.zeros(stype, shape, ctx, dtype)
     ctx = _as_context(ctx)
     return _core.empty(_shape_tuple(shape), _dtype_name(dtype), ctx._core_type, ctx.device_id)
 
@@ -113,17 +118,21 @@ def full(
 def zeros(
     shape, ctx: Optional[Context] = None, dtype="float32", stype=None, out=None, name=None
 ) -> NDArray:
-    """An array of zeros (written into ``out`` when given)."""
-    _check_stype(stype, "zeros")
+    """An array of zeros (written into ``out`` when given); ``stype`` 'row_sparse' or 'csr'
+    gives a sparse array with nothing stored."""
+    if stype not in (None, "default") and out is None:
+        from . import sparse
+
+        return sparse.zeros(stype, shape, ctx, dtype)
     return full(shape, 0.0, ctx, dtype if dtype is not None else "float32", out=out)
 
 
 def ones(
     shape, ctx: Optional[Context] = None, dtype="float32", stype=None, out=None, name=None
 ) -> NDArray:
-    """An array of ones (written into ``out`` when given)."""
-    _check_stype(stype, "ones")
-    return full(shape, 1.0, ctx, dtype if dtype is not None else "float32", out=out)
+    """An array of ones (written into ``out`` when given), of storage type ``stype``."""
+    result = full(shape, 1.0, ctx, dtype if dtype is not None else "float32", out=out)
+    return result if out is not None else _with_stype(result, stype, "ones")
 
 
 def _filled_like(data: NDArray, value: float, out: Optional[NDArray]) -> NDArray:
@@ -134,7 +143,12 @@ def _filled_like(data: NDArray, value: float, out: Optional[NDArray]) -> NDArray
 
 
 def zeros_like(data: NDArray, out=None, name=None) -> NDArray:
-    """Zeros with the shape, dtype and context of ``data``."""
+    """Zeros with the shape, dtype and context of ``data`` (and its storage type: a sparse
+    ``data`` gives a sparse array with nothing stored)."""
+    if type(data) is not NDArray and out is None and data.stype != "default":
+        from . import sparse
+
+        return sparse.zeros_like(data)
     return _filled_like(data, 0.0, out)
 
 
@@ -559,6 +573,60 @@ def _rebuild(data: np.ndarray, ctx_str: str) -> NDArray:
     return array(data, ctx=Context(kind, int(dev)), dtype=data.dtype)
 
 
+def _tostype(self: NDArray, stype: str) -> NDArray:
+    """This array as storage type ``stype`` ('default': itself; 'row_sparse' or 'csr': a
+    sparse copy)."""
+    if stype == "default":
+        return self
+    return _with_stype(self, stype, "tostype")
+
+
+# Gradient buffers whose storage type is not 'default', by data pointer: attach_grad and
+# mark_variables keep it current, and the grad property wraps such a buffer in its sparse
+# class. The dense path pays one truthiness test.
+_GRAD_STYPES: dict = {}
+_core_attach_grad = NDArray.attach_grad
+_core_grad: Any = NDArray.grad  # the core's property object
+
+
+def note_grad_stype(variable: NDArray, stype: Optional[str]) -> None:
+    """Record the storage type of ``variable``'s gradient buffer (None: 'default')."""
+    buf = _core_grad.fget(variable)
+    if buf is None or buf.size == 0:
+        return
+    if stype is None or stype == "default":
+        if _GRAD_STYPES:
+            _GRAD_STYPES.pop(buf._data_ptr, None)
+        return
+    if stype not in ("row_sparse", "csr"):
+        raise MXNetValueError(
+            f"attach_grad: stype must be 'default', 'row_sparse' or 'csr', got {stype!r}"
+        )
+    _GRAD_STYPES[buf._data_ptr] = stype
+
+
+def _attach_grad(self: NDArray, grad_req: str = "write", stype: Optional[str] = None) -> None:
+    """Allocates a zero gradient buffer (of storage type ``stype``, default dense) and marks
+    the array as a variable for autograd."""
+    if stype not in (None, "default", "row_sparse", "csr"):
+        raise MXNetValueError(
+            f"attach_grad: stype must be 'default', 'row_sparse' or 'csr', got {stype!r}"
+        )
+    _core_attach_grad(self, grad_req)
+    note_grad_stype(self, stype)
+
+
+def _grad_of(self: NDArray):
+    buf = _core_grad.fget(self)
+    if _GRAD_STYPES and buf is not None:
+        stype = _GRAD_STYPES.get(buf._data_ptr)
+        if stype is not None:
+            from .sparse import _wrap
+
+            return _wrap(buf, stype)
+    return buf
+
+
 def _install_methods() -> None:
     from . import ops as _ops  # noqa: F401  (nd functions, reused as methods)
 
@@ -597,21 +665,15 @@ def _install_methods() -> None:
         "max": _reduce_method(_REDUCE_MAX, "max"),
         "min": _reduce_method(_REDUCE_MIN, "min"),
         "prod": _reduce_method(_REDUCE_PROD, "prod"),
-        "tostype": lambda self, stype: (
-            self
-            if stype == "default"
-            else (_ for _ in ()).throw(
-                MXNetError(
-                    f"tostype: storage type {stype!r} is not supported; gluonlite arrays are dense"
-                )
-            )
-        ),
+        "tostype": _tostype,
+        "attach_grad": _attach_grad,
     }
     context = property(_ctx_of, doc="The array's device (a Context).")
     properties = {
         "context": context,
         "ctx": context,
         "stype": property(lambda self: "default"),
+        "grad": property(_grad_of, doc=_core_grad.__doc__),
         "T": property(lambda self: _ops.transpose(self), doc="A transposed copy (reversed axes)."),
         "handle": property(lambda self: self._data_ptr),
         "writable": property(lambda self: True),

@@ -50,11 +50,18 @@ def filled(like: NDArray, value: float, shape=None) -> NDArray:
 
 
 def _make_unary(name: str, core_fn):
+    from .sparse import ZERO_PRESERVING, same_storage
+
+    keeps_zero = name in ZERO_PRESERVING
+
     def fn(data: Optional[NDArray] = None, out=None, name=None, **kwargs):
         if kwargs or data is None:
             reject_unknown(fn, kwargs, data)
         try:
-            return _write_out(core_fn(data), out)
+            result = core_fn(data)
+            if keeps_zero and type(data) is not NDArray:  # a sparse input stays sparse
+                result = same_storage(result, data)  # type: ignore[arg-type]
+            return _write_out(result, out)
         except TypeError as err:
             if not is_binding_error(err):
                 raise
@@ -534,11 +541,16 @@ __all__.append("Cast")
 # ---- linear algebra, layers --------------------------------------------------------------------
 
 
-def _dense_only(stype, op: str) -> None:
-    if stype not in (None, "default"):
-        raise NotImplementedError(
-            f"{op}: forward_stype={stype!r} is not supported by gluonlite (dense storage only)"
-        )
+def _product_storage(result: NDArray, lhs: NDArray, transpose_a: bool, stype, op: str):
+    """MXNet's output storage of a product: ``forward_stype`` when given, else row-sparse
+    for dot(csr.T, x), else dense."""
+    if stype is None and type(lhs) is not NDArray and lhs.stype == "csr" and transpose_a:
+        stype = "row_sparse"
+    if stype is None or stype == "default":
+        return result
+    from .ndarray import _with_stype
+
+    return _with_stype(result, stype, op)
 
 
 @_export
@@ -551,9 +563,12 @@ def dot(
     out=None,
     name=None,
 ) -> NDArray:
-    """Matrix product with MXNet's ``nd.dot`` semantics."""
-    _dense_only(forward_stype, "dot")
-    return _write_out(_core.dot(lhs, rhs, bool(transpose_a), bool(transpose_b)), out)
+    """Matrix product with MXNet's ``nd.dot`` semantics (sparse operands included: see
+    ``nd.sparse`` for the output storage)."""
+    result = _core.dot(lhs, rhs, bool(transpose_a), bool(transpose_b))
+    if forward_stype is not None or type(lhs) is not NDArray:
+        result = _product_storage(result, lhs, transpose_a, forward_stype, "dot")
+    return _write_out(result, out)
 
 
 @_export
@@ -567,8 +582,10 @@ def batch_dot(
     name=None,
 ) -> NDArray:
     """Batched matrix product of 3-D arrays."""
-    _dense_only(forward_stype, "batch_dot")
-    return _write_out(_core.batch_dot(lhs, rhs, bool(transpose_a), bool(transpose_b)), out)
+    result = _core.batch_dot(lhs, rhs, bool(transpose_a), bool(transpose_b))
+    if forward_stype is not None:
+        result = _product_storage(result, lhs, transpose_a, forward_stype, "batch_dot")
+    return _write_out(result, out)
 
 
 @_export

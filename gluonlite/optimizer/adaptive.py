@@ -49,7 +49,8 @@ class Adam(FusedOptimizer):
         self.lazy_update = lazy_update
 
     def create_state(self, index: Any, weight: NDArray) -> tuple:
-        return (_zeros_like(weight), _zeros_like(weight))  # mean, variance
+        stype = weight.stype if self.lazy_update else "default"
+        return (_zeros_like(weight, stype=stype), _zeros_like(weight, stype=stype))  # mean, var
 
     def _fused_update(
         self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
@@ -156,7 +157,10 @@ class AdaGrad(FusedOptimizer):
         self.float_stable_eps = eps
 
     def create_state(self, index: Any, weight: NDArray) -> NDArray:
-        return _zeros_like(weight)  # history
+        return _zeros_like(weight, stype=weight.stype)  # history
+
+    def _updates_lazily(self) -> bool:
+        return True  # MXNet's sparse adagrad_update touches the stored rows only
 
     def _fused_update(
         self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]

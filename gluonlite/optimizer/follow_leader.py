@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import ndarray as nd
 from ..ndarray import NDArray
-from .optimizer import Optimizer, _zeros_like, register
+from .optimizer import Optimizer, _zeros_like, register, update_stored_rows
 
 __all__ = ["FTML", "Ftrl"]
 
@@ -77,5 +77,12 @@ class Ftrl(Optimizer):
         options = {"lamda1": self.lamda1, "beta": self.beta, "rescale_grad": self.rescale_grad}
         if self.clip_gradient:
             options["clip_gradient"] = self.clip_gradient
-        z, n = state
-        nd.ftrl_update(weight, grad, z, n, out=weight, lr=lr, wd=wd, **options)
+
+        def step(weight: NDArray, grad: NDArray, state: tuple, _: Any) -> None:
+            z, n = state
+            nd.ftrl_update(weight, grad, z, n, out=weight, lr=lr, wd=wd, **options)
+
+        if grad.stype == "row_sparse":  # MXNet's sparse ftrl_update: the stored rows only
+            update_stored_rows(step, weight, grad, state)
+        else:
+            step(weight, grad, state, None)

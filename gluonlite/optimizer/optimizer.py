@@ -11,10 +11,11 @@ import math
 import numbers
 import pickle
 import warnings
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, cast
 
 import numpy as np
 
+from .. import _core
 from .. import ndarray as nd
 from ..ndarray import NDArray
 
@@ -318,10 +319,29 @@ class FusedOptimizer(Optimizer):
     ) -> None:
         raise NotImplementedError()
 
+    def _updates_lazily(self) -> bool:
+        """Whether a row-sparse gradient updates only its stored rows (MXNet's
+        ``lazy_update``; AdaGrad's sparse kernel always does)."""
+        return bool(getattr(self, "lazy_update", False))
+
+    def _apply(
+        self, index: Any, weight: NDArray, grad: NDArray, state: Any, weight32: Optional[NDArray]
+    ) -> None:
+        if type(grad) is not NDArray and grad.stype == "row_sparse" and self._updates_lazily():
+            update_stored_rows(
+                lambda w, g, s, w32: self._fused_update(index, w, g, s, w32),
+                weight,
+                grad,
+                state,
+                weight32,
+            )
+        else:
+            self._fused_update(index, weight, grad, state, weight32)
+
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
         """Update ``weight`` (and ``state``) in place: one fused kernel call."""
         self._check_arrays(weight, grad)
-        self._fused_update(index, weight, grad, state, None)
+        self._apply(index, weight, grad, state, None)
 
     def _uses_master(self, weight: NDArray, state: Any) -> bool:
         return self.multi_precision and weight.dtype == np.float16
@@ -334,9 +354,43 @@ class FusedOptimizer(Optimizer):
         self._check_arrays(weight, grad)
         if self._uses_master(weight, state):
             state, weight32 = self._unpack_mp_state(state)
-            self._fused_update(index, weight, grad, state, weight32)
+            self._apply(index, weight, grad, state, weight32)
         else:
-            self._fused_update(index, weight, grad, state, None)
+            self._apply(index, weight, grad, state, None)
+
+
+def update_stored_rows(
+    update: Callable[..., None],
+    weight: NDArray,
+    grad: NDArray,
+    state: Any,
+    weight32: Optional[NDArray] = None,
+) -> None:
+    """MXNet's lazy update for a row-sparse ``grad``: ``update(weight, grad, state,
+    weight32)``, a dense update, is applied to the gradient's stored rows only (gathered,
+    updated, written back); the other rows of the weight and the states are not touched,
+    not even by weight decay."""
+    rows = cast(Any, grad).indices  # a RowSparseNDArray
+
+    def gather(arr: Any) -> Any:
+        if isinstance(arr, NDArray):
+            return _core.take(arr, rows, 0, "clip")
+        if isinstance(arr, (tuple, list)):
+            return type(arr)(gather(a) for a in arr)
+        return arr
+
+    def scatter(target: Any, values: Any) -> None:
+        if isinstance(target, NDArray):
+            _core.index_put_(target, rows, values)
+        elif isinstance(target, (tuple, list)):
+            for t, v in zip(target, values):
+                scatter(t, v)
+
+    parts = (weight, grad, state, weight32)
+    gathered = [gather(part) for part in parts]
+    update(*gathered)
+    for i in (0, 2, 3):
+        scatter(parts[i], gathered[i])
 
 
 _MISSING = object()
@@ -405,10 +459,13 @@ def get_updater(optimizer: Optimizer) -> Updater:
     return Updater(optimizer)
 
 
-def _zeros_like(weight: NDArray, dtype: Any = None) -> NDArray:
+def _zeros_like(weight: NDArray, dtype: Any = None, stype: str = "default") -> NDArray:
     """A zero state array on the weight's device (dtype: the weight's unless given)."""
     return nd.zeros(
-        weight.shape, weight.context, dtype=dtype if dtype is not None else weight.dtype
+        weight.shape,
+        weight.context,
+        dtype=dtype if dtype is not None else weight.dtype,
+        stype=stype,
     )
 
 

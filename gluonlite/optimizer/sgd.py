@@ -34,7 +34,9 @@ class _MomentumFamily(FusedOptimizer):
     momentum: float  # set by each subclass's __init__
 
     def create_state(self, index: Any, weight: NDArray) -> Optional[NDArray]:
-        return _zeros_like(weight) if self.momentum != 0.0 else None
+        if self.momentum == 0.0:
+            return None
+        return _zeros_like(weight, stype=weight.stype if self._updates_lazily() else "default")
 
     def _pack_mp_state(self, state: Any, weight32: NDArray) -> tuple:
         return (state, weight32)
@@ -55,7 +57,8 @@ class SGD(_MomentumFamily):
     """Stochastic gradient descent with optional momentum, weight decay and a float32
     master copy for float16 weights (``multi_precision=True``).
 
-    ``lazy_update`` is accepted for compatibility; gluonlite gradients are dense.
+    With a row-sparse gradient and ``lazy_update`` (the default), only the gradient's
+    stored rows of the weight and the momentum are updated, as in MXNet.
     """
 
     def __init__(self, momentum: float = 0.0, lazy_update: bool = True, **kwargs: Any) -> None:

@@ -82,6 +82,12 @@ linalg = _submodule(
     "linalg", "_linalg_", _nd.linalg, [n for n in dir(_nd.linalg) if not n.startswith("linalg_")]
 )
 random = _submodule("random", "_random_", _nd.random, _nd.random.__all__)
+# MXNet's sym.sparse spells the operators that have sparse kernels; their graph nodes are
+# the dense operators' nodes (sparse arrays are computed through them, see nd.sparse).
+sparse = types.ModuleType(__name__ + ".sparse", "Symbolic operators on sparse arrays.")
+sparse.__dict__.update({name: globals()[name] for name in __all__ if name in globals()})
+for _name in ("Symbol", "Variable", "var", "Group", "load", "load_json", "Executor"):
+    sparse.__dict__.pop(_name, None)
 
 
 def _random_helper(

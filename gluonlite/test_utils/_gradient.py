@@ -126,8 +126,9 @@ def check_numeric_gradient(
         )
     elif aux_states is not None:
         raise ValueError(f"{where}: aux_states go with a Symbol, not with a callable")
-    if grad_stype_dict and any(stype != "default" for stype in grad_stype_dict.values()):
-        raise NotImplementedError(f"{where}: sparse gradients are not supported: {grad_stype_dict}")
+    for name, stype in (grad_stype_dict or {}).items():  # sparse gradients hold the same values
+        if stype not in ("default", "row_sparse", "csr"):
+            raise ValueError(f"{where}: unknown storage type {stype!r} for the gradient of {name}")
     dtype = np.dtype(dtype)
     if numeric_eps is None:
         if dtype not in default_numeric_eps():
@@ -187,14 +188,19 @@ def check_numeric_gradient(
 
 
 def _random_pair(shape: Any, dtype: Any, stype: str, what: str) -> Tuple[Any, Any]:
-    if stype != "default":
-        raise NotImplementedError(
-            f"compare_optimizer: {what} storage type {stype!r} is not supported; gluonlite "
-            "arrays are dense (stype='default')"
-        )
+    """(dense copy, array of ``stype``) with the same random values, as MXNet's
+    compare_optimizer draws them: a sparse weight stores every row (density 1), a sparse
+    gradient a random density."""
     ctx = current_context()
-    second = nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
-    return second.copyto(ctx), second
+    if stype == "default":
+        second = nd.random.uniform(shape=shape, ctx=ctx, dtype=dtype)
+        return second.copyto(ctx), second
+    if stype in ("row_sparse", "csr"):
+        from ._random import rand_ndarray
+
+        second = rand_ndarray(shape, stype, density=1 if what == "weight" else None, dtype=dtype)
+        return second.copyto(ctx).tostype("default"), second
+    raise ValueError(f"compare_optimizer: unknown {what} storage type {stype!r}")
 
 
 def compare_optimizer(

@@ -100,27 +100,117 @@ def rand_ndarray(
     distribution: Optional[str] = None,
     ctx: Optional[Context] = None,
 ) -> NDArray:
-    """A random NDArray of ``shape``: standard normal, drawn from numpy's RNG.
-
-    Only dense storage exists in gluonlite: 'csr' and 'row_sparse' raise NotImplementedError.
-    As in MXNet, ``density``, ``modifier_func`` and ``distribution`` only affect sparse arrays.
-    """
-    if stype in ("csr", "row_sparse"):
-        raise NotImplementedError(
-            f"rand_ndarray: storage type {stype!r} is not supported; gluonlite arrays are "
-            "dense (stype='default')"
-        )
-    if stype != "default":
-        raise ValueError(f"rand_ndarray: unknown storage type {stype!r}")
+    """A random NDArray of ``shape``: standard normal when dense; for 'row_sparse' and 'csr'
+    as ``rand_sparse_ndarray`` makes them (``density``, ``modifier_func`` and
+    ``distribution`` only affect sparse arrays, as in MXNet)."""
     ctx = current_context() if ctx is None else ctx
-    return nd.array(random_arrays(_check_shape("rand_ndarray", shape)), dtype=dtype, ctx=ctx)
-
-
-def rand_sparse_ndarray(shape: Sequence[int], stype: str, *args: Any, **kwargs: Any) -> Any:
-    """MXNet's sparse random arrays: gluonlite has no sparse storage."""
-    raise NotImplementedError(
-        f"rand_sparse_ndarray: storage type {stype!r} is not supported; gluonlite arrays are dense"
+    if stype == "default":
+        return nd.array(random_arrays(_check_shape("rand_ndarray", shape)), dtype=dtype, ctx=ctx)
+    arr, _ = rand_sparse_ndarray(
+        shape,
+        stype,
+        density=density,
+        dtype=dtype,
+        distribution=distribution,
+        modifier_func=modifier_func,
+        shuffle_csr_indices=shuffle_csr_indices,
+        ctx=ctx,
     )
+    return arr
+
+
+def rand_sparse_ndarray(
+    shape: Sequence[int],
+    stype: str,
+    density: Optional[float] = None,
+    dtype: Any = None,
+    distribution: Optional[str] = None,
+    data_init: Optional[float] = None,
+    rsp_indices: Optional[Sequence[int]] = None,
+    modifier_func: Optional[Callable] = None,
+    shuffle_csr_indices: bool = False,
+    ctx: Optional[Context] = None,
+) -> Tuple[NDArray, tuple]:
+    """A random sparse array and its parts, as MXNet's test_utils makes them.
+
+    'row_sparse': each row is stored with probability ``density`` (random when None), or
+    the rows ``rsp_indices``; values uniform in [0, 1). Returns ``(arr, (values, rows))``.
+    'csr': ``distribution`` 'uniform' stores round(density * size) random entries with
+    uniform values; 'powerlaw' fills row i's first 2**i columns (every row at least its
+    first) until density * size entries are used. Returns ``(arr, (indptr, indices,
+    data))``. ``data_init`` fills the values with one number and ``modifier_func`` maps
+    each value. gluonlite keeps column indices sorted, so ``shuffle_csr_indices`` changes
+    nothing (the matrix is the same).
+    """
+    ctx = current_context() if ctx is None else ctx
+    shape = _check_shape("rand_sparse_ndarray", shape)
+    density = np.random.rand() if density is None else density
+    if not 0 <= density <= 1:
+        raise ValueError(f"rand_sparse_ndarray: density must be in [0, 1], got {density}")
+    dtype = default_dtype() if dtype is None else dtype
+    distribution = "uniform" if distribution is None else distribution
+
+    def finish(values: np.ndarray) -> np.ndarray:
+        if data_init is not None:
+            values.fill(data_init)
+        if modifier_func is not None:
+            values = np.vectorize(modifier_func)(values).astype(values.dtype)
+        return values
+
+    if stype == "row_sparse":
+        if distribution != "uniform":
+            raise ValueError(
+                f"rand_sparse_ndarray: row_sparse arrays are uniform, got {distribution!r}"
+            )
+        if rsp_indices is not None:
+            rows = np.asarray(rsp_indices, dtype=np.int64)
+        else:
+            rows = np.argwhere(np.random.rand(shape[0]) < density).flatten()
+        if rows.size == 0:
+            return nd.zeros(shape, ctx, dtype=dtype, stype="row_sparse"), (
+                np.array([], dtype=dtype),
+                np.array([]),
+            )
+        values = finish(np.random.rand(rows.size, *shape[1:]).astype(dtype))
+        arr = nd.sparse.row_sparse_array((values, rows), shape=shape, ctx=ctx, dtype=dtype)
+        return arr, (values, rows)
+    if stype == "csr":
+        if len(shape) != 2:
+            raise ValueError(f"rand_sparse_ndarray: csr arrays are 2-D, got shape {shape}")
+        num_rows, num_cols = int(shape[0]), int(shape[1])
+        coo: Any
+        if distribution == "uniform":
+            count = int(round(density * num_rows * num_cols))
+            flat = np.sort(np.random.choice(num_rows * num_cols, count, replace=False))
+            values = finish(np.random.rand(count).astype(dtype))
+            coo = (values, (flat // num_cols, flat % num_cols))
+        elif distribution == "powerlaw":
+            host = _powerlaw_matrix(num_rows, num_cols, density, dtype)
+            coo = (host[host != 0], np.nonzero(host))
+        else:
+            raise ValueError(f"rand_sparse_ndarray: unknown distribution {distribution!r}")
+        csr = nd.sparse.csr_matrix(coo, shape=shape, ctx=ctx, dtype=dtype)
+        return csr, (csr.indptr, csr.indices, csr.data)
+    raise ValueError(f"rand_sparse_ndarray: unknown storage type {stype!r}")
+
+
+def _powerlaw_matrix(rows: int, cols: int, density: float, dtype: Any) -> np.ndarray:
+    """Row i holds min(cols, 2**i) leading values (at least one) until the budget of
+    density * rows * cols entries is spent; values uniform in (1.001, 3)."""
+    budget = int(rows * cols * density)
+    host = np.zeros((rows, cols), dtype=dtype)
+    for i in range(rows):
+        if budget <= 0:
+            break
+        width = max(1, min(cols, 2**i, budget))
+        host[i, :width] = 1 + np.random.uniform(0.001, 2, size=width)
+        budget -= width
+    if budget > 0:
+        raise ValueError(
+            f"rand_sparse_ndarray: density {density} is too high for a power-law "
+            f"{rows}x{cols} matrix"
+        )
+    return host
 
 
 # ---- chi-square test of random generators ----------------------------------------------

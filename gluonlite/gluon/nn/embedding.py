@@ -15,9 +15,9 @@ __all__ = ["Embedding"]
 class Embedding(HybridBlock):
     """Map integer indices to rows of a (input_dim, output_dim) weight.
 
-    Out-of-range indices are clipped to [0, input_dim - 1], as in MXNet. Difference:
-    ``sparse_grad=True`` is accepted but the gradient stays dense (gluonlite has no
-    row_sparse storage), which gives the same values.
+    Out-of-range indices are clipped to [0, input_dim - 1], as in MXNet. With
+    ``sparse_grad=True`` the weight's gradient is a RowSparseNDArray (its stored rows:
+    the rows with a nonzero gradient), so lazy optimizer updates touch only those rows.
     """
 
     def __init__(
@@ -44,6 +44,7 @@ class Embedding(HybridBlock):
             init=weight_initializer,
             dtype=dtype,
             allow_deferred_init=True,
+            grad_stype="row_sparse" if sparse_grad else "default",
         )
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any) -> Any:
