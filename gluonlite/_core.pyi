@@ -810,16 +810,20 @@ def rmspropalex_update(
     """
 
 def rnn_layer(
-    arg0: NDArray,
-    arg1: NDArray,
-    arg2: NDArray | None,
-    arg3: NDArray,
-    arg4: NDArray,
-    arg5: NDArray,
-    arg6: NDArray,
-    arg7: NDArray | None,
-    arg8: typing.SupportsInt | typing.SupportsIndex,
-    arg9: bool,
+    x: NDArray,
+    h0: NDArray,
+    c0: NDArray | None,
+    wi: NDArray,
+    wh: NDArray,
+    bi: NDArray,
+    bh: NDArray,
+    wr: NDArray | None,
+    mode: typing.SupportsInt | typing.SupportsIndex,
+    reverse: bool,
+    lengths: NDArray | None = None,
+    clip_min: typing.SupportsFloat | typing.SupportsIndex | None = None,
+    clip_max: typing.SupportsFloat | typing.SupportsIndex | None = None,
+    clip_nan: bool = False,
 ) -> list[NDArray]: ...
 def round(arg0: NDArray) -> NDArray: ...
 def rsqrt(arg0: NDArray) -> NDArray: ...

@@ -382,13 +382,19 @@ def test_wrong_parameter_length_of_a_projected_lstm_names_the_projection():
         ),
         (
             dict(use_sequence_length=True),
-            NotImplementedError,
-            "RNN: use_sequence_length=True is not supported by gluonlite",
+            MXNetError,
+            "RNN: use_sequence_length=True needs sequence_length (batch,)",
         ),
         (
             dict(lstm_state_clip_min=-1.0, lstm_state_clip_max=1.0),
-            NotImplementedError,
-            "RNN: lstm_state_clip_min / lstm_state_clip_max are not supported by gluonlite",
+            MXNetError,
+            "RNN: state clipping is only supported with mode='lstm', not 'gru'",
+        ),
+        (
+            dict(lstm_state_clip_min=-1.0),
+            MXNetError,
+            "RNN: lstm_state_clip_min and lstm_state_clip_max must be given together, got "
+            "-1.0 and None",
         ),
     ],
 )
@@ -423,6 +429,11 @@ def test_bad_inputs_raise_naming_them():
         nd.RNN(x, params, h0.astype("float64"), **GRU_KW)
     with pytest.raises(MXNetError, match=r"^RNN: sequence_length is given but "):
         nd.RNN(x, params, h0, sequence_length=nd.ones((2,)), **GRU_KW)
+    seq_kw = dict(GRU_KW, use_sequence_length=True)
+    with pytest.raises(MXNetError, match=r"sequence_length\[1\] is 4.0; each length must be"):
+        nd.RNN(x, params, h0, sequence_length=nd.array([1, 4]), **seq_kw)
+    with pytest.raises(MXNetError, match=r"sequence_length must have shape \(2,\)"):
+        nd.RNN(x, params, h0, sequence_length=nd.array([1, 2, 3]), **seq_kw)
     lstm_kw = dict(GRU_KW, mode="lstm")
     n = param_count("lstm", 2, 2, 5, 3)
     with pytest.raises(MXNetError, match=r"^RNN: required input 'state_cell' is missing$"):

@@ -2,6 +2,7 @@
 layers (one C++ op per layer and direction) against the cells, finite differences and
 MXNet 1.9.1 fixtures (tests/data/make_rnn_fixtures.py), names, repr, errors, training."""
 
+import json
 import os
 import re
 
@@ -717,11 +718,112 @@ def test_layer_errors_name_the_layer_and_shapes():
         r"\(1, 3, 8\), got \(1, 2, 8\)",
     ):
         layer(nd.ones((4, 3, 5)), [nd.zeros((1, 2, 8)), nd.zeros((1, 2, 8))])
-    with pytest.raises(NotImplementedError, match="state clipping"):
+    with pytest.raises(MXNetError, match="must be given together, got -1 and None"):
         rnn.LSTM(8, state_clip_min=-1)
-    with pytest.raises(NotImplementedError, match="use_sequence_length"):
-        rnn.GRU(8, use_sequence_length=True)
+    with pytest.raises(MXNetError, match=r"lstm_state_clip_min \(1\) must not exceed"):
+        rnn.LSTM(8, state_clip_min=1, state_clip_max=0)
+    with pytest.raises(ValueError, match="sequence_length is given exactly when"):
+        rnn.GRU(8, use_sequence_length=True, input_size=5)(nd.ones((4, 3, 5)))
     assert repr(rnn.GRU(8, use_sequence_length=False)).startswith("GRU(None -> 8")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: rnn.LSTM(3, **kw),
+        lambda **kw: rnn.LSTM(3, projection_size=2, **kw),
+        lambda **kw: rnn.GRU(3, **kw),
+        lambda **kw: rnn.RNN(3, activation="tanh", **kw),
+    ],
+    ids=["lstm", "lstmp", "gru", "rnn_tanh"],
+)
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_sequence_lengths_equal_running_each_row_alone(make, bidirectional):
+    # Each row run alone over its own length is the reference: outputs past the length are
+    # zero, final states are the last step's (the reverse direction starts there), and the
+    # gradients of everything, the parameters' and the input's, are those of the rows alone.
+    kw = dict(num_layers=2, bidirectional=bidirectional, input_size=2, dtype="float64")
+    layer = make(use_sequence_length=True, **kw)
+    layer.initialize(mx.init.Uniform(0.5))
+    alone = make(prefix=layer.prefix, params=layer.collect_params(), **kw)
+    rng = np.random.RandomState(3)
+    x = nd.array(rng.rand(4, 3, 2), dtype="float64")
+    lengths = [2, 4, 1]
+    begin = [nd.array(rng.rand(*s.shape) - 0.5, dtype="float64") for s in layer.begin_state(3)]
+    head = nd.array(rng.rand(4, 3, layer(x, begin, nd.array(lengths))[0].shape[2]), dtype="float64")
+    x.attach_grad()
+    with autograd.record():
+        out, states = layer(x, begin, sequence_length=nd.array(lengths))
+        loss = (out * head).sum() + sum((s * s).sum() for s in states)
+    loss.backward()
+    grads = {k: p.grad().asnumpy().copy() for k, p in layer.collect_params().items()}
+    x_grad = x.grad.asnumpy().copy()
+    layer.collect_params().zero_grad()
+    x2 = x.copy()
+    x2.attach_grad()
+    with autograd.record():
+        total = 0
+        for n, length in enumerate(lengths):
+            o, s = alone(x2[:length, n : n + 1], [b[:, n : n + 1] for b in begin])
+            np.testing.assert_allclose(out[:length, n].asnumpy(), o[:, 0].asnumpy(), atol=1e-14)
+            assert (out[length:, n].asnumpy() == 0).all()
+            for got, want in zip(states, s):
+                np.testing.assert_allclose(got[:, n].asnumpy(), want[:, 0].asnumpy(), atol=1e-14)
+            total = total + (o * head[:length, n : n + 1]).sum() + sum((b * b).sum() for b in s)
+    total.backward()
+    for k, p in alone.collect_params().items():
+        np.testing.assert_allclose(grads[k], p.grad().asnumpy(), atol=1e-13, err_msg=k)
+    np.testing.assert_allclose(x_grad, x2.grad.asnumpy(), atol=1e-13)
+
+
+def test_lstm_state_clipping_bounds_the_cell_and_differentiates():
+    layer = rnn.LSTM(3, input_size=2, state_clip_min=-0.3, state_clip_max=0.3, dtype="float64")
+    layer.initialize(mx.init.Uniform(1.0))
+    free = rnn.LSTM(
+        3, input_size=2, prefix=layer.prefix, params=layer.collect_params(), dtype="float64"
+    )
+    x = nd.array(np.random.RandomState(4).rand(6, 2, 2) * 3, dtype="float64")
+    begin = layer.begin_state(2, dtype="float64")
+    _, (h, c) = layer(x, begin)
+    _, (_, c_free) = free(x, begin)
+    assert np.abs(c_free.asnumpy()).max() > 0.3  # the clip is active on this input
+    assert c.asnumpy().min() >= -0.3 and c.asnumpy().max() <= 0.3
+
+    def loss_of(arr):
+        out, (_, cell) = layer(arr, begin)
+        return (out * out).sum() + cell.sum()
+
+    x.attach_grad()
+    with autograd.record():
+        loss = loss_of(x)
+    loss.backward()
+    host, step = x.asnumpy(), 1e-6
+    numeric = np.zeros(host.shape)
+    for idx in np.ndindex(*host.shape):
+        up, down = host.copy(), host.copy()
+        up[idx] += step
+        down[idx] -= step
+        numeric[idx] = (
+            loss_of(nd.array(up, dtype="float64")).asscalar()
+            - loss_of(nd.array(down, dtype="float64")).asscalar()
+        ) / (2 * step)
+    np.testing.assert_allclose(x.grad.asnumpy(), numeric, atol=1e-8)
+    # clip_nan: a NaN cell state becomes the minimum instead of propagating
+    nan_layer = rnn.LSTM(
+        3,
+        input_size=2,
+        state_clip_min=-0.3,
+        state_clip_max=0.3,
+        state_clip_nan=True,
+        prefix=layer.prefix,
+        params=layer.collect_params(),
+        dtype="float64",
+    )
+    bad = nd.array(np.full((2, 2, 2), np.nan), dtype="float64")
+    _, (_, c_nan) = nan_layer(bad, begin)
+    np.testing.assert_array_equal(c_nan.asnumpy(), -0.3)
+    _, (_, c_prop) = layer(bad, begin)
+    assert np.isnan(c_prop.asnumpy()).all()
 
 
 def test_projected_lstm_names_shapes_and_states():
@@ -813,3 +915,22 @@ def test_lstm_on_gpu_matches_cpu():
         grads.append(xt.grad.asnumpy())
     np.testing.assert_allclose(outs[1], outs[0], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(grads[1], grads[0], rtol=1e-4, atol=1e-5)
+
+
+def test_sequence_lengths_are_an_input_of_the_hybridized_layer():
+    layer = rnn.GRU(3, input_size=2, use_sequence_length=True, layout="NTC", bidirectional=True)
+    layer.initialize()
+    x = nd.array(np.random.RandomState(5).rand(2, 4, 2))
+    begin = layer.begin_state(2)
+    expected = {
+        lengths: layer(x, begin, sequence_length=nd.array(lengths))[0].asnumpy()
+        for lengths in ((3, 2), (1, 4))
+    }
+    layer.hybridize()
+    for lengths in ((1, 4), (3, 2), (1, 4)):  # the replay reads each call's lengths
+        out = layer(x, begin, sequence_length=nd.array(lengths))[0].asnumpy()
+        np.testing.assert_array_equal(out, expected[lengths])
+        assert (out[0, lengths[0] :] == 0).all() and (out[1, lengths[1] :] == 0).all()
+    graph = layer(mx.sym.var("data"), sequence_length=mx.sym.var("lengths"))
+    node = [n for n in json.loads(graph.tojson())["nodes"] if n["op"] == "RNN"][0]
+    assert node["attrs"]["use_sequence_length"] == "True"

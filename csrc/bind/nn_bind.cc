@@ -66,12 +66,25 @@ void bind_nn(py::module_& m) {
   m.def("layer_norm", &ops::layer_norm);
   m.def("instance_norm", &ops::instance_norm);
   m.def("embedding", &ops::embedding);
-  m.def("rnn_layer", [](const Tensor& x, const Tensor& h0, const std::optional<Tensor>& c0,
-                        const Tensor& wi, const Tensor& wh, const Tensor& bi, const Tensor& bh,
-                        const std::optional<Tensor>& wr, int mode, bool reverse) {
-    return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, opt(wr), static_cast<ops::RnnMode>(mode),
-                          reverse);
-  });
+  m.def(
+      "rnn_layer",
+      [](const Tensor& x, const Tensor& h0, const std::optional<Tensor>& c0, const Tensor& wi,
+         const Tensor& wh, const Tensor& bi, const Tensor& bh, const std::optional<Tensor>& wr,
+         int mode, bool reverse, const std::optional<Tensor>& lengths,
+         std::optional<double> clip_min, std::optional<double> clip_max, bool clip_nan) {
+        ops::RnnOptions opts;
+        opts.lengths = opt(lengths);
+        opts.clip = clip_min.has_value() && clip_max.has_value();
+        opts.clip_min = clip_min.value_or(0.0);
+        opts.clip_max = clip_max.value_or(0.0);
+        opts.clip_nan = clip_nan;
+        return ops::rnn_layer(x, h0, opt(c0), wi, wh, bi, bh, opt(wr),
+                              static_cast<ops::RnnMode>(mode), reverse, opts);
+      },
+      py::arg("x"), py::arg("h0"), py::arg("c0"), py::arg("wi"), py::arg("wh"), py::arg("bi"),
+      py::arg("bh"), py::arg("wr"), py::arg("mode"), py::arg("reverse"),
+      py::arg("lengths") = py::none(), py::arg("clip_min") = py::none(),
+      py::arg("clip_max") = py::none(), py::arg("clip_nan") = false);
   m.def("leaky_relu",
         [](const Tensor& x, const std::optional<Tensor>& gamma, int act, double slope) {
           return ops::leaky_relu(x, opt(gamma), static_cast<ops::LeakyAct>(act), slope);

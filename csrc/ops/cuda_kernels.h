@@ -95,6 +95,8 @@ template <typename T>
 void rnn_step_cuda(const RnnStep<T>& step, int64_t count);
 template <typename T>
 void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count);
+template <typename T>
+void rnn_step_cuda(const RnnCarry<T>& step, int64_t count);
 
 // softmax.cu
 void softmax_cuda(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,

@@ -162,8 +162,18 @@ Tensor leaky_relu(const Tensor& x, const Tensor* gamma, LeakyAct act, double slo
 // given for lstm only. wr (P, H) projects an LSTM's hidden state (LSTMP), else null and
 // P = H. `reverse` runs from the last step to the first (outputs stay at their time
 // index). Returns {y (T, N, P), h_T} and for lstm c_T too.
+// `opts`: per-row sequence lengths (int64 (N,) on x's device; a row past its length keeps
+// its state and y holds that carried state there: callers mask the output) and LSTM
+// cell-state clipping.
+struct RnnOptions {
+  const Tensor* lengths = nullptr;
+  bool clip = false;
+  double clip_min = 0.0, clip_max = 0.0;
+  bool clip_nan = false;
+};
 std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0, const Tensor& wi,
                               const Tensor& wh, const Tensor& bi, const Tensor& bh,
-                              const Tensor* wr, RnnMode mode, bool reverse);
+                              const Tensor* wr, RnnMode mode, bool reverse,
+                              const RnnOptions& opts = {});
 
 }  // namespace gl::ops

@@ -75,8 +75,21 @@ struct RnnSaved {
   bool reverse;
   RnnDims d;
   Tensor x, h0, c0, wi, wh, y, cs, saved;  // contiguous, no history
-  Tensor wr, rs;  // projection weight (P, H) and the unprojected h per step, or undefined
+  Tensor wr, rs;   // projection weight (P, H) and the unprojected h per step, or undefined
+  Tensor lengths;  // int64 (N,) or undefined
+  RnnClip clip{false, 0.0, 0.0, false};
+  RnnRows rows(int64_t t) const { return RnnRows{ptr<int64_t>(lengths), t}; }
 };
+
+// Rows past their length at step t: dst = a (+ b) there (the carried state or gradient).
+void carry_rows(const RnnRows& rows, const Tensor& a, const Tensor& b, const Tensor& dst, int64_t n,
+                int64_t width) {
+  if (rows.lengths == nullptr) return;
+  GL_DISPATCH_FLOAT(dst.dtype(), "RNN", {
+    RnnCarry<scalar_t> f{rows, width, a.data<scalar_t>(), ptr<scalar_t>(b), dst.data<scalar_t>()};
+    run_step(f, n * width, dst.device());
+  });
+}
 
 GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool need_h0,
                       bool need_c0) {
@@ -104,8 +117,9 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
     Tensor c_prev = lstm ? (k == 0 ? s.c0 : step_of(s.cs, tp, N, H)) : Tensor();
     Tensor dhw_k = step_of(dhw, k, N, GH);
     Tensor dy_t = dy.defined() ? step_of(dy, t, N, P) : Tensor();
-    Tensor dh_cell = dh;  // the gradient reaching the gate outputs' h
-    if (projected) {      // h = r W_hr^T: dr = dh W_hr, dW_hr += dh^T r
+    const Tensor dy_state = dy_t;  // all of the output's gradient, for carried rows
+    Tensor dh_cell = dh;           // the gradient reaching the gate outputs' h
+    if (projected) {               // h = r W_hr^T: dr = dh W_hr, dW_hr += dh^T r
       Tensor dh_total = dy_t.defined() ? add(dh, dy_t) : dh;
       gemm(dh_total, s.wr, dr, false, false, 1.0, 0.0);
       gemm(dh_total, step_of(s.rs, t, N, H), dwr, true, false, 1.0, 1.0);
@@ -126,12 +140,15 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
                               step_of(dxw, t, N, GH).data<scalar_t>(),
                               dhw_k.data<scalar_t>(),
                               dh_next.data<scalar_t>(),
-                              mut<scalar_t>(dc_next)};
+                              mut<scalar_t>(dc_next),
+                              s.rows(t),
+                              s.clip};
       run_step(f, N * H, dev);
     });
     // dh_{t-1} = dhw W_h, plus for gru the z * dh the gate pass wrote
     gemm(dhw_k, s.wh, dh_next, false, false, 1.0, gru ? 1.0 : 0.0);
-    gemm(dhw_k, h_prev, dwh, true, false, 1.0, 1.0);  // dW_h += dhw^T h_{t-1}
+    gemm(dhw_k, h_prev, dwh, true, false, 1.0, 1.0);     // dW_h += dhw^T h_{t-1}
+    carry_rows(s.rows(t), dh, dy_state, dh_next, N, P);  // padded rows: h_t was h_{t-1}
     std::swap(dh, dh_next);
     if (lstm) std::swap(dc, dc_next);
   }
@@ -156,7 +173,8 @@ GradList rnn_backward(const RnnSaved& s, const GradList& g, bool need_x, bool ne
 
 std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c0, const Tensor& wi,
                               const Tensor& wh, const Tensor& bi, const Tensor& bh,
-                              const Tensor* wr, RnnMode mode, bool reverse) {
+                              const Tensor* wr, RnnMode mode, bool reverse,
+                              const RnnOptions& opts) {
   const char* mname = mode_name(mode);
   if (!is_floating(x.dtype())) throw_unsupported_dtype("RNN", x.dtype());
   GL_CHECK(x.ndim() == 3, "RNN(", mname,
@@ -184,7 +202,21 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
   check_param("the initial hidden state", h0, {d.N, d.P}, x, mode);
   if (lstm) check_param("the initial cell state", *c0, {d.N, d.H}, x, mode);
 
+  GL_CHECK(!opts.clip || lstm, "RNN(", mname, "): state clipping is only supported with lstm");
+  GL_CHECK(!opts.clip || opts.clip_min <= opts.clip_max, "RNN(lstm): lstm_state_clip_min (",
+           opts.clip_min, ") must not exceed lstm_state_clip_max (", opts.clip_max, ")");
+  if (opts.lengths) {
+    const Tensor& len = *opts.lengths;
+    GL_CHECK(len.dtype() == DType::Int64 && len.ndim() == 1 && len.size(0) == d.N &&
+                 len.device() == x.device(),
+             "RNN(", mname, "): sequence lengths must be int64 of shape (", d.N, ",) on ",
+             x.device().str(), ", got ", dtype_name(len.dtype()), " ", shape_str(len.shape()),
+             " on ", len.device().str());
+  }
+
   RnnSaved s{mode, reverse, d};
+  if (opts.lengths) s.lengths = contiguous(*opts.lengths);
+  s.clip = RnnClip{opts.clip, opts.clip_min, opts.clip_max, opts.clip_nan};
   s.x = contiguous(detach(x));
   s.h0 = contiguous(detach(h0));
   if (lstm) s.c0 = contiguous(detach(*c0));
@@ -217,10 +249,16 @@ std::vector<Tensor> rnn_layer(const Tensor& x, const Tensor& h0, const Tensor* c
                           ptr<scalar_t>(c_prev),
                           step_of(wr ? s.rs : y, t, N, H).data<scalar_t>(),
                           lstm ? step_of(s.cs, t, N, H).data<scalar_t>() : nullptr,
-                          S ? step_of(s.saved, t, N, S * H).data<scalar_t>() : nullptr};
+                          S ? step_of(s.saved, t, N, S * H).data<scalar_t>() : nullptr,
+                          s.rows(t),
+                          s.clip,
+                          wr == nullptr};
       run_step(f, N * H, dev);
     });
-    if (wr) gemm(step_of(s.rs, t, N, H), s.wr, step_of(y, t, N, P), false, true, 1.0, 0.0);
+    if (wr) {
+      gemm(step_of(s.rs, t, N, H), s.wr, step_of(y, t, N, P), false, true, 1.0, 0.0);
+      carry_rows(s.rows(t), h_prev, Tensor(), step_of(y, t, N, P), N, P);
+    }
   }
   const int64_t last = reverse ? 0 : T - 1;
   Tensor h_t = T > 0 ? clone(step_of(y, last, N, P)) : clone(s.h0);

@@ -33,11 +33,21 @@ void rnn_step_cuda(const RnnStepGrad<T>& step, int64_t count) {
   cuda::check_launch("RNN (backward)");
 }
 
+template <typename T>
+void rnn_step_cuda(const RnnCarry<T>& step, int64_t count) {
+  if (count == 0) return;
+  rnn_units_kernel<<<cuda::grid_for(count), cuda::kBlock>>>(step, count);
+  cuda::check_launch("RNN (sequence lengths)");
+}
+
 template void rnn_step_cuda<float>(const RnnStep<float>&, int64_t);
 template void rnn_step_cuda<double>(const RnnStep<double>&, int64_t);
 template void rnn_step_cuda<half_t>(const RnnStep<half_t>&, int64_t);
 template void rnn_step_cuda<float>(const RnnStepGrad<float>&, int64_t);
 template void rnn_step_cuda<double>(const RnnStepGrad<double>&, int64_t);
 template void rnn_step_cuda<half_t>(const RnnStepGrad<half_t>&, int64_t);
+template void rnn_step_cuda<float>(const RnnCarry<float>&, int64_t);
+template void rnn_step_cuda<double>(const RnnCarry<double>&, int64_t);
+template void rnn_step_cuda<half_t>(const RnnCarry<half_t>&, int64_t);
 
 }  // namespace gl::ops

@@ -24,6 +24,49 @@ GL_HD A rnn_sigmoid(A v) {
   return A(1) / (A(1) + ::exp(-v));
 }
 
+// Per-row sequence lengths (use_sequence_length): row n takes part in step t when
+// t < lengths[n]; a row past its length carries its state unchanged (see rnn.cc).
+struct RnnRows {
+  const int64_t* lengths;  // (N,) or null: every row is active at every step
+  int64_t t;
+  GL_HD bool active(int64_t n) const { return lengths == nullptr || t < lengths[n]; }
+};
+
+// LSTM cell-state clipping (MXNet's lstm_state_clip_min/max/nan): c_t is clipped to
+// [lo, hi] before h_t is computed from it; with clip_nan a NaN becomes lo (else it stays).
+struct RnnClip {
+  bool on;
+  double lo, hi;
+  bool nan_to_bound;
+  template <typename A>
+  GL_HD A apply(A c) const {
+    if (!on) return c;
+    if (c != c) return nan_to_bound ? A(lo) : c;
+    return c < A(lo) ? A(lo) : (c > A(hi) ? A(hi) : c);
+  }
+  // whether the gradient passes: c was inside the range (a clipped c sits on a bound)
+  template <typename A>
+  GL_HD bool passes(A c) const {
+    return !on || (c > A(lo) && c < A(hi));
+  }
+};
+
+// dst = a (+ b) on the rows that are past their length at step t; rows of `width` values.
+// Carries the hidden state (forward) and its gradient (backward) through padded steps.
+template <typename T>
+struct RnnCarry {
+  RnnRows rows;
+  int64_t width;
+  const T* a;
+  const T* b;  // or null
+  T* dst;
+  GL_HD void operator()(int64_t idx) const {
+    const int64_t n = idx / width;
+    if (rows.active(n)) return;
+    dst[idx] = b ? T(acc_t<T>(a[idx]) + acc_t<T>(b[idx])) : a[idx];
+  }
+};
+
 template <typename T>
 struct RnnStep {
   RnnMode mode;
@@ -37,6 +80,10 @@ struct RnnStep {
   T* h;             // (N, H)
   T* c;             // (N, H), lstm only
   T* saved;         // (N, kSaved*H)
+  RnnRows rows;
+  RnnClip clip;
+  bool carry_h;  // a row past its length copies h_prev into h (false: writes 0, the
+                 // projected LSTM carries its state after the projection instead)
 
   GL_HD void operator()(int64_t idx) const {
     using A = acc_t<T>;
@@ -49,6 +96,11 @@ struct RnnStep {
       return A(x[k]) + A(bias_i[k]) + A(r[k]) + A(bias_h[k]);
     };
     const int64_t out = n * H + j;
+    if (!rows.active(n)) {
+      h[out] = carry_h ? h_prev[out] : T(0);
+      if (mode == RnnMode::Lstm) c[out] = c_prev[out];
+      return;
+    }
     if (mode == RnnMode::Tanh) {
       h[out] = T(::tanh(pre(0)));
     } else if (mode == RnnMode::Relu) {
@@ -57,7 +109,7 @@ struct RnnStep {
     } else if (mode == RnnMode::Lstm) {
       const A i = rnn_sigmoid(pre(0)), f = rnn_sigmoid(pre(1)), g = ::tanh(pre(2)),
               o = rnn_sigmoid(pre(3));
-      const A cn = f * A(c_prev[out]) + i * g;
+      const A cn = clip.apply(f * A(c_prev[out]) + i * g);
       c[out] = T(cn);
       h[out] = T(o * ::tanh(cn));
       T* s = saved + n * 4 * H;
@@ -95,16 +147,24 @@ struct RnnStepGrad {
   T* dhw;       // (N, G*H)
   T* dh_prev;   // (N, H), gru only
   T* dc_prev;   // (N, H), lstm only
+  RnnRows rows;
+  RnnClip clip;
 
   GL_HD void operator()(int64_t idx) const {
     using A = acc_t<T>;
     const int64_t H = hidden, n = idx / H, j = idx % H;
     const int64_t G = rnn_gate_count(mode);
     const int64_t at = n * H + j;
-    A g_h = A(dh[at]);
-    if (dy) g_h += A(dy[at]);
     T* dx = dxw + n * G * H;
     T* dr = dhw + n * G * H;
+    if (!rows.active(n)) {  // the state passed through: no gate gradients (dh: RnnCarry)
+      for (int64_t gate = 0; gate < G; ++gate) dx[gate * H + j] = dr[gate * H + j] = T(0);
+      if (mode == RnnMode::Lstm) dc_prev[at] = dc ? dc[at] : T(0);
+      if (mode == RnnMode::Gru) dh_prev[at] = T(0);
+      return;
+    }
+    A g_h = A(dh[at]);
+    if (dy) g_h += A(dy[at]);
     if (mode == RnnMode::Tanh || mode == RnnMode::Relu) {
       const A y = A(h[at]);
       const A d = mode == RnnMode::Tanh ? g_h * (A(1) - y * y) : (y > A(0) ? g_h : A(0));
@@ -115,6 +175,7 @@ struct RnnStepGrad {
       const A tc = ::tanh(A(c[at]));
       A g_c = g_h * o * (A(1) - tc * tc);
       if (dc) g_c += A(dc[at]);
+      if (!clip.passes(A(c[at]))) g_c = A(0);  // a clipped cell state is a constant
       const A di = g_c * g * i * (A(1) - i);
       const A df = g_c * A(c_prev[at]) * f * (A(1) - f);
       const A dg = g_c * i * (A(1) - g * g);

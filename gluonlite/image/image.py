@@ -28,6 +28,8 @@ __all__ = [
     "center_crop",
     "color_normalize",
     "random_size_crop",
+    "imrotate",
+    "random_rotate",
 ]
 
 
@@ -229,3 +231,67 @@ def random_size_crop(
             y0 = random.randint(0, h - new_h)
             return fixed_crop(src, x0, y0, new_w, new_h, size, interp), (x0, y0, new_w, new_h)
     return center_crop(src, size, interp)
+
+
+def imrotate(src: Any, rotation_degrees: Any, zoom_in: bool = False, zoom_out: bool = False) -> Any:
+    """Rotates a float32 image (C, H, W) or batch (N, C, H, W) counter-clockwise by
+    ``rotation_degrees`` about its centre, keeping its shape: bilinear sampling, zeros where
+    the rotated image does not reach. For a batch the angle is a number or one per image
+    (an NDArray). ``zoom_in`` scales so that no padding shows, ``zoom_out`` so that the
+    whole original stays in view."""
+    if zoom_in and zoom_out:
+        raise ValueError("`zoom_in` and `zoom_out` cannot be both True")
+    if not isinstance(src, nd.NDArray) or src.dtype != np.float32:
+        raise TypeError("Only `float32` images are supported by this function")
+    single = src.ndim == 3
+    if single:
+        if not isinstance(rotation_degrees, (int, float, np.number)):
+            raise TypeError(
+                "When a single image is passed the rotation angle is required to be a scalar."
+            )
+        src = src.expand_dims(axis=0)
+    elif src.ndim != 4:
+        raise ValueError("Only 3D and 4D are supported by this function")
+    n, _, h, w = src.shape
+    if isinstance(rotation_degrees, (int, float, np.number)):
+        angles = np.full(n, float(rotation_degrees))
+    else:
+        angles = np.asarray(
+            rotation_degrees.asnumpy()
+            if isinstance(rotation_degrees, nd.NDArray)
+            else rotation_degrees,
+            dtype=np.float64,
+        ).reshape(-1)
+        if angles.size != n:
+            raise ValueError("The number of images must be equal to the number of rotation angles")
+    theta = np.deg2rad(angles)[:, None, None]
+    half_h, half_w = (h - 1) / 2.0, (w - 1) / 2.0
+    ys = (np.arange(h, dtype=np.float64) - half_h)[None, :, None]
+    xs = (np.arange(w, dtype=np.float64) - half_w)[None, None, :]
+    # where output pixel (x, y) reads from, in the [-1, 1] coordinates of BilinearSampler
+    src_x = (xs * np.cos(theta) - ys * np.sin(theta)) / half_w
+    src_y = (xs * np.sin(theta) + ys * np.cos(theta)) / half_h
+    scale = np.ones((n, 1, 1))
+    if zoom_in or zoom_out:
+        # the extents of the rotated image's bounding box
+        cos, sin = np.abs(np.cos(theta)), np.abs(np.sin(theta))
+        box_w, box_h = w * cos + h * sin, w * sin + h * cos
+        if zoom_out:
+            scale = np.maximum(box_w / w, box_h / h)
+        else:
+            scale = np.minimum(w / box_w, h / box_h)
+    grid = np.stack([src_x * scale, src_y * scale], axis=1).astype(np.float32)
+    out = nd.BilinearSampler(src, nd.array(grid, ctx=src.context))
+    return out[0] if single else out
+
+
+def random_rotate(
+    src: Any, angle_limits: Tuple[float, float], zoom_in: bool = False, zoom_out: bool = False
+) -> Any:
+    """``imrotate`` by an angle drawn uniformly from ``angle_limits`` (numpy's RNG; one
+    angle per image of a batch)."""
+    if src.ndim == 3:
+        degrees: Any = float(np.random.uniform(*angle_limits))
+    else:
+        degrees = np.random.uniform(*angle_limits, size=src.shape[0])
+    return imrotate(src, degrees, zoom_in=zoom_in, zoom_out=zoom_out)

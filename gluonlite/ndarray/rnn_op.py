@@ -15,11 +15,14 @@ layer and direction runs as one C++ op (``_core.rnn_layer``, csrc/ops/rnn.cc), a
 from __future__ import annotations
 
 import numbers
-from typing import List, Optional, Tuple, Union
+from typing import Callable, List, Optional, Tuple, Union
+
+import numpy as np
 
 from .. import _core
 from ..base import MXNetError
 from .arguments import exporter
+from .index_ops import SequenceMask
 from .ndarray import NDArray
 from .ops import _check_num_args, _write_out
 
@@ -104,6 +107,111 @@ def _check_state(what: str, value, expected: Tuple[int, ...], dtype, context) ->
     return state
 
 
+def sequence_lengths(sequence_length, seq_len: int, batch: int, context) -> NDArray:
+    """``sequence_length`` (one length per batch row, 1..seq_len) as int64 on ``context``."""
+    if not isinstance(sequence_length, NDArray):
+        raise MXNetError(
+            "RNN: sequence_length must be an NDArray of shape (%d,), got %s"
+            % (batch, type(sequence_length).__name__)
+        )
+    host = sequence_length.asnumpy()
+    if host.shape != (batch,):
+        raise MXNetError(
+            "RNN: sequence_length must have shape (%d,) (one length per batch row), got %s"
+            % (batch, host.shape)
+        )
+    lengths = host.astype(np.int64)
+    bad = (lengths != host) | (lengths < 1) | (lengths > seq_len)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise MXNetError(
+            "RNN: sequence_length[%d] is %s; each length must be a whole number in [1, %d] "
+            "(the sequence length)" % (row, host[row], seq_len)
+        )
+    return _core.from_numpy(lengths, context._core_type, context.device_id)
+
+
+def clip_arguments(mode: str, clip_min, clip_max, clip_nan) -> Tuple[Optional[float], ...]:
+    """MXNet's lstm_state_clip_min/max (given together, lstm only) as floats or Nones."""
+    if clip_min is None and clip_max is None:
+        return None, None
+    if clip_min is None or clip_max is None:
+        raise MXNetError(
+            "RNN: lstm_state_clip_min and lstm_state_clip_max must be given together, got "
+            "%r and %r" % (clip_min, clip_max)
+        )
+    if mode != "lstm":
+        raise MXNetError("RNN: state clipping is only supported with mode='lstm', not %r" % mode)
+    if not clip_min <= clip_max:
+        raise MXNetError(
+            "RNN: lstm_state_clip_min (%s) must not exceed lstm_state_clip_max (%s)"
+            % (clip_min, clip_max)
+        )
+    return float(clip_min), float(clip_max)
+
+
+def _required(weights: Callable[[str], Optional[NDArray]], name: str) -> NDArray:
+    found = weights(name)
+    if found is None:
+        raise MXNetError("RNN: parameter %s is missing" % name)
+    return found
+
+
+def run_stack(
+    x: NDArray,
+    h0: NDArray,
+    c0: Optional[NDArray],
+    weights: Callable[[str], Optional[NDArray]],
+    mode: str,
+    layers: int,
+    dirs: int,
+    dropout: Callable[[NDArray], NDArray],
+    lengths: Optional[NDArray] = None,
+    clip: Tuple[Optional[float], ...] = (None, None),
+    clip_nan: bool = False,
+) -> Tuple[NDArray, List[NDArray], List[NDArray]]:
+    """The layers and directions of a fused RNN over ``x`` (T, N, I): one C++ op per layer
+    and direction. ``weights(name)`` gives e.g. 'l0_i2h_weight' (None when absent);
+    ``dropout`` is applied to the input of every layer but the first. With ``lengths``, a
+    row's output past its length is zero and its states are those at its last step.
+    Returns (output, [h_n per layer and direction], [c_n ...] for an LSTM)."""
+    code = _MODES[mode][0]
+    lstm = mode == "lstm"
+    h_out: List[NDArray] = []
+    c_out: List[NDArray] = []
+    for layer in range(layers):
+        if layer > 0:
+            x = dropout(x)
+        outputs = []
+        for d, direction in enumerate("lr"[:dirs]):
+            at = layer * dirs + d
+            prefix = "%s%d_" % (direction, layer)
+            result = _core.rnn_layer(
+                x,
+                h0[at],
+                c0[at] if lstm and c0 is not None else None,
+                _required(weights, prefix + "i2h_weight"),
+                _required(weights, prefix + "h2h_weight"),
+                _required(weights, prefix + "i2h_bias"),
+                _required(weights, prefix + "h2h_bias"),
+                weights(prefix + "h2r_weight"),
+                code,
+                direction == "r",
+                lengths,
+                clip[0],
+                clip[1],
+                bool(clip_nan),
+            )
+            outputs.append(result[0])
+            h_out.append(result[1])
+            if lstm:
+                c_out.append(result[2])
+        x = outputs[0] if dirs == 1 else _core.concat(outputs, 2)
+        if lengths is not None:  # past a row's length the op left its carried state
+            x = SequenceMask(x, lengths, use_sequence_length=True)
+    return x, h_out, c_out
+
+
 @_export_here
 def RNN(
     data: Optional[NDArray] = None,
@@ -132,17 +240,16 @@ def RNN(
     states, (num_layers * directions, batch, width). Returns the output (seq, batch,
     directions * width), or with ``state_outputs=True`` the list [output, h_n] (and c_n for
     an LSTM). Dropout ``p`` applies to the input of every layer but the first, in training
-    mode only. gluonlite does not support ``use_sequence_length`` nor the LSTM state
-    clipping arguments (NotImplementedError).
+    mode only. With ``use_sequence_length``, ``sequence_length`` (batch,) gives each row's
+    length: its output past it is zero and its final states are those at its last step (the
+    reverse direction starts there), as MXNet computes on GPUs (MXNet's CPU op ignores the
+    lengths). ``lstm_state_clip_min/max`` clip the LSTM cell state at every step
+    (``lstm_state_clip_nan``: a NaN becomes the minimum); MXNet's CPU op ignores them too.
     """
-    if use_sequence_length:
-        raise NotImplementedError("RNN: use_sequence_length=True is not supported by gluonlite")
-    if lstm_state_clip_min is not None or lstm_state_clip_max is not None:
-        raise NotImplementedError(
-            "RNN: lstm_state_clip_min / lstm_state_clip_max are not supported by gluonlite"
-        )
-    if sequence_length is not None:
+    if sequence_length is not None and not use_sequence_length:
         raise MXNetError("RNN: sequence_length is given but use_sequence_length is False")
+    if use_sequence_length and sequence_length is None:
+        raise MXNetError("RNN: use_sequence_length=True needs sequence_length (batch,)")
     hidden = _positive_int("state_size", state_size)
     layers = _positive_int("num_layers", num_layers)
     if mode is None:
@@ -157,7 +264,8 @@ def RNN(
     if not isinstance(p, numbers.Real) or not 0 <= p < 1:
         raise MXNetError("RNN: p (dropout) must be in [0, 1), got %r" % (p,))
     assert hidden is not None and layers is not None  # required: checked above
-    code, gates = _MODES[mode]
+    clip = clip_arguments(mode, lstm_state_clip_min, lstm_state_clip_max, lstm_state_clip_nan)
+    gates = _MODES[mode][1]
     lstm = mode == "lstm"
     dirs = 2 if bidirectional else 1
     width = projection or hidden
@@ -206,32 +314,24 @@ def RNN(
         begin = end
 
     training_dropout = p > 0 and _core.is_training()
-    h_out, c_out = [], []
-    x = data
-    for layer in range(layers):
-        if layer > 0 and training_dropout:
-            x = _core.dropout(x, float(p), ())
-        outputs = []
-        for d, direction in enumerate("lr"[:dirs]):
-            at = layer * dirs + d
-            prefix = "%s%d_" % (direction, layer)
-            result = _core.rnn_layer(
-                x,
-                h0[at],
-                c0[at] if c0 is not None else None,
-                views[prefix + "i2h_weight"],
-                views[prefix + "h2h_weight"],
-                views[prefix + "i2h_bias"],
-                views[prefix + "h2h_bias"],
-                views.get(prefix + "h2r_weight"),
-                code,
-                direction == "r",
-            )
-            outputs.append(result[0])
-            h_out.append(result[1])
-            if lstm:
-                c_out.append(result[2])
-        x = outputs[0] if dirs == 1 else _core.concat(outputs, 2)
+    lengths = (
+        sequence_lengths(sequence_length, seq_len, batch, data.context)
+        if use_sequence_length
+        else None
+    )
+    x, h_out, c_out = run_stack(
+        data,
+        h0,
+        c0,
+        views.get,
+        mode,
+        layers,
+        dirs,
+        (lambda v: _core.dropout(v, float(p), ())) if training_dropout else (lambda v: v),
+        lengths,
+        clip,
+        lstm_state_clip_nan,
+    )
     if not state_outputs:
         return _write_out(x, out)
     results = [x, _core.stack(h_out, 0)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional
 
-from ... import _core
 from ... import ndarray as nd
 from ...base import MXNetError
 from ...ndarray import rnn_op
@@ -49,11 +48,12 @@ class _RNNLayer(HybridBlock):
         dtype: Any,
         **kwargs: Any,
     ) -> None:
-        if kwargs.pop("use_sequence_length", False):
-            raise NotImplementedError(
-                "%s: use_sequence_length is not supported by gluonlite yet" % type(self).__name__
-            )
+        use_sequence_length = bool(kwargs.pop("use_sequence_length", False))
+        clip = kwargs.pop("_state_clip", (None, None, False))
         super().__init__(**kwargs)
+        self._use_sequence_length = use_sequence_length
+        self._clip_range = rnn_op.clip_arguments(mode, clip[0], clip[1], clip[2])
+        self._clip_nan = bool(clip[2])
         layer = type(self).__name__
         hidden_size = _checks.positive_int(layer, "hidden_size", hidden_size)
         num_layers = _checks.positive_int(layer, "num_layers", num_layers)
@@ -189,11 +189,12 @@ class _RNNLayer(HybridBlock):
     ) -> Any:
         """``layer(x)`` returns the output; ``layer(x, states)`` returns (output, states)."""
         if isinstance(inputs, Symbol):
-            return self._call_symbolic(inputs, states)
-        if sequence_length is not None:
-            raise NotImplementedError(
-                "%s: sequence_length (use_sequence_length) is not "
-                "supported by gluonlite yet" % type(self).__name__
+            return self._call_symbolic(inputs, states, sequence_length)
+        if (sequence_length is not None) != self._use_sequence_length:
+            raise ValueError(
+                "%s: sequence_length is given exactly when the layer was made with "
+                "use_sequence_length=True (it is %s, and sequence_length is %s)"
+                % (type(self).__name__, self._use_sequence_length, type(sequence_length).__name__)
             )
         self._check_input(inputs)
         skip_states = states is None
@@ -215,10 +216,13 @@ class _RNNLayer(HybridBlock):
                     "Invalid recurrent state shape. Expecting %s, got %s."
                     % (str(info["shape"]), str(tuple(state.shape)))
                 )
-        outputs, new_states = super().__call__(inputs, states)
+        if sequence_length is not None:  # an input of the block, as in MXNet
+            outputs, new_states = super().__call__(inputs, states, sequence_length)
+        else:
+            outputs, new_states = super().__call__(inputs, states)
         return outputs if skip_states else (outputs, new_states)
 
-    def _call_symbolic(self, inputs: Any, states: Any) -> Any:
+    def _call_symbolic(self, inputs: Any, states: Any, sequence_length: Any = None) -> Any:
         from ... import symbol
 
         skip_states = states is None
@@ -226,11 +230,12 @@ class _RNNLayer(HybridBlock):
             states = self.begin_state(0, func=symbol.zeros)
         if isinstance(states, Symbol):
             states = [states]
-        outputs, new_states = super().__call__(inputs, list(states))
+        extra = (sequence_length,) if sequence_length is not None else ()
+        outputs, new_states = super().__call__(inputs, list(states), *extra)
         return outputs if skip_states else (outputs, new_states)
 
     def _symbolic_forward_rnn(
-        self, F: Any, inputs: Any, states: Any, params: Dict[str, Any]
+        self, F: Any, inputs: Any, states: Any, sequence_length: Any, params: Dict[str, Any]
     ) -> Any:
         """The graph MXNet exports for the layer: every parameter flattened into one packed
         vector (weights, then biases; layer by layer; l then r; i2h then h2h) and one fused
@@ -254,10 +259,11 @@ class _RNNLayer(HybridBlock):
             p=self._dropout,
             state_outputs=True,
             mode=self._mode,
-            lstm_state_clip_min=None,
-            lstm_state_clip_max=None,
-            lstm_state_clip_nan=False,
-            use_sequence_length=False,
+            lstm_state_clip_min=self._clip_range[0],
+            lstm_state_clip_max=self._clip_range[1],
+            lstm_state_clip_nan=self._clip_nan,
+            use_sequence_length=sequence_length is not None,
+            **({"sequence_length": sequence_length} if sequence_length is not None else {}),
         )
         outputs = rnn[0]
         new_states = [rnn[1], rnn[2]] if self._mode == "lstm" else [rnn[1]]
@@ -272,39 +278,31 @@ class _RNNLayer(HybridBlock):
             getattr(self, direction + "0_i2h_weight").shape = (rows, inputs.shape[2])
 
     def hybrid_forward(  # type: ignore[override]  # MXNet's signature: states, then parameters
-        self, F: Any, inputs: Any, states: Any, **params: Any
+        self, F: Any, inputs: Any, states: Any, sequence_length: Any = None, **params: Any
     ) -> Any:
         if isinstance(inputs, Symbol):
-            return self._symbolic_forward_rnn(F, inputs, states, params)
+            return self._symbolic_forward_rnn(F, inputs, states, sequence_length, params)
         if self._layout == "NTC":
             inputs = F.swapaxes(inputs, dim1=0, dim2=1)
         lstm = self._mode == "lstm"
-        h_out, c_out = [], []
-        x = inputs
-        for layer in range(self._num_layers):
-            if layer > 0 and self._dropout > 0:
-                x = F.Dropout(x, p=self._dropout)
-            outputs = []
-            for d, direction in enumerate(["l", "r"][: self._dir]):
-                at = layer * self._dir + d
-                name = "%s%d_" % (direction, layer)
-                result = _core.rnn_layer(
-                    x,
-                    states[0][at],
-                    states[1][at] if lstm else None,
-                    params[name + "i2h_weight"],
-                    params[name + "h2h_weight"],
-                    params[name + "i2h_bias"],
-                    params[name + "h2h_bias"],
-                    params.get(name + "h2r_weight"),
-                    self._mode_code,
-                    direction == "r",
-                )
-                outputs.append(result[0])
-                h_out.append(result[1])
-                if lstm:
-                    c_out.append(result[2])
-            x = outputs[0] if self._dir == 1 else F.concat(*outputs, dim=2)
+        lengths = None
+        if sequence_length is not None:
+            lengths = rnn_op.sequence_lengths(
+                sequence_length, inputs.shape[0], inputs.shape[1], inputs.context
+            )
+        x, h_out, c_out = rnn_op.run_stack(
+            inputs,
+            states[0],
+            states[1] if lstm else None,
+            params.get,
+            self._mode,
+            self._num_layers,
+            self._dir,
+            (lambda v: F.Dropout(v, p=self._dropout)) if self._dropout > 0 else (lambda v: v),
+            lengths,
+            self._clip_range,
+            self._clip_nan,
+        )
         if self._layout == "NTC":
             x = F.swapaxes(x, dim1=0, dim2=1)
         new_states = [F.stack(*h_out, axis=0)]
@@ -361,7 +359,8 @@ class LSTM(_RNNLayer):
     """Multi-layer LSTM; gates i, f, g, o stacked in that order (MXNet's and cuDNN's).
 
     With ``projection_size`` (LSTMP) the hidden state is projected, ``h = h2r_weight r``;
-    gluonlite does not support the state clipping arguments yet (NotImplementedError)."""
+    ``state_clip_min/max`` clip the cell state at every step (``state_clip_nan``: a NaN
+    becomes the minimum), which MXNet's CPU op ignores."""
 
     def __init__(
         self,
@@ -383,8 +382,7 @@ class LSTM(_RNNLayer):
         dtype: Any = "float32",
         **kwargs: Any,
     ) -> None:
-        if state_clip_min is not None or state_clip_max is not None or state_clip_nan:
-            raise NotImplementedError("LSTM: state clipping is not supported by gluonlite yet")
+        kwargs["_state_clip"] = (state_clip_min, state_clip_max, state_clip_nan)
         super().__init__(
             hidden_size,
             num_layers,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import random
 from typing import Any, Sequence
 
+import numpy as np
+
 from .... import image
 from ...block import Block, HybridBlock
 from ...nn import HybridSequential, Sequential
@@ -26,6 +28,8 @@ __all__ = [
     "Resize",
     "CenterCrop",
     "CropResize",
+    "Rotate",
+    "RandomRotation",
     "RandomResizedCrop",
     "RandomFlipLeftRight",
     "RandomFlipTopBottom",
@@ -149,6 +153,52 @@ class CenterCrop(Block):
 
     def forward(self, x: Any) -> Any:
         return image.center_crop(x, *self._args)[0]
+
+
+class Rotate(Block):
+    """Rotates a float32 image (C, H, W) or batch by ``rotation_degrees`` (counter-clockwise),
+    keeping its shape; ``zoom_in`` hides the padding, ``zoom_out`` keeps all of the image."""
+
+    def __init__(self, rotation_degrees: float, zoom_in: bool = False, zoom_out: bool = False):
+        super().__init__()
+        self._args = (rotation_degrees, zoom_in, zoom_out)
+
+    def forward(self, x: Any) -> Any:
+        if x.dtype != np.float32:
+            raise TypeError(
+                "This transformation only supports float32. Consider calling it after ToTensor"
+            )
+        return image.imrotate(x, *self._args)
+
+
+class RandomRotation(Block):
+    """Rotates by an angle drawn uniformly from ``angle_limits`` (lower, upper), with
+    probability ``rotate_with_proba`` (numpy's RNG, as MXNet)."""
+
+    def __init__(
+        self,
+        angle_limits: tuple,
+        zoom_in: bool = False,
+        zoom_out: bool = False,
+        rotate_with_proba: float = 1.0,
+    ) -> None:
+        super().__init__()
+        lower, upper = angle_limits
+        if lower >= upper:
+            raise ValueError("`angle_limits` must be an ordered tuple")
+        if rotate_with_proba < 0 or rotate_with_proba > 1:
+            raise ValueError("Probability of rotating the image should be between 0 and 1")
+        self._args = (angle_limits, zoom_in, zoom_out)
+        self._rotate_with_proba = rotate_with_proba
+
+    def forward(self, x: Any) -> Any:
+        if np.random.random() > self._rotate_with_proba:
+            return x
+        if x.dtype != np.float32:
+            raise TypeError(
+                "This transformation only supports float32. Consider calling it after ToTensor"
+            )
+        return image.random_rotate(x, *self._args)
 
 
 class RandomResizedCrop(Block):
