@@ -295,3 +295,16 @@ def random_rotate(
     else:
         degrees = np.random.uniform(*angle_limits, size=src.shape[0])
     return imrotate(src, degrees, zoom_in=zoom_in, zoom_out=zoom_out)
+
+
+def __getattr__(name: str) -> Any:
+    # MXNet keeps the augmenters and ImageIter in mxnet.image.image; here they live in
+    # augment.py and image_iter.py (they build on this module), reachable from both.
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from . import augment, image_iter
+
+    for module in (augment, image_iter):
+        if name in module.__all__:
+            return getattr(module, name)
+    raise AttributeError("module 'gluonlite.image.image' has no attribute %r" % name)
