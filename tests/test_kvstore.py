@@ -45,9 +45,9 @@ def test_nccl_works_like_device_and_warns_that_nccl_is_not_used():
     np.testing.assert_array_equal(out.asnumpy(), [3, 3])
 
 
-@pytest.mark.parametrize("name", ["dist_sync", "dist_device_sync", "dist_async", "horovod"])
-def test_distributed_stores_raise_mxneterror_naming_mpi(name):
-    with pytest.raises(MXNetError, match=r"^kvstore '%s' is a distributed store.*MPI" % name):
+@pytest.mark.parametrize("name", ["dist_async", "horovod", "byteps"])
+def test_unserved_distributed_stores_raise_mxneterror_naming_the_served_ones(name):
+    with pytest.raises(MXNetError, match=r"^kvstore '%s' is not served.*'dist_sync'" % name):
         mx.kv.create(name)
 
 

@@ -9,8 +9,11 @@ of each weight and broadcasts the result; otherwise every context's Updater appl
 the summed gradient. A parameter whose gradient was not refreshed by ``backward`` since the
 last step raises MXNet's ``UserWarning`` (an exception) unless ``ignore_stale_grad=True``.
 
-Differences from MXNet, on purpose: distributed kvstores raise MXNetError at the first
-step (they need MPI, not yet supported); a parameter listed twice is updated once; the
+With ``kvstore='dist_sync'`` under ``mpirun`` the gradients are summed over the workers
+too, and ``step(batch_size)`` scales by ``1/batch_size``: pass the global batch size (the
+sum over workers) to train as one process would on the global batches.
+
+Differences from MXNet, on purpose: a parameter listed twice is updated once; the
 stale-gradient check runs over all parameters before any is touched, also when updating on
 the kvstore (MXNet pushes stale gradients again there), and ``ignore_stale_grad`` then skips
 parameters whose gradients are all stale; a gluonlite KVStore shares the Trainer's first
@@ -143,6 +146,8 @@ class Trainer:
     # ------------------------------------------------------------- "kvstore"
     def _reset_kvstore(self) -> None:
         """Forget the reduction setup; it is redone (and values re-broadcast) at next step."""
+        if self._kvstore and "dist" in self._kvstore.type:
+            raise RuntimeError("Cannot reset distributed KVStore.")
         self._kv_initialized = False
         self._kvstore = None
         self._distributed = None
@@ -234,7 +239,7 @@ class Trainer:
         else:
             self._kvstore = None
             self._update_on_kvstore = None
-        self._distributed = False
+        self._distributed = store is not None and "dist" in store.type
         self._kv_initialized = True
 
     def _init_params(self) -> None:
@@ -312,9 +317,13 @@ class Trainer:
         store = self._kvstore
         if not store:
             return
-        for i, param in enumerate(self._params):
-            if param.grad_req != "null":
-                store.pushpull(i, param.list_grad(), priority=-i)
+        keys = [i for i, param in enumerate(self._params) if param.grad_req != "null"]
+        if self._distributed and keys:  # one bucket: a collective per step, not per key
+            grads = [self._params[i].list_grad() for i in keys]
+            store.pushpull(keys, grads, priority=0)
+            return
+        for i in keys:
+            store.pushpull(i, self._params[i].list_grad(), priority=-i)
 
     def _update_on_store(self, ignore_stale_grad: bool) -> None:
         """Push every gradient to the store, which updates its weight; pull the weights."""
@@ -330,6 +339,18 @@ class Trainer:
             if any(arr._fresh_grad for arr in arrays):
                 selected.append((i, param, arrays))
         store = self._kvstore
+        if self._distributed:  # dense weights in one bucket: a collective per step
+            dense = [(i, p, a) for i, p, a in selected if p._stype == "default"]
+            if dense:
+                store.pushpull(
+                    [i for i, _, _ in dense],
+                    [p.list_grad() for _, p, _ in dense],
+                    out=[a for _, _, a in dense],
+                )
+                for _, _, arrays in dense:
+                    for arr in arrays:
+                        arr._fresh_grad = False
+            selected = [(i, p, a) for i, p, a in selected if p._stype != "default"]
         for i, param, arrays in selected:
             if param._stype == "default":
                 store.pushpull(i, param.list_grad(), out=arrays, priority=-i)

@@ -1,7 +1,8 @@
 """``mx.kv`` / ``mx.kvstore``: key-value stores that reduce values across devices.
 
 ``create('local' | 'device')`` gives an in-process :class:`KVStore`; ``Trainer`` uses one
-when parameters live on several contexts. Distributed stores are not yet supported.
+when parameters live on several contexts. ``create('dist_sync')`` gives the store shared by
+MPI worker processes (``mpirun -np N python train.py``; see dist.py).
 """
 
 from . import base, kvstore

@@ -40,9 +40,10 @@ Pairs = List[Tuple[Any, List[NDArray]]]
 def _check_name(name: str) -> None:
     if name.startswith(_DISTRIBUTED_PREFIXES):
         raise MXNetError(
-            "kvstore '%s' is a distributed store (several processes or machines); gluonlite "
-            "would need MPI for it, which is not yet supported. Within one process use "
-            "kvstore='device' or 'local' (gradients summed over the local contexts)." % name
+            "kvstore '%s' is not served by gluonlite: its multi-process stores are "
+            "'dist_sync' and 'dist_device_sync' (synchronous, over MPI: launch with mpirun); "
+            "asynchronous updates, Horovod and BytePS are not supported. Within one process "
+            "use kvstore='device' or 'local'." % name
         )
     if name not in _CPU_STORES + _DEVICE_STORES:
         raise MXNetError(
@@ -338,8 +339,9 @@ def create(name: str = "local") -> KVStoreBase:
     ``'local'`` keeps the values on the CPU and ``'device'`` on the device of the first value
     (``'local_update_cpu'``, ``'local_allreduce_cpu'``, ``'local_allreduce_device'`` are
     accepted as MXNet's variants of these). ``'nccl'`` works like ``'device'`` and warns that
-    NCCL is not used (MXNet without NCCL raises instead). Distributed stores (``'dist_*'``,
-    ``'horovod'``, ``'byteps'``) raise MXNetError: they need MPI, not yet supported.
+    NCCL is not used (MXNet without NCCL raises instead). ``'dist_sync'`` and
+    ``'dist_device_sync'`` are shared by MPI worker processes (see ``dist.py``); the other
+    distributed stores (``'dist_async'``, ``'horovod'``, ``'byteps'``) raise MXNetError.
     Registered classes (``KVStoreBase.register``) are created by their lower-cased name.
     """
     if not isinstance(name, str):
@@ -347,4 +349,8 @@ def create(name: str = "local") -> KVStoreBase:
     name = name.lower()
     if name in KVStoreBase.kv_registry:
         return KVStoreBase.kv_registry[name]()
+    from .dist import DIST_STORES, DistKVStore
+
+    if name in DIST_STORES:
+        return DistKVStore(name)
     return KVStore(name)
