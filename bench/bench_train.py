@@ -1,9 +1,10 @@
 """One training step of a 784-256-10 MLP: forward, softmax cross-entropy, backward, SGD step.
 
 Random data at batch 1, 64 and 256 for gluonlite (plain and hybridized), PyTorch CPU
-(nn.Linear + optim.SGD) and MXNet 1.9.1 Gluon (plain and hybridized), each framework in its
-own process on the same thread count; plus trainer.step / opt.step alone. Medians of
-repeated runs, each peer's time as a multiple of gluonlite's (>1: gluonlite is faster).
+(nn.Linear + optim.SGD, plain and through torch.compile) and MXNet 1.9.1 Gluon (plain and
+hybridized), each framework in its own process on the same thread count; plus the forward
+pass alone at batch 1 and trainer.step / opt.step alone. Medians of repeated runs, each
+peer's time as a multiple of gluonlite's (>1: gluonlite is faster).
 Run:  python bench/bench_train.py [--quick] [--threads N] [--mxnet-python PATH]
 """
 
@@ -51,14 +52,23 @@ def gluon_step(lib, batch: int, hybridize: bool):
     return step
 
 
-def torch_step(batch: int):
+def _torch_mlp(compiled: bool):
     import torch
 
     torch.manual_seed(0)
     net = torch.nn.Sequential(
         torch.nn.Linear(IN, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, OUT)
     )
-    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    return net, (torch.compile(net) if compiled else net)
+
+
+def torch_step(batch: int, compiled: bool = False):
+    """PyTorch's step; ``compiled``: the model through torch.compile (inductor's C++ code
+    on the CPU), compiled by warm-up calls before the timing."""
+    import torch
+
+    params, net = _torch_mlp(compiled)
+    opt = torch.optim.SGD(params.parameters(), lr=LR)
     loss_fn = torch.nn.CrossEntropyLoss(reduction="mean")
     x_np, y_np = data(batch)
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
@@ -69,7 +79,65 @@ def torch_step(batch: int):
         loss.backward()
         opt.step()
 
+    if compiled:
+        for _ in range(3):
+            step()
     return step
+
+
+def forward_case(batch: int) -> Case:
+    """Inference: one forward pass (no autograd), plain and hybridized / torch.compile."""
+
+    def gluon_like(lib_name, hybridize):
+        def setup(q):
+            import importlib
+
+            lib = importlib.import_module(lib_name)
+            nn = lib.gluon.nn
+            net = nn.HybridSequential()
+            net.add(nn.Dense(HIDDEN, activation="relu", in_units=IN), nn.Dense(OUT))
+            net.initialize(lib.init.Xavier())
+            if hybridize:
+                net.hybridize(static_alloc=True, static_shape=True)
+            x = lib.nd.array(data(batch)[0])
+
+            def forward():
+                net(x).wait_to_read()
+
+            forward()
+            return forward, STEPS[batch] // q
+
+        return setup
+
+    def torch_(compiled):
+        def setup(q):
+            import torch
+
+            _, net = _torch_mlp(compiled)
+            x = torch.from_numpy(data(batch)[0])
+
+            def forward():
+                with torch.no_grad():
+                    net(x)
+
+            for _ in range(3):
+                forward()
+            return forward, STEPS[batch] // q
+
+        return setup
+
+    return Case(
+        f"forward, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}",
+        {
+            "gluonlite": gluon_like("gluonlite", False),
+            "gluonlite hybridized": gluon_like("gluonlite", True),
+            "torch": torch_(False),
+            "torch compiled": torch_(True),
+            "mxnet": gluon_like("mxnet", False),
+            "mxnet hybridized": gluon_like("mxnet", True),
+        },
+        unit="us",
+    )
 
 
 def _gluon(name: str, batch: int, hybridize: bool):
@@ -88,6 +156,7 @@ def train_step_case(batch: int) -> Case:
             "gluonlite": _gluon("gluonlite", batch, False),
             "gluonlite hybridized": _gluon("gluonlite", batch, True),
             "torch": lambda q: (torch_step(batch), STEPS[batch] // q),
+            "torch compiled": lambda q: (torch_step(batch, compiled=True), STEPS[batch] // q),
             "mxnet": _gluon("mxnet", batch, False),
             "mxnet hybridized": _gluon("mxnet", batch, True),
         },
@@ -140,16 +209,20 @@ def optimizer_case(title: str, name: str, kwargs: dict, torch_cls: str, torch_kw
 
 
 def make_cases():
-    return [train_step_case(b) for b in (1, 64, 256)] + [
-        optimizer_case(
-            "sgd, momentum 0.9",
-            "sgd",
-            {"learning_rate": LR, "momentum": 0.9},
-            "SGD",
-            {"lr": LR, "momentum": 0.9},
-        ),
-        optimizer_case("adam", "adam", {"learning_rate": 1e-3}, "Adam", {"lr": 1e-3}),
-    ]
+    return (
+        [forward_case(1)]
+        + [train_step_case(b) for b in (1, 64, 256)]
+        + [
+            optimizer_case(
+                "sgd, momentum 0.9",
+                "sgd",
+                {"learning_rate": LR, "momentum": 0.9},
+                "SGD",
+                {"lr": LR, "momentum": 0.9},
+            ),
+            optimizer_case("adam", "adam", {"learning_rate": 1e-3}, "Adam", {"lr": 1e-3}),
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,14 @@ def _run(workers, out, *options, timeout=120, **env):
     command = [sys.executable, str(WORKER), str(out), *options]
     if workers:
         command = [MPIRUN, "--oversubscribe", "-np", str(workers)] + command
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_env(**env))
+    return subprocess.run(  # cwd: not the checkout, whose gluonlite/ has no compiled core
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_env(**env),
+        cwd=Path(out).parent,
+    )
 
 
 def _weights(path):
@@ -133,8 +140,13 @@ def test_a_single_worker_store_without_mpirun(tmp_path):
         "print(out.asnumpy().tolist())\n"
         "kv._barrier()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=_env()
+    done = subprocess.run(  # cwd: not the checkout, whose gluonlite/ has no compiled core
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["dist_sync 0 1", "[3.0, 3.0]"]
