@@ -161,6 +161,7 @@ __all__: list[str] = [
     "scatter_nd",
     "seed",
     "set_num_threads",
+    "set_record_group",
     "set_recording",
     "set_training",
     "sgd_mom_update",
@@ -837,6 +838,11 @@ def sample_(
 def scatter_nd(arg0: NDArray, arg1: NDArray, arg2: typing.Any) -> NDArray: ...
 def seed(arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
 def set_num_threads(arg0: typing.Any) -> None: ...
+def set_record_group(arg0: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    Tags the nodes recorded from now on (get_symbol); returns the previous tag.
+    """
+
 def set_recording(arg0: bool) -> bool:
     """
     Sets the recording flag; returns the previous one.

@@ -6,7 +6,7 @@ The recording and training flags are thread-local and live in the C++ core.
 from __future__ import annotations
 
 import numbers
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -163,20 +163,93 @@ def get_symbol(x):
         if not isinstance(h, NDArray):
             raise TypeError("get_symbol: expected NDArray(s), got %s" % type(h).__name__)
     nodes, head_refs = _core.recorded_graph(list(heads))
+    groups = _cached_op_groups(nodes, head_refs)
     variables: List[Node] = []
-    built: List[Node] = []
+    built: Dict[Any, Node] = {}  # unit -> Node; a unit is ("n", node index) or ("g", group)
+    position: Dict[Tuple[int, int], int] = {}  # a group's (member, output) -> output index
 
-    def resolve(kind: int, index: int) -> Node:
-        if kind == 0:
-            return built[index]
-        while len(variables) <= index:
-            variables.append(Node("null", "var%d" % len(variables)))
-        return variables[index]
+    def unit_of(index: int) -> Any:
+        group = nodes[index][2]
+        return ("g", group) if group else ("n", index)
 
-    for op, refs in nodes:
-        inputs = [(resolve(kind, index), out) for kind, index, out in refs]
-        built.append(Node(op, "node_%d" % len(built), inputs=inputs))
-    return Symbol([(resolve(kind, index), out) for kind, index, out in head_refs])
+    def unit_refs(unit: Any) -> list:
+        return groups[unit[1]]["inputs"] if unit[0] == "g" else nodes[unit[1]][1]
+
+    def resolve(kind: int, index: int, out: int) -> Tuple[Node, int]:
+        if kind == 1:
+            while len(variables) <= index:
+                variables.append(Node("null", "var%d" % len(variables)))
+            return variables[index], out
+        unit = unit_of(index)
+        return built[unit], position.get((index, out), out) if unit[0] == "g" else out
+
+    def build(unit: Any) -> None:
+        inputs = [resolve(*ref) for ref in unit_refs(unit)]
+        if unit[0] == "g":
+            info = groups[unit[1]]
+            suffix = "" if info["name"] not in names else "_%d" % len(built)
+            names.add(info["name"])
+            attrs = {"num_outputs": str(max(1, len(info["outputs"])))}
+            built[unit] = Node("_CachedOp", info["name"] + suffix, attrs, inputs=inputs)
+            for i, ref in enumerate(info["outputs"]):
+                position[ref] = i
+        else:
+            built[unit] = Node(nodes[unit[1]][0], "node_%d" % len(built), inputs=inputs)
+
+    # post-order over the graph with each hybridized call as one unit (iterative: unrolled
+    # recurrences record thousands of nodes)
+    names: set = set()
+    for kind, index, _ in head_refs:
+        if kind != 0:
+            continue
+        stack = [(unit_of(index), 0)]
+        while stack:
+            unit, next_ref = stack[-1]
+            if unit in built:
+                stack.pop()
+                continue
+            refs = unit_refs(unit)
+            while next_ref < len(refs) and (
+                refs[next_ref][0] != 0 or unit_of(refs[next_ref][1]) in built
+            ):
+                next_ref += 1
+            if next_ref < len(refs):
+                stack[-1] = (unit, next_ref + 1)
+                stack.append((unit_of(refs[next_ref][1]), 0))
+                continue
+            build(unit)
+            stack.pop()
+    return Symbol([resolve(kind, index, out) for kind, index, out in head_refs])
+
+
+def _cached_op_groups(nodes: list, head_refs: list) -> Dict[int, dict]:
+    """For each hybridized call in the recorded nodes (their group tag): the references it
+    reads from outside (its inputs, in order), its outputs read from outside (in order) and
+    its block's name."""
+    from .gluon._cached_graph import GROUP_NAMES
+
+    groups: Dict[int, dict] = {}
+    for i, (op, refs, group) in enumerate(nodes):
+        name, collapse = GROUP_NAMES.get(group >> 32, ("", False))
+        if not collapse:  # a call within inline_limit: its nodes show one by one
+            nodes[i] = (op, refs, 0)
+        elif group not in groups:
+            groups[group] = {"inputs": [], "outputs": [], "name": name}
+
+    def note_output(kind: int, index: int, out: int, reader: int) -> None:
+        source = nodes[index][2] if kind == 0 else 0
+        if source and source != reader and (index, out) not in groups[source]["outputs"]:
+            groups[source]["outputs"].append((index, out))
+
+    for _, refs, group in nodes:
+        for kind, index, out in refs:
+            outside = kind == 1 or nodes[index][2] != group
+            if group and outside and (kind, index, out) not in groups[group]["inputs"]:
+                groups[group]["inputs"].append((kind, index, out))
+            note_output(kind, index, out, group)
+    for kind, index, out in head_refs:
+        note_output(kind, index, out, 0)
+    return groups
 
 
 def mark_variables(variables, gradients, grad_reqs="write") -> None:

@@ -430,3 +430,59 @@ def test_get_symbol_refuses_an_unrecorded_array():
         autograd.get_symbol(nd.ones((2,)))
     with pytest.raises(TypeError, match="expected NDArray"):
         autograd.get_symbol("y")
+
+
+def _graph_ops(head):
+    import json
+
+    return [
+        (n["op"], n["name"]) for n in json.loads(mx.autograd.get_symbol(head).tojson())["nodes"]
+    ]
+
+
+def _three_dense(prefix):
+    net = mx.gluon.nn.HybridSequential(prefix=prefix)
+    with net.name_scope():
+        for _ in range(3):
+            net.add(mx.gluon.nn.Dense(4))
+    net.initialize()
+    return net
+
+
+def test_get_symbol_shows_a_hybridized_call_as_one_cached_op_past_inline_limit():
+    net = _three_dense("three_")
+    x = mx.nd.ones((2, 5))
+    counts = {}
+    for limit in (3, 0):
+        net.hybridize(inline_limit=limit)
+        for _ in range(2):  # the first call (imperative, then traced) and a replay
+            with mx.autograd.record():
+                y = net(x)
+            graph = _graph_ops(y)
+            ops = [op for op, _ in graph if op != "null"]
+            if limit == 3:
+                assert len(ops) == 3 and "_CachedOp" not in ops  # 3 operators: inlined
+            else:
+                assert ops == ["_CachedOp"] and ("_CachedOp", "three") in graph
+            counts[limit] = len(graph)
+            y.backward()
+    assert counts[3] == counts[0] + 2  # MXNet's test_inline
+    # two calls in one recording are two nodes; the second reads the first's output
+    with mx.autograd.record():
+        z = net(net(x)[:, :4].tile((1, 2))[:, :5] * 1)
+    ops = [op for op, _ in _graph_ops(z) if op != "null"]
+    assert ops.count("_CachedOp") == 2
+    z.backward()
+    # a hybridized parent with hybridized children is one node: the outermost call
+    outer = mx.gluon.nn.HybridSequential(prefix="outer_")
+    outer.add(_three_dense("inner_"), mx.gluon.nn.Dense(3))
+    outer.initialize()
+    outer.hybridize(inline_limit=0)
+    for _ in range(2):
+        with mx.autograd.record():
+            w = outer(x)
+        assert [op for op, _ in _graph_ops(w) if op != "null"] == ["_CachedOp"]
+        symbol = mx.autograd.get_symbol(w)
+        w.backward()
+    with pytest.raises(mx.base.MXNetError, match="_CachedOp: this node stands for"):
+        symbol.eval(ctx=mx.cpu(), **{name: mx.nd.ones((1,)) for name in symbol.list_arguments()})

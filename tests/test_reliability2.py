@@ -757,3 +757,20 @@ def test_other_hard_links_keep_the_previous_contents(tmp_path):
     nd.save(str(target), nd.zeros((3,)))
     assert nd.load(str(target))[0].shape == (3,)
     assert nd.load(str(other))[0].asnumpy().tolist() == [1.0, 1.0]  # the old file, intact
+
+
+def test_a_racing_first_call_never_sees_a_parameter_as_uninitialized():
+    # the read order that closes the window: _deferred_init before _data (see
+    # Parameter._settled_data); a parameter between the two writes is either still pending
+    # (DeferredInitializationError, which the forward pass completes) or has its data
+    param = mx.gluon.Parameter("w", shape=(0, 3), allow_deferred_init=True)
+    param.initialize()
+    with pytest.raises(mx.gluon.parameter.DeferredInitializationError):
+        param.data()
+    init = param._deferred_init
+    param.shape = (2, 3)
+    param._init_impl(nd.ones((2, 3)), init[1])  # _data set, _deferred_init not yet cleared
+    np.testing.assert_array_equal(param.data().asnumpy(), 1)
+    param._deferred_init = ()
+    np.testing.assert_array_equal(param.data().asnumpy(), 1)
+    assert param.grad().shape == (2, 3)

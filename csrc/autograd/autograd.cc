@@ -12,6 +12,7 @@ namespace gl {
 namespace {
 thread_local bool t_recording = false;
 thread_local bool t_training = false;
+thread_local int64_t t_group = 0;
 std::atomic<int64_t> g_live_nodes{0};
 
 struct CountedNode : Node {
@@ -43,6 +44,11 @@ bool set_recording(bool on) {
   t_recording = on;
   return prev;
 }
+int64_t set_record_group(int64_t group) {
+  int64_t prev = t_group;
+  t_group = group;
+  return prev;
+}
 bool set_training(bool on) {
   bool prev = t_training;
   t_training = on;
@@ -61,6 +67,7 @@ void record_op(const char* name, const std::vector<Tensor>& inputs,
                const std::vector<Tensor*>& outputs, BackwardFn fn) {
   auto node = std::make_shared<CountedNode>();
   node->name = name;
+  node->group = t_group;
   node->backward = std::move(fn);
   node->inputs.reserve(inputs.size());
   for (const Tensor& t : inputs) {

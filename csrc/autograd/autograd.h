@@ -44,12 +44,17 @@ struct Node {
   // A custom operator's backward runs unrecorded (MXNet): its gradients stay constants even
   // under create_graph, instead of being linked to the inputs with a zero derivative.
   bool opaque_backward = false;
+  // The hybridized-block call that recorded this node (0: none); autograd.get_symbol shows
+  // each such call as one _CachedOp node, as MXNet does (see set_record_group).
+  int64_t group = 0;
 };
 
 // Thread-local recording state (autograd.record / pause / train_mode).
 bool is_recording();
 bool is_training();
 bool set_recording(bool on);  // returns the previous value
+// Tags the nodes recorded from now on with `group` (0: none); returns the previous tag.
+int64_t set_record_group(int64_t group);
 bool set_training(bool on);
 
 // True when an op on these inputs must record a node.

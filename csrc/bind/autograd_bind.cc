@@ -137,7 +137,7 @@ py::tuple recorded_graph(const std::vector<Tensor>& heads) {
           refs.append(var_ref(e.variable.get()));
       }
       node_index.emplace(n, static_cast<int>(node_index.size()));
-      nodes.append(py::make_tuple(std::string(n->name), refs));
+      nodes.append(py::make_tuple(std::string(n->name), refs, n->group));
       stack.pop_back();
     }
   };
@@ -172,6 +172,8 @@ void bind_autograd(py::module_& m) {
   m.def("is_recording", &is_recording);
   m.def("is_training", &is_training);
   m.def("set_recording", &set_recording, "Sets the recording flag; returns the previous one.");
+  m.def("set_record_group", &set_record_group,
+        "Tags the nodes recorded from now on (get_symbol); returns the previous tag.");
   m.def("set_training", &set_training, "Sets the training flag; returns the previous one.");
   m.def("backward",
         [](const std::vector<Tensor>& heads, const std::vector<std::optional<Tensor>>& head_grads,

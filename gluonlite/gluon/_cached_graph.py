@@ -17,6 +17,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from .. import _core
 from ..symbol.lowering import lower
 from ..symbol.symbol import Symbol, topological
 from ..symbol.symbol import var as _var
@@ -98,7 +99,9 @@ class CachedGraph:
 
     replays = True
 
-    def __init__(self, block: Any, flat: List[Any], fmt: List[Any], out: Any) -> None:
+    def __init__(
+        self, block: Any, flat: List[Any], fmt: List[Any], out: Any, group: int = 0
+    ) -> None:
         self.key = structure_key(flat, fmt)
         names = input_names([a is not None for a in flat])
         args = _symbolic_args(fmt, names, flat, [0])
@@ -134,6 +137,12 @@ class CachedGraph:
                 self.step_nodes.append(node)
         self.heads = [(slot[id(node)], index) for node, index in graph_heads]
         self._replay = self._compile()
+        # MXNet records a call of a graph with more operators than inline_limit as one
+        # _CachedOp node: autograd.get_symbol shows it so (record_groups).
+        limit = dict(getattr(block, "_flags", ())).get("inline_limit", 2)
+        number = group if group else register_group(block.name)
+        GROUP_NAMES[number][1] = len(self.steps) > limit
+        self.group = number if GROUP_NAMES[number][1] else 0
 
     def _compile(self) -> Any:
         """The replay as one generated function: a line per step, variables for slots, so a
@@ -157,15 +166,25 @@ class CachedGraph:
     def __call__(
         self, flat: List[Any], first: Any, op_hook: Optional[Tuple[Any, bool]] = None
     ) -> Any:
-        if op_hook is not None:
-            outputs = self._call_checked(flat, first, op_hook)
-        else:
-            try:
-                outputs = self._replay(flat, (first._device_type, first._device_id))
-            except (KeyError, TypeError):
-                # a parameter not on the input's device (or not initialized): the slow path,
-                # whose param.data(ctx) raises MXNet's error for it
-                outputs = self._call_checked(flat, first)
+        previous = None
+        if self.group and _core.is_recording():
+            previous = _core.set_record_group(next_call(self.group))
+            if previous:  # inside another hybridized call: that one is the _CachedOp
+                _core.set_record_group(previous)
+                previous = None
+        try:
+            if op_hook is not None:
+                outputs = self._call_checked(flat, first, op_hook)
+            else:
+                try:
+                    outputs = self._replay(flat, (first._device_type, first._device_id))
+                except (KeyError, TypeError):
+                    # a parameter not on the input's device (or not initialized): the slow
+                    # path, whose param.data(ctx) raises MXNet's error for it
+                    outputs = self._call_checked(flat, first)
+        finally:
+            if previous is not None:
+                _core.set_record_group(previous)
         if self.out_format is None:
             return outputs[0]
         return _regroup(self.out_format, outputs, [0])
@@ -186,6 +205,28 @@ class CachedGraph:
         return [values[s][i] for s, i in self.heads]  # type: ignore[index]
 
 
+# Record groups: the nodes a hybridized call records are tagged (graph number << 32) | call
+# number, so two calls of one graph in one recording stay two _CachedOp nodes. GROUP_NAMES
+# maps a graph number to [the block's name, whether its calls show as one node]; the first
+# call (imperative, before the graph exists) is tagged too, and the flag is set once the
+# graph is built. The outermost hybridized call tags; nested ones leave its tag.
+GROUP_NAMES: Dict[int, list] = {}
+_calls = [0]
+
+
+def register_group(name: str) -> int:
+    """A new graph number for the block ``name`` (its calls not yet shown as one node)."""
+    number = len(GROUP_NAMES) + 1
+    GROUP_NAMES[number] = [name, False]
+    return number
+
+
+def next_call(group: int) -> int:
+    """The tag of the next call of graph ``group``."""
+    _calls[0] = (_calls[0] + 1) & 0xFFFFFFFF
+    return (group << 32) | _calls[0]
+
+
 class Untraceable:
     """Marks a block whose forward could not be traced: it runs imperatively."""
 
@@ -195,11 +236,12 @@ class Untraceable:
         self.key = key
 
 
-def build(block: Any, flat: List[Any], fmt: List[Any], out: Any) -> Any:
-    """A CachedGraph for the block, or Untraceable (with a warning) if tracing fails."""
+def build(block: Any, flat: List[Any], fmt: List[Any], out: Any, group: int = 0) -> Any:
+    """A CachedGraph for the block, or Untraceable (with a warning) if tracing fails;
+    ``group``: the graph number its first call was tagged with."""
     key = structure_key(flat, fmt)
     try:
-        return CachedGraph(block, flat, fmt, out)
+        return CachedGraph(block, flat, fmt, out, group)
     except Exception as err:  # tracing runs user code: any failure means "not traceable"
         warnings.warn(
             "hybridize: block '%s' (%s) could not be traced into a graph and runs "

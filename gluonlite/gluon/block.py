@@ -21,6 +21,7 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from .. import _core
 from .. import name as _name
 from .. import ndarray as nd
 from ..context import current_context
@@ -688,11 +689,20 @@ class HybridBlock(Block):
                 _HOOKS_PAUSED.active,
                 op_hook is not None or _HOOKS_PAUSED.active,
             )
+            group = 0
+            if _core.is_recording():  # tag what this call records (autograd.get_symbol)
+                group = _cached_graph.register_group(self.name)
+                previous = _core.set_record_group(_cached_graph.next_call(group))
+                if previous:  # inside another hybridized call: that one is the _CachedOp
+                    _core.set_record_group(previous)
+                    group = 0
             try:
                 out = self._imperative_forward(x, *args)
             finally:
                 _HOOKS_PAUSED.active = paused
-            cache = _cached_graph.build(self, flat, fmt, out)
+                if group:
+                    _core.set_record_group(0)
+            cache = _cached_graph.build(self, flat, fmt, out, group)
             self.__dict__["_cached_graph"] = cache
             if op_hook is None or first is None or not cache.replays:
                 return out

@@ -195,9 +195,10 @@ class Parameter:
     @property
     def _grad(self) -> Optional[List[Any]]:
         """Live gradient arrays, one per context (None when grad_req is 'null')."""
-        if not self._grad_attached or self._data is None:
+        data = self._settled_data(raise_pending=False)
+        if not self._grad_attached or data is None:
             return None
-        return [d.grad for d in self._data]
+        return [d.grad for d in data]
 
     def _set_trainer(self, trainer: Any) -> None:
         if self._stype != "default" and self._trainer and trainer and self._trainer is not trainer:
@@ -526,7 +527,21 @@ class Parameter:
                 "storage type is %s. Please use row_sparse_data() instead."
                 % (self.name, str(ctx), self._stype)
             )
-        return self._check_and_get(self._data, ctx)
+        return self._check_and_get(self._settled_data(), ctx)
+
+    def _settled_data(self, raise_pending: bool = True) -> Optional[List[Any]]:
+        """``_data``, read so that a first call racing with another thread's completion of
+        the deferred initialization never sees "not initialized": ``_data`` is set before
+        ``_deferred_init`` is cleared, so ``_deferred_init`` is read first, then ``_data``
+        again; a pending initialization raises DeferredInitializationError (the forward pass
+        then completes it, waiting on the lock)."""
+        arrays = self._data
+        if arrays is None:
+            pending = self._deferred_init
+            arrays = self._data
+            if arrays is None and pending and raise_pending:
+                raise self._deferred_error()
+        return arrays
 
     def list_data(self) -> List[Any]:
         """The values on all contexts, in ``list_ctx()`` order."""
@@ -536,7 +551,7 @@ class Parameter:
                 "because its storage type is %s. Please use row_sparse_data() instead."
                 % (self.name, self._stype)
             )
-        return self._check_and_get(self._data, list)
+        return self._check_and_get(self._settled_data(), list)
 
     def row_sparse_data(self, row_id: Any) -> Any:
         """A row-sparse parameter's value on ``row_id``'s context, holding the rows in

@@ -89,8 +89,19 @@ _SAMPLER_KINDS = (
     "generalized_negative_binomial",
 )
 
+
+def _cached_op(*data: Any, num_outputs: int = 1, **kwargs: Any) -> Any:
+    """A hybridized block's call as autograd.get_symbol shows it: for inspection only."""
+    raise MXNetError(
+        "_CachedOp: this node stands for a hybridized block's call in a graph made by "
+        "autograd.get_symbol, for inspection; build the graph from the block itself "
+        "(block(mx.sym.var('data'))) to run it"
+    )
+
+
 # the nd function that runs an operator whose graph name is not an nd name
 _RUNS_AS: Dict[str, Callable] = {
+    "_CachedOp": _cached_op,
     **{"_random_" + k: _shape_from_data(getattr(nd, "random_" + k)) for k in _SAMPLER_KINDS},
     **{"_sample_" + k: getattr(nd, "sample_" + k) for k in _SAMPLER_KINDS},
     "Reshape": nd.reshape,
@@ -244,6 +255,7 @@ _OUTPUTS: Dict[str, Callable[[Dict[str, str]], Tuple[int, List[str]]]] = {
     "_linalg_slogdet": lambda attrs: (2, _numbered(2)),
     "_sample_unique_zipfian": lambda attrs: (2, _numbered(2)),
     "_contrib_rand_zipfian": lambda attrs: (3, _numbered(3)),
+    "_CachedOp": _outputs_slice,
 }
 
 
