@@ -440,12 +440,13 @@ def _graph_ops(head):
     ]
 
 
-def _three_dense(prefix):
+def _three_dense(prefix, initialize=True):
     net = mx.gluon.nn.HybridSequential(prefix=prefix)
     with net.name_scope():
         for _ in range(3):
             net.add(mx.gluon.nn.Dense(4))
-    net.initialize()
+    if initialize:
+        net.initialize()
     return net
 
 
@@ -475,7 +476,7 @@ def test_get_symbol_shows_a_hybridized_call_as_one_cached_op_past_inline_limit()
     z.backward()
     # a hybridized parent with hybridized children is one node: the outermost call
     outer = mx.gluon.nn.HybridSequential(prefix="outer_")
-    outer.add(_three_dense("inner_"), mx.gluon.nn.Dense(3))
+    outer.add(_three_dense("inner_", initialize=False), mx.gluon.nn.Dense(3))
     outer.initialize()
     outer.hybridize(inline_limit=0)
     for _ in range(2):
