@@ -166,12 +166,7 @@ class CachedGraph:
     def __call__(
         self, flat: List[Any], first: Any, op_hook: Optional[Tuple[Any, bool]] = None
     ) -> Any:
-        previous = None
-        if self.group and _core.is_recording():
-            previous = _core.set_record_group(next_call(self.group))
-            if previous:  # inside another hybridized call: that one is the _CachedOp
-                _core.set_record_group(previous)
-                previous = None
+        tagged = enter_group(self.group)
         try:
             if op_hook is not None:
                 outputs = self._call_checked(flat, first, op_hook)
@@ -183,8 +178,8 @@ class CachedGraph:
                     # path, whose param.data(ctx) raises MXNet's error for it
                     outputs = self._call_checked(flat, first)
         finally:
-            if previous is not None:
-                _core.set_record_group(previous)
+            if tagged:
+                _core.set_record_group(0)
         if self.out_format is None:
             return outputs[0]
         return _regroup(self.out_format, outputs, [0])
@@ -221,10 +216,18 @@ def register_group(name: str) -> int:
     return number
 
 
-def next_call(group: int) -> int:
-    """The tag of the next call of graph ``group``."""
+def enter_group(group: int) -> bool:
+    """Tag what is recorded from now on as a new call of graph ``group``, unless nothing is
+    recorded or an enclosing hybridized call tags already (that one is the _CachedOp).
+    True when this call tags: it clears the tag when it ends (set_record_group(0))."""
+    if not group or not _core.is_recording():
+        return False
     _calls[0] = (_calls[0] + 1) & 0xFFFFFFFF
-    return (group << 32) | _calls[0]
+    previous = _core.set_record_group((group << 32) | _calls[0])
+    if previous:
+        _core.set_record_group(previous)
+        return False
+    return True
 
 
 class Untraceable:

@@ -689,20 +689,16 @@ class HybridBlock(Block):
                 _HOOKS_PAUSED.active,
                 op_hook is not None or _HOOKS_PAUSED.active,
             )
-            group = 0
-            if _core.is_recording():  # tag what this call records (autograd.get_symbol)
-                group = _cached_graph.register_group(self.name)
-                previous = _core.set_record_group(_cached_graph.next_call(group))
-                if previous:  # inside another hybridized call: that one is the _CachedOp
-                    _core.set_record_group(previous)
-                    group = 0
+            # tag what this call records (autograd.get_symbol), as the replays will be
+            group = _cached_graph.register_group(self.name) if _core.is_recording() else 0
+            tagged = _cached_graph.enter_group(group)
             try:
                 out = self._imperative_forward(x, *args)
             finally:
                 _HOOKS_PAUSED.active = paused
-                if group:
+                if tagged:
                     _core.set_record_group(0)
-            cache = _cached_graph.build(self, flat, fmt, out, group)
+            cache = _cached_graph.build(self, flat, fmt, out, group if tagged else 0)
             self.__dict__["_cached_graph"] = cache
             if op_hook is None or first is None or not cache.replays:
                 return out

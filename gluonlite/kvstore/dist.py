@@ -159,21 +159,11 @@ class DistKVStore(KVStore):
         pairs = self._pairs("push", key, value)
         stored_list = [self._stored("push", k, arrays) for k, arrays in pairs]
         with autograd.pause():
-            local = []
-            for _, arrays in pairs:
-                merged = arrays[0].copyto(cpu())
-                for arr in arrays[1:]:
-                    merged += arr.as_in_context(cpu())
-                local.append(merged.asnumpy())
+            local = [self._local_sum(arrays, cpu()).asnumpy() for _, arrays in pairs]
             totals = self._allreduce_bucket(local, [k for k, _ in pairs])
             for (k, arrays), stored, total in zip(pairs, stored_list, totals):
                 summed: NDArray = nd.array(total, ctx=stored.context, dtype=stored.dtype)
-                if getattr(arrays[0], "stype", "default") != "default":
-                    summed = summed.tostype(arrays[0].stype)
-                if self._updater is not None:
-                    self._updater(k, summed, stored)
-                else:
-                    self._store[k] = summed
+                self._take_sum(k, summed.tostype(arrays[0].stype), stored)
 
     def _allreduce_bucket(self, hosts: List[np.ndarray], keys: List[Any]) -> List[np.ndarray]:
         """The worker sums of ``hosts``: one flat allreduce per dtype."""

@@ -181,14 +181,22 @@ class KVStore(KVStoreBase):
         stored_list = [self._stored("push", k, arrays) for k, arrays in pairs]
         with autograd.pause():
             for (k, arrays), stored in zip(pairs, stored_list):
-                home = stored.context
-                merged = arrays[0].copyto(home)
-                for arr in arrays[1:]:
-                    merged += arr.as_in_context(home)
-                if self._updater is not None:
-                    self._updater(k, merged, stored)
-                else:
-                    self._store[k] = merged
+                self._take_sum(k, self._local_sum(arrays, stored.context), stored)
+
+    @staticmethod
+    def _local_sum(arrays: List[NDArray], home: Context) -> NDArray:
+        """The sum of one key's pushed arrays, on ``home``."""
+        merged = arrays[0].copyto(home)
+        for arr in arrays[1:]:
+            merged += arr.as_in_context(home)
+        return merged
+
+    def _take_sum(self, key: Any, merged: NDArray, stored: NDArray) -> None:
+        """Store a pushed sum, or with an optimizer set, update the value with it."""
+        if self._updater is not None:
+            self._updater(key, merged, stored)
+        else:
+            self._store[key] = merged
 
     def pull(
         self, key: Any, out: Any = None, priority: int = 0, ignore_sparse: bool = True

@@ -352,10 +352,15 @@ def fit_value(value: NDArray, shape: tuple) -> NDArray:
     return _core.reshape(value, dims, False)
 
 
+def is_whole_key(key) -> bool:
+    """Whether ``x[key]`` is all of ``x``: ``x[:]``, ``x[...]`` or ``x[None]``."""
+    return key is None or key is Ellipsis or (isinstance(key, slice) and key == slice(None))
+
+
 def _setitem(self: NDArray, key, value) -> None:
     """x[key] = value. As in MXNet the value broadcasts to the target after dropping extra
     leading 1-dims, so a (1,) sum can be written into one element."""
-    whole = key is None or key is Ellipsis or (isinstance(key, slice) and key == slice(None))
+    whole = is_whole_key(key)
     if whole:
         target = self
     else:
@@ -576,8 +581,6 @@ def _rebuild(data: np.ndarray, ctx_str: str) -> NDArray:
 def _tostype(self: NDArray, stype: str) -> NDArray:
     """This array as storage type ``stype`` ('default': itself; 'row_sparse' or 'csr': a
     sparse copy)."""
-    if stype == "default":
-        return self
     return _with_stype(self, stype, "tostype")
 
 
@@ -590,7 +593,8 @@ _core_grad: Any = NDArray.grad  # the core's property object
 
 
 def note_grad_stype(variable: NDArray, stype: Optional[str]) -> None:
-    """Record the storage type of ``variable``'s gradient buffer (None: 'default')."""
+    """Record the storage type of ``variable``'s gradient buffer (None: 'default'; the
+    callers pass a valid one: attach_grad checks it, mark_variables reads a buffer's)."""
     buf = _core_grad.fget(variable)
     if buf is None or buf.size == 0:
         return
@@ -598,10 +602,6 @@ def note_grad_stype(variable: NDArray, stype: Optional[str]) -> None:
         if _GRAD_STYPES:
             _GRAD_STYPES.pop(buf._data_ptr, None)
         return
-    if stype not in ("row_sparse", "csr"):
-        raise MXNetValueError(
-            f"attach_grad: stype must be 'default', 'row_sparse' or 'csr', got {stype!r}"
-        )
     _GRAD_STYPES[buf._data_ptr] = stype
 
 

@@ -131,7 +131,7 @@ def sequence_lengths(sequence_length, seq_len: int, batch: int, context) -> NDAr
     return _core.from_numpy(lengths, context._core_type, context.device_id)
 
 
-def clip_arguments(mode: str, clip_min, clip_max, clip_nan) -> Tuple[Optional[float], ...]:
+def clip_arguments(mode: str, clip_min, clip_max) -> Tuple[Optional[float], ...]:
     """MXNet's lstm_state_clip_min/max (given together, lstm only) as floats or Nones."""
     if clip_min is None and clip_max is None:
         return None, None
@@ -264,7 +264,7 @@ def RNN(
     if not isinstance(p, numbers.Real) or not 0 <= p < 1:
         raise MXNetError("RNN: p (dropout) must be in [0, 1), got %r" % (p,))
     assert hidden is not None and layers is not None  # required: checked above
-    clip = clip_arguments(mode, lstm_state_clip_min, lstm_state_clip_max, lstm_state_clip_nan)
+    clip = clip_arguments(mode, lstm_state_clip_min, lstm_state_clip_max)
     gates = _MODES[mode][1]
     lstm = mode == "lstm"
     dirs = 2 if bidirectional else 1

@@ -61,6 +61,21 @@ def _host(source: Any, dtype: Any = None) -> np.ndarray:
     return host.astype(dtype) if dtype is not None else host
 
 
+def _values(source: Any, dtype: Any) -> np.ndarray:
+    """The stored values of constructor parts: ``dtype``, else the array's own, else
+    float32 for lists (as MXNet)."""
+    values = _host(source, dtype)
+    if dtype is None and not isinstance(source, (NDArray, np.ndarray)):
+        values = values.astype(np.float32)
+    return values
+
+
+def _out_of_range(ids: np.ndarray, bound: int) -> Optional[int]:
+    """The first id outside [0, bound), or None."""
+    bad = ids[(ids < 0) | (ids >= bound)]
+    return int(bad[0]) if bad.size else None
+
+
 def _dense_on(host: np.ndarray, ctx: Optional[Context], dtype: Any) -> NDArray:
     return _nd.array(host, ctx=ctx, dtype=dtype if dtype is not None else host.dtype)
 
@@ -136,8 +151,7 @@ class BaseSparseNDArray(NDArray):
         always well formed; the call exists for scripts that make it."""
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        whole = key is None or key is Ellipsis or (isinstance(key, slice) and key == slice(None))
-        if not whole:
+        if not _nd.is_whole_key(key):
             raise MXNetError(
                 "%s only supports assignment to the whole array (x[:] = value), got key %r"
                 % (type(self).__name__, key)
@@ -346,8 +360,7 @@ def _arithmetic(op: str, lhs: BaseSparseNDArray, rhs: Any, result: Any) -> Any:
 
 def same_storage(result: NDArray, like: NDArray) -> NDArray:
     """``result`` with ``like``'s storage type (for an f(0) = 0 function of ``like``)."""
-    stype = like.stype
-    return result if stype == "default" else _wrap(result, stype)
+    return _wrap(result, like.stype)
 
 
 def _check_stype(stype: Any, op: str) -> str:
@@ -398,9 +411,7 @@ def row_sparse_array(
     if isinstance(arg1, RowSparseNDArray):
         return arg1.copyto(ctx).astype(dtype or arg1.dtype)
     if isinstance(arg1, tuple) and len(arg1) == 2 and not isinstance(arg1[0], numbers.Integral):
-        data = _host(arg1[0], dtype)
-        if dtype is None and not isinstance(arg1[0], (NDArray, np.ndarray)):
-            data = data.astype(np.float32)
+        data = _values(arg1[0], dtype)
         rows = _host(arg1[1]).astype(np.int64).reshape(-1)
         shape = _shape_of(shape, "row_sparse_array")
         if data.shape != (rows.size,) + shape[1:]:
@@ -408,10 +419,10 @@ def row_sparse_array(
                 "row_sparse_array: data of shape %s does not hold %d rows of shape %s"
                 % (data.shape, rows.size, shape[1:])
             )
-        bad = rows[(rows < 0) | (rows >= shape[0])]
-        if bad.size:
+        bad = _out_of_range(rows, shape[0])
+        if bad is not None:
             raise IndexError(
-                "row_sparse_array: row index %d is out of range for %d rows" % (bad[0], shape[0])
+                "row_sparse_array: row index %d is out of range for %d rows" % (bad, shape[0])
             )
         if np.unique(rows).size != rows.size:
             raise ValueError("row_sparse_array: indices must not repeat, got %s" % rows.tolist())
@@ -441,9 +452,7 @@ def csr_matrix(
         and len(arg1) in (2, 3)
         and not isinstance(arg1[0], numbers.Integral)
     ):
-        data = _host(arg1[0], dtype).reshape(-1)
-        if dtype is None and not isinstance(arg1[0], (NDArray, np.ndarray)):
-            data = data.astype(np.float32)
+        data = _values(arg1[0], dtype).reshape(-1)
         if len(arg1) == 2:
             rows, cols = (_host(part).astype(np.int64).reshape(-1) for part in arg1[1])
             if shape is None:
@@ -470,11 +479,10 @@ def csr_matrix(
         if len(shape) != 2:
             raise ValueError("csr_matrix: shape must be 2-D, got %s" % (shape,))
         for what, ids, bound in (("row", rows, shape[0]), ("column", cols, shape[1])):
-            bad = ids[(ids < 0) | (ids >= bound)]
-            if bad.size:
+            bad = _out_of_range(ids, bound)
+            if bad is not None:
                 raise IndexError(
-                    "csr_matrix: %s index %d is out of range for %d %ss"
-                    % (what, bad[0], bound, what)
+                    "csr_matrix: %s index %d is out of range for %d %ss" % (what, bad, bound, what)
                 )
         host = np.zeros(shape, dtype=data.dtype)
         np.add.at(host, (rows, cols), data)  # duplicates sum, as scipy's constructor does
@@ -527,9 +535,9 @@ def retain(data: NDArray, indices: Any) -> RowSparseNDArray:
             % getattr(data, "stype", type(data).__name__)
         )
     wanted = _host(indices).astype(np.int64).reshape(-1)
-    bad = wanted[(wanted < 0) | (wanted >= data.shape[0])]
-    if bad.size:
-        raise IndexError("retain: row id %d is out of range for %d rows" % (bad[0], data.shape[0]))
+    bad = _out_of_range(wanted, data.shape[0])
+    if bad is not None:
+        raise IndexError("retain: row id %d is out of range for %d rows" % (bad, data.shape[0]))
     kept = np.unique(wanted)  # every asked row is stored, zero where data has none
     host = np.zeros(data.shape, dtype=data.dtype)
     present = np.intersect1d(data._row_ids(), kept)

@@ -52,7 +52,7 @@ class _RNNLayer(HybridBlock):
         clip = kwargs.pop("_state_clip", (None, None, False))
         super().__init__(**kwargs)
         self._use_sequence_length = use_sequence_length
-        self._clip_range = rnn_op.clip_arguments(mode, clip[0], clip[1], clip[2])
+        self._clip_range = rnn_op.clip_arguments(mode, clip[0], clip[1])
         self._clip_nan = bool(clip[2])
         layer = type(self).__name__
         hidden_size = _checks.positive_int(layer, "hidden_size", hidden_size)
@@ -70,7 +70,7 @@ class _RNNLayer(HybridBlock):
         self._input_size = input_size
         self._dtype = dtype
         self._projection_size = projection_size
-        self._mode_code, self._gates = rnn_op._MODES[mode]
+        self._gates = rnn_op._MODES[mode][1]
         rows = self._gates * hidden_size
         state_size = projection_size or hidden_size
         in_size = input_size
