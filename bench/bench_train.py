@@ -88,11 +88,13 @@ def torch_step(batch: int, compiled: bool = False):
 def forward_case(batch: int) -> Case:
     """Inference: one forward pass (no autograd), plain and hybridized / torch.compile."""
 
-    def gluon_like(lib_name, hybridize):
+    def gluon_like(lib_name, hybridize, plans=True):
         def setup(q):
             import importlib
 
             lib = importlib.import_module(lib_name)
+            if not plans:  # the replay before graph plans: every operator called from Python
+                importlib.import_module("gluonlite.gluon._cached_graph").USE_PLANS = False
             nn = lib.gluon.nn
             net = nn.HybridSequential()
             net.add(nn.Dense(HIDDEN, activation="relu", in_units=IN), nn.Dense(OUT))
@@ -131,6 +133,7 @@ def forward_case(batch: int) -> Case:
         {
             "gluonlite": gluon_like("gluonlite", False),
             "gluonlite hybridized": gluon_like("gluonlite", True),
+            "gluonlite hybridized, Python replay": gluon_like("gluonlite", True, plans=False),
             "torch": torch_(False),
             "torch compiled": torch_(True),
             "mxnet": gluon_like("mxnet", False),

@@ -48,4 +48,7 @@ void bind_random(py::module_& m);
 // linalg_bind.cc: nd.linalg
 void bind_linalg(py::module_& m);
 
+// graph_bind.cc: graph plans, the C++ replay of hybridized blocks
+void bind_graph(py::module_& m);
+
 }  // namespace gl::bind

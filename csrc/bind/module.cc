@@ -150,6 +150,7 @@ PYBIND11_MODULE(_core, m) {
   });
 
   bind::bind_tensor(m);
+  bind::bind_graph(m);  // before the op families, whose *_kernel factories return GraphKernel
   bind::bind_ops(m);
   bind::bind_autograd(m);
   bind::bind_dlpack(m);

@@ -3,6 +3,7 @@
 // gluonlite/ndarray/nn_ops.py gives them MXNet's names and keyword arguments.
 #include <optional>
 
+#include "../graph/plan.h"
 #include "../ops/nn_ops.h"
 #include "bind.h"
 
@@ -63,6 +64,45 @@ void bind_nn(py::module_& m) {
     p.axis = axis;
     return ops::batch_norm(x, gamma, beta, running_mean, running_var, p);
   });
+  // graph-plan kernels (csrc/graph/plan.h): the three ops above with attributes bound
+  m.def("convolution_kernel",
+        [](py::handle kernel, py::handle stride, py::handle dilate, py::handle pad,
+           int64_t num_filter, int64_t num_group, bool has_bias) {
+          ops::ConvParams p = conv_params(kernel, stride, dilate, pad, num_filter, num_group);
+          graph::Kernel k{"Convolution", has_bias ? 3 : 2, 1, nullptr};
+          k.run = [p, has_bias](const std::vector<Tensor>& a) {
+            return std::vector<Tensor>{ops::convolution(a[0], a[1], has_bias ? &a[2] : nullptr, p)};
+          };
+          return k;
+        });
+  m.def("pooling_kernel", [](py::handle kernel, py::handle stride, py::handle pad, int pool_type,
+                             int convention, bool global, bool count_include_pad) {
+    ops::PoolParams p;
+    p.kernel = to_shape(kernel, "kernel");
+    p.stride = to_shape(stride, "stride");
+    p.pad = to_shape(pad, "pad");
+    p.type = static_cast<ops::PoolType>(pool_type);
+    p.convention = static_cast<ops::PoolConvention>(convention);
+    p.global = global;
+    p.count_include_pad = count_include_pad;
+    return graph::Kernel{"Pooling", 1, 1, [p](const std::vector<Tensor>& a) {
+                           return std::vector<Tensor>{ops::pooling(a[0], p)};
+                         }};
+  });
+  m.def("batch_norm_kernel",
+        [](double eps, double momentum, bool fix_gamma, bool use_global_stats, int axis) {
+          ops::BatchNormParams p;
+          p.eps = eps;
+          p.momentum = momentum;
+          p.fix_gamma = fix_gamma;
+          p.use_global_stats = use_global_stats;
+          p.axis = axis;
+          // the graph node's one visible output (MXNet: mean and var only with output_mean_var)
+          return graph::Kernel{
+              "BatchNorm", 5, 1, [p](const std::vector<Tensor>& a) {
+                return std::vector<Tensor>{ops::batch_norm(a[0], a[1], a[2], a[3], a[4], p)[0]};
+              }};
+        });
   m.def("layer_norm", &ops::layer_norm);
   m.def("instance_norm", &ops::instance_norm);
   m.def("embedding", &ops::embedding);

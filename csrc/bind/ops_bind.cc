@@ -3,6 +3,7 @@
 #include <array>
 
 #include "../autograd/autograd.h"
+#include "../graph/plan.h"
 #include "../ops/ops.h"
 #include "../random/philox.h"
 #include "bind.h"
@@ -209,6 +210,36 @@ void bind_ops(py::module_& m) {
     return maybe_without_gil(x.numel() + w.numel(), [&] {
       return ops::fully_connected(x, w, b ? &*b : nullptr, num_hidden, flatten);
     });
+  });
+
+  // ---- graph-plan kernels (csrc/graph/plan.h): the ops above with attributes bound --------
+  m.def("fully_connected_kernel", [](int64_t num_hidden, bool flatten, bool has_bias) {
+    graph::Kernel k{"FullyConnected", has_bias ? 3 : 2, 1, nullptr};
+    k.run = [num_hidden, flatten, has_bias](const std::vector<Tensor>& a) {
+      return std::vector<Tensor>{
+          ops::fully_connected(a[0], a[1], has_bias ? &a[2] : nullptr, num_hidden, flatten)};
+    };
+    return k;
+  });
+  m.def("unary_kernel", [](const std::string& name) {
+    for (const ops::UnaryOpInfo& info : ops::unary_ops()) {
+      if (name != info.name) continue;
+      UnaryOp o = info.op;
+      return graph::Kernel{name, 1, 1, [o](const std::vector<Tensor>& a) {
+                             return std::vector<Tensor>{ops::unary(o, a[0])};
+                           }};
+    }
+    GL_THROW(ErrorKind::Value, "unary_kernel: no unary op named '", name, "'");
+  });
+  m.def("binary_kernel", [](const std::string& name) {
+    for (const ops::BinaryOpInfo& info : ops::binary_ops()) {
+      if (name != info.name) continue;
+      BinaryOp o = info.op;
+      return graph::Kernel{name, 2, 1, [o](const std::vector<Tensor>& a) {
+                             return std::vector<Tensor>{ops::binary(o, a[0], a[1])};
+                           }};
+    }
+    GL_THROW(ErrorKind::Value, "binary_kernel: no binary op named '", name, "'");
   });
 
   // ---- random ---------------------------------------------------------------------------------

@@ -7,6 +7,13 @@ with the same input structure replay those steps: no Block calls, no parameter g
 per child, no argument parsing per operator. The steps are the core calls the imperative
 path makes, so outputs (and, through autograd, gradients) are identical.
 
+Each run of consecutive steps that have C++ kernels is one ``_core.GraphPlan``: the replay
+calls it once and the operators run in C++ back to back, without the GIL for large inputs,
+each intermediate dropped at its last use so its buffer is reused by the next steps (and,
+through the caching allocator, by the next call). Operators without a kernel run as Python
+steps between plans; for the usual layers (Dense, Conv, Pooling, BatchNorm, activations,
+arithmetic) the whole graph is one plan.
+
 A block whose ``hybrid_forward`` cannot be traced (it reads values or shapes of its
 inputs, for instance) keeps running imperatively; a warning names the block and the
 reason once.
@@ -23,6 +30,9 @@ from ..symbol.symbol import Symbol, topological
 from ..symbol.symbol import var as _var
 from ._op_hook import monitored_replay
 from .utils import _flat_values
+
+# False: every step runs from Python (the replay before graph plans; benchmarks compare)
+USE_PLANS = True
 
 
 def flatten_inputs(args: Sequence[Any], into: List[Any], fmt: List[Any]) -> None:
@@ -118,6 +128,7 @@ class CachedGraph:
         self.inputs: List[Tuple[int, int]] = []  # (slot, flat input index)
         self.params: List[Tuple[int, Any]] = []  # (slot, Parameter)
         self.steps: List[Tuple[Any, List[Tuple[int, int]], int]] = []
+        self.kernels: List[Any] = []  # each step's _core.GraphKernel, or None
         self.step_nodes: List[Any] = []  # the graph node of each step (op hooks name them)
         input_index = {name: i for i, name in enumerate(names) if name}
         for node in nodes:
@@ -133,7 +144,9 @@ class CachedGraph:
                     )
             else:
                 refs = [(slot[id(child)], index) for child, index in node.inputs]
-                self.steps.append((lower(node), refs, slot[id(node)]))
+                step, kernel = lower(node)
+                self.steps.append((step, refs, slot[id(node)]))
+                self.kernels.append(kernel)
                 self.step_nodes.append(node)
         self.heads = [(slot[id(node)], index) for node, index in graph_heads]
         self._replay = self._compile()
@@ -145,23 +158,65 @@ class CachedGraph:
         self.group = number if GROUP_NAMES[number][1] else 0
 
     def _compile(self) -> Any:
-        """The replay as one generated function: a line per step, variables for slots, so a
-        call costs the core calls and little else."""
+        """The replay as one generated function: a line per C++ plan (a run of steps with
+        kernels) or Python step, a variable per value, so a call costs the core and little
+        else. ``self.plans`` keeps the plans (tests read their memory plan)."""
         env: Dict[str, Any] = {}
         lines = ["def replay(flat, key):"]
+        native = set()  # slots whose values are variables a<slot>_<index>, not tuples
         for slot, index in self.inputs:
-            lines.append("    v%d = (flat[%d],)" % (slot, index))
+            lines.append("    a%d_0 = flat[%d]" % (slot, index))
+            native.add(slot)
         for slot, param in self.params:
             env["P%d" % slot] = param
             # the parameter's array on the input's device (KeyError/TypeError: not there)
-            lines.append("    v%d = (P%d._data[P%d._ctx_map[key]],)" % (slot, slot, slot))
-        for i, (step, refs, slot) in enumerate(self.steps):
-            env["s%d" % i] = step
-            args = ", ".join("v%d[%d]" % (s, k) for s, k in refs)
-            lines.append("    v%d = s%d(%s)" % (slot, i, args))
-        lines.append("    return [%s]" % ", ".join("v%d[%d]" % (s, k) for s, k in self.heads))
+            lines.append("    a%d_0 = P%d._data[P%d._ctx_map[key]]" % (slot, slot, slot))
+            native.add(slot)
+
+        def value(ref: Tuple[int, int]) -> str:
+            return ("a%d_%d" if ref[0] in native else "v%d[%d]") % ref
+
+        self.plans: List[Any] = []
+        i = 0
+        while i < len(self.steps):
+            if self.kernels[i] is None or not USE_PLANS:
+                step, refs, slot = self.steps[i]
+                env["s%d" % i] = step
+                lines.append("    v%d = s%d(%s)" % (slot, i, ", ".join(map(value, refs))))
+                i += 1
+                continue
+            end = i
+            while end < len(self.steps) and self.kernels[end] is not None and USE_PLANS:
+                end += 1
+            lines.append(self._plan_line(i, end, value, env))
+            native.update(slot for _, _, slot in self.steps[i:end])
+            i = end
+        lines.append("    return [%s]" % ", ".join(map(value, self.heads)))
         exec(compile("\n".join(lines), "<hybridized graph>", "exec"), env)  # noqa: S102
         return env["replay"]
+
+    def _plan_line(self, begin: int, end: int, value: Any, env: Dict[str, Any]) -> str:
+        """Steps begin..end as one _core.GraphPlan, and the replay line that runs it."""
+        inside = {slot for _, _, slot in self.steps[begin:end]}
+        inputs: List[Tuple[int, int]] = []
+        for _, refs, _ in self.steps[begin:end]:
+            inputs.extend(r for r in refs if r[0] not in inside and r not in inputs)
+        used_after = [r for _, refs, _ in self.steps[end:] for r in refs] + self.heads
+        outputs: List[Tuple[int, int]] = []
+        for ref in used_after:
+            if ref[0] in inside and ref not in outputs:
+                outputs.append(ref)
+        plan = _core.GraphPlan(len(inputs))
+        register = {ref: r for r, ref in enumerate(inputs)}
+        for (_, refs, slot), kernel in zip(self.steps[begin:end], self.kernels[begin:end]):
+            for k, r in enumerate(plan.add(kernel, [register[ref] for ref in refs])):
+                register[(slot, k)] = r
+        plan.finish([register[ref] for ref in outputs])
+        self.plans.append(plan)
+        env["g%d" % begin] = plan.run
+        targets = "".join("a%d_%d, " % ref for ref in outputs)
+        call = "g%d([%s])" % (begin, ", ".join(map(value, inputs)))
+        return "    %s = %s" % (targets, call) if outputs else "    " + call
 
     def __call__(
         self, flat: List[Any], first: Any, op_hook: Optional[Tuple[Any, bool]] = None
