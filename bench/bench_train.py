@@ -143,6 +143,70 @@ def forward_case(batch: int) -> Case:
     )
 
 
+def deep_forward_case() -> Case:
+    """Dispatch cost: 8 Dense(16, relu) layers at batch 1, where the operators are tiny."""
+
+    def gluon_like(lib_name, hybridize, plans=True):
+        def setup(q):
+            import importlib
+
+            lib = importlib.import_module(lib_name)
+            if not plans:
+                importlib.import_module("gluonlite.gluon._cached_graph").USE_PLANS = False
+            nn = lib.gluon.nn
+            net = nn.HybridSequential()
+            for _ in range(8):
+                net.add(nn.Dense(16, activation="relu", in_units=16))
+            net.initialize(lib.init.Xavier())
+            if hybridize:
+                net.hybridize(static_alloc=True, static_shape=True)
+            x = lib.nd.array(np.random.default_rng(0).standard_normal((1, 16), dtype=np.float32))
+
+            def forward():
+                net(x).wait_to_read()
+
+            forward()
+            return forward, 4000 // q
+
+        return setup
+
+    def torch_(compiled):
+        def setup(q):
+            import torch
+
+            layers = []
+            for _ in range(8):
+                layers += [torch.nn.Linear(16, 16), torch.nn.ReLU()]
+            net = torch.nn.Sequential(*layers)
+            if compiled:
+                net = torch.compile(net)
+            x = torch.randn(1, 16)
+
+            def forward():
+                with torch.no_grad():
+                    net(x)
+
+            for _ in range(3):
+                forward()
+            return forward, 4000 // q
+
+        return setup
+
+    return Case(
+        "forward, 8 x Dense(16, relu), batch 1",
+        {
+            "gluonlite": gluon_like("gluonlite", False),
+            "gluonlite hybridized": gluon_like("gluonlite", True),
+            "gluonlite hybridized, Python replay": gluon_like("gluonlite", True, plans=False),
+            "torch": torch_(False),
+            "torch compiled": torch_(True),
+            "mxnet": gluon_like("mxnet", False),
+            "mxnet hybridized": gluon_like("mxnet", True),
+        },
+        unit="us",
+    )
+
+
 def _gluon(name: str, batch: int, hybridize: bool):
     def setup(q):
         import importlib
@@ -213,7 +277,7 @@ def optimizer_case(title: str, name: str, kwargs: dict, torch_cls: str, torch_kw
 
 def make_cases():
     return (
-        [forward_case(1)]
+        [forward_case(1), deep_forward_case()]
         + [train_step_case(b) for b in (1, 64, 256)]
         + [
             optimizer_case(

@@ -16,7 +16,10 @@ import typing_extensions
 from gluonlite.ndarray._methods import NDArrayMethods
 
 __all__: list[str] = [
+    "GraphKernel",
+    "GraphPlan",
     "NDArray",
+    "NcclCommunicator",
     "abs",
     "adadelta_update",
     "adagrad_update",
@@ -38,6 +41,8 @@ __all__: list[str] = [
     "backward",
     "batch_dot",
     "batch_norm",
+    "batch_norm_kernel",
+    "binary_kernel",
     "broadcast_to",
     "cbrt",
     "ceil",
@@ -46,6 +51,7 @@ __all__: list[str] = [
     "compiled_with_cuda",
     "concat",
     "convolution",
+    "convolution_kernel",
     "copy_",
     "cos",
     "cosh",
@@ -73,6 +79,7 @@ __all__: list[str] = [
     "from_numpy",
     "full",
     "fully_connected",
+    "fully_connected_kernel",
     "gamma",
     "gammaln",
     "gather_nd",
@@ -80,6 +87,7 @@ __all__: list[str] = [
     "grad",
     "greater",
     "greater_equal",
+    "has_grad_ready_hook",
     "hypot",
     "index_put_",
     "instance_norm",
@@ -125,6 +133,12 @@ __all__: list[str] = [
     "multinomial",
     "multiply",
     "nag_mom_update",
+    "nccl_all_reduce",
+    "nccl_available",
+    "nccl_loaded_path",
+    "nccl_unavailable_reason",
+    "nccl_unique_id",
+    "nccl_version",
     "nd_binary_ops",
     "nd_unary_ops",
     "negative",
@@ -139,6 +153,7 @@ __all__: list[str] = [
     "philox4x32_10",
     "pick",
     "pooling",
+    "pooling_kernel",
     "power",
     "radians",
     "randint_",
@@ -160,6 +175,7 @@ __all__: list[str] = [
     "sample_",
     "scatter_nd",
     "seed",
+    "set_grad_ready_hook",
     "set_num_threads",
     "set_record_group",
     "set_recording",
@@ -197,6 +213,7 @@ __all__: list[str] = [
     "topk",
     "transpose",
     "trunc",
+    "unary_kernel",
     "uniform_",
     "where",
 ]
@@ -289,6 +306,68 @@ class NDArray(NDArrayMethods):
     def shape(self) -> tuple: ...
     @property
     def size(self) -> int: ...
+
+class GraphKernel:
+    """
+    An operator with its attributes bound.
+    """
+    def __call__(self, arg0: collections.abc.Sequence[NDArray]) -> list[NDArray]: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def num_args(self) -> int: ...
+    @property
+    def num_outputs(self) -> int: ...
+
+class GraphPlan:
+    """
+    Operator calls replayed in C++, intermediates dropped at last use.
+    """
+    def __init__(self, num_inputs: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+    def add(
+        self,
+        kernel: GraphKernel,
+        args: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+    ) -> list[int]:
+        """
+        Adds a step; returns its output registers.
+        """
+    def finish(
+        self, outputs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]
+    ) -> None: ...
+    def released_after(self, step: typing.SupportsInt | typing.SupportsIndex) -> list[int]: ...
+    def run(self, inputs: collections.abc.Sequence[NDArray]) -> list[NDArray]: ...
+    @property
+    def num_inputs(self) -> int: ...
+    @property
+    def num_registers(self) -> int: ...
+    @property
+    def num_steps(self) -> int: ...
+    @property
+    def peak_live_registers(self) -> int: ...
+
+class NcclCommunicator:
+    """
+    One rank of an NCCL communicator across processes.
+    """
+    def __init__(
+        self,
+        nranks: typing.SupportsInt | typing.SupportsIndex,
+        unique_id: bytes,
+        rank: typing.SupportsInt | typing.SupportsIndex,
+        device_id: typing.SupportsInt | typing.SupportsIndex,
+    ) -> None: ...
+    def all_reduce(self, array: NDArray) -> None: ...
+    def broadcast(
+        self, array: NDArray, root: typing.SupportsInt | typing.SupportsIndex
+    ) -> None: ...
+    def wait(self) -> None: ...
+    @property
+    def device_id(self) -> int: ...
+    @property
+    def nranks(self) -> int: ...
+    @property
+    def rank(self) -> int: ...
 
 def abs(arg0: NDArray) -> NDArray: ...
 def adadelta_update(
@@ -409,6 +488,14 @@ def batch_norm(
     arg8: bool,
     arg9: typing.SupportsInt | typing.SupportsIndex,
 ) -> list[NDArray]: ...
+def batch_norm_kernel(
+    arg0: typing.SupportsFloat | typing.SupportsIndex,
+    arg1: typing.SupportsFloat | typing.SupportsIndex,
+    arg2: bool,
+    arg3: bool,
+    arg4: typing.SupportsInt | typing.SupportsIndex,
+) -> GraphKernel: ...
+def binary_kernel(arg0: str) -> GraphKernel: ...
 def broadcast_to(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
 def cbrt(arg0: NDArray) -> NDArray: ...
 def ceil(arg0: NDArray) -> NDArray: ...
@@ -433,6 +520,15 @@ def convolution(
     arg7: typing.SupportsInt | typing.SupportsIndex,
     arg8: typing.SupportsInt | typing.SupportsIndex,
 ) -> NDArray: ...
+def convolution_kernel(
+    arg0: typing.Any,
+    arg1: typing.Any,
+    arg2: typing.Any,
+    arg3: typing.Any,
+    arg4: typing.SupportsInt | typing.SupportsIndex,
+    arg5: typing.SupportsInt | typing.SupportsIndex,
+    arg6: bool,
+) -> GraphKernel: ...
 def copy_(arg0: NDArray, arg1: NDArray) -> None: ...
 def cos(arg0: NDArray) -> NDArray: ...
 def cosh(arg0: NDArray) -> NDArray: ...
@@ -503,6 +599,9 @@ def fully_connected(
     arg3: typing.SupportsInt | typing.SupportsIndex,
     arg4: bool,
 ) -> NDArray: ...
+def fully_connected_kernel(
+    arg0: typing.SupportsInt | typing.SupportsIndex, arg1: bool, arg2: bool
+) -> GraphKernel: ...
 def gamma(arg0: NDArray) -> NDArray: ...
 def gammaln(arg0: NDArray) -> NDArray: ...
 def gather_nd(arg0: NDArray, arg1: NDArray) -> NDArray: ...
@@ -516,6 +615,7 @@ def grad(
 ) -> list[NDArray]: ...
 def greater(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def greater_equal(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
+def has_grad_ready_hook() -> bool: ...
 def hypot(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def index_put_(arg0: NDArray, arg1: NDArray, arg2: NDArray) -> None: ...
 def instance_norm(
@@ -652,6 +752,24 @@ def nag_mom_update(
     Fused in-place optimizer update (see gluonlite/optimizer).
     """
 
+def nccl_all_reduce(arrays: collections.abc.Sequence[NDArray]) -> None:
+    """
+    In-place sum of arrays on different GPUs of this process.
+    """
+
+def nccl_available() -> bool:
+    """
+    Whether libnccl could be loaded.
+    """
+
+def nccl_loaded_path() -> str: ...
+def nccl_unavailable_reason() -> str: ...
+def nccl_unique_id() -> bytes: ...
+def nccl_version() -> int:
+    """
+    ncclGetVersion (e.g. 23203 for 2.32.3).
+    """
+
 def nd_binary_ops() -> list:
     """
     (core name, [nd names]) of every binary op that has nd functions.
@@ -733,6 +851,15 @@ def pooling(
     arg6: bool,
     arg7: bool,
 ) -> NDArray: ...
+def pooling_kernel(
+    arg0: typing.Any,
+    arg1: typing.Any,
+    arg2: typing.Any,
+    arg3: typing.SupportsInt | typing.SupportsIndex,
+    arg4: typing.SupportsInt | typing.SupportsIndex,
+    arg5: bool,
+    arg6: bool,
+) -> GraphKernel: ...
 def power(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def radians(arg0: NDArray) -> NDArray: ...
 def randint_(
@@ -837,6 +964,11 @@ def sample_(
 
 def scatter_nd(arg0: NDArray, arg1: NDArray, arg2: typing.Any) -> NDArray: ...
 def seed(arg0: typing.SupportsInt | typing.SupportsIndex) -> None: ...
+def set_grad_ready_hook(hook: typing.Any) -> None:
+    """
+    hook(grad): called by backward() with each gradient buffer once it is final (None: off).
+    """
+
 def set_num_threads(arg0: typing.Any) -> None: ...
 def set_record_group(arg0: typing.SupportsInt | typing.SupportsIndex) -> int:
     """
@@ -984,6 +1116,7 @@ def topk(
 ) -> list[NDArray]: ...
 def transpose(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
 def trunc(arg0: NDArray) -> NDArray: ...
+def unary_kernel(arg0: str) -> GraphKernel: ...
 def uniform_(
     arg0: NDArray,
     arg1: typing.SupportsFloat | typing.SupportsIndex,

@@ -5,6 +5,7 @@ without mpirun as the single-process reference."""
 
 import argparse
 import os
+import sys
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("--seed-per-rank", type=int, default=0)
     parser.add_argument("--stall-at", type=int, default=-1)
     parser.add_argument("--store", default="dist_sync")
+    parser.add_argument("--backward-twice", type=int, default=0)
     args = parser.parse_args()
     kv = mx.kv.create(args.store)
     rank, workers = kv.rank, kv.num_workers
@@ -49,10 +51,17 @@ def main() -> None:
             time.sleep(60)  # a worker that stops calling the store
         rows = slice(rank * share, (rank + 1) * share)
         x, y = nd.array(data[step, rows]), nd.array(labels[step, rows])
+        if args.backward_twice:  # a discarded pass first: the step must use the second
+            with autograd.record():
+                loss = loss_fn(net(x * 3), y)
+            loss.backward()
         with autograd.record():
             loss = loss_fn(net(x), y)
         loss.backward()
         trainer.step(GLOBAL_BATCH)
+    overlap = trainer._overlap
+    reduction = "%d buckets" % len(overlap.buckets) if overlap else "after backward"
+    print("worker %d reduction: %s" % (rank, reduction), file=sys.stderr, flush=True)
     if rank == 0:
         net.save_parameters(args.out)
     print("worker %d of %d done" % (rank, workers), flush=True)

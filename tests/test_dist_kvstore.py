@@ -74,19 +74,47 @@ def reference(tmp_path_factory):
     return _weights(out)
 
 
+SMALL_BUCKETS = {"GLUONLITE_BUCKET_BYTES": "600"}  # the MLP's 4 gradients in 4 buckets
+NO_OVERLAP = {"GLUONLITE_ALLREDUCE_OVERLAP": "0"}
+
+
 @needs_mpi
 @pytest.mark.parametrize(
-    "workers,options",
-    [(2, ()), (4, ()), (2, ("--update-on-kvstore", "0")), (2, ("--store", "dist_device_sync"))],
-    ids=["2-workers", "4-workers", "2-workers-local-update", "dist_device_sync"],
+    "workers,options,env,reduction",
+    [
+        (2, (), {}, "1 buckets"),
+        (4, (), {}, "1 buckets"),
+        (2, ("--update-on-kvstore", "0"), {}, "1 buckets"),
+        (2, ("--store", "dist_device_sync"), {}, "1 buckets"),
+        (2, (), SMALL_BUCKETS, "4 buckets"),
+        (2, ("--update-on-kvstore", "0"), SMALL_BUCKETS, "4 buckets"),
+        (2, (), NO_OVERLAP, "after backward"),
+        (2, ("--backward-twice", "1"), SMALL_BUCKETS, "4 buckets"),
+        (2, ("--store", "horovod", "--update-on-kvstore", "0"), {}, "1 buckets"),
+    ],
+    ids=[
+        "2-workers",
+        "4-workers",
+        "2-workers-local-update",
+        "dist_device_sync",
+        "overlap-4-buckets",
+        "overlap-4-buckets-local-update",
+        "no-overlap",
+        "backward-twice-per-step",
+        "horovod",
+    ],
 )
-def test_workers_train_to_the_single_process_weights(tmp_path, reference, workers, options):
+def test_workers_train_to_the_single_process_weights(
+    tmp_path, reference, workers, options, env, reduction
+):
     out = tmp_path / "w.params"
-    done = _run(workers, out, *options)
+    done = _run(workers, out, *options, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(done.stdout.split("\n")[:-1]) == sorted(
         "worker %d of %d done" % (r, workers) for r in range(workers)
     )
+    for r in range(workers):  # gradients reduced during backward, in that many buckets
+        assert "worker %d reduction: %s" % (r, reduction) in done.stderr
     got = _weights(out)
     assert sorted(got) == sorted(reference)
     for name in reference:
@@ -121,8 +149,9 @@ def test_unequal_initial_values_are_replaced_by_worker_0s_with_a_warning(tmp_pat
 
 
 def test_unserved_distributed_stores_say_what_is_served():
-    for name in ("dist_async", "horovod", "byteps"):
-        with pytest.raises(MXNetError, match="its multi-process stores are 'dist_sync' and"):
+    for name in ("dist_async", "byteps"):
+        match = "its multi-process stores are 'dist_sync', 'dist_device_sync' and 'horovod'"
+        with pytest.raises(MXNetError, match=match):
             mx.kv.create(name)
 
 
@@ -150,6 +179,58 @@ def test_a_single_worker_store_without_mpirun(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["dist_sync 0 1", "[3.0, 3.0]"]
+
+
+HOROVOD_SCRIPT = """
+import numpy as np
+import gluonlite as mx
+from gluonlite import autograd, gluon, nd
+kv = mx.kv.create('horovod')
+r, n = kv.rank, kv.num_workers
+print(kv.type, r, n, kv.local_rank, kv.is_capable('optimizer'))
+x = nd.array([1.0, 2.0]) * (r + 1)
+kv.pushpull('g', x)  # no init: Horovod reduces any key
+out = nd.zeros((2,))
+kv.pushpull('g', nd.ones((2,)) * (r + 1), out=out)
+w = nd.array([5.0 + r, 7.0])
+kv.broadcast('w', w, out=w)  # worker 0's value everywhere
+print(r, x.asnumpy().tolist(), out.asnumpy().tolist(), w.asnumpy().tolist())
+try:
+    kv.set_optimizer(mx.optimizer.SGD())
+except NotImplementedError as err:
+    print(r, 'refused:', err)
+net = gluon.nn.Dense(2, in_units=2)
+net.initialize()
+trainer = gluon.Trainer(net.collect_params(), 'sgd', kvstore='horovod')
+with autograd.record():
+    loss = net(nd.ones((1, 2))).sum()
+loss.backward()
+trainer.step(1)
+print(r, 'update_on_kvstore', trainer._update_on_kvstore)
+"""
+
+
+@needs_mpi
+def test_the_horovod_store_reduces_without_init_and_broadcasts(tmp_path):
+    script = tmp_path / "hvd.py"
+    script.write_text(HOROVOD_SCRIPT)
+    done = subprocess.run(
+        [MPIRUN, "--oversubscribe", "-np", "2", sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "differs" not in done.stderr  # broadcasting differing values is the point
+    lines = sorted(done.stdout.strip().split("\n"))
+    assert "horovod 0 2 0 False" in lines and "horovod 1 2 1 False" in lines
+    for r in range(2):
+        assert "%d [3.0, 6.0] [3.0, 3.0] [5.0, 7.0]" % r in lines
+        assert "%d update_on_kvstore False" % r in lines
+        refusal = "%d refused: kvstore 'horovod' does not update weights on the store" % r
+        assert any(line.startswith(refusal) for line in lines)
 
 
 @needs_mpi

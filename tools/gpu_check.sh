@@ -110,6 +110,8 @@ if ! "$PYTHON" -P -c "import gluonlite" >"$out_dir/import.log" 2>&1; then
 fi
 num_gpus=$("$PYTHON" -P -c "import gluonlite; print(gluonlite.context.num_gpus())" 2>/dev/null)
 note "gluonlite sees ${num_gpus:-?} GPU(s)"
+nccl=$("$PYTHON" -P -c "from gluonlite import _core as c; print('NCCL %d at %s' % (c.nccl_version(), c.nccl_loaded_path()) if c.nccl_available() else 'NCCL: ' + c.nccl_unavailable_reason().splitlines()[0])" 2>&1)
+note "$nccl"
 
 # ---- (b) GPU tests -----------------------------------------------------------------------
 # GPU tests are skipped with requires_gpu (tests/conftest.py) where no GPU is: run every test

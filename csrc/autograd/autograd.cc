@@ -183,6 +183,22 @@ Tensor detach(const Tensor& t) { return Tensor::view(t, t.shape(), t.strides(), 
 
 namespace {
 
+GradReadyHook& grad_ready_hook() {
+  static GradReadyHook hook;
+  return hook;
+}
+
+// backward()'s write of one variable's gradient (grad_req write or add), then the hook.
+void write_variable_grad(Variable& var, const Tensor& g) {
+  if (var.req == GradReq::Write) {
+    ops::copy_(var.grad, g);
+  } else if (var.req == GradReq::Add) {
+    ops::copy_(var.grad, ops::add(var.grad, g));
+  }
+  var.fresh = true;
+  if (var.req != GradReq::Null && grad_ready_hook()) grad_ready_hook()(var.grad);
+}
+
 struct BackwardResult {
   // The accumulated gradient of every variable that received one.
   std::unordered_map<Variable*, std::pair<std::shared_ptr<Variable>, Tensor>> var_grads;
@@ -201,9 +217,11 @@ void free_graph(const std::vector<std::shared_ptr<Node>>& nodes) {
   }
 }
 
-// Runs the backward pass over the graph behind `heads`.
+// Runs the backward pass over the graph behind `heads`. With `write_early` (backward(), not
+// grad()), each variable's gradient is written to its buffer once the last node feeding it
+// has run, and left out of the result.
 BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads,
-                            bool retain_graph, bool create_graph) {
+                            bool retain_graph, bool create_graph, bool write_early) {
   GL_CHECK_KIND(head_grads.empty() || head_grads.size() == heads.size(), ErrorKind::Value,
                 "backward: got ", heads.size(), " output(s) but ", head_grads.size(),
                 " head gradient(s)");
@@ -211,6 +229,7 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
   auto& var_grads = result.var_grads;
   std::unordered_map<Node*, GradList> node_grads;
   std::vector<std::shared_ptr<Node>> roots;
+  std::unordered_set<Variable*> head_variables;  // written at the end, with the heads' seed
 
   for (size_t i = 0; i < heads.size(); ++i) {
     const Tensor& h = heads[i];
@@ -233,6 +252,7 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
       slot[impl->output_index] = accumulate(slot[impl->output_index], hg);
       roots.push_back(impl->grad_fn);
     } else if (impl->variable && impl->variable->req != GradReq::Null) {
+      head_variables.insert(impl->variable.get());
       auto& entry = var_grads[impl->variable.get()];
       entry.first = impl->variable;
       entry.second = accumulate(entry.second, hg);
@@ -242,8 +262,9 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
     }
   }
 
-  // Count, for every reachable node, how many edges lead into it.
+  // Count, for every reachable node and variable, how many edges lead into it.
   std::unordered_map<Node*, int> pending;
+  std::unordered_map<Variable*, int> var_pending;
   std::vector<Node*> stack;
   std::unordered_set<Node*> seen;
   for (auto& r : roots)
@@ -252,7 +273,10 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
     Node* n = stack.back();
     stack.pop_back();
     for (Edge& e : n->inputs) {
-      if (e.variable) result.reachable.insert(e.variable.get());
+      if (e.variable) {
+        result.reachable.insert(e.variable.get());
+        ++var_pending[e.variable.get()];
+      }
       if (!e.node || !e.node->backward) continue;  // freed by an earlier backward: a constant
       ++pending[e.node.get()];
       if (seen.insert(e.node.get()).second) stack.push_back(e.node.get());
@@ -290,20 +314,32 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
     for (size_t i = 0; i < node->inputs.size(); ++i) {
       Edge& e = node->inputs[i];
       bool live_node = e.node && e.node->backward;
-      if ((!e.variable && !live_node) || i >= grads_in.size() || !grads_in[i].defined()) {
+      bool has_grad = i < grads_in.size() && grads_in[i].defined();
+      if (e.variable) {
+        Variable* var = e.variable.get();
+        if (has_grad) {
+          auto& entry = var_grads[var];
+          entry.first = e.variable;
+          entry.second = accumulate(entry.second, grads_in[i]);
+        }
+        // the last edge into a variable that is not also a head: its gradient is final
+        if (--var_pending[var] == 0 && write_early && !head_variables.count(var)) {
+          auto found = var_grads.find(var);
+          if (found != var_grads.end()) {
+            write_variable_grad(*found->second.first, found->second.second);
+            var_grads.erase(found);
+          }
+        }
+        continue;
+      }
+      if (!live_node || !has_grad) {
         if (live_node && --pending[e.node.get()] == 0) ready.push_back(e.node);
         continue;
       }
-      if (e.variable) {
-        auto& entry = var_grads[e.variable.get()];
-        entry.first = e.variable;
-        entry.second = accumulate(entry.second, grads_in[i]);
-      } else {
-        GradList& slot = node_grads[e.node.get()];
-        slot.resize(e.node->output_shapes.size());
-        slot[e.output_index] = accumulate(slot[e.output_index], grads_in[i]);
-        if (--pending[e.node.get()] == 0) ready.push_back(e.node);
-      }
+      GradList& slot = node_grads[e.node.get()];
+      slot.resize(e.node->output_shapes.size());
+      slot[e.output_index] = accumulate(slot[e.output_index], grads_in[i]);
+      if (--pending[e.node.get()] == 0) ready.push_back(e.node);
     }
   }
   if (!retain_graph) free_graph(visited);
@@ -314,19 +350,14 @@ BackwardResult run_backward(const std::vector<Tensor>& heads, const std::vector<
 
 void backward(const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads,
               bool retain_graph, bool create_graph) {
-  auto var_grads = run_backward(heads, head_grads, retain_graph, create_graph).var_grads;
+  auto var_grads =
+      run_backward(heads, head_grads, retain_graph, create_graph, /*write_early=*/true).var_grads;
   RecordingGuard recording(create_graph);
-  for (auto& kv : var_grads) {
-    Variable& var = *kv.second.first;
-    const Tensor& g = kv.second.second;
-    if (var.req == GradReq::Write) {
-      ops::copy_(var.grad, g);
-    } else if (var.req == GradReq::Add) {
-      ops::copy_(var.grad, ops::add(var.grad, g));
-    }
-    var.fresh = true;
-  }
+  for (auto& kv : var_grads) write_variable_grad(*kv.second.first, kv.second.second);
 }
+
+void set_grad_ready_hook(GradReadyHook hook) { grad_ready_hook() = std::move(hook); }
+bool has_grad_ready_hook() { return static_cast<bool>(grad_ready_hook()); }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& heads, const std::vector<Tensor>& variables,
                          const std::vector<Tensor>& head_grads, bool retain_graph,
@@ -338,7 +369,8 @@ std::vector<Tensor> grad(const std::vector<Tensor>& heads, const std::vector<Ten
              shape_str(variables[i].shape()), "): it does not require a gradient. ",
              "Call attach_grad() on it (grad_req 'write' or 'add') before recording.");
   }
-  auto backward_result = run_backward(heads, head_grads, retain_graph, create_graph);
+  auto backward_result =
+      run_backward(heads, head_grads, retain_graph, create_graph, /*write_early=*/false);
   const auto& var_grads = backward_result.var_grads;
   std::vector<Tensor> result;
   for (size_t i = 0; i < variables.size(); ++i) {

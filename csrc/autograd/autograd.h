@@ -85,7 +85,15 @@ void set_variable_fresh(const Tensor& t, bool fresh);
 // A tensor sharing storage but with no autograd history.
 Tensor detach(const Tensor& t);
 
-// Writes (or adds) d heads / d variable into every reachable variable's grad buffer.
+// Called by backward() as soon as a variable's gradient buffer holds its final value for
+// the pass, while the rest of the pass goes on (distributed training starts reducing it
+// then). Receives the buffer. Process-wide; empty: none. The hook must not record.
+using GradReadyHook = std::function<void(const Tensor& grad)>;
+void set_grad_ready_hook(GradReadyHook hook);
+bool has_grad_ready_hook();
+
+// Writes (or adds) d heads / d variable into every reachable variable's grad buffer, each
+// once the last node feeding it has run (then the grad-ready hook sees it).
 void backward(const std::vector<Tensor>& heads, const std::vector<Tensor>& head_grads,
               bool retain_graph, bool create_graph);
 // Returns d heads / d variables without touching grad buffers (autograd.grad).

@@ -182,6 +182,22 @@ void bind_autograd(py::module_& m) {
           for (const auto& g : head_grads) hg.push_back(g ? *g : Tensor());
           backward(heads, hg, retain_graph, create_graph);
         });
+  m.def(
+      "set_grad_ready_hook",
+      [](py::object hook) {
+        if (hook.is_none()) {
+          set_grad_ready_hook(nullptr);
+          return;
+        }
+        auto callback = std::make_shared<PythonCallback>(std::move(hook));
+        set_grad_ready_hook([callback](const Tensor& grad) {
+          py::gil_scoped_acquire gil;
+          callback->fn(grad);
+        });
+      },
+      py::arg("hook"),
+      "hook(grad): called by backward() with each gradient buffer once it is final (None: off).");
+  m.def("has_grad_ready_hook", &has_grad_ready_hook);
   m.def("grad", [](const std::vector<Tensor>& heads, const std::vector<Tensor>& variables,
                    const std::vector<std::optional<Tensor>>& head_grads, bool retain_graph,
                    bool create_graph) {

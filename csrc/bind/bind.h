@@ -51,4 +51,7 @@ void bind_linalg(py::module_& m);
 // graph_bind.cc: graph plans, the C++ replay of hybridized blocks
 void bind_graph(py::module_& m);
 
+// comm_bind.cc: NCCL, loaded at run time
+void bind_comm(py::module_& m);
+
 }  // namespace gl::bind

@@ -160,6 +160,7 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_random(m);
   bind::bind_sort(m);
   bind::bind_linalg(m);
+  bind::bind_comm(m);
 
   m.def("get_num_threads", &cpu_threads);
   m.def("set_num_threads", [](py::handle n) {

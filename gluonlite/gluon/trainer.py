@@ -29,7 +29,7 @@ from typing import Any, List, Optional, Tuple
 
 from .. import optimizer as opt
 from ..base import MXNetError
-from ..kvstore import KVStore, KVStoreBase
+from ..kvstore import KVStore, KVStoreBase, overlap
 from ..kvstore import create as _create_kvstore
 from ..ndarray import NDArray
 from ..ndarray.utils import _atomic_write
@@ -113,6 +113,7 @@ class Trainer:
         self._kvstore: Any = None  # MXNet's kvstore argument: a name, a KVStore or None
         self._update_on_kvstore: Optional[bool] = None
         self._distributed: Optional[bool] = None
+        self._overlap: Optional[overlap.OverlappedReduction] = None
         self._params_to_init: List[Parameter] = []
         self._reset_kvstore()
 
@@ -212,7 +213,15 @@ class Trainer:
         else:
             store, update_on_kvstore = self._create_store()
             if any(param._grad_stype != "default" for param in self._params):
-                update_on_kvstore = False  # dense weights, sparse gradients: MXNet's choice
+                # dense weights, sparse gradients (MXNet's choice): reduce the gradients in
+                # one process; on a distributed store push them and let it update
+                distributed = store is not None and "dist" in store.type
+                if requested is False and distributed:
+                    raise ValueError(
+                        "Cannot set update_on_kvstore=False on dist kvstore when sparse "
+                        "gradients are present."
+                    )
+                update_on_kvstore = distributed
         if requested is not None:
             update_on_kvstore = bool(requested)
         if update_on_kvstore and store is None:
@@ -239,8 +248,28 @@ class Trainer:
         else:
             self._kvstore = None
             self._update_on_kvstore = None
-        self._distributed = store is not None and "dist" in store.type
+        # horovod: MXNet's Trainer sees no "dist" in its type; here it is reduced alike
+        self._distributed = store is not None and ("dist" in store.type or store.type == "horovod")
         self._kv_initialized = True
+        self._start_overlap()
+
+    def _start_overlap(self) -> None:
+        """On a distributed store with dense gradients written by each backward pass,
+        reduce them in buckets during backward (kvstore/overlap.py)."""
+        if self._overlap is not None:
+            self._overlap.close()
+            self._overlap = None
+        if not self._distributed or not overlap.overlap_enabled():
+            return
+        entries = [(i, p) for i, p in enumerate(self._params) if p.grad_req != "null"]
+        usable = all(
+            p.grad_req == "write" and p._stype == "default" and p._grad_stype == "default"
+            for _, p in entries
+        )
+        if entries and usable and not any(p._deferred_init for _, p in entries):
+            self._overlap = overlap.OverlappedReduction(
+                self._kvstore, entries, overlap.bucket_bytes()
+            )
 
     def _init_params(self) -> None:
         """Put the value of each newly initialized parameter in the store and broadcast it
@@ -319,6 +348,9 @@ class Trainer:
             return
         keys = [i for i, param in enumerate(self._params) if param.grad_req != "null"]
         if self._distributed and keys:  # one bucket: a collective per step, not per key
+            if self._overlap is not None and self._overlap.keys == set(keys):
+                self._overlap.reduce()  # buckets started during backward
+                return
             grads = [self._params[i].list_grad() for i in keys]
             store.pushpull(keys, grads, priority=0)
             return
@@ -341,6 +373,15 @@ class Trainer:
         store = self._kvstore
         if self._distributed:  # dense weights in one bucket: a collective per step
             dense = [(i, p, a) for i, p, a in selected if p._stype == "default"]
+            if dense and self._overlap is not None:
+                if self._overlap.keys == {i for i, _, _ in dense}:
+                    self._overlap.reduce(out={i: a for i, _, a in dense})
+                    for _, _, arrays in dense:
+                        for arr in arrays:
+                            arr._fresh_grad = False
+                    dense = []
+                else:  # some gradients are stale this step: one bucket of the fresh ones
+                    self._overlap.drop()
             if dense:
                 store.pushpull(
                     [i for i, _, _ in dense],

@@ -1,8 +1,10 @@
 """``mx.kv.KVStore``: the in-process store behind ``'local'`` and ``'device'`` (MXNet 1.9.1).
 
 Each key holds one array: on the CPU for ``'local'``, on the device of the value given to
-``init`` for ``'device'`` (and ``'nccl'``, which reduces the same way: NCCL is not used).
-``push`` sums the arrays given for a key (one per device) on the store's context and either
+``init`` for ``'device'`` and ``'nccl'``. ``push`` sums the arrays given for a key (one per
+device): arrays on several GPUs with one NCCL allreduce when libnccl can be loaded
+(``_core.nccl_all_reduce``; the ``nccl`` extra), by copies through device memory otherwise;
+then it moves the sum to the store's context and either
 stores the sum or, after ``set_optimizer``, hands it to the optimizer as the gradient of the
 stored weight; ``pull`` copies the stored array into every output, each on its own context.
 
@@ -20,7 +22,7 @@ import os
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .. import autograd
+from .. import _core, autograd
 from .. import optimizer as opt
 from ..base import MXNetError
 from ..context import Context, cpu
@@ -41,8 +43,8 @@ def _check_name(name: str) -> None:
     if name.startswith(_DISTRIBUTED_PREFIXES):
         raise MXNetError(
             "kvstore '%s' is not served by gluonlite: its multi-process stores are "
-            "'dist_sync' and 'dist_device_sync' (synchronous, over MPI: launch with mpirun); "
-            "asynchronous updates, Horovod and BytePS are not supported. Within one process "
+            "'dist_sync', 'dist_device_sync' and 'horovod' (synchronous, over MPI: launch "
+            "with mpirun); asynchronous updates and BytePS are not supported. Within one process "
             "use kvstore='device' or 'local'." % name
         )
     if name not in _CPU_STORES + _DEVICE_STORES:
@@ -51,12 +53,21 @@ def _check_name(name: str) -> None:
             "KVStoreBase.register"
             % (name, ", ".join(repr(n) for n in _CPU_STORES + _DEVICE_STORES))
         )
-    if name == "nccl":
+    if name == "nccl" and not _core.nccl_available():
         warnings.warn(
-            "kvstore 'nccl': gluonlite does not use NCCL yet; values are reduced by copies "
-            "through device memory, as with kvstore='device'",
+            "kvstore 'nccl': NCCL is not available (%s); values are reduced by copies "
+            "through device memory, as with kvstore='device'" % _core.nccl_unavailable_reason(),
             stacklevel=3,
         )
+
+
+def _nccl_can_sum(arrays: List[NDArray]) -> bool:
+    devices = [(a._device_type, a._device_id) for a in arrays]
+    return (
+        all(kind == 2 for kind, _ in devices)  # all on GPUs (MXNet's dev_type 2)
+        and len(set(devices)) == len(devices)
+        and _core.nccl_available()
+    )
 
 
 def _key_kind(key: Any) -> str:
@@ -185,7 +196,15 @@ class KVStore(KVStoreBase):
 
     @staticmethod
     def _local_sum(arrays: List[NDArray], home: Context) -> NDArray:
-        """The sum of one key's pushed arrays, on ``home``."""
+        """The sum of one key's pushed arrays, on ``home``: one NCCL allreduce when they sit
+        on distinct GPUs and NCCL is available, copies otherwise."""
+        if len(arrays) > 1 and _nccl_can_sum(arrays):
+            copies = [arr.copy() for arr in arrays]  # NCCL sums in place
+            _core.nccl_all_reduce(copies)
+            for arr in copies:
+                if arr.context == home:
+                    return arr
+            return copies[0].copyto(home)
         merged = arrays[0].copyto(home)
         for arr in arrays[1:]:
             merged += arr.as_in_context(home)
@@ -348,8 +367,9 @@ def create(name: str = "local") -> KVStoreBase:
     (``'local_update_cpu'``, ``'local_allreduce_cpu'``, ``'local_allreduce_device'`` are
     accepted as MXNet's variants of these). ``'nccl'`` works like ``'device'`` and warns that
     NCCL is not used (MXNet without NCCL raises instead). ``'dist_sync'`` and
-    ``'dist_device_sync'`` are shared by MPI worker processes (see ``dist.py``); the other
-    distributed stores (``'dist_async'``, ``'horovod'``, ``'byteps'``) raise MXNetError.
+    ``'dist_device_sync'`` are shared by MPI worker processes (see ``dist.py``), and
+    ``'horovod'`` is the allreduce-only store over the same workers; the other distributed
+    stores (``'dist_async'``, ``'byteps'``) raise MXNetError.
     Registered classes (``KVStoreBase.register``) are created by their lower-cased name.
     """
     if not isinstance(name, str):
@@ -357,8 +377,10 @@ def create(name: str = "local") -> KVStoreBase:
     name = name.lower()
     if name in KVStoreBase.kv_registry:
         return KVStoreBase.kv_registry[name]()
-    from .dist import DIST_STORES, DistKVStore
+    from .dist import DIST_STORES, DistKVStore, HorovodKVStore
 
     if name in DIST_STORES:
         return DistKVStore(name)
+    if name == "horovod":
+        return HorovodKVStore()
     return KVStore(name)
