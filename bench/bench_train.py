@@ -10,6 +10,8 @@ Run:  python bench/bench_train.py [--quick] [--threads N] [--mxnet-python PATH]
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import sys
 
@@ -21,6 +23,21 @@ from common import Case, run_cases  # noqa: E402
 IN, HIDDEN, OUT = 784, 256, 10
 LR = 0.01
 STEPS = {1: 2000, 64: 300, 256: 100}  # per timed run, before --quick
+
+
+@contextlib.contextmanager
+def _python_replay(on: bool):
+    """Compile hybridized graphs as the replay before graph plans (every operator called
+    from Python) while inside; later compiles in the process are not affected."""
+    if not on:
+        yield
+        return
+    cached_graph = importlib.import_module("gluonlite.gluon._cached_graph")
+    cached_graph.USE_PLANS = False
+    try:
+        yield
+    finally:
+        cached_graph.USE_PLANS = True
 
 
 def data(batch: int):
@@ -85,29 +102,30 @@ def torch_step(batch: int, compiled: bool = False):
     return step
 
 
-def forward_case(batch: int) -> Case:
-    """Inference: one forward pass (no autograd), plain and hybridized / torch.compile."""
+def _forward_case(title: str, layers: list, x: np.ndarray, number: int) -> Case:
+    """Inference: one forward pass (no autograd) of Dense layers given as (units, relu?),
+    plain and hybridized (C++ plans, and the Python replay before them) / torch.compile."""
 
     def gluon_like(lib_name, hybridize, plans=True):
         def setup(q):
-            import importlib
-
             lib = importlib.import_module(lib_name)
-            if not plans:  # the replay before graph plans: every operator called from Python
-                importlib.import_module("gluonlite.gluon._cached_graph").USE_PLANS = False
             nn = lib.gluon.nn
             net = nn.HybridSequential()
-            net.add(nn.Dense(HIDDEN, activation="relu", in_units=IN), nn.Dense(OUT))
+            width = x.shape[1]
+            for units, relu in layers:
+                net.add(nn.Dense(units, activation="relu" if relu else None, in_units=width))
+                width = units
             net.initialize(lib.init.Xavier())
             if hybridize:
                 net.hybridize(static_alloc=True, static_shape=True)
-            x = lib.nd.array(data(batch)[0])
+            arr = lib.nd.array(x)
 
             def forward():
-                net(x).wait_to_read()
+                net(arr).wait_to_read()
 
-            forward()
-            return forward, STEPS[batch] // q
+            with _python_replay(not plans):  # the first call traces and compiles
+                forward()
+            return forward, number // q
 
         return setup
 
@@ -115,21 +133,29 @@ def forward_case(batch: int) -> Case:
         def setup(q):
             import torch
 
-            _, net = _torch_mlp(compiled)
-            x = torch.from_numpy(data(batch)[0])
+            modules, width = [], x.shape[1]
+            for units, relu in layers:
+                modules.append(torch.nn.Linear(width, units))
+                if relu:
+                    modules.append(torch.nn.ReLU())
+                width = units
+            net = torch.nn.Sequential(*modules)
+            if compiled:
+                net = torch.compile(net)
+            arr = torch.from_numpy(x)
 
             def forward():
                 with torch.no_grad():
-                    net(x)
+                    net(arr)
 
             for _ in range(3):
                 forward()
-            return forward, STEPS[batch] // q
+            return forward, number // q
 
         return setup
 
     return Case(
-        f"forward, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}",
+        title,
         {
             "gluonlite": gluon_like("gluonlite", False),
             "gluonlite hybridized": gluon_like("gluonlite", True),
@@ -140,71 +166,22 @@ def forward_case(batch: int) -> Case:
             "mxnet hybridized": gluon_like("mxnet", True),
         },
         unit="us",
+    )
+
+
+def forward_case(batch: int) -> Case:
+    return _forward_case(
+        f"forward, MLP {IN}-{HIDDEN}-{OUT}, batch {batch}",
+        [(HIDDEN, True), (OUT, False)],
+        data(batch)[0],
+        STEPS[batch],
     )
 
 
 def deep_forward_case() -> Case:
     """Dispatch cost: 8 Dense(16, relu) layers at batch 1, where the operators are tiny."""
-
-    def gluon_like(lib_name, hybridize, plans=True):
-        def setup(q):
-            import importlib
-
-            lib = importlib.import_module(lib_name)
-            if not plans:
-                importlib.import_module("gluonlite.gluon._cached_graph").USE_PLANS = False
-            nn = lib.gluon.nn
-            net = nn.HybridSequential()
-            for _ in range(8):
-                net.add(nn.Dense(16, activation="relu", in_units=16))
-            net.initialize(lib.init.Xavier())
-            if hybridize:
-                net.hybridize(static_alloc=True, static_shape=True)
-            x = lib.nd.array(np.random.default_rng(0).standard_normal((1, 16), dtype=np.float32))
-
-            def forward():
-                net(x).wait_to_read()
-
-            forward()
-            return forward, 4000 // q
-
-        return setup
-
-    def torch_(compiled):
-        def setup(q):
-            import torch
-
-            layers = []
-            for _ in range(8):
-                layers += [torch.nn.Linear(16, 16), torch.nn.ReLU()]
-            net = torch.nn.Sequential(*layers)
-            if compiled:
-                net = torch.compile(net)
-            x = torch.randn(1, 16)
-
-            def forward():
-                with torch.no_grad():
-                    net(x)
-
-            for _ in range(3):
-                forward()
-            return forward, 4000 // q
-
-        return setup
-
-    return Case(
-        "forward, 8 x Dense(16, relu), batch 1",
-        {
-            "gluonlite": gluon_like("gluonlite", False),
-            "gluonlite hybridized": gluon_like("gluonlite", True),
-            "gluonlite hybridized, Python replay": gluon_like("gluonlite", True, plans=False),
-            "torch": torch_(False),
-            "torch compiled": torch_(True),
-            "mxnet": gluon_like("mxnet", False),
-            "mxnet hybridized": gluon_like("mxnet", True),
-        },
-        unit="us",
-    )
+    x = np.random.default_rng(0).standard_normal((1, 16), dtype=np.float32)
+    return _forward_case("forward, 8 x Dense(16, relu), batch 1", [(16, True)] * 8, x, 4000)
 
 
 def _gluon(name: str, batch: int, hybridize: bool):

@@ -25,6 +25,30 @@ ops::ConvParams conv_params(py::handle kernel, py::handle stride, py::handle dil
   return p;
 }
 
+ops::PoolParams pool_params(py::handle kernel, py::handle stride, py::handle pad, int pool_type,
+                            int convention, bool global, bool count_include_pad) {
+  ops::PoolParams p;
+  p.kernel = to_shape(kernel, "kernel");
+  p.stride = to_shape(stride, "stride");
+  p.pad = to_shape(pad, "pad");
+  p.type = static_cast<ops::PoolType>(pool_type);
+  p.convention = static_cast<ops::PoolConvention>(convention);
+  p.global = global;
+  p.count_include_pad = count_include_pad;
+  return p;
+}
+
+ops::BatchNormParams bn_params(double eps, double momentum, bool fix_gamma, bool use_global_stats,
+                               int axis) {
+  ops::BatchNormParams p;
+  p.eps = eps;
+  p.momentum = momentum;
+  p.fix_gamma = fix_gamma;
+  p.use_global_stats = use_global_stats;
+  p.axis = axis;
+  return p;
+}
+
 }  // namespace
 
 void bind_nn(py::module_& m) {
@@ -43,26 +67,14 @@ void bind_nn(py::module_& m) {
   });
   m.def("pooling", [](const Tensor& x, py::handle kernel, py::handle stride, py::handle pad,
                       int pool_type, int convention, bool global, bool count_include_pad) {
-    ops::PoolParams p;
-    p.kernel = to_shape(kernel, "kernel");
-    p.stride = to_shape(stride, "stride");
-    p.pad = to_shape(pad, "pad");
-    p.type = static_cast<ops::PoolType>(pool_type);
-    p.convention = static_cast<ops::PoolConvention>(convention);
-    p.global = global;
-    p.count_include_pad = count_include_pad;
-    return ops::pooling(x, p);
+    return ops::pooling(
+        x, pool_params(kernel, stride, pad, pool_type, convention, global, count_include_pad));
   });
   m.def("batch_norm", [](const Tensor& x, const Tensor& gamma, const Tensor& beta,
                          const Tensor& running_mean, const Tensor& running_var, double eps,
                          double momentum, bool fix_gamma, bool use_global_stats, int axis) {
-    ops::BatchNormParams p;
-    p.eps = eps;
-    p.momentum = momentum;
-    p.fix_gamma = fix_gamma;
-    p.use_global_stats = use_global_stats;
-    p.axis = axis;
-    return ops::batch_norm(x, gamma, beta, running_mean, running_var, p);
+    return ops::batch_norm(x, gamma, beta, running_mean, running_var,
+                           bn_params(eps, momentum, fix_gamma, use_global_stats, axis));
   });
   // graph-plan kernels (csrc/graph/plan.h): the three ops above with attributes bound
   m.def("convolution_kernel",
@@ -77,26 +89,15 @@ void bind_nn(py::module_& m) {
         });
   m.def("pooling_kernel", [](py::handle kernel, py::handle stride, py::handle pad, int pool_type,
                              int convention, bool global, bool count_include_pad) {
-    ops::PoolParams p;
-    p.kernel = to_shape(kernel, "kernel");
-    p.stride = to_shape(stride, "stride");
-    p.pad = to_shape(pad, "pad");
-    p.type = static_cast<ops::PoolType>(pool_type);
-    p.convention = static_cast<ops::PoolConvention>(convention);
-    p.global = global;
-    p.count_include_pad = count_include_pad;
+    ops::PoolParams p =
+        pool_params(kernel, stride, pad, pool_type, convention, global, count_include_pad);
     return graph::Kernel{"Pooling", 1, 1, [p](const std::vector<Tensor>& a) {
                            return std::vector<Tensor>{ops::pooling(a[0], p)};
                          }};
   });
   m.def("batch_norm_kernel",
         [](double eps, double momentum, bool fix_gamma, bool use_global_stats, int axis) {
-          ops::BatchNormParams p;
-          p.eps = eps;
-          p.momentum = momentum;
-          p.fix_gamma = fix_gamma;
-          p.use_global_stats = use_global_stats;
-          p.axis = axis;
+          ops::BatchNormParams p = bn_params(eps, momentum, fix_gamma, use_global_stats, axis);
           // the graph node's one visible output (MXNet: mean and var only with output_mean_var)
           return graph::Kernel{
               "BatchNorm", 5, 1, [p](const std::vector<Tensor>& a) {
