@@ -43,6 +43,7 @@ __all__: list[str] = [
     "batch_norm",
     "batch_norm_kernel",
     "binary_kernel",
+    "binary_scalar_kernel",
     "broadcast_to",
     "cbrt",
     "ceil",
@@ -63,6 +64,7 @@ __all__: list[str] = [
     "divide",
     "dot",
     "dropout",
+    "dropout_kernel",
     "embedding",
     "empty",
     "equal",
@@ -74,6 +76,7 @@ __all__: list[str] = [
     "fill_",
     "fix",
     "flatten",
+    "flatten_kernel",
     "floor",
     "from_dlpack",
     "from_numpy",
@@ -166,6 +169,7 @@ __all__: list[str] = [
     "relu_backward",
     "requires_grad",
     "reshape",
+    "reshape_kernel",
     "rint",
     "rmsprop_update",
     "rmspropalex_update",
@@ -193,6 +197,7 @@ __all__: list[str] = [
     "slice_axis",
     "slice_view",
     "softmax",
+    "softmax_kernel",
     "softrelu",
     "softsign",
     "sort",
@@ -496,6 +501,9 @@ def batch_norm_kernel(
     arg4: typing.SupportsInt | typing.SupportsIndex,
 ) -> GraphKernel: ...
 def binary_kernel(arg0: str) -> GraphKernel: ...
+def binary_scalar_kernel(
+    arg0: str, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: bool
+) -> GraphKernel: ...
 def broadcast_to(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
 def cbrt(arg0: NDArray) -> NDArray: ...
 def ceil(arg0: NDArray) -> NDArray: ...
@@ -553,6 +561,9 @@ def dot(arg0: NDArray, arg1: NDArray, arg2: bool, arg3: bool) -> NDArray: ...
 def dropout(
     arg0: NDArray, arg1: typing.SupportsFloat | typing.SupportsIndex, arg2: typing.Any
 ) -> NDArray: ...
+def dropout_kernel(
+    arg0: typing.SupportsFloat | typing.SupportsIndex, arg1: bool, arg2: typing.Any
+) -> GraphKernel: ...
 def embedding(
     arg0: NDArray,
     arg1: NDArray,
@@ -574,6 +585,7 @@ def expm1(arg0: NDArray) -> NDArray: ...
 def fill_(arg0: NDArray, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
 def fix(arg0: NDArray) -> NDArray: ...
 def flatten(arg0: NDArray) -> NDArray: ...
+def flatten_kernel() -> GraphKernel: ...
 def floor(arg0: NDArray) -> NDArray: ...
 def from_dlpack(arg0: typing.Any) -> NDArray:
     """
@@ -899,6 +911,7 @@ def requires_grad(arg0: NDArray) -> bool:
     """
 
 def reshape(arg0: NDArray, arg1: typing.Any, arg2: bool) -> NDArray: ...
+def reshape_kernel(arg0: typing.Any, arg1: bool) -> GraphKernel: ...
 def rint(arg0: NDArray) -> NDArray: ...
 def rmsprop_update(
     arg0: NDArray,
@@ -1070,6 +1083,11 @@ def softmax(
     arg1: typing.SupportsInt | typing.SupportsIndex,
     arg2: typing.SupportsFloat | typing.SupportsIndex,
 ) -> NDArray: ...
+def softmax_kernel(
+    arg0: typing.SupportsInt | typing.SupportsIndex,
+    arg1: typing.SupportsFloat | typing.SupportsIndex,
+    arg2: bool,
+) -> GraphKernel: ...
 def softrelu(arg0: NDArray) -> NDArray: ...
 def softsign(arg0: NDArray) -> NDArray: ...
 def sort(arg0: NDArray, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: bool) -> NDArray: ...

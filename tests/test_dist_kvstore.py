@@ -249,3 +249,46 @@ def test_the_data_parallel_example_gives_the_single_process_weights():
     checksums = [float(lines[w][-1].split("checksum ")[1]) for w in (0, 2)]
     assert lines[2][-1].startswith("workers 2  global batch 64")
     assert abs(checksums[0] - checksums[1]) < 1e-3
+
+
+LAUNCH = Path(__file__).parents[1] / "tools" / "launch.py"
+
+
+def test_launch_py_builds_the_mpirun_command():
+    done = subprocess.run(
+        [sys.executable, str(LAUNCH), "-n", "3", "-s", "2", "--dry-run", "python", "t.py", "-x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if MPIRUN is None:
+        assert "mpirun not found" in done.stderr
+        return
+    assert done.returncode == 0, done.stderr
+    words = done.stdout.split()
+    assert words[1:3] == ["-np", "3"] and words[-3:] == ["python", "t.py", "-x"]
+    bad = subprocess.run(
+        [sys.executable, str(LAUNCH), "-n", "2", "--launcher", "yarn", "python", "t.py"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode != 0 and "launcher 'yarn' is not served" in bad.stderr
+
+
+@needs_mpi
+def test_launch_py_starts_the_workers(tmp_path):
+    script = tmp_path / "ranks.py"
+    script.write_text(
+        "import gluonlite as mx\nkv = mx.kv.create('dist_sync')\nprint(kv.rank, kv.num_workers)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(LAUNCH), "-n", "2", sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.split("\n")[:-1]) == ["0 2", "1 2"]

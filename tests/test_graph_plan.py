@@ -151,7 +151,7 @@ def test_plan_replay_equals_the_imperative_path_with_gradients():
 
 
 class _Mixed(gluon.HybridBlock):
-    """Dense, then a reshape and a softmax (Python steps), then Dense again."""
+    """Dense, reshape, softmax, Dense, and a sum (which has no kernel: a Python step)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -175,9 +175,57 @@ def test_operators_without_kernels_split_the_graph_into_plans():
     out = net(x)
     graph = net._cached_graph
     native = sum(k is not None for k in graph.kernels)
-    assert native == 4  # FC, relu, FC, the final add; reshape, softmax, sum run in Python
-    assert len(graph.plans) >= 2 and sum(p.num_steps for p in graph.plans) == native
+    assert len(graph.kernels) - native == 1  # sum() runs in Python, between two plans
+    assert len(graph.plans) == 2 and sum(p.num_steps for p in graph.plans) == native
     np.testing.assert_array_equal(out.asnumpy(), expected)
+
+
+class _Everyday(gluon.HybridBlock):
+    """The operators tutorials put between layers, all with C++ kernels."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.fc = nn.Dense(12, in_units=12)
+            self.drop = nn.Dropout(0.4)
+
+    def hybrid_forward(self, F, x):
+        h = F.Flatten(x) * 2 + 1
+        h = (1 - h) / 3 + 2 ** F.tanh(h) - F.maximum(h, 0.5) + F.minimum(0.3, h)
+        h = self.drop(self.fc(h**2 / 10))
+        h = F.reshape(h, shape=(0, 3, -1))
+        return F.log_softmax(h, axis=1) + F.softmax(h * 0.5, axis=-1)
+
+
+@pytest.mark.parametrize("train", [False, True])
+def test_scalar_arithmetic_reshape_softmax_and_dropout_run_in_the_plan(train):
+    x = nd.array(np.random.RandomState(5).randn(4, 3, 4))
+    hybrid, plain = _Everyday(), _Everyday()
+    for net in (hybrid, plain):
+        net.initialize(mx.init.Xavier())
+        net(x)
+    for p, q in zip(hybrid.collect_params().values(), plain.collect_params().values()):
+        q.set_data(p.data())
+    hybrid.hybridize()
+    hybrid(x)
+    outs = []
+    for net in (hybrid, plain):
+        xx = x.copy()
+        xx.attach_grad()
+        mx.random.seed(11)  # the same dropout mask on both paths
+        with autograd.record(train_mode=train):
+            y = net(xx)
+            (y * y).sum().backward()
+        outs.append((y.asnumpy(), xx.grad.asnumpy(), net.fc.weight.grad().asnumpy()))
+    graph = hybrid._cached_graph
+    assert all(k is not None for k in graph.kernels), [
+        n.op for n, k in zip(graph.step_nodes, graph.kernels) if k is None
+    ]
+    assert len(graph.plans) == 1
+    for a, b in zip(outs[0], outs[1]):
+        np.testing.assert_array_equal(a, b)
+    inference = plain(x).asnumpy()  # no dropout outside training
+    assert np.array_equal(outs[0][0], inference) != train
 
 
 def test_a_convnet_in_training_mode_matches_with_batchnorm_statistics():

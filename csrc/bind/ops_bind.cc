@@ -231,6 +231,48 @@ void bind_ops(py::module_& m) {
     }
     GL_THROW(ErrorKind::Value, "unary_kernel: no unary op named '", name, "'");
   });
+  m.def("binary_scalar_kernel", [](const std::string& name, double scalar, bool scalar_first) {
+    for (const ops::BinaryOpInfo& info : ops::binary_ops()) {
+      if (name != info.name) continue;
+      BinaryOp o = info.op;
+      return graph::Kernel{
+          name, 1, 1, [o, scalar, scalar_first](const std::vector<Tensor>& a) {
+            return std::vector<Tensor>{ops::binary_scalar(o, a[0], scalar, scalar_first)};
+          }};
+    }
+    GL_THROW(ErrorKind::Value, "binary_scalar_kernel: no binary op named '", name, "'");
+  });
+  // reshape and flatten return new arrays, never views of their input (MXNet 1.x)
+  m.def("reshape_kernel", [](py::handle shape, bool reverse) {
+    Shape spec = to_shape(shape);
+    return graph::Kernel{"Reshape", 1, 1, [spec, reverse](const std::vector<Tensor>& a) {
+                           Tensor y = ops::reshape(a[0], spec, reverse);
+                           return std::vector<Tensor>{y.same_storage(a[0]) ? ops::clone(y) : y};
+                         }};
+  });
+  m.def("flatten_kernel", [] {
+    return graph::Kernel{"Flatten", 1, 1, [](const std::vector<Tensor>& a) {
+                           Tensor y = ops::flatten(a[0]);
+                           return std::vector<Tensor>{y.same_storage(a[0]) ? ops::clone(y) : y};
+                         }};
+  });
+  m.def("softmax_kernel", [](int axis, double temperature, bool log) {
+    return graph::Kernel{
+        log ? "log_softmax" : "softmax", 1, 1,
+        [axis, temperature, log](const std::vector<Tensor>& a) {
+          return std::vector<Tensor>{log ? ops::log_softmax(a[0], axis, temperature)
+                                         : ops::softmax(a[0], axis, temperature)};
+        }};
+  });
+  // Dropout: active in training mode (or always), the identity otherwise, as nd.Dropout
+  m.def("dropout_kernel", [](double p, bool always, py::handle axes) {
+    std::vector<int> ax = to_axes(axes, "axes");
+    return graph::Kernel{"Dropout", 1, 1, [p, always, ax](const std::vector<Tensor>& a) {
+                           if ((!always && !is_training()) || p == 0)
+                             return std::vector<Tensor>{a[0]};
+                           return std::vector<Tensor>{ops::dropout(a[0], p, ax)};
+                         }};
+  });
   m.def("binary_kernel", [](const std::string& name) {
     for (const ops::BinaryOpInfo& info : ops::binary_ops()) {
       if (name != info.name) continue;

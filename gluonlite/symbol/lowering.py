@@ -21,7 +21,7 @@ from .executor import _call_kwargs, run_node
 from .symbol import Node
 
 Step = Callable[..., List[Any]]
-Lowered = Tuple[Step, Any]  # (Python step, _core.GraphKernel or None)
+Lowered = Tuple[Optional[Step], Any]  # (Python step or None: its nd function, GraphKernel)
 
 
 def _fully_connected(kw: Dict[str, Any]) -> Optional[Lowered]:
@@ -110,7 +110,72 @@ def _unary(name: str) -> Callable[[Dict[str, Any]], Lowered]:
 
 def _binary(name: str) -> Callable[[Dict[str, Any]], Lowered]:
     fn = getattr(_core, name)
-    return lambda kw: ((lambda a, b: [fn(a, b)]), _core.binary_kernel(name))
+
+    def make(kw: Dict[str, Any]) -> Lowered:
+        # nd.maximum(x, 0.5) is a node of one input with the scalar as rhs (or lhs)
+        for side, first in (("rhs", False), ("lhs", True)):
+            if side in kw:
+                return None, _core.binary_scalar_kernel(name, float(kw[side]), first)
+        return (lambda a, b: [fn(a, b)]), _core.binary_kernel(name)
+
+    return make
+
+
+# Operators whose Python step stays their nd function (run_node): only the kernel is new.
+def _kernel_only(make: Callable[[Dict[str, Any]], Any]) -> Callable[..., Optional[Lowered]]:
+    def lowered(kw: Dict[str, Any]) -> Optional[Lowered]:
+        kernel = make(kw)
+        return None if kernel is None else (None, kernel)
+
+    return lowered
+
+
+# MXNet's scalar operators (x * 2 is _mul_scalar): (core binary op, scalar first)
+_SCALAR_OPS = {
+    "_plus_scalar": ("add", False),
+    "_minus_scalar": ("subtract", False),
+    "_rminus_scalar": ("subtract", True),
+    "_mul_scalar": ("multiply", False),
+    "_div_scalar": ("divide", False),
+    "_rdiv_scalar": ("divide", True),
+    "_power_scalar": ("power", False),
+    "_rpower_scalar": ("power", True),
+    "_maximum_scalar": ("maximum", False),
+    "_minimum_scalar": ("minimum", False),
+}
+
+
+def _scalar(op: str, first: bool) -> Callable[[Dict[str, Any]], Any]:
+    return lambda kw: _core.binary_scalar_kernel(op, float(kw["scalar"]), first)
+
+
+def _reshape(kw: Dict[str, Any]) -> Any:
+    shape = kw.get("shape")
+    if kw.get("target_shape") is not None or kw.get("keep_highest") or shape is None:
+        return None  # the nd function handles (or refuses) these
+    if isinstance(shape, int):
+        shape = (shape,)
+    return _core.reshape_kernel(tuple(int(d) for d in shape), bool(kw.get("reverse", False)))
+
+
+def _softmax(log: bool) -> Callable[[Dict[str, Any]], Any]:
+    def make(kw: Dict[str, Any]) -> Any:
+        if kw.get("use_length") or kw.get("dtype") is not None:
+            return None
+        temperature = kw.get("temperature")
+        t = 1.0 if temperature is None else float(temperature)
+        return _core.softmax_kernel(int(kw.get("axis", -1)), t, log)
+
+    return make
+
+
+def _dropout(kw: Dict[str, Any]) -> Any:
+    p = float(kw.get("p", 0.5))
+    mode = kw.get("mode", "training")
+    if not 0 <= p < 1 or mode not in ("training", "always"):
+        return None  # nd.Dropout raises MXNet's error
+    axes = kw.get("axes", ())
+    return _core.dropout_kernel(p, mode == "always", tuple(axes) if axes else ())
 
 
 _LOWERINGS: Dict[str, Callable[[Dict[str, Any]], Optional[Lowered]]] = {
@@ -120,6 +185,15 @@ _LOWERINGS: Dict[str, Callable[[Dict[str, Any]], Optional[Lowered]]] = {
     "Pooling": _pooling,
     "BatchNorm": _batch_norm,
 }
+for _name, (_op, _first) in _SCALAR_OPS.items():
+    _LOWERINGS[_name] = _kernel_only(_scalar(_op, _first))
+for _name in ("Reshape", "reshape"):
+    _LOWERINGS[_name] = _kernel_only(_reshape)
+for _name in ("Flatten", "flatten"):
+    _LOWERINGS[_name] = _kernel_only(lambda kw: _core.flatten_kernel())
+_LOWERINGS["softmax"] = _kernel_only(_softmax(False))
+_LOWERINGS["log_softmax"] = _kernel_only(_softmax(True))
+_LOWERINGS["Dropout"] = _kernel_only(_dropout)
 for _name, _ in _core.nd_unary_ops():
     _LOWERINGS[_name] = _unary(_name)
 for _core_name, _names in _core.nd_binary_ops():
@@ -137,7 +211,14 @@ def lower(node: Node) -> Lowered:
         except (TypeError, ValueError, KeyError, MXNetError):
             lowered = None  # unusual attributes: the nd function checks and reports them
         if lowered is not None:
-            if lowered[1] is not None and lowered[1].num_args != len(node.inputs):
-                lowered = (lowered[0], None)  # an unusual arity: the Python step handles it
-            return lowered
-    return (lambda *arrays: run_node(node, arrays, None)), None
+            step, kernel = lowered
+            if kernel is not None and kernel.num_args != len(node.inputs):
+                # an unusual arity (softmax's length input, maximum(x, 0.5) with the scalar
+                # as an attribute): the nd function handles it
+                return _run_node_step(node), None
+            return (step if step is not None else _run_node_step(node)), kernel
+    return _run_node_step(node), None
+
+
+def _run_node_step(node: Node) -> Step:
+    return lambda *arrays: run_node(node, arrays, None)
