@@ -21,6 +21,8 @@ import os
 import weakref
 from typing import Any, Dict, List, Optional, Set
 
+import numpy as np
+
 from .. import _core
 from ..base import MXNetError
 
@@ -154,6 +156,4 @@ class OverlappedReduction:
 
 
 def _itemsize(arr: Any) -> int:
-    import numpy as np
-
     return int(np.dtype(arr.dtype).itemsize)
