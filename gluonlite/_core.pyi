@@ -51,6 +51,7 @@ __all__: list[str] = [
     "clone",
     "compiled_with_cuda",
     "concat",
+    "concat_kernel",
     "convolution",
     "convolution_kernel",
     "copy_",
@@ -165,6 +166,7 @@ __all__: list[str] = [
     "record_custom",
     "recorded_graph",
     "reduce",
+    "reduce_kernel",
     "relu",
     "relu_backward",
     "requires_grad",
@@ -217,6 +219,7 @@ __all__: list[str] = [
     "to_device",
     "topk",
     "transpose",
+    "transpose_kernel",
     "trunc",
     "unary_kernel",
     "uniform_",
@@ -517,6 +520,9 @@ def compiled_with_cuda() -> bool: ...
 def concat(
     arg0: collections.abc.Sequence[NDArray], arg1: typing.SupportsInt | typing.SupportsIndex
 ) -> NDArray: ...
+def concat_kernel(
+    arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex
+) -> GraphKernel: ...
 def convolution(
     arg0: NDArray,
     arg1: NDArray,
@@ -903,6 +909,9 @@ def reduce(
     arg3: bool,
     arg4: bool,
 ) -> NDArray: ...
+def reduce_kernel(
+    arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.Any, arg2: bool, arg3: bool
+) -> GraphKernel: ...
 def relu(arg0: NDArray) -> NDArray: ...
 def relu_backward(arg0: typing.Any, arg1: typing.Any) -> NDArray: ...
 def requires_grad(arg0: NDArray) -> bool:
@@ -1133,6 +1142,7 @@ def topk(
     arg5: typing.Any,
 ) -> list[NDArray]: ...
 def transpose(arg0: NDArray, arg1: typing.Any) -> NDArray: ...
+def transpose_kernel(arg0: typing.Any) -> GraphKernel: ...
 def trunc(arg0: NDArray) -> NDArray: ...
 def unary_kernel(arg0: str) -> GraphKernel: ...
 def uniform_(

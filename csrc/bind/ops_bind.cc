@@ -273,6 +273,26 @@ void bind_ops(py::module_& m) {
                            return std::vector<Tensor>{ops::dropout(a[0], p, ax)};
                          }};
   });
+  m.def("reduce_kernel", [](int op, py::handle axis, bool keepdims, bool exclude) {
+    std::vector<int> axes = to_axes(axis);
+    auto code = static_cast<ops::ReduceOp>(op);
+    return graph::Kernel{
+        "reduce", 1, 1, [code, axes, keepdims, exclude](const std::vector<Tensor>& a) {
+          return std::vector<Tensor>{ops::reduce(code, a[0], axes, keepdims, exclude)};
+        }};
+  });
+  m.def("transpose_kernel", [](py::handle axes) {
+    std::vector<int> perm = to_axes(axes, "axes");
+    return graph::Kernel{"transpose", 1, 1, [perm](const std::vector<Tensor>& a) {
+                           Tensor y = ops::transpose(a[0], perm);
+                           return std::vector<Tensor>{y.same_storage(a[0]) ? ops::clone(y) : y};
+                         }};
+  });
+  m.def("concat_kernel", [](int num_args, int dim) {
+    return graph::Kernel{"Concat", num_args, 1, [dim](const std::vector<Tensor>& a) {
+                           return std::vector<Tensor>{ops::concat(a, dim)};
+                         }};
+  });
   m.def("binary_kernel", [](const std::string& name) {
     for (const ops::BinaryOpInfo& info : ops::binary_ops()) {
       if (name != info.name) continue;

@@ -145,11 +145,53 @@ _SCALAR_OPS = {
 }
 
 
+def _only(kw: Dict[str, Any], *names: str) -> bool:
+    """Whether ``kw`` holds no attribute but ``names`` (others: the nd function judges)."""
+    return all(key in names for key in kw)
+
+
 def _scalar(op: str, first: bool) -> Callable[[Dict[str, Any]], Any]:
-    return lambda kw: _core.binary_scalar_kernel(op, float(kw["scalar"]), first)
+    def make(kw: Dict[str, Any]) -> Any:
+        if not _only(kw, "scalar"):
+            return None
+        return _core.binary_scalar_kernel(op, float(kw["scalar"]), first)
+
+    return make
+
+
+# nd's reductions by name, with the core's reduction codes (ndarray.py's _REDUCE_*)
+_REDUCTIONS = {"sum": 0, "mean": 1, "max": 2, "min": 3, "prod": 4}
+_REDUCTIONS.update(sum_axis=0, max_axis=2, min_axis=3)
+
+
+def _reduce(code: int) -> Callable[[Dict[str, Any]], Any]:
+    def make(kw: Dict[str, Any]) -> Any:
+        if not _only(kw, "axis", "keepdims", "exclude"):
+            return None
+        keepdims, exclude = bool(kw.get("keepdims", False)), bool(kw.get("exclude", False))
+        return _core.reduce_kernel(code, kw.get("axis"), keepdims, exclude)
+
+    return make
+
+
+def _transpose(kw: Dict[str, Any]) -> Any:
+    if not _only(kw, "axes"):
+        return None
+    axes = kw.get("axes")
+    return _core.transpose_kernel(tuple(axes) if axes else None)
+
+
+def _concat(kw: Dict[str, Any], num_inputs: int) -> Any:
+    if not _only(kw, "dim", "num_args"):
+        return None
+    if kw.get("num_args") is not None and int(kw["num_args"]) != num_inputs:
+        return None  # nd.concat reports the mismatch
+    return _core.concat_kernel(num_inputs, int(kw.get("dim", 1)))
 
 
 def _reshape(kw: Dict[str, Any]) -> Any:
+    if not _only(kw, "shape", "reverse", "target_shape", "keep_highest"):
+        return None
     shape = kw.get("shape")
     if kw.get("target_shape") is not None or kw.get("keep_highest") or shape is None:
         return None  # the nd function handles (or refuses) these
@@ -160,6 +202,8 @@ def _reshape(kw: Dict[str, Any]) -> Any:
 
 def _softmax(log: bool) -> Callable[[Dict[str, Any]], Any]:
     def make(kw: Dict[str, Any]) -> Any:
+        if not _only(kw, "axis", "temperature", "dtype", "use_length"):
+            return None
         if kw.get("use_length") or kw.get("dtype") is not None:
             return None
         temperature = kw.get("temperature")
@@ -170,6 +214,8 @@ def _softmax(log: bool) -> Callable[[Dict[str, Any]], Any]:
 
 
 def _dropout(kw: Dict[str, Any]) -> Any:
+    if not _only(kw, "p", "mode", "axes", "cudnn_off"):
+        return None
     p = float(kw.get("p", 0.5))
     mode = kw.get("mode", "training")
     if not 0 <= p < 1 or mode not in ("training", "always"):
@@ -194,6 +240,9 @@ for _name in ("Flatten", "flatten"):
 _LOWERINGS["softmax"] = _kernel_only(_softmax(False))
 _LOWERINGS["log_softmax"] = _kernel_only(_softmax(True))
 _LOWERINGS["Dropout"] = _kernel_only(_dropout)
+for _name, _code in _REDUCTIONS.items():
+    _LOWERINGS[_name] = _kernel_only(_reduce(_code))
+_LOWERINGS["transpose"] = _kernel_only(_transpose)
 for _name, _ in _core.nd_unary_ops():
     _LOWERINGS[_name] = _unary(_name)
 for _core_name, _names in _core.nd_binary_ops():
@@ -204,7 +253,10 @@ for _core_name, _names in _core.nd_binary_ops():
 def lower(node: Node) -> Lowered:
     """The replay step of ``node`` (an operator node) and its C++ kernel, if it has one."""
     make = _LOWERINGS.get(node.op)
-    if make is not None and node.input_names is not None:
+    if node.op in ("Concat", "concat"):
+        count = len(node.inputs)
+        make = _kernel_only(lambda kw: _concat(kw, count))
+    if make is not None and (node.input_names is not None or node.op in ("Concat", "concat")):
         kwargs = _call_kwargs(node)
         try:
             lowered = make(kwargs)
