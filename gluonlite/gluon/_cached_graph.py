@@ -177,16 +177,17 @@ class CachedGraph:
             return ("a%d_%d" if ref[0] in native else "v%d[%d]") % ref
 
         self.plans: List[Any] = []
+        kernels = self.kernels if USE_PLANS else [None] * len(self.steps)
         i = 0
         while i < len(self.steps):
-            if self.kernels[i] is None or not USE_PLANS:
+            if kernels[i] is None:
                 step, refs, slot = self.steps[i]
                 env["s%d" % i] = step
                 lines.append("    v%d = s%d(%s)" % (slot, i, ", ".join(map(value, refs))))
                 i += 1
                 continue
             end = i
-            while end < len(self.steps) and self.kernels[end] is not None and USE_PLANS:
+            while end < len(self.steps) and kernels[end] is not None:
                 end += 1
             lines.append(self._plan_line(i, end, value, env))
             native.update(slot for _, _, slot in self.steps[i:end])

@@ -86,6 +86,7 @@ class OverlappedReduction:
             order = sorted(range(len(bucket.keys)), key=bucket.keys.__getitem__)
             bucket.keys = [bucket.keys[i] for i in order]
             bucket.params = [bucket.params[i] for i in order]
+        self.keys: Set[int] = {k for bucket in self.buckets for k in bucket.keys}
         self._index: Dict[int, int] = {}
         for b, bucket in enumerate(self.buckets):
             for ptr in bucket.buffers:
@@ -109,11 +110,6 @@ class OverlappedReduction:
             self._pending[b] = self._store.start_push(
                 list(bucket.keys), [p.list_grad() for p in bucket.params]
             )
-
-    @property
-    def keys(self) -> Set[int]:
-        """The store keys reduced here."""
-        return {k for bucket in self.buckets for k in bucket.keys}
 
     def reduce(self, out: Optional[Dict[int, List[Any]]] = None) -> None:
         """Complete the step's reduction of every bucket: wait for those in flight, push

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .. import _core
 from ..base import MXNetError
 from ..ndarray import nn_ops, ops
+from ..ndarray.ndarray import _REDUCE_MAX, _REDUCE_MEAN, _REDUCE_MIN, _REDUCE_PROD, _REDUCE_SUM
 from .executor import _call_kwargs, run_node
 from .symbol import Node
 
@@ -159,9 +160,17 @@ def _scalar(op: str, first: bool) -> Callable[[Dict[str, Any]], Any]:
     return make
 
 
-# nd's reductions by name, with the core's reduction codes (ndarray.py's _REDUCE_*)
-_REDUCTIONS = {"sum": 0, "mean": 1, "max": 2, "min": 3, "prod": 4}
-_REDUCTIONS.update(sum_axis=0, max_axis=2, min_axis=3)
+# nd's reductions by name, with the core's reduction codes
+_REDUCTIONS = {
+    "sum": _REDUCE_SUM,
+    "mean": _REDUCE_MEAN,
+    "max": _REDUCE_MAX,
+    "min": _REDUCE_MIN,
+    "prod": _REDUCE_PROD,
+    "sum_axis": _REDUCE_SUM,
+    "max_axis": _REDUCE_MAX,
+    "min_axis": _REDUCE_MIN,
+}
 
 
 def _reduce(code: int) -> Callable[[Dict[str, Any]], Any]:
@@ -253,10 +262,12 @@ for _core_name, _names in _core.nd_binary_ops():
 def lower(node: Node) -> Lowered:
     """The replay step of ``node`` (an operator node) and its C++ kernel, if it has one."""
     make = _LOWERINGS.get(node.op)
-    if node.op in ("Concat", "concat"):
+    if node.op in ("Concat", "concat"):  # variadic: its kernel takes the node's inputs
         count = len(node.inputs)
         make = _kernel_only(lambda kw: _concat(kw, count))
-    if make is not None and (node.input_names is not None or node.op in ("Concat", "concat")):
+    elif node.input_names is None:
+        make = None
+    if make is not None:
         kwargs = _call_kwargs(node)
         try:
             lowered = make(kwargs)
