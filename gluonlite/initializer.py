@@ -164,10 +164,26 @@ def _as_desc(name: str) -> InitDesc:
     return name if isinstance(name, InitDesc) else InitDesc(name)
 
 
+class _AppliedText:
+    """What filled a parameter, as initialize(verbose=True) prints it: ``describe(init)``
+    plus any notes appended with ``+=``, formatted only if printed."""
+
+    def __init__(self, init: "Initializer") -> None:
+        self._init = init
+        self._notes = ""
+
+    def __iadd__(self, note: str) -> "_AppliedText":
+        self._notes += note
+        return self
+
+    def __str__(self) -> str:
+        return describe(self._init) + self._notes
+
+
 def _apply_as_weight(init: Any, desc: InitDesc, arr: Any) -> None:
     """Gluon's dispatch: the chosen initializer always fills through ``_init_weight``."""
     init = create(init)
-    desc.attrs["__applied__"] = describe(init)  # read back by initialize(verbose=True)
+    desc.attrs["__applied__"] = _AppliedText(init)  # read back by initialize(verbose=True)
     init._init_weight(desc, arr)
 
 

@@ -59,6 +59,11 @@ POOL_CASES = [
     ((2, 2, 7, 6), (3, 3), (2, 2), (1, 1), "avg", True, False),
     ((1, 2, 3, 4, 5), (2, 2, 2), (1, 2, 1), (1, 0, 1), "avg", False, True),
     ((2, 3, 6, 5), (2, 3), (1, 2), (0, 1), "sum", False, True),
+    # 2-D max windows wholly inside the input: the unrolled kernels (2x2, 3x3) and the
+    # general one (2x3), with strides that overlap windows and leave input rows unread
+    ((2, 3, 9, 9), (3, 3), (1, 1), (0, 0), "max", False, True),
+    ((2, 2, 7, 9), (2, 3), (2, 3), (0, 0), "max", False, True),
+    ((1, 2, 7, 7), (2, 2), (3, 3), (0, 0), "max", False, True),
 ]
 
 
@@ -125,6 +130,31 @@ def test_max_pooling_propagates_nan():
     x = nd.array([[[1.0, float("nan"), 3.0, 2.0]]])
     y = nd.Pooling(x, kernel=(2,), stride=(2,))
     assert np.isnan(y.asnumpy()[0, 0, 0]) and y.asnumpy()[0, 0, 1] == 3.0
+
+
+@pytest.mark.parametrize("kernel", [(2, 2), (3, 3), (2, 3)])
+@pytest.mark.parametrize("record", [False, True])
+def test_2d_max_pooling_nan_and_ties(kernel, record):
+    # NaN wins its window and propagates; a tie sends the gradient to the first maximum
+    # in row-major order, as in MXNet; both with and without the recorded argmax
+    x0 = np.zeros((1, 1, 6, 6), dtype=np.float32)
+    x0[0, 0, 1, 1] = np.nan
+    x = nd.array(x0)
+    x.attach_grad()
+    with autograd.record(train_mode=True) if record else autograd.pause():
+        y = nd.Pooling(x, kernel=kernel, stride=kernel, pool_type="max")
+    got = y.asnumpy()[0, 0]
+    assert np.isnan(got[0, 0]) and not np.isnan(got).ravel()[1:].any(), got
+    if record:
+        y.backward()
+        grad = x.grad.asnumpy()[0, 0]
+        expected = np.zeros((6, 6), dtype=np.float32)
+        for i in range(got.shape[0]):
+            for j in range(got.shape[1]):
+                top, left = i * kernel[0], j * kernel[1]
+                first = (1, 1) if (i, j) == (0, 0) else (top, left)
+                expected[first] = 1.0
+        np.testing.assert_array_equal(grad, expected)
 
 
 def test_global_pooling_reduces_every_spatial_axis():

@@ -170,7 +170,7 @@ void col2im(const Tensor& col, const Tensor& dx, const ConvGeometry& g, int64_t 
 // order on the stream.
 constexpr int64_t kTargetColumns = 4096;             // columns per GEMM worth aiming for
 constexpr int64_t kColumnBudget = int64_t(1) << 24;  // elements of one column buffer
-constexpr int64_t kParallelMacs = int64_t(1) << 24;  // below this, one thread does it all
+constexpr int64_t kParallelMacs = int64_t(1) << 21;  // below this, one thread does it all
 
 // What one worker owns: its column buffer, its staging buffer for the (group, chunk)
 // permutation, and (weight gradient) its partial sum.

@@ -81,7 +81,7 @@ inline acc_t<T> window_max(const T* xp, int64_t hw, int64_t w_in, int64_t d0, in
           const bool is_nan = v != v;
           const bool take = (v > best) | (is_nan & !nan);
           best = take ? v : best;
-          best_at = take ? base + c : best_at;
+          best_at += (base + c - best_at) * static_cast<int64_t>(take);  // no branch
           nan |= is_nan;
         } else {
           best = v > best ? v : best;
@@ -97,12 +97,87 @@ inline acc_t<T> window_max(const T* xp, int64_t hw, int64_t w_in, int64_t d0, in
   }
 }
 
+// True for 2-D max pooling whose windows all lie inside the input (no padding, no window
+// clipped by the edge): the case of nearly every CNN, served by max_pool2d_plane.
+bool is_interior_max_pool2d(const PoolGeometry& g) {
+  if (g.type != int(PoolType::Max) || g.in[0] != 1 || g.out[0] != 1 || g.kernel[0] != 1)
+    return false;
+  for (int a = 1; a < 3; ++a)
+    if (g.pad[a] != 0 || (g.out[a] - 1) * g.stride[a] + g.kernel[a] > g.in[a]) return false;
+  return true;
+}
+
+// One plane of interior 2-D max pooling. KH, KW > 0 fix the kernel at compile time, so the
+// window loops unroll (0: read it from g). Same selects, NaN rule and argmax offsets as
+// window_max.
+template <int KH, int KW, bool kArgmax, typename T>
+void max_pool2d_plane(const T* xp, T* yp, int64_t* ap, const PoolGeometry& g) {
+  using A = acc_t<T>;
+  const int64_t kh = KH ? KH : g.kernel[1], kw = KW ? KW : g.kernel[2];
+  const int64_t W = g.in[2], OH = g.out[1], OW = g.out[2], sh = g.stride[1], sw = g.stride[2];
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const int64_t top = oh * sh * W;
+    T* yrow = yp + oh * OW;
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      const int64_t corner = top + ow * sw;
+      A best = std::numeric_limits<A>::lowest();
+      int64_t best_at = corner;
+      bool nan = false;
+      for (int64_t i = 0; i < kh; ++i) {
+        const T* row = xp + corner + i * W;
+        for (int64_t j = 0; j < kw; ++j) {
+          const A v = static_cast<A>(row[j]);
+          const bool is_nan = v != v;
+          if constexpr (kArgmax) {
+            // Arithmetic selects: on random data a branch here mispredicts half the time.
+            const bool take = (v > best) | (is_nan & !nan);
+            best = take ? v : best;
+            best_at += (corner + i * W + j - best_at) * static_cast<int64_t>(take);
+          } else {
+            best = v > best ? v : best;
+          }
+          nan |= is_nan;
+        }
+      }
+      if constexpr (kArgmax) {
+        yrow[ow] = static_cast<T>(best);
+        ap[oh * OW + ow] = best_at;
+      } else {
+        yrow[ow] = static_cast<T>(nan ? std::numeric_limits<A>::quiet_NaN() : best);
+      }
+    }
+  }
+}
+
+template <bool kArgmax, typename T>
+void max_pool2d_plane_any(const T* xp, T* yp, int64_t* ap, const PoolGeometry& g) {
+  if (g.kernel[1] == 2 && g.kernel[2] == 2)
+    max_pool2d_plane<2, 2, kArgmax>(xp, yp, ap, g);
+  else if (g.kernel[1] == 3 && g.kernel[2] == 3)
+    max_pool2d_plane<3, 3, kArgmax>(xp, yp, ap, g);
+  else
+    max_pool2d_plane<0, 0, kArgmax>(xp, yp, ap, g);
+}
+
 template <typename T>
 void pool_forward_cpu(const T* x, T* y, int64_t* argmax, const PoolGeometry& g) {
   using A = acc_t<T>;
   const int64_t in_size = g.in_size(), out_size = g.out_size(), hw = g.in[1] * g.in[2];
-  const Windows win(g);
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(in_size, 1));
+  if (is_interior_max_pool2d(g)) {
+    parallel_for(g.planes, grain, [&](int64_t begin, int64_t end) {
+      for (int64_t plane = begin; plane < end; ++plane) {
+        const T* xp = x + plane * in_size;
+        T* yp = y + plane * out_size;
+        if (argmax)
+          max_pool2d_plane_any<true>(xp, yp, argmax + plane * out_size, g);
+        else
+          max_pool2d_plane_any<false>(xp, yp, nullptr, g);
+      }
+    });
+    return;
+  }
+  const Windows win(g);
   parallel_for(g.planes, grain, [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const T* xp = x + plane * in_size;

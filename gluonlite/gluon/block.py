@@ -106,6 +106,8 @@ def _holds_unregistered_block(value: Any, child_ids: set) -> bool:
 
 # A Block's own bookkeeping containers, which never hold unregistered Blocks.
 _MISSING = object()
+# Values that are never registered (neither Block, Parameter nor container).
+_PLAIN_VALUE_TYPES = frozenset((str, int, float, bool, type(None)))
 _INTERNAL_CONTAINERS = frozenset(
     ("_children", "_reg_params", "_forward_hooks", "_forward_pre_hooks", "_flags")
 )
@@ -123,17 +125,32 @@ _HOOKS_PAUSED = _HookPause()
 class Block:
     """Base class of all layers and models; subclasses implement ``forward``."""
 
+    _empty_prefix: bool
+    _prefix: str
+    _params: ParameterDict
+    _name: str
+    _children: "OrderedDict[str, Block]"
+    _reg_params: Dict[str, Parameter]
+    _forward_hooks: "OrderedDict[int, Callable]"
+    _forward_pre_hooks: "OrderedDict[int, Callable]"
+
     def __init__(
         self, prefix: Optional[str] = None, params: Optional[ParameterDict] = None
     ) -> None:
-        self._empty_prefix = prefix == ""
-        self._prefix, self._params = _BlockScope.create(prefix, params, self._alias())
-        self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
+        block_prefix, block_params = _BlockScope.create(prefix, params, self._alias())
+        # Internal fields go straight into __dict__: none is a child or a Parameter, so
+        # __setattr__'s registration checks have nothing to do for them.
+        self.__dict__.update(
+            _empty_prefix=prefix == "",
+            _prefix=block_prefix,
+            _params=block_params,
+            _name=block_prefix[:-1] if block_prefix.endswith("_") else block_prefix,
+            _children=OrderedDict(),  # name -> Block
+            _reg_params={},  # attribute name -> Parameter
+            _forward_hooks=OrderedDict(),  # id -> Callable
+            _forward_pre_hooks=OrderedDict(),
+        )
         self._scope = _BlockScope(self)
-        self._children: "OrderedDict[str, Block]" = OrderedDict()
-        self._reg_params: Dict[str, Parameter] = {}
-        self._forward_hooks: "OrderedDict[int, Callable]" = OrderedDict()
-        self._forward_pre_hooks: "OrderedDict[int, Callable]" = OrderedDict()
 
     def __repr__(self) -> str:
         modstr = "\n".join(
@@ -145,6 +162,15 @@ class Block:
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Register Block and Parameter attributes (as children / own parameters)."""
+        if type(value) in _PLAIN_VALUE_TYPES:
+            existing = self.__dict__.get(name, _MISSING)
+            if (
+                existing is _MISSING
+                and not hasattr(type(self), name)
+                or (type(existing) in _PLAIN_VALUE_TYPES)
+            ):  # nothing to register or to refuse: the common case of a private field
+                object.__setattr__(self, name, value)
+                return
         existing = self.__dict__.get(name, _MISSING)
         if existing is _MISSING and hasattr(type(self), name):  # a class attribute/property
             existing = getattr(self, name, _MISSING)
@@ -501,12 +527,14 @@ class HybridBlock(Block):
     forward, then the deferred initialization runs.
     """
 
+    _active: bool
+    _flags: List[Tuple[str, Any]]
+
     def __init__(
         self, prefix: Optional[str] = None, params: Optional[ParameterDict] = None
     ) -> None:
         super().__init__(prefix=prefix, params=params)
-        self._active = False
-        self._flags: List[Tuple[str, Any]] = []
+        self.__dict__.update(_active=False, _flags=[])  # _flags: (name, value) pairs
 
     def register_child(self, block: Block, name: Optional[str] = None) -> None:
         """Add a child; it must be a HybridBlock too. A traced graph is dropped (the next

@@ -351,7 +351,8 @@ class Parameter:
                 % (self.name, self._owner_text(), str(self._shape), dims, fix or "the full shape")
             )
         with autograd.pause():
-            if data is None:
+            owned = data is None  # made here: it may become the parameter's own array
+            if owned:
                 data = nd.zeros(self._shape, ctx=cpu(), dtype=self._dtype)
                 if _np_state.np_array():  # MXNet's initializers see mx.np arrays in NumPy mode
                     data = data.as_np_ndarray()
@@ -368,13 +369,17 @@ class Parameter:
                             " (the parameter's own init)" if own else "",
                         )
                     )
-            self._init_impl(data, ctx)
+            self._init_impl(data, ctx, owned=owned)
         self._deferred_init = ()
         self._init_verbose = False
 
-    def _init_impl(self, data: Any, ctx_list: Sequence[Context]) -> None:
-        """Copy ``data`` onto every context and attach the gradients."""
-        arrays = [data.copyto(c) for c in ctx_list]
+    def _init_impl(self, data: Any, ctx_list: Sequence[Context], owned: bool = False) -> None:
+        """Copy ``data`` onto every context and attach the gradients. ``owned``: nothing
+        else holds ``data``, so on its own context it is used as is, not copied."""
+        if owned and len(ctx_list) == 1 and data.context == ctx_list[0]:
+            arrays = [data]
+        else:
+            arrays = [data.copyto(c) for c in ctx_list]
         if _np_state.np_array():  # NumPy mode: the parameter holds mx.np.ndarrays, as MXNet
             from ..numpy.multiarray import ndarray as np_ndarray
 

@@ -68,6 +68,8 @@ def _dtype_name(dtype) -> str:
 
 def _shape_tuple(shape) -> tuple:
     """``shape`` as a tuple of ints; float and string dimensions are refused, as in MXNet."""
+    if type(shape) is tuple and all(type(d) is int for d in shape):
+        return shape  # the common case, without the ABC checks below
     dims = (shape,) if isinstance(shape, numbers.Integral) else shape
     if (
         isinstance(dims, (str, bytes))
