@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Union
 
 import numpy as np
 
+from . import _core
 from . import ndarray as nd
 
 __all__ = [
@@ -185,6 +186,14 @@ def _apply_as_weight(init: Any, desc: InitDesc, arr: Any) -> None:
     init = create(init)
     desc.attrs["__applied__"] = _AppliedText(init)  # read back by initialize(verbose=True)
     init._init_weight(desc, arr)
+
+
+def _fill_constant(arr: Any, value: float) -> None:
+    """``arr[:] = value``; a dense NDArray is filled by the core directly."""
+    if type(arr) is nd.NDArray:
+        _core.fill_(arr, value)
+    else:
+        arr[:] = value
 
 
 def _host_fill(arr: Any, values: np.ndarray) -> None:
@@ -501,7 +510,7 @@ class Zero(Initializer):
         super().__init__()
 
     def _init_weight(self, _: str, arr: Any) -> None:
-        arr[:] = 0
+        _fill_constant(arr, 0.0)
 
 
 @register
@@ -513,7 +522,7 @@ class One(Initializer):
         super().__init__()
 
     def _init_weight(self, _: str, arr: Any) -> None:
-        arr[:] = 1
+        _fill_constant(arr, 1.0)
 
 
 @register

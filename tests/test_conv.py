@@ -149,6 +149,43 @@ def test_convolution_float32_and_no_bias():
     )
 
 
+def conv_grads_ref(x, w, head, pad):
+    """dx and dw of sum(conv(x, w) * head) for a stride-1 2-D convolution, tap by tap."""
+    kh, kw = w.shape[2:]
+    xp = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
+    oh, ow = head.shape[2:]
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i, j in itertools.product(range(kh), range(kw)):
+        dw[:, :, i, j] = np.einsum("nfhw,nchw->fc", head, xp[:, :, i : i + oh, j : j + ow])
+        dxp[:, :, i : i + oh, j : j + ow] += np.einsum("nfhw,fc->nchw", head, w[:, :, i, j])
+    return dxp[:, :, pad : pad + x.shape[2], pad : pad + x.shape[3]], dw
+
+
+@pytest.mark.parametrize(
+    "batch,dtype",
+    [
+        (32, "float32"),  # split over the workers; the forward keeps its columns for dw
+        (96, "float64"),  # columns too large to keep: the backward lays them out again
+    ],
+)
+@pytest.mark.parametrize("x_grad", [True, False])
+def test_convolution_gradients_of_large_batches(batch, dtype, x_grad):
+    x0, w0 = rand(batch, 4, 20, 20), rand(8, 4, 3, 3, seed=1)
+    head = rand(batch, 8, 20, 20, seed=2)
+    x, w = nd.array(x0, dtype=dtype), nd.array(w0, dtype=dtype)
+    w.attach_grad()
+    if x_grad:
+        x.attach_grad()
+    with autograd.record():
+        y = nd.Convolution(x, w, kernel=(3, 3), pad=(1, 1), num_filter=8, no_bias=True)
+    y.backward(nd.array(head, dtype=dtype))
+    dx, dw = conv_grads_ref(x0, w0, head, 1)
+    tol = 1e-3 if dtype == "float32" else 1e-10
+    np.testing.assert_allclose(w.grad.asnumpy(), dw, rtol=tol, atol=tol)
+    if x_grad:
+        np.testing.assert_allclose(x.grad.asnumpy(), dx, rtol=tol, atol=tol)
+
+
 def test_convolution_float16_on_cpu_computes_in_float32():
     x, w = rand(2, 2, 6, 6), rand(3, 2, 3, 3, seed=1)
     xh, wh = nd.array(x, dtype="float16"), nd.array(w, dtype="float16")

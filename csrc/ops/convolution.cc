@@ -246,14 +246,37 @@ Tensor buffer(Tensor* slot, int64_t elements, const Tensor& like) {
   return *slot;
 }
 
-// y = conv(x, w) (+ bias); x, w, y contiguous.
+// The forward's column matrices, kept for the weight gradient so that the backward does
+// not lay them out again: one buffer for the whole batch, chunk by chunk in the forward's
+// layout (each chunk a (rows, nb * L) matrix at offset n0 * rows * L), so the backward must
+// cut the batch the same way: it reuses `plan`. Kept only on the CPU, for one group, and
+// while small (kKeptColumnBytes): it lives as long as the recorded graph.
+struct KeptColumns {
+  Tensor col;
+  ChunkPlan plan;
+};
+constexpr int64_t kKeptColumnBytes = int64_t(8) << 20;
+
+bool worth_keeping_columns(const ConvGeometry& g, const Tensor& x) {
+  return x.device().is_cpu() && g.groups == 1 &&
+         g.col_rows() * g.batch * g.out_size() * static_cast<int64_t>(dtype_size(x.dtype())) <=
+             kKeptColumnBytes;
+}
+
+// y = conv(x, w) (+ bias); x, w, y contiguous. With `keep`, the column matrices are left
+// in keep->col for conv_backward_pass.
 void conv_forward_pass(const Tensor& x, const Tensor& w, const Tensor* bias, const Tensor& y,
-                       const ConvGeometry& g) {
+                       const ConvGeometry& g, KeptColumns* keep = nullptr) {
   const int64_t L = g.out_size(), F = g.out_channels, fg = g.group_out(), rows = g.col_rows();
   const ChunkPlan plan = plan_chunks(g, x.device());
+  if (keep) {
+    keep->plan = plan;
+    keep->col = Tensor::empty({rows * g.batch * L}, x.dtype(), x.device());
+  }
   std::vector<Workspace> ws;
   for_each_chunk(g, plan, &ws, [&](int64_t n0, int64_t nb, Workspace& own) {
-    Tensor colm = matrix_at(buffer(&own.col, rows * nb * L, x), rows, nb * L, 0);
+    Tensor colm = keep ? matrix_at(keep->col, rows, nb * L, n0 * rows * L)
+                       : matrix_at(buffer(&own.col, rows * nb * L, x), rows, nb * L, 0);
     for (int64_t grp = 0; grp < g.groups; ++grp) {
       im2col(x, colm, g, grp, n0, nb);
       // One sample: the GEMM writes straight into y; several: into `staged`, then permuted.
@@ -267,19 +290,24 @@ void conv_forward_pass(const Tensor& x, const Tensor& w, const Tensor* bias, con
 }
 
 // Gradients of y = conv(x, w) from dy: dx (when given; overwritten) and dw (when given;
-// overwritten). x is only read when dw is wanted.
+// overwritten). x is only read when dw is wanted, and not at all given the forward's
+// `kept` columns.
 void conv_backward_pass(const Tensor* x, const Tensor& w, const Tensor& dy, const Tensor* dx,
-                        const Tensor* dw, const ConvGeometry& g) {
+                        const Tensor* dw, const ConvGeometry& g,
+                        const KeptColumns* kept = nullptr) {
   const int64_t L = g.out_size(), F = g.out_channels, fg = g.group_out(), rows = g.col_rows();
   if (g.batch == 0 || L == 0) {
     if (dx) fill_(*dx, 0.0);
     if (dw) fill_(*dw, 0.0);
     return;
   }
-  const ChunkPlan plan = plan_chunks(g, dy.device());
+  const bool reuse = kept && kept->col.defined();
+  const ChunkPlan plan = reuse ? kept->plan : plan_chunks(g, dy.device());
   std::vector<Workspace> ws;
   for_each_chunk(g, plan, &ws, [&](int64_t n0, int64_t nb, Workspace& own) {
-    Tensor colm = matrix_at(buffer(&own.col, rows * nb * L, dy), rows, nb * L, 0);
+    // The worker's column buffer: im2col's output for dw, the GEMM's for dx.
+    Tensor colm =
+        dx || !reuse ? matrix_at(buffer(&own.col, rows * nb * L, dy), rows, nb * L, 0) : Tensor();
     double beta = 1.0;
     if (dw && !own.dw.defined()) {  // a worker's first chunk overwrites its partial sum
       own.dw = plan.workers == 1 ? *dw : Tensor::empty(dw->shape(), dw->dtype(), dw->device());
@@ -294,8 +322,12 @@ void conv_backward_pass(const Tensor* x, const Tensor& w, const Tensor& dy, cons
         copy_(as_blocks(dyg, fg, nb, L), group_block(dy, F, fg, L, grp, n0, nb));
       }
       if (dw) {
-        im2col(*x, colm, g, grp, n0, nb);
-        gemm(dyg, colm, matrix_at(own.dw, fg, rows, grp * fg * rows), false, true, 1.0, beta);
+        Tensor xcol = colm;
+        if (reuse)
+          xcol = matrix_at(kept->col, rows, nb * L, n0 * rows * L);
+        else
+          im2col(*x, colm, g, grp, n0, nb);
+        gemm(dyg, xcol, matrix_at(own.dw, fg, rows, grp * fg * rows), false, true, 1.0, beta);
       }
       if (dx) {
         gemm(matrix_at(w, fg, rows, grp * fg * rows), dyg, colm, true, false, 1.0, 0.0);
@@ -462,26 +494,31 @@ Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias, co
   Tensor xc = contiguous(detach(x)), wc = contiguous(detach(weight));
   Tensor bc = bias ? contiguous(detach(*bias)) : Tensor();
   Tensor y = Tensor::empty(out_shape, x.dtype(), x.device());
+  Tensor b = bias ? *bias : Tensor();
+  const bool record = should_record({&x, &weight, &b});
+  const bool need_w = record && weight.requires_grad();
+  KeptColumns kept;
   if (y.numel() > 0) {
     RecordingGuard off(false);
-    conv_forward_pass(xc, wc, bias ? &bc : nullptr, y, g);
+    conv_forward_pass(xc, wc, bias ? &bc : nullptr, y, g,
+                      need_w && worth_keeping_columns(g, xc) ? &kept : nullptr);
   }
-  Tensor b = bias ? *bias : Tensor();
-  if (should_record({&x, &weight, &b})) {
-    const bool need_x = x.requires_grad(), need_w = weight.requires_grad();
+  if (record) {
+    const bool need_x = x.requires_grad();
     const bool need_b = b.defined() && b.requires_grad(), has_bias = b.defined();
     std::vector<Tensor> inputs{x, weight};
     if (has_bias) inputs.push_back(b);
-    record_op("Convolution", inputs, {&y},
-              [xc, wc, g, need_x, need_w, need_b, has_bias](const GradList& grads) -> GradList {
-                RecordingGuard off(false);  // first-order only, as in MXNet
-                Tensor dy = contiguous(detach(grads[0]));
-                Tensor dx = need_x ? Tensor::empty(xc.shape(), xc.dtype(), xc.device()) : Tensor();
-                Tensor dw = need_w ? Tensor::empty(wc.shape(), wc.dtype(), wc.device()) : Tensor();
-                conv_backward_pass(&xc, wc, dy, need_x ? &dx : nullptr, need_w ? &dw : nullptr, g);
-                if (!has_bias) return {dx, dw};
-                return {dx, dw, need_b ? bias_grad(dy, g.batch, g.out_channels) : Tensor()};
-              });
+    record_op(
+        "Convolution", inputs, {&y},
+        [xc, wc, g, kept, need_x, need_w, need_b, has_bias](const GradList& grads) -> GradList {
+          RecordingGuard off(false);  // first-order only, as in MXNet
+          Tensor dy = contiguous(detach(grads[0]));
+          Tensor dx = need_x ? Tensor::empty(xc.shape(), xc.dtype(), xc.device()) : Tensor();
+          Tensor dw = need_w ? Tensor::empty(wc.shape(), wc.dtype(), wc.device()) : Tensor();
+          conv_backward_pass(&xc, wc, dy, need_x ? &dx : nullptr, need_w ? &dw : nullptr, g, &kept);
+          if (!has_bias) return {dx, dw};
+          return {dx, dw, need_b ? bias_grad(dy, g.batch, g.out_channels) : Tensor()};
+        });
   }
   return y;
 }

@@ -21,11 +21,12 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .. import autograd, initializer
+from .. import _core, autograd, initializer
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..context import Context, cpu, current_context
 from ..ndarray import NDArray
+from ..ndarray.ndarray import _dtype_name
 from ..ndarray.sparse import _wrap as _sparse_view
 from ..numpy_extension import _state as _np_state
 from . import _param_io
@@ -63,6 +64,19 @@ DEFAULT_INIT = _DefaultInit()
 
 def _resolve_default(init: Any) -> Any:
     return initializer.Uniform() if init is None or init is DEFAULT_INIT else init
+
+
+_HOST = cpu()  # read only
+
+
+def _is_host(ctx: Context) -> bool:
+    return ctx.device_type == "cpu" and ctx.device_id == 0
+
+
+def _host_zeros(shape: Tuple[int, ...], dtype: Any) -> NDArray:
+    """``nd.zeros(shape, ctx=cpu(), dtype=dtype)`` for a shape already checked: the array an
+    initializer fills (called once per parameter, so without nd.zeros' argument checks)."""
+    return _core.full(shape, 0.0, _dtype_name(dtype), _HOST._core_type, _HOST.device_id)
 
 
 class Parameter:
@@ -353,7 +367,7 @@ class Parameter:
         with autograd.pause():
             owned = data is None  # made here: it may become the parameter's own array
             if owned:
-                data = nd.zeros(self._shape, ctx=cpu(), dtype=self._dtype)
+                data = _host_zeros(self._shape, self._dtype)
                 if _np_state.np_array():  # MXNet's initializers see mx.np arrays in NumPy mode
                     data = data.as_np_ndarray()
                 desc = initializer.InitDesc(self.name, {"__init__": init})
@@ -376,7 +390,7 @@ class Parameter:
     def _init_impl(self, data: Any, ctx_list: Sequence[Context], owned: bool = False) -> None:
         """Copy ``data`` onto every context and attach the gradients. ``owned``: nothing
         else holds ``data``, so on its own context it is used as is, not copied."""
-        if owned and len(ctx_list) == 1 and data.context == ctx_list[0]:
+        if owned and len(ctx_list) == 1 and _is_host(ctx_list[0]):  # owned data is on cpu(0)
             arrays = [data]
         else:
             arrays = [data.copyto(c) for c in ctx_list]

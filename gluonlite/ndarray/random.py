@@ -72,6 +72,21 @@ def _require_ndarray(op: str, name: str, value) -> None:
         )
 
 
+_PLAIN_NUMBERS = frozenset((float, int))
+
+
+def _refills(first, second, shape, dtype, kwargs) -> bool:
+    """True for a plain refill of ``out`` with two plain-number parameters and nothing else
+    given: the checks of the general path have nothing to find, so it may be skipped."""
+    return (
+        shape is None
+        and dtype is None
+        and not kwargs
+        and type(first) in _PLAIN_NUMBERS
+        and type(second) in _PLAIN_NUMBERS
+    )
+
+
 def _is_number(value) -> bool:
     return isinstance(value, numbers.Real)
 
@@ -161,6 +176,9 @@ def uniform(
     **kwargs,
 ) -> NDArray:
     """Samples U[low, high)."""
+    if type(out) is NDArray and _refills(low, high, shape, dtype, kwargs):
+        _core.uniform_(out, float(low), float(high))  # an initializer's in-place fill
+        return out
     if _params_are_arrays("uniform", ("low", "high"), (low, high)):
         return _sample(
             "uniform", "uniform", ("low", "high"), (low, high), shape, dtype, ctx, out, kwargs
@@ -179,6 +197,9 @@ def normal(
     **kwargs,
 ) -> NDArray:
     """Samples N(loc, scale²)."""
+    if type(out) is NDArray and _refills(loc, scale, shape, dtype, kwargs):
+        _core.normal_(out, float(loc), float(scale))  # an initializer's in-place fill
+        return out
     if _params_are_arrays("normal", ("loc", "scale"), (loc, scale)):
         return _sample(
             "normal", "normal", ("loc", "scale"), (loc, scale), shape, dtype, ctx, out, kwargs
