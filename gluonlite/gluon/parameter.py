@@ -73,7 +73,7 @@ def _is_host(ctx: Context) -> bool:
     return ctx.device_type == "cpu" and ctx.device_id == 0
 
 
-def _host_zeros(shape: Tuple[int, ...], dtype: Any) -> NDArray:
+def _host_zeros(shape: Any, dtype: Any) -> NDArray:
     """``nd.zeros(shape, ctx=cpu(), dtype=dtype)`` for a shape already checked: the array an
     initializer fills (called once per parameter, so without nd.zeros' argument checks)."""
     return _core.full(shape, 0.0, _dtype_name(dtype), _HOST._core_type, _HOST.device_id)

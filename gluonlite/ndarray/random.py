@@ -177,7 +177,7 @@ def uniform(
 ) -> NDArray:
     """Samples U[low, high)."""
     if type(out) is NDArray and _refills(low, high, shape, dtype, kwargs):
-        _core.uniform_(out, float(low), float(high))  # an initializer's in-place fill
+        _core.uniform_(out, float(low), float(high))  # type: ignore[arg-type]  # numbers here
         return out
     if _params_are_arrays("uniform", ("low", "high"), (low, high)):
         return _sample(
@@ -198,7 +198,7 @@ def normal(
 ) -> NDArray:
     """Samples N(loc, scale²)."""
     if type(out) is NDArray and _refills(loc, scale, shape, dtype, kwargs):
-        _core.normal_(out, float(loc), float(scale))  # an initializer's in-place fill
+        _core.normal_(out, float(loc), float(scale))  # type: ignore[arg-type]  # numbers here
         return out
     if _params_are_arrays("normal", ("loc", "scale"), (loc, scale)):
         return _sample(
