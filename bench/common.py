@@ -65,7 +65,27 @@ def _pin_threads(framework: str, threads: int) -> str:
     elif framework == "torch":
         mod.set_num_threads(threads)
         mod.set_num_interop_threads(1)
-    return getattr(mod, "__version__", "?")
+    version = getattr(mod, "__version__", "?")
+    kernels = _blas_kernels(framework, mod)
+    return f"{version} ({kernels})" if kernels else version
+
+
+def _blas_kernels(framework: str, mod) -> str:
+    """Which OpenBLAS kernels gluonlite's (or numpy's) OpenBLAS runs: OPENBLAS_CORETYPE in
+    the environment overrides OpenBLAS's own choice, for both."""
+    if framework == "gluonlite":
+        return f"OpenBLAS {mod._core.blas_corename()} kernels"
+    if framework == "numpy":
+        try:
+            from threadpoolctl import threadpool_info
+
+            found = [
+                i.get("architecture") for i in threadpool_info() if "openblas" in i["filepath"]
+            ]
+            return f"OpenBLAS {found[0]} kernels" if found and found[0] else ""
+        except Exception:  # threadpoolctl absent or unable to inspect
+            return ""
+    return ""
 
 
 def _threads_used(framework: str) -> str:

@@ -2,6 +2,7 @@
 controls, and the GEMM-then-elementwise regression that two spinning pools once caused."""
 
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -75,6 +76,33 @@ def test_importing_changes_no_environment_variable():
         cwd=GLUONLITE_HOME,
     )
     assert out.stdout.strip() == "True", out.stderr
+
+
+@pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64"), reason="x86 OpenBLAS core names"
+)
+def test_blas_corename_reports_the_kernels_openblas_chose():
+    # OPENBLAS_CORETYPE (respected, as OpenBLAS does) decides; without it, the CPU does
+    code = "import gluonlite as mx; print(mx._core.blas_corename())"
+
+    def corename(coretype):
+        env = child_env()
+        env.pop("OPENBLAS_CORETYPE", None)
+        if coretype:
+            env["OPENBLAS_CORETYPE"] = coretype
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=GLUONLITE_HOME,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    assert corename("Nehalem") == "Nehalem"  # SSE4.2 kernels: any CPU of the last 15 years
+    assert corename(None) != ""
 
 
 def test_no_openmp_runtime_is_loaded():

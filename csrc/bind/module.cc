@@ -1,5 +1,7 @@
 // gluonlite._core: the module, error translation and the small conversions every binding
 // uses. The bindings stay thin: convert arguments, call one op, convert the result.
+#include <cblas.h>
+
 #include <cstring>
 #include <limits>
 
@@ -177,6 +179,9 @@ PYBIND11_MODULE(_core, m) {
                   " threads is out of range; give 1 to ", kMaxCpuThreads);
     set_cpu_threads(static_cast<int>(v));
   });
+  // The kernel family OpenBLAS chose when it loaded ("Haswell", "SkylakeX", ...): from the
+  // CPU, or from OPENBLAS_CORETYPE when set. Benchmarks report it.
+  m.def("blas_corename", [] { return std::string(scipy_openblas_get_corename()); });
   m.def("num_gpus", &cuda::device_count);
   m.def("compiled_with_cuda", &cuda::compiled_with_cuda);
   m.def("synchronize", &cuda::synchronize);

@@ -867,6 +867,11 @@ class ParameterDict:
         init = _resolve_default(init)
         if verbose and isinstance(init, initializer.Initializer):
             init.set_verbosity(verbose=verbose)  # MXNet's logging.info report
+        if ctx is None:  # resolved once for all the parameters
+            ctx = [current_context()]
+        elif isinstance(ctx, Context):
+            ctx = [ctx]
+        dispatches = isinstance(init, (initializer.Mixed, initializer.Load))
         overridden = []
         applied = 0
         for param in self.values():
@@ -878,9 +883,7 @@ class ParameterDict:
                 if not param._deferred_init:
                     param._init_verbose = False
             if fresh:
-                if param.init is not None and not isinstance(
-                    init, (initializer.Mixed, initializer.Load)
-                ):
+                if param.init is not None and not dispatches:
                     overridden.append(param)
                 else:
                     applied += 1
