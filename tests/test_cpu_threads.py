@@ -25,10 +25,10 @@ def threads():
     mx.set_num_threads(before)
 
 
-def _child_threads(env=None, prelude=""):
-    code = prelude + "import gluonlite as mx; print(mx.get_num_threads())"
+def _child_output(code, unset=(), env=None):
+    """What `python -c code` prints, with the variables `unset` removed and `env` added."""
     base = child_env()
-    for name in ("OMP_NUM_THREADS", "MXNET_CPU_WORKER_NTHREADS"):
+    for name in unset:
         base.pop(name, None)
     base.update(env or {})
     out = subprocess.run(
@@ -40,7 +40,12 @@ def _child_threads(env=None, prelude=""):
         cwd=GLUONLITE_HOME,
     )
     assert out.returncode == 0, out.stderr
-    return int(out.stdout)
+    return out.stdout.strip()
+
+
+def _child_threads(env=None, prelude=""):
+    code = prelude + "import gluonlite as mx; print(mx.get_num_threads())"
+    return int(_child_output(code, ("OMP_NUM_THREADS", "MXNET_CPU_WORKER_NTHREADS"), env))
 
 
 def test_default_is_the_cpus_this_process_may_use():
@@ -86,20 +91,8 @@ def test_blas_corename_reports_the_kernels_openblas_chose():
     code = "import gluonlite as mx; print(mx._core.blas_corename())"
 
     def corename(coretype):
-        env = child_env()
-        env.pop("OPENBLAS_CORETYPE", None)
-        if coretype:
-            env["OPENBLAS_CORETYPE"] = coretype
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-            cwd=GLUONLITE_HOME,
-        )
-        assert out.returncode == 0, out.stderr
-        return out.stdout.strip()
+        env = {"OPENBLAS_CORETYPE": coretype} if coretype else None
+        return _child_output(code, ("OPENBLAS_CORETYPE",), env)
 
     assert corename("Nehalem") == "Nehalem"  # SSE4.2 kernels: any CPU of the last 15 years
     assert corename(None) != ""

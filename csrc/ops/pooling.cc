@@ -61,9 +61,24 @@ inline void for_each_window(const PoolGeometry& g, const Windows& w, Fn fn) {
            w.axis[1].end[oh], w.axis[2].start[ow], w.axis[2].end[ow]);
 }
 
-// The maximum of one window, with branch-free selects (a data-dependent branch mispredicts
-// half the time on real data): the first NaN beats everything and propagates. With
-// kArgmax, *at receives the offset of the first maximum (or first NaN) in the same pass.
+// One element `v` at offset `at` of a max window: the running maximum, its offset (with
+// kArgmax) and whether a NaN was seen. Branch-free selects (a data-dependent branch
+// mispredicts half the time on real data): the first NaN beats everything.
+template <bool kArgmax, typename A>
+inline void max_step(A v, int64_t at, A* best, int64_t* best_at, bool* nan) {
+  const bool is_nan = v != v;
+  if constexpr (kArgmax) {
+    const bool take = (v > *best) | (is_nan & !*nan);
+    *best = take ? v : *best;
+    *best_at += (at - *best_at) * static_cast<int64_t>(take);  // an arithmetic select
+  } else {
+    *best = v > *best ? v : *best;
+  }
+  *nan |= is_nan;
+}
+
+// The maximum of one window (max_step over it): the first NaN propagates. With kArgmax,
+// *at receives the offset of the first maximum (or first NaN) in the same pass.
 template <bool kArgmax, typename T>
 inline acc_t<T> window_max(const T* xp, int64_t hw, int64_t w_in, int64_t d0, int64_t d1,
                            int64_t h0, int64_t h1, int64_t w0, int64_t w1, int64_t* at) {
@@ -75,19 +90,8 @@ inline acc_t<T> window_max(const T* xp, int64_t hw, int64_t w_in, int64_t d0, in
     for (int64_t h = h0; h < h1; ++h) {
       const int64_t base = d * hw + h * w_in;
       const T* row = xp + base;
-      for (int64_t c = w0; c < w1; ++c) {
-        const A v = static_cast<A>(row[c]);
-        if constexpr (kArgmax) {
-          const bool is_nan = v != v;
-          const bool take = (v > best) | (is_nan & !nan);
-          best = take ? v : best;
-          best_at += (base + c - best_at) * static_cast<int64_t>(take);  // no branch
-          nan |= is_nan;
-        } else {
-          best = v > best ? v : best;
-          nan |= v != v;
-        }
-      }
+      for (int64_t c = w0; c < w1; ++c)
+        max_step<kArgmax>(static_cast<A>(row[c]), base + c, &best, &best_at, &nan);
     }
   if constexpr (kArgmax) {
     *at = best_at;
@@ -108,8 +112,7 @@ bool is_interior_max_pool2d(const PoolGeometry& g) {
 }
 
 // One plane of interior 2-D max pooling. KH, KW > 0 fix the kernel at compile time, so the
-// window loops unroll (0: read it from g). Same selects, NaN rule and argmax offsets as
-// window_max.
+// window loops unroll (0: read it from g). The same max_step as window_max.
 template <int KH, int KW, bool kArgmax, typename T>
 void max_pool2d_plane(const T* xp, T* yp, int64_t* ap, const PoolGeometry& g) {
   using A = acc_t<T>;
@@ -125,19 +128,8 @@ void max_pool2d_plane(const T* xp, T* yp, int64_t* ap, const PoolGeometry& g) {
       bool nan = false;
       for (int64_t i = 0; i < kh; ++i) {
         const T* row = xp + corner + i * W;
-        for (int64_t j = 0; j < kw; ++j) {
-          const A v = static_cast<A>(row[j]);
-          const bool is_nan = v != v;
-          if constexpr (kArgmax) {
-            // Arithmetic selects: on random data a branch here mispredicts half the time.
-            const bool take = (v > best) | (is_nan & !nan);
-            best = take ? v : best;
-            best_at += (corner + i * W + j - best_at) * static_cast<int64_t>(take);
-          } else {
-            best = v > best ? v : best;
-          }
-          nan |= is_nan;
-        }
+        for (int64_t j = 0; j < kw; ++j)
+          max_step<kArgmax>(static_cast<A>(row[j]), corner + i * W + j, &best, &best_at, &nan);
       }
       if constexpr (kArgmax) {
         yrow[ow] = static_cast<T>(best);

@@ -162,16 +162,13 @@ class Block:
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Register Block and Parameter attributes (as children / own parameters)."""
-        if type(value) in _PLAIN_VALUE_TYPES:
-            existing = self.__dict__.get(name, _MISSING)
-            if (
-                existing is _MISSING
-                and not hasattr(type(self), name)
-                or (type(existing) in _PLAIN_VALUE_TYPES)
-            ):  # nothing to register or to refuse: the common case of a private field
-                object.__setattr__(self, name, value)
-                return
         existing = self.__dict__.get(name, _MISSING)
+        if type(value) in _PLAIN_VALUE_TYPES and (
+            type(existing) in _PLAIN_VALUE_TYPES
+            or (existing is _MISSING and not hasattr(type(self), name))
+        ):  # nothing to register or to refuse: the common case of a private field
+            object.__setattr__(self, name, value)
+            return
         if existing is _MISSING and hasattr(type(self), name):  # a class attribute/property
             existing = getattr(self, name, _MISSING)
         if existing is not _MISSING:
