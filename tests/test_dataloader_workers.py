@@ -98,7 +98,7 @@ def test_auto_reload_prefetches_the_next_epoch_when_one_ends(tmp_path):
         # the first epoch loads each sample once; the prefetch the loader makes when the
         # epoch ends may already be in the log, so count against the epoch, not the log
 
-        def loads():
+        def loads(log=log):
             return len(log.read_text().split())
 
         assert loads() >= 6
