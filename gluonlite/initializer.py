@@ -94,6 +94,8 @@ def create(*args: Any, **kwargs: Any) -> "Initializer":
     ``create('xavier', magnitude=2)``, ``create('["uniform", {"scale": 0.5}]')``,
     ``create(Uniform())`` (returned as is).
     """
+    if len(args) == 1 and not kwargs and isinstance(args[0], Initializer):
+        return args[0]  # the common call, on every parameter's initialization
     if args:
         spec, args = args[0], args[1:]
     else:
@@ -224,8 +226,10 @@ class Initializer:
         return self
 
     def _verbose_print(self, desc: str, init: Any, arr: Any) -> None:
-        print_func = getattr(self, "_print_func", None)  # a subclass may skip our __init__
-        if getattr(self, "_verbose", False) and print_func:
+        if not getattr(self, "_verbose", False):  # a subclass may skip our __init__
+            return
+        print_func = getattr(self, "_print_func", None)
+        if print_func:
             logging.info("Initialized %s as %s: %s", desc, init, print_func(arr))
 
     def dumps(self) -> str:
@@ -563,6 +567,9 @@ class Uniform(Initializer):
         self.scale = scale
 
     def _init_weight(self, _: str, arr: Any) -> None:
+        if type(arr) is nd.NDArray and type(self.scale) in (int, float):
+            _core.uniform_(arr, -float(self.scale), float(self.scale))  # nd.random's refill
+            return
         nd.random.uniform(-self.scale, self.scale, out=arr)
 
 

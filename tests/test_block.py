@@ -6,6 +6,7 @@ created just before (``_next_number``), never assumed to start at 0.
 
 import re
 import warnings
+import weakref
 
 import numpy as np
 import pytest
@@ -845,3 +846,45 @@ def test_load_parameters_missing_and_extra_messages(tmp_path):
     assert "Parameter '1.weight' loaded from file" in str(info.value)
     assert "'0.weight', '0.bias'" in str(info.value)  # MXNet printed an empty list here
     small.load_parameters(big_path, ignore_extra=True)
+
+
+# ------------------------------------------------------------------ release without the GC
+def _train_two_steps(hybridize):
+    net = gluon.nn.HybridSequential()
+    with net.name_scope():
+        net.add(
+            gluon.nn.Conv2D(4, 3, activation="relu"),
+            gluon.nn.BatchNorm(),
+            gluon.nn.MaxPool2D(),
+            gluon.nn.Dense(3),
+        )
+    net.initialize()
+    if hybridize:
+        net.hybridize()
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    x, y = mx.nd.ones((4, 1, 6, 6)), mx.nd.array([0, 1, 2, 0])
+    for _ in range(2):
+        with mx.autograd.record():
+            out = loss(net(x), y)
+        out.backward()
+        trainer.step(4)
+    return weakref.ref(net), [weakref.ref(p) for p in net.collect_params().values()]
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_a_dropped_network_and_trainer_are_freed_by_reference_counting(hybridize):
+    # like a dropped PyTorch module: no reference cycle (block <-> name scope, parameter <->
+    # trainer, a hybridized graph's replay <-> its globals) may hold a network's arrays
+    # until a garbage collection
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        net, params = _train_two_steps(hybridize)
+        assert len(params) == 8
+        assert net() is None
+        assert [p() for p in params] == [None] * len(params)
+    finally:
+        gc.enable()

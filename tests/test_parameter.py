@@ -488,3 +488,56 @@ def test_params_get_init_string_is_used():
     q = pd.get("q", shape=(2,), init="ones")
     pd.initialize()
     assert (q.data().asnumpy() == 1).all()
+
+
+# ------------------------------------------------------------------ initialization state
+class _StateProbe(init.Initializer):
+    """Fills 2s and records autograd's flags while it runs."""
+
+    def __init__(self, seen):
+        super().__init__()
+        self._seen = seen
+
+    def _init_weight(self, name, arr):
+        self._seen.append((str(name), autograd.is_recording(), autograd.is_training()))
+        arr[:] = 2
+
+
+@pytest.mark.parametrize("scope", ["record", "train_mode", "none"])
+def test_initialization_runs_outside_recording_and_training(scope):
+    # a deferred initialization runs inside the first forward, often under record():
+    # the fill must not be recorded, and training-mode flags must be off as in MXNet
+    seen = []
+    net = nn.Dense(3, weight_initializer=_StateProbe(seen))
+    net.initialize()
+    x = nd.array([[1.0, 2.0]])
+    with {"record": autograd.record, "train_mode": autograd.train_mode, "none": autograd.pause}[
+        scope
+    ]():
+        y = net(x)
+        assert autograd.is_recording() is (scope == "record")
+        assert autograd.is_training() is (scope in ("record", "train_mode"))
+    assert [flags for _, *flags in seen] == [[False, False]]
+    assert seen[0][0] == net.weight.name
+    np.testing.assert_array_equal(y.asnumpy(), [[6.0, 6.0, 6.0]])
+    if scope == "record":
+        y.backward()
+        np.testing.assert_array_equal(net.weight.grad().asnumpy(), [[1.0, 2.0]] * 3)
+
+
+@pytest.mark.parametrize("grad_req", ["write", "add", "null"])
+def test_initialized_parameter_gets_a_zero_gradient_of_its_grad_req(grad_req):
+    p = gluon.Parameter("w", shape=(2, 3), grad_req=grad_req)
+    p.initialize(init=init.One())
+    np.testing.assert_array_equal(p.data().asnumpy(), np.ones((2, 3)))
+    if grad_req == "null":
+        with pytest.raises(RuntimeError, match="'w'.*grad_req='null'|grad_req='null'.*'w'"):
+            p.grad()
+        return
+    np.testing.assert_array_equal(p.grad().asnumpy(), np.zeros((2, 3)))
+    x = p.data()
+    for _ in range(2):
+        with autograd.record():
+            (x * 3).sum().backward()
+    expected = 6.0 if grad_req == "add" else 3.0
+    np.testing.assert_array_equal(p.grad().asnumpy(), np.full((2, 3), expected))

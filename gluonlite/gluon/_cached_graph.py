@@ -194,7 +194,9 @@ class CachedGraph:
             i = end
         lines.append("    return [%s]" % ", ".join(map(value, self.heads)))
         exec(compile("\n".join(lines), "<hybridized graph>", "exec"), env)  # noqa: S102
-        return env["replay"]
+        # taken out of its own globals: env -> replay -> env would be a reference cycle,
+        # holding a dropped network's parameters until a garbage collection
+        return env.pop("replay")
 
     def _plan_line(self, begin: int, end: int, value: Any, env: Dict[str, Any]) -> str:
         """Steps begin..end as one _core.GraphPlan, and the replay line that runs it."""

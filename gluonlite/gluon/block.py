@@ -54,7 +54,10 @@ class _BlockScope:
 
     def __init__(self, block: "Block") -> None:
         self._block = block
-        self._counter: Dict[str, int] = {}
+        # hint -> next number, kept by the block across its name_scope() calls; a scope
+        # object lives only for its ``with`` (one held by the block would make a cycle, and
+        # a dropped network would wait for the garbage collector to free its arrays)
+        self._counter: Dict[str, int] = block._scope_counter
         self._old_scope: Optional["_BlockScope"] = None
 
     @staticmethod
@@ -133,6 +136,7 @@ class Block:
     _reg_params: Dict[str, Parameter]
     _forward_hooks: "OrderedDict[int, Callable]"
     _forward_pre_hooks: "OrderedDict[int, Callable]"
+    _scope_counter: Dict[str, int]
 
     def __init__(
         self, prefix: Optional[str] = None, params: Optional[ParameterDict] = None
@@ -150,7 +154,7 @@ class Block:
             _forward_hooks=OrderedDict(),  # id -> Callable
             _forward_pre_hooks=OrderedDict(),
         )
-        self._scope = _BlockScope(self)
+        self.__dict__["_scope_counter"] = {}  # see _BlockScope
 
     def __repr__(self) -> str:
         modstr = "\n".join(
@@ -234,7 +238,7 @@ class Block:
 
     def name_scope(self) -> _BlockScope:
         """``with self.name_scope():`` children created inside get this block's prefix."""
-        return self._scope
+        return _BlockScope(self)
 
     @property
     def params(self) -> ParameterDict:

@@ -27,6 +27,7 @@ from ..base import MXNetError
 from ..context import Context, cpu, current_context
 from ..ndarray import NDArray
 from ..ndarray.ndarray import _dtype_name
+from ..ndarray.ndarray import attach_dense_grad as _attach_dense_grad
 from ..ndarray.sparse import _wrap as _sparse_view
 from ..numpy_extension import _state as _np_state
 from . import _param_io
@@ -100,7 +101,7 @@ class Parameter:
         self._grad_attached = False
         self._ctx_list: Optional[List[Context]] = None
         self._ctx_map: Dict[Tuple[int, int], int] = {}
-        self._trainer: Any = None
+        self._trainer: Any = None  # see _set_trainer
         self._deferred_init: tuple = ()  # (init, ctx_list, default_init, data or None)
         # Serialises deferred-init completion: several threads may make a net's first call.
         self._init_lock = threading.RLock()
@@ -112,19 +113,25 @@ class Parameter:
         self._init_verbose = False
         if isinstance(shape, int):
             shape = (shape,)
-        self._shape = tuple(0 if dim == -1 else dim for dim in shape) if shape is not None else None
+        if shape is not None:
+            shape = tuple(shape) if -1 not in shape else tuple(0 if d == -1 else d for d in shape)
+        self._shape = shape
         self.name = name
         self._dtype = dtype
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
-        self.grad_req = grad_req
+        if grad_req in _GRAD_REQS:  # nothing exists yet for the setter's other work
+            self._grad_req = grad_req if differentiable else "null"
+        else:
+            self.grad_req = grad_req  # raises, naming the value
         self.init = init
-        for kind, value in (("stype", stype), ("grad_stype", grad_stype)):
-            if value not in ("default", "row_sparse", "csr"):
-                raise AssertionError(
-                    "%s for Parameter '%s' must be one of 'default', "
-                    "'row_sparse', or 'csr', but got '%s'" % (kind, name, value)
-                )
+        if stype != "default" or grad_stype != "default":
+            for kind, value in (("stype", stype), ("grad_stype", grad_stype)):
+                if value not in ("default", "row_sparse", "csr"):
+                    raise AssertionError(
+                        "%s for Parameter '%s' must be one of 'default', "
+                        "'row_sparse', or 'csr', but got '%s'" % (kind, name, value)
+                    )
         self._stype = stype
         self._grad_stype = grad_stype
 
@@ -136,6 +143,8 @@ class Parameter:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_owner"] = None  # weakrefs do not pickle
+        if type(state["_trainer"]) is weakref.ref:
+            state["_trainer"] = None
         del state["_init_lock"]  # nor do locks
         return state
 
@@ -214,14 +223,27 @@ class Parameter:
             return None
         return [d.grad for d in data]
 
+    def _trainer_alive(self) -> Any:
+        """The Trainer this parameter was last given to, or None (none, or collected)."""
+        trainer = self._trainer
+        return trainer() if type(trainer) is weakref.ref else trainer
+
     def _set_trainer(self, trainer: Any) -> None:
-        if self._stype != "default" and self._trainer and trainer and self._trainer is not trainer:
+        current = self._trainer_alive()
+        if self._stype != "default" and current and trainer and current is not trainer:
             raise RuntimeError(
                 "Failed to set the trainer for Parameter '%s' because it was already set. "
                 "More than one trainers for a %s Parameter is not supported."
                 % (self.name, self._stype)
             )
-        self._trainer = trainer
+        # A dense parameter holds its Trainer weakly: the Trainer holds its parameters, and
+        # the cycle would keep a dropped network's arrays alive until the garbage collector
+        # runs. A sparse one holds it as MXNet does, since row_sparse_data() pulls through
+        # it (``Trainer([p], 'sgd')`` unassigned must still serve p.row_sparse_data()).
+        if trainer is None:
+            self._trainer = None
+        else:
+            self._trainer = weakref.ref(trainer) if self._stype == "default" else trainer
 
     # ----------------------------------------------------------- error messages
     def _owner_text(self) -> str:
@@ -364,11 +386,17 @@ class Parameter:
                 "%s). Please specify %s (in_units, in_channels, etc for `Block`s)."
                 % (self.name, self._owner_text(), str(self._shape), dims, fix or "the full shape")
             )
-        with autograd.pause():
+        np_mode = _np_state.np_array()
+        # autograd.pause() is entered only when there is a state to pause: an
+        # initialization outside record() and train_mode() is the common case
+        scope = autograd.pause() if _core.is_recording() or _core.is_training() else None
+        if scope is not None:
+            scope.__enter__()
+        try:
             owned = data is None  # made here: it may become the parameter's own array
             if owned:
                 data = _host_zeros(self._shape, self._dtype)
-                if _np_state.np_array():  # MXNet's initializers see mx.np arrays in NumPy mode
+                if np_mode:  # MXNet's initializers see mx.np arrays in NumPy mode
                     data = data.as_np_ndarray()
                 desc = initializer.InitDesc(self.name, {"__init__": init})
                 initializer.create(default_init)(desc, data)
@@ -383,18 +411,38 @@ class Parameter:
                             " (the parameter's own init)" if own else "",
                         )
                     )
-            self._init_impl(data, ctx, owned=owned)
+            self._init_impl(data, ctx, owned=owned, np_mode=np_mode)
+        finally:
+            if scope is not None:
+                scope.__exit__(None, None, None)
         self._deferred_init = ()
         self._init_verbose = False
 
-    def _init_impl(self, data: Any, ctx_list: Sequence[Context], owned: bool = False) -> None:
+    def _init_impl(
+        self,
+        data: Any,
+        ctx_list: Sequence[Context],
+        owned: bool = False,
+        np_mode: Optional[bool] = None,
+    ) -> None:
         """Copy ``data`` onto every context and attach the gradients. ``owned``: nothing
         else holds ``data``, so on its own context it is used as is, not copied."""
+        if np_mode is None:
+            np_mode = _np_state.np_array()
         if owned and len(ctx_list) == 1 and _is_host(ctx_list[0]):  # owned data is on cpu(0)
+            if not np_mode and self._stype == "default" and self._grad_stype == "default":
+                # the common case, a dense array on the CPU: attached here directly
+                if self._grad_req != "null":
+                    _attach_dense_grad(data, self._grad_req)
+                self._grad_attached = self._grad_req != "null"
+                self._ctx_list = [ctx_list[0]]
+                self._ctx_map = {(1, 0): 0}
+                self._data = [data]  # last: forward passes read _data without the lock
+                return
             arrays = [data]
         else:
             arrays = [data.copyto(c) for c in ctx_list]
-        if _np_state.np_array():  # NumPy mode: the parameter holds mx.np.ndarrays, as MXNet
+        if np_mode:  # NumPy mode: the parameter holds mx.np.ndarrays, as MXNet
             from ..numpy.multiarray import ndarray as np_ndarray
 
             arrays = [a if type(a) is np_ndarray else np_ndarray(a) for a in arrays]
@@ -526,7 +574,7 @@ class Parameter:
                 data = nd.array(data, dtype=self._dtype)
             self._deferred_init = self._deferred_init[:3] + (data,)
             return
-        trainer = self._trainer
+        trainer = self._trainer_alive()
         if (
             trainer is not None
             and getattr(trainer, "_kv_initialized", False)
@@ -595,13 +643,14 @@ class Parameter:
     def _get_row_sparse(self, ctx: Any, row_id: Any) -> Any:
         if not isinstance(row_id, NDArray):
             raise TypeError("row_id must have NDArray type, but %s is given" % type(row_id))
-        if not self._trainer:
+        trainer = self._trainer_alive()
+        if not trainer:
             raise RuntimeError(
                 "Cannot get row_sparse data for Parameter '%s' when no Trainer is created "
                 "with it." % self.name
             )
         results = self._check_and_get(self._data, ctx)
-        self._trainer._row_sparse_pull(self, results, row_id)
+        trainer._row_sparse_pull(self, results, row_id)
         return results
 
     def grad(self, ctx: Optional[Context] = None) -> Any:

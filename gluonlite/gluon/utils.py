@@ -51,16 +51,18 @@ def _flat_values(value: Any, keep_none: bool = True) -> List[Any]:
     """The leaves of nested lists and tuples of inputs or outputs, in order (Nones dropped
     unless ``keep_none``)."""
     flat: List[Any] = []
-
-    def visit(item: Any) -> None:
-        if isinstance(item, (list, tuple)):
-            for inner in item:
-                visit(inner)
-        elif keep_none or item is not None:
-            flat.append(item)
-
-    visit(value)
+    _collect_leaves(value, keep_none, flat)
     return flat
+
+
+def _collect_leaves(item: Any, keep_none: bool, flat: List[Any]) -> None:
+    # a module function, not a closure: a recursive closure is a reference cycle, garbage
+    # for the collector on every call
+    if isinstance(item, (list, tuple)):
+        for inner in item:
+            _collect_leaves(inner, keep_none, flat)
+    elif keep_none or item is not None:
+        flat.append(item)
 
 
 def shape_is_known(shape: Optional[Sequence[int]]) -> bool:

@@ -607,6 +607,14 @@ def note_grad_stype(variable: NDArray, stype: Optional[str]) -> None:
     _GRAD_STYPES[buf._data_ptr] = stype
 
 
+def attach_dense_grad(variable: NDArray, grad_req: str) -> None:
+    """``variable.attach_grad(grad_req)`` with a dense gradient and a valid ``grad_req``
+    (Parameter initialization's own call, without attach_grad's argument checks)."""
+    _core_attach_grad(variable, grad_req)
+    if _GRAD_STYPES:  # a freed sparse gradient may have left its address behind
+        note_grad_stype(variable, None)
+
+
 def _attach_grad(self: NDArray, grad_req: str = "write", stype: Optional[str] = None) -> None:
     """Allocates a zero gradient buffer (of storage type ``stype``, default dense) and marks
     the array as a variable for autograd."""

@@ -18,6 +18,8 @@ ACTIVATIONS = ("relu", "sigmoid", "softrelu", "softsign", "tanh")
 def positive_int(layer: str, name: str, value: Any, allow_zero: bool = False) -> int:
     """``value`` as an int, refusing non-integers and values below 1 (or 0)."""
     lowest = 0 if allow_zero else 1
+    if type(value) is int and value >= lowest:  # the common case, without the ABC check
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lowest:
         need = "a non-negative" if allow_zero else "a positive"
         raise MXNetValueError(f"{layer}: {name} must be {need} integer, got {value!r}")

@@ -141,12 +141,11 @@ class Dense(HybridBlock):
         units = _checks.positive_int("Dense", "units", units, allow_zero=True)
         in_units = _checks.positive_int("Dense", "in_units", in_units, allow_zero=True)
         _checks.activation("Dense", activation)
-        self._flatten = flatten
         self.bias: Optional[Parameter]
         self.act: Optional[Activation]
+        # plain fields straight into __dict__: there is nothing to register
+        self.__dict__.update(_flatten=flatten, _units=units, _in_units=in_units)
         with self.name_scope():
-            self._units = units
-            self._in_units = in_units
             self.weight = self.params.get(
                 "weight",
                 shape=(units, in_units),
