@@ -186,6 +186,59 @@ def test_convolution_gradients_of_large_batches(batch, dtype, x_grad):
         np.testing.assert_allclose(x.grad.asnumpy(), dx, rtol=tol, atol=tol)
 
 
+def conv3x3_taps_ref(x, w, b, pad, head):
+    """y, dx, dw, db of sum(conv(x, w) + b) * head for a stride-1 3x3 convolution with
+    padding pad = (ph, pw), tap by tap in float64."""
+    ph, pw = pad
+    xp = np.pad(x, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
+    oh, ow = x.shape[2] + 2 * ph - 2, x.shape[3] + 2 * pw - 2
+    y = np.zeros((x.shape[0], w.shape[0], oh, ow)) + b[None, :, None, None]
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i, j in itertools.product(range(3), range(3)):
+        window = xp[:, :, i : i + oh, j : j + ow]
+        y += np.einsum("nchw,fc->nfhw", window, w[:, :, i, j])
+        dw[:, :, i, j] = np.einsum("nfhw,nchw->fc", head, window)
+        dxp[:, :, i : i + oh, j : j + ow] += np.einsum("nfhw,fc->nchw", head, w[:, :, i, j])
+    dx = dxp[:, :, ph : ph + x.shape[2], pw : pw + x.shape[3]]
+    return y, dx, dw, head.sum(axis=(0, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "shape,nf,pad,dtype",
+    [
+        ((8, 64, 32, 32), 64, (1, 1), "float32"),  # the ResNet basic block's convolution
+        ((8, 64, 31, 33), 64, (0, 2), "float64"),  # odd sizes: partial edge tiles
+        ((6, 96, 40, 21), 80, (2, 0), "float64"),  # C != F, rows and columns padded apart
+    ],
+)
+@pytest.mark.parametrize("x_grad", [True, False])
+def test_winograd_3x3_convolutions_match_float64_taps(shape, nf, pad, dtype, x_grad):
+    # stride-1 3x3 convolutions this large run as Winograd F(2x2, 3x3) on the CPU: the
+    # forward, the data gradient (the rotated kernel over dy) and the weight gradient
+    x0, w0, b0 = rand(*shape), rand(nf, shape[1], 3, 3, seed=1) * 0.1, rand(nf, seed=3)
+    head = rand(shape[0], nf, shape[2] + 2 * pad[0] - 2, shape[3] + 2 * pad[1] - 2, seed=2)
+    y0, dx0, dw0, db0 = conv3x3_taps_ref(x0, w0, b0, pad, head)
+    x, w, b = (nd.array(a, dtype=dtype) for a in (x0, w0, b0))
+    w.attach_grad()
+    b.attach_grad()
+    if x_grad:
+        x.attach_grad()
+    with autograd.record():
+        y = nd.Convolution(x, w, b, kernel=(3, 3), pad=pad, num_filter=nf)
+    y.backward(nd.array(head, dtype=dtype))
+    tol = 2e-5 if dtype == "float32" else 1e-12
+
+    def close(got, want):
+        scale = np.abs(want).max()
+        np.testing.assert_allclose(got.asnumpy() / scale, want / scale, rtol=0, atol=tol)
+
+    close(y, y0)
+    close(w.grad, dw0)
+    close(b.grad, db0)
+    if x_grad:
+        close(x.grad, dx0)
+
+
 def test_convolution_float16_on_cpu_computes_in_float32():
     x, w = rand(2, 2, 6, 6), rand(3, 2, 3, 3, seed=1)
     xh, wh = nd.array(x, dtype="float16"), nd.array(w, dtype="float16")

@@ -17,6 +17,7 @@
 #include "../autograd/autograd.h"
 #include "../core/parallel.h"
 #include "../cuda/runtime.h"
+#include "conv_winograd.h"
 #include "nn_ops.h"
 #include "ops.h"
 #include "cuda_kernels.h"
@@ -497,28 +498,37 @@ Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor* bias, co
   Tensor b = bias ? *bias : Tensor();
   const bool record = should_record({&x, &weight, &b});
   const bool need_w = record && weight.requires_grad();
+  // stride-1 3x3 convolutions with enough channels: Winograd F(2x2, 3x3), all three passes
+  const bool tiled = winograd::applies(g, xc);
   KeptColumns kept;
   if (y.numel() > 0) {
     RecordingGuard off(false);
-    conv_forward_pass(xc, wc, bias ? &bc : nullptr, y, g,
-                      need_w && worth_keeping_columns(g, xc) ? &kept : nullptr);
+    if (tiled)
+      winograd::forward(xc, wc, bias ? &bc : nullptr, y, g);
+    else
+      conv_forward_pass(xc, wc, bias ? &bc : nullptr, y, g,
+                        need_w && worth_keeping_columns(g, xc) ? &kept : nullptr);
   }
   if (record) {
     const bool need_x = x.requires_grad();
     const bool need_b = b.defined() && b.requires_grad(), has_bias = b.defined();
     std::vector<Tensor> inputs{x, weight};
     if (has_bias) inputs.push_back(b);
-    record_op(
-        "Convolution", inputs, {&y},
-        [xc, wc, g, kept, need_x, need_w, need_b, has_bias](const GradList& grads) -> GradList {
-          RecordingGuard off(false);  // first-order only, as in MXNet
-          Tensor dy = contiguous(detach(grads[0]));
-          Tensor dx = need_x ? Tensor::empty(xc.shape(), xc.dtype(), xc.device()) : Tensor();
-          Tensor dw = need_w ? Tensor::empty(wc.shape(), wc.dtype(), wc.device()) : Tensor();
-          conv_backward_pass(&xc, wc, dy, need_x ? &dx : nullptr, need_w ? &dw : nullptr, g, &kept);
-          if (!has_bias) return {dx, dw};
-          return {dx, dw, need_b ? bias_grad(dy, g.batch, g.out_channels) : Tensor()};
-        });
+    record_op("Convolution", inputs, {&y},
+              [xc, wc, g, kept, tiled, need_x, need_w, need_b,
+               has_bias](const GradList& grads) -> GradList {
+                RecordingGuard off(false);  // first-order only, as in MXNet
+                Tensor dy = contiguous(detach(grads[0]));
+                Tensor dx = need_x ? Tensor::empty(xc.shape(), xc.dtype(), xc.device()) : Tensor();
+                Tensor dw = need_w ? Tensor::empty(wc.shape(), wc.dtype(), wc.device()) : Tensor();
+                if (tiled)
+                  winograd::backward(xc, wc, dy, need_x ? &dx : nullptr, need_w ? &dw : nullptr, g);
+                else
+                  conv_backward_pass(&xc, wc, dy, need_x ? &dx : nullptr, need_w ? &dw : nullptr, g,
+                                     &kept);
+                if (!has_bias) return {dx, dw};
+                return {dx, dw, need_b ? bias_grad(dy, g.batch, g.out_channels) : Tensor()};
+              });
   }
   return y;
 }

@@ -432,9 +432,10 @@ class Parameter:
         if owned and len(ctx_list) == 1 and _is_host(ctx_list[0]):  # owned data is on cpu(0)
             if not np_mode and self._stype == "default" and self._grad_stype == "default":
                 # the common case, a dense array on the CPU: attached here directly
-                if self._grad_req != "null":
-                    _attach_dense_grad(data, self._grad_req)
-                self._grad_attached = self._grad_req != "null"
+                req = self._grad_req
+                if req is not None and req != "null":
+                    _attach_dense_grad(data, req)
+                self._grad_attached = req is not None and req != "null"
                 self._ctx_list = [ctx_list[0]]
                 self._ctx_map = {(1, 0): 0}
                 self._data = [data]  # last: forward passes read _data without the lock

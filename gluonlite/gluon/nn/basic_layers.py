@@ -124,6 +124,10 @@ class Dense(HybridBlock):
     deferred until the first forward, where in_units is read from the input.
     """
 
+    _flatten: bool
+    _units: int
+    _in_units: int
+
     def __init__(
         self,
         units: int,
