@@ -247,8 +247,12 @@ class Block:
 
     def _own_params(self) -> "OrderedDict[str, Parameter]":
         """params, plus Parameters assigned as attributes but not obtained from params."""
-        if not self._reg_params:
-            return self._params._params  # read-only use by callers: no copy needed
+        params = self._params._params
+        for param in self._reg_params.values():
+            if params.get(param.name) is not param:
+                break
+        else:  # every attribute's Parameter came from params (the usual case): no copy
+            return params  # read-only use by callers
         own = OrderedDict(self._params.items())
         known = set(id(p) for p in own.values())
         for param in self._reg_params.values():
