@@ -209,6 +209,7 @@ def conv3x3_taps_ref(x, w, b, pad, head):
         ((8, 64, 32, 32), 64, (1, 1), "float32"),  # the ResNet basic block's convolution
         ((8, 64, 31, 33), 64, (0, 2), "float64"),  # odd sizes: partial edge tiles
         ((6, 96, 40, 21), 80, (2, 0), "float64"),  # C != F, rows and columns padded apart
+        ((16, 32, 16, 16), 32, (1, 1), "float64"),  # the smallest work that takes this path
     ],
 )
 @pytest.mark.parametrize("x_grad", [True, False])

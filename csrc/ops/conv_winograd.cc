@@ -28,7 +28,8 @@ namespace {
 constexpr int kXi = 16;                               // 4x4 transform domain
 constexpr int64_t kChunkElements = int64_t(1) << 18;  // of V (or M) per chunk
 constexpr int64_t kMinChannels = 16;                  // below: the transforms dominate
-constexpr int64_t kMinWork = int64_t(1) << 23;        // tiles * C * F; below: im2col wins
+constexpr int64_t kMinTiles = 128;                    // 2x2 output blocks; fewer: im2col
+constexpr int64_t kMinWork = int64_t(1) << 20;        // tiles * C * F; below: im2col wins
 constexpr int64_t kParallelMacs = int64_t(1) << 21;   // below: one thread
 
 // One pass of the tiled convolution: `in` (N, Cin, H, W) padded by (ph, pw) to an output
@@ -410,11 +411,10 @@ bool applies(const ConvGeometry& g, const Tensor& x) {
   const bool two_d_3x3 = g.in[0] == 1 && g.kernel[0] == 1 && g.kernel[1] == 3 && g.kernel[2] == 3 &&
                          g.stride[1] == 1 && g.stride[2] == 1 && g.dilate[1] == 1 &&
                          g.dilate[2] == 1 && g.pad[0] == 0;
-  return two_d_3x3 && g.groups == 1 && g.pad[1] <= 2 && g.pad[2] <= 2 && g.batch > 0 &&
-         g.out[1] >= 2 && g.out[2] >= 2 && g.in_channels >= kMinChannels &&
-         g.out_channels >= kMinChannels &&
-         g.batch * ((g.out[1] + 1) / 2) * ((g.out[2] + 1) / 2) * g.in_channels * g.out_channels >=
-             kMinWork;
+  const int64_t tiles = g.batch * ((g.out[1] + 1) / 2) * ((g.out[2] + 1) / 2);
+  return two_d_3x3 && g.groups == 1 && g.pad[1] <= 2 && g.pad[2] <= 2 && g.out[1] >= 2 &&
+         g.out[2] >= 2 && g.in_channels >= kMinChannels && g.out_channels >= kMinChannels &&
+         tiles >= kMinTiles && tiles * g.in_channels * g.out_channels >= kMinWork;
 }
 
 void forward(const Tensor& x, const Tensor& w, const Tensor* bias, const Tensor& y,
