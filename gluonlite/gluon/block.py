@@ -57,7 +57,7 @@ class _BlockScope:
         # hint -> next number, kept by the block across its name_scope() calls; a scope
         # object lives only for its ``with`` (one held by the block would make a cycle, and
         # a dropped network would wait for the garbage collector to free its arrays)
-        self._counter: Dict[str, int] = block._scope_counter
+        self._counter: Dict[str, int] = block.__dict__.setdefault("_scope_counter", {})
         self._old_scope: Optional["_BlockScope"] = None
 
     @staticmethod
