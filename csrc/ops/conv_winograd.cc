@@ -284,10 +284,6 @@ void transform_output_grad(const T* dy, const Grid& g, const std::vector<Run>& r
     }
 }
 
-Tensor matrix(const Tensor& t, int64_t rows, int64_t cols, int64_t offset) {
-  return Tensor::view(t, {rows, cols}, {cols, 1}, t.offset() + offset);
-}
-
 // Tiles per chunk, and how many workers share the chunks.
 struct Chunking {
   int64_t tiles_per_chunk = 1, chunks = 1;
@@ -342,8 +338,9 @@ void conv_pass(const Tensor& in, const Tensor& U, const T* bias, const Tensor& o
     const std::vector<Run> spots = tile_runs(g, t0, tc);
     transform_input(src, g, spots, tc, V.data<T>());
     for (int xi = 0; xi < kXi; ++xi)
-      gemm(matrix(U, g.Cout, g.Cin, xi * g.Cout * g.Cin), matrix(V, g.Cin, tc, xi * g.Cin * tc),
-           matrix(M, g.Cout, tc, xi * g.Cout * tc), false, false, 1.0, 0.0);
+      gemm(matrix_at(U, g.Cout, g.Cin, xi * g.Cout * g.Cin),
+           matrix_at(V, g.Cin, tc, xi * g.Cin * tc), matrix_at(M, g.Cout, tc, xi * g.Cout * tc),
+           false, false, 1.0, 0.0);
     transform_output(M.data<T>(), g, spots, tc, bias, dst);
   });
 }
@@ -390,8 +387,8 @@ void backward_typed(const Tensor& x, const Tensor& w, const Tensor& dy, const Te
     const double beta = started[wk] ? 1.0 : 0.0;  // a worker's first chunk overwrites
     started[wk] = 1;
     for (int xi = 0; xi < kXi; ++xi)
-      gemm(matrix(dMs[wk], F, tc, xi * F * tc), matrix(Vs[wk], C, tc, xi * C * tc),
-           matrix(dUs[wk], F, C, xi * F * C), false, true, 1.0, beta);
+      gemm(matrix_at(dMs[wk], F, tc, xi * F * tc), matrix_at(Vs[wk], C, tc, xi * C * tc),
+           matrix_at(dUs[wk], F, C, xi * F * C), false, true, 1.0, beta);
   });
   T* total = dUs[0].data<T>();
   if (!started[0]) std::fill(total, total + kXi * F * C, T(0));

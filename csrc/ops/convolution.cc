@@ -224,11 +224,6 @@ void for_each_chunk(const ConvGeometry& g, const ChunkPlan& plan, std::vector<Wo
   });
 }
 
-// A contiguous rows x cols matrix starting `offset` elements into t.
-Tensor matrix_at(const Tensor& t, int64_t rows, int64_t cols, int64_t offset) {
-  return Tensor::view(t, {rows, cols}, {cols, 1}, t.offset() + offset);
-}
-
 // Group `group`'s channels of samples [n0, n0 + nb) of a (N, channels, L) tensor, seen as
 // (group_channels, nb, L): the layout the GEMM produces and consumes.
 Tensor group_block(const Tensor& t, int64_t channels, int64_t group_channels, int64_t L,

@@ -128,6 +128,11 @@ Tensor fully_connected(const Tensor& x, const Tensor& weight, const Tensor* bias
 // Raw GEMM on contiguous row-major buffers: C = alpha op(A) op(B) + beta C.
 void gemm(const Tensor& a, const Tensor& b, const Tensor& c, bool trans_a, bool trans_b,
           double alpha, double beta);
+// The contiguous rows x cols row-major matrix starting `offset` elements into t: gemm's
+// operand cut out of a workspace or a batch.
+inline Tensor matrix_at(const Tensor& t, int64_t rows, int64_t cols, int64_t offset) {
+  return Tensor::view(t, {rows, cols}, {cols, 1}, t.offset() + offset);
+}
 
 // ---- random (random/random.cc) ----------------------------------------------------------
 void seed(uint64_t seed);
