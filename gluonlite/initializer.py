@@ -567,9 +567,6 @@ class Uniform(Initializer):
         self.scale = scale
 
     def _init_weight(self, _: str, arr: Any) -> None:
-        if type(arr) is nd.NDArray and type(self.scale) in (int, float):
-            _core.uniform_(arr, -float(self.scale), float(self.scale))  # nd.random's refill
-            return
         nd.random.uniform(-self.scale, self.scale, out=arr)
 
 

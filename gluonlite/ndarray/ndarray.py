@@ -597,22 +597,16 @@ _core_grad: Any = NDArray.grad  # the core's property object
 def note_grad_stype(variable: NDArray, stype: Optional[str]) -> None:
     """Record the storage type of ``variable``'s gradient buffer (None: 'default'; the
     callers pass a valid one: attach_grad checks it, mark_variables reads a buffer's)."""
+    default = stype is None or stype == "default"
+    if default and not _GRAD_STYPES:  # nothing recorded that this buffer could inherit
+        return
     buf = _core_grad.fget(variable)
     if buf is None or buf.size == 0:
         return
-    if stype is None or stype == "default":
-        if _GRAD_STYPES:
-            _GRAD_STYPES.pop(buf._data_ptr, None)
+    if default:
+        _GRAD_STYPES.pop(buf._data_ptr, None)
         return
     _GRAD_STYPES[buf._data_ptr] = stype
-
-
-def attach_dense_grad(variable: NDArray, grad_req: str) -> None:
-    """``variable.attach_grad(grad_req)`` with a dense gradient and a valid ``grad_req``
-    (Parameter initialization's own call, without attach_grad's argument checks)."""
-    _core_attach_grad(variable, grad_req)
-    if _GRAD_STYPES:  # a freed sparse gradient may have left its address behind
-        note_grad_stype(variable, None)
 
 
 def _attach_grad(self: NDArray, grad_req: str = "write", stype: Optional[str] = None) -> None:
